@@ -1,0 +1,47 @@
+// swift-tools-version: 6.3
+// SPDX-License-Identifier: Apache-2.0
+import PackageDescription
+
+// MARK: - Shared settings (applied to every target by the loop at the end)
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
+    .strictMemorySafety(),
+    .treatWarning("StrictMemorySafety", as: .error),
+    // .define("RAG_INTERNAL_CHECKS"),  // O(n) invariant checks after every mutation; invalidates benchmarks
+]
+
+// MARK: - Package
+
+let package = Package(
+    name: "multimodal-rag",
+    platforms: [.macOS(.v15), .iOS(.v18), .tvOS(.v18), .watchOS(.v11), .visionOS(.v2)],
+    products: [
+        .library(name: "VectorIndex", targets: ["VectorIndex"]),
+        .library(name: "MultimodalRAG", targets: ["MultimodalRAG"]),
+    ],
+    targets: [
+        // MARK: - Support (hidden, `package` access only; not products)
+        .target(name: "_RAGNumerics", linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
+
+        // MARK: - Library layers (leaves first)
+        .target(name: "VectorIndex", dependencies: ["_RAGNumerics"]),
+
+        // MARK: - Umbrella (only `@_exported import` lines)
+        .target(name: "MultimodalRAG", dependencies: ["VectorIndex"]),
+
+        // MARK: - Tests
+        .target(name: "_RAGTestSupport", path: "Tests/_RAGTestSupport"),
+        .testTarget(name: "RAGNumericsTests", dependencies: ["_RAGNumerics", "_RAGTestSupport"]),
+        .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "_RAGTestSupport"]),
+        .testTarget(name: "MultimodalRAGTests", dependencies: ["MultimodalRAG"]),
+    ]
+)
+
+for target in package.targets where target.type != .plugin {
+    target.swiftSettings = (target.swiftSettings ?? []) + swiftSettings
+}

@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import Dispatch
+
+/// How the right-hand operand of a matrix product is stored.
+package enum RightOperandLayout: Sendable {
+    /// `B` holds `n` rows of `k` floats and the product uses its transpose: `C = A · Bᵀ`.
+    ///
+    /// This is the layout of a database of vectors (score every query against every row) and of a
+    /// PyTorch `Linear` weight (`out_features × in_features`).
+    case transposed
+    /// `B` holds `k` rows of `n` floats: `C = A · B`.
+    case normal
+}
+
+/// A blocked, packed single-precision matrix product with a SIMD micro-kernel.
+///
+/// The product is computed in panels of `kc` along the shared dimension; both operands are packed into
+/// contiguous, zero-padded slivers so the micro-kernel streams them from cache. Each element of `C` is
+/// accumulated sequentially along `k` in the same order whatever the tile shape or thread count, so results
+/// are bit-for-bit reproducible for a given build.
+package enum MatrixProduct {
+    /// Rows of `A` handled by one micro-kernel call.
+    @usableFromInline static let mr = 4
+    /// Panel depth along the shared dimension (packed `A` sliver + `B` sliver stay in L1/L2).
+    @usableFromInline static let kc = 256
+    /// Rows of `A` packed at once.
+    @usableFromInline static let mc = 96
+    /// Columns of the product packed at once (a `kc × nc` panel of `B` is 512 KiB).
+    @usableFromInline static let nc = 512
+
+    /// Computes `C = A · op(B)` (or `C += A · op(B)` when `accumulate`), with row-major operands.
+    ///
+    /// - Parameters:
+    ///   - m: Rows of `A` and `C`.
+    ///   - n: Columns of `C`.
+    ///   - k: The shared dimension.
+    ///   - a: `m` rows of at least `k` floats, `lda` floats apart.
+    ///   - b: The right operand in `layout`, rows `ldb` floats apart.
+    ///   - c: `m` rows of at least `n` floats, `ldc` floats apart.
+    ///   - accumulate: Add to `C` instead of overwriting it.
+    ///   - threads: The most threads to use (the work is split along `n`).
+    /// - Precondition: `m, n, k >= 0` and every leading dimension is at least its row length.
+    package static func multiply(
+        m: Int,
+        n: Int,
+        k: Int,
+        a: UnsafePointer<Float>,
+        lda: Int,
+        b: UnsafePointer<Float>,
+        ldb: Int,
+        layout: RightOperandLayout,
+        c: UnsafeMutablePointer<Float>,
+        ldc: Int,
+        accumulate: Bool = false,
+        threads: Int = 1
+    ) {
+        precondition(m >= 0 && n >= 0 && k >= 0, "matrix product: negative size")
+        precondition(lda >= k && ldc >= n, "matrix product: leading dimension too small")
+        precondition(ldb >= (layout == .transposed ? k : n), "matrix product: leading dimension of B too small")
+        guard m > 0, n > 0 else { return }
+        if k == 0 {
+            if !accumulate {
+                for i in 0..<m { unsafe (c + i &* ldc).update(repeating: 0, count: n) }
+            }
+            return
+        }
+        let problem = unsafe _Problem(
+            m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, layout: layout, c: c, ldc: ldc,
+            accumulate: accumulate
+        )
+        // Split along n in multiples of the panel width; small products stay on the calling thread.
+        let work = Double(m) * Double(n) * Double(k)
+        let usable = max(1, min(threads, (n + 63) / 64, work < 2e6 ? 1 : threads))
+        if usable == 1 {
+            problem.run(columns: 0..<n)
+            return
+        }
+        let chunk = ((n + usable - 1) / usable + 15) / 16 * 16
+        DispatchQueue.concurrentPerform(iterations: usable) { t in
+            let start = t * chunk
+            let end = min(n, start + chunk)
+            if start < end { problem.run(columns: start..<end) }
+        }
+    }
+
+    /// Reference twin: the same product with three scalar loops and sequential accumulation.
+    package static func _multiplyReference(
+        m: Int,
+        n: Int,
+        k: Int,
+        a: Span<Float>,
+        lda: Int,
+        b: Span<Float>,
+        ldb: Int,
+        layout: RightOperandLayout
+    ) -> [Float] {
+        var c = [Float](repeating: 0, count: m * n)
+        for i in 0..<m {
+            for j in 0..<n {
+                var s: Float = 0
+                for p in 0..<k {
+                    let bv = layout == .transposed ? b[j * ldb + p] : b[p * ldb + j]
+                    s += a[i * lda + p] * bv
+                }
+                c[i * n + j] = s
+            }
+        }
+        return c
+    }
+}
+
+// MARK: - Blocked driver
+
+extension MatrixProduct {
+    /// One product's operands; shared read-only between the threads (each writes disjoint columns of `C`).
+    @safe
+    struct _Problem: @unchecked Sendable {
+        // SAFETY: every stored property is immutable; threads write disjoint column ranges of `c`.
+        let m: Int
+        let n: Int
+        let k: Int
+        let a: UnsafePointer<Float>
+        let lda: Int
+        let b: UnsafePointer<Float>
+        let ldb: Int
+        let layout: RightOperandLayout
+        let c: UnsafeMutablePointer<Float>
+        let ldc: Int
+        let accumulate: Bool
+
+        /// Computes the columns `columns` of `C`.
+        func run(columns: Range<Int>) {
+            let nr = _Tile.nr
+            let mr = MatrixProduct.mr
+            let kc = MatrixProduct.kc
+            let mc = MatrixProduct.mc
+            let nc = MatrixProduct.nc
+            let packedA = unsafe UnsafeMutableRawPointer.allocate(byteCount: mc * kc * 16, alignment: 64)
+                .bindMemory(to: Float.self, capacity: mc * kc * 4)
+            let packedB = UnsafeMutablePointer<Float>.allocate(capacity: nc * kc)
+            let tile = UnsafeMutablePointer<Float>.allocate(capacity: mr * nr)
+            defer {
+                unsafe packedA.deallocate()
+                unsafe packedB.deallocate()
+                unsafe tile.deallocate()
+            }
+            var jc = columns.lowerBound
+            while jc < columns.upperBound {
+                let ncur = min(nc, columns.upperBound - jc)
+                var pc = 0
+                while pc < k {
+                    let kcur = min(kc, k - pc)
+                    unsafe packB(into: packedB, columns: jc, count: ncur, depth: pc, kcur: kcur)
+                    let add = accumulate || pc > 0
+                    var ic = 0
+                    while ic < m {
+                        let mcur = min(mc, m - ic)
+                        unsafe packA(into: packedA, rows: ic, count: mcur, depth: pc, kcur: kcur)
+                        var jr = 0
+                        while jr < ncur {
+                            let nvalid = min(nr, ncur - jr)
+                            let bp = unsafe packedB + jr * kcur
+                            var ir = 0
+                            while ir < mcur {
+                                let mvalid = min(mr, mcur - ir)
+                                let ap = unsafe packedA + ir * kcur * 4
+                                let cp = unsafe c + (ic + ir) * ldc + jc + jr
+                                if mvalid == mr && nvalid == nr {
+                                    unsafe _Tile.kernel(ap, bp, kcur, cp, ldc, add)
+                                } else {
+                                    unsafe _Tile.kernel(ap, bp, kcur, tile, nr, false)
+                                    for i in 0..<mvalid {
+                                        for j in 0..<nvalid {
+                                            let v = unsafe tile[i * nr + j]
+                                            if add { unsafe cp[i * ldc + j] += v } else { unsafe cp[i * ldc + j] = v }
+                                        }
+                                    }
+                                }
+                                ir += mr
+                            }
+                            jr += nr
+                        }
+                        ic += mcur
+                    }
+                    pc += kcur
+                }
+                jc += ncur
+            }
+        }
+
+        /// Packs `count` columns of `op(B)` starting at `columns`, depth `depth..<depth+kcur`, into slivers of
+        /// `nr` columns: sliver `s` holds, for each `p`, the `nr` values `op(B)[p, s*nr ..< s*nr+nr]` (zero-padded).
+        func packB(into dst: UnsafeMutablePointer<Float>, columns: Int, count: Int, depth: Int, kcur: Int) {
+            let nr = _Tile.nr
+            var out = unsafe dst
+            var j0 = 0
+            while j0 < count {
+                let w = min(nr, count - j0)
+                switch layout {
+                case .transposed:
+                    // Row j of B is column j of op(B): transpose 8 rows × 4 depths at a time.
+                    if w == nr {
+                        unsafe _packTransposed8(
+                            from: b + (columns + j0) * ldb + depth, ldb: ldb, kcur: kcur, into: out)
+                    } else {
+                        for p in 0..<kcur {
+                            for j in 0..<w { unsafe out[p * nr + j] = b[(columns + j0 + j) * ldb + depth + p] }
+                            for j in w..<nr { unsafe out[p * nr + j] = 0 }
+                        }
+                    }
+                case .normal:
+                    for p in 0..<kcur {
+                        let src = unsafe b + (depth + p) * ldb + columns + j0
+                        for j in 0..<w { unsafe out[p * nr + j] = src[j] }
+                        for j in w..<nr { unsafe out[p * nr + j] = 0 }
+                    }
+                }
+                unsafe out += nr * kcur
+                j0 += nr
+            }
+        }
+
+        /// Transposes 8 rows of `kcur` floats into `kcur` groups of 8, four depths per step.
+        @inline(__always)
+        func _packTransposed8(from src: UnsafePointer<Float>, ldb: Int, kcur: Int, into out: UnsafeMutablePointer<Float>) {
+            let r = unsafe UnsafeRawPointer(src)
+            let o = UnsafeMutableRawPointer(out)
+            let stride = ldb &* 4
+            var p = 0
+            while p &+ 4 <= kcur {
+                let off = p &* 4
+                let r0 = unsafe r.loadUnaligned(fromByteOffset: off, as: SIMD4<Float>.self)
+                let r1 = unsafe r.loadUnaligned(fromByteOffset: off &+ stride, as: SIMD4<Float>.self)
+                let r2 = unsafe r.loadUnaligned(fromByteOffset: off &+ 2 &* stride, as: SIMD4<Float>.self)
+                let r3 = unsafe r.loadUnaligned(fromByteOffset: off &+ 3 &* stride, as: SIMD4<Float>.self)
+                let r4 = unsafe r.loadUnaligned(fromByteOffset: off &+ 4 &* stride, as: SIMD4<Float>.self)
+                let r5 = unsafe r.loadUnaligned(fromByteOffset: off &+ 5 &* stride, as: SIMD4<Float>.self)
+                let r6 = unsafe r.loadUnaligned(fromByteOffset: off &+ 6 &* stride, as: SIMD4<Float>.self)
+                let r7 = unsafe r.loadUnaligned(fromByteOffset: off &+ 7 &* stride, as: SIMD4<Float>.self)
+                let base = p &* 32
+                unsafe o.storeBytes(
+                    of: SIMD8(r0[0], r1[0], r2[0], r3[0], r4[0], r5[0], r6[0], r7[0]),
+                    toByteOffset: base, as: SIMD8<Float>.self)
+                unsafe o.storeBytes(
+                    of: SIMD8(r0[1], r1[1], r2[1], r3[1], r4[1], r5[1], r6[1], r7[1]),
+                    toByteOffset: base &+ 32, as: SIMD8<Float>.self)
+                unsafe o.storeBytes(
+                    of: SIMD8(r0[2], r1[2], r2[2], r3[2], r4[2], r5[2], r6[2], r7[2]),
+                    toByteOffset: base &+ 64, as: SIMD8<Float>.self)
+                unsafe o.storeBytes(
+                    of: SIMD8(r0[3], r1[3], r2[3], r3[3], r4[3], r5[3], r6[3], r7[3]),
+                    toByteOffset: base &+ 96, as: SIMD8<Float>.self)
+                p &+= 4
+            }
+            while p < kcur {
+                for j in 0..<8 { unsafe out[p &* 8 &+ j] = src[j &* ldb &+ p] }
+                p &+= 1
+            }
+        }
+
+        /// Packs `count` rows of `A` into slivers of `mr` rows: for each `p`, the `mr` values `A[i..<i+mr, p]`,
+        /// each repeated four times (the micro-kernel loads them as ready-made broadcasts).
+        func packA(into dst: UnsafeMutablePointer<Float>, rows: Int, count: Int, depth: Int, kcur: Int) {
+            let mr = MatrixProduct.mr
+            let raw = UnsafeMutableRawPointer(dst)
+            var sliver = 0
+            var i0 = 0
+            while i0 < count {
+                let h = min(mr, count - i0)
+                for i in 0..<mr {
+                    let src = unsafe a + (rows + i0 + min(i, h - 1)) * lda + depth
+                    for p in 0..<kcur {
+                        let v: Float = i < h ? unsafe src[p] : 0
+                        unsafe raw.storeBytes(
+                            of: SIMD4(repeating: v), toByteOffset: (sliver + (p * mr + i) * 4) * 4, as: SIMD4<Float>.self)
+                    }
+                }
+                sliver += mr * kcur * 4
+                i0 += mr
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import Testing
+import _RAGNumerics
+import _RAGTestSupport
+
+@Suite struct MatrixProductTests {
+    struct Shape: Sendable, CustomTestStringConvertible {
+        let m: Int
+        let n: Int
+        let k: Int
+        var testDescription: String { "\(m)x\(n)x\(k)" }
+    }
+
+    /// Edges on every blocking boundary: tiles of 4 × 8, panels of 256 (depth), 96 (rows), 512 (columns).
+    static let shapes = [
+        Shape(m: 1, n: 1, k: 1), Shape(m: 3, n: 5, k: 7), Shape(m: 4, n: 8, k: 16), Shape(m: 5, n: 9, k: 17),
+        Shape(m: 64, n: 300, k: 384), Shape(m: 97, n: 513, k: 257), Shape(m: 13, n: 1030, k: 3),
+        Shape(m: 7, n: 40, k: 600),
+    ]
+
+    private func exact(_ s: Shape, _ a: [Float], _ b: [Float], transposed: Bool) -> [Double] {
+        var c = [Double](repeating: 0, count: s.m * s.n)
+        for i in 0..<s.m {
+            for j in 0..<s.n {
+                var sum = 0.0
+                for p in 0..<s.k {
+                    sum += Double(a[i * s.k + p]) * Double(transposed ? b[j * s.k + p] : b[p * s.n + j])
+                }
+                c[i * s.n + j] = sum
+            }
+        }
+        return c
+    }
+
+    private func run(
+        _ s: Shape, _ a: [Float], _ b: [Float], layout: RightOperandLayout, threads: Int,
+        initial: [Float]? = nil
+    ) -> [Float] {
+        var c = initial ?? [Float](repeating: .nan, count: s.m * s.n)
+        let ldb = layout == .transposed ? s.k : s.n
+        unsafe a.withUnsafeBufferPointer { pa in
+            unsafe b.withUnsafeBufferPointer { pb in
+                unsafe c.withUnsafeMutableBufferPointer { pc in
+                    unsafe MatrixProduct.multiply(
+                        m: s.m, n: s.n, k: s.k, a: pa.baseAddress!, lda: s.k, b: pb.baseAddress!, ldb: ldb,
+                        layout: layout, c: pc.baseAddress!, ldc: s.n, accumulate: initial != nil, threads: threads)
+                }
+            }
+        }
+        return c
+    }
+
+    @Test("A·Bᵀ and A·B match Float64 within 1e-5 of the term magnitude", arguments: shapes)
+    func matchesExact(shape s: Shape) {
+        var rng = SeededGenerator(seed: UInt64(s.m * 1000 + s.n * 10 + s.k))
+        let a = rng.floats(s.m * s.k)
+        let b = rng.floats(s.n * s.k)
+        // |a|,|b| < 1, so |Σ a·b| <= k: tolerance relative to sqrt(k) (typical magnitude of the sum of terms).
+        let tolerance = 1e-5 * max(1, Double(s.k).squareRoot())
+        for layout in [RightOperandLayout.transposed, .normal] {
+            let expected = exact(s, a, b, transposed: layout == .transposed)
+            for threads in [1, 2] {
+                let c = run(s, a, b, layout: layout, threads: threads)
+                let worst = zip(c, expected).map { abs(Double($0) - $1) }.max() ?? 0
+                #expect(worst <= tolerance, "layout \(layout), threads \(threads): max error \(worst)")
+            }
+        }
+    }
+
+    @Test("results are bit-identical across thread counts and equal the scalar twin's order of summation")
+    func deterministic() {
+        let s = Shape(m: 33, n: 2000, k: 300)
+        var rng = SeededGenerator(seed: 9)
+        let a = rng.floats(s.m * s.k)
+        let b = rng.floats(s.n * s.k)
+        let one = run(s, a, b, layout: .transposed, threads: 1)
+        let two = run(s, a, b, layout: .transposed, threads: 2)
+        #expect(one == two)
+        let reference = MatrixProduct._multiplyReference(
+            m: s.m, n: s.n, k: s.k, a: ContiguousArray(a).span, lda: s.k, b: ContiguousArray(b).span, ldb: s.k,
+            layout: .transposed)
+        // The micro-kernel sums each element sequentially along k, like the twin, but in panels of 256.
+        let worst = zip(one, reference).map { abs($0 - $1) }.max() ?? 0
+        #expect(worst <= 1e-4)
+    }
+
+    @Test("accumulate adds to C; k == 0 writes zeros or leaves C alone")
+    func accumulateAndEmpty() {
+        let s = Shape(m: 5, n: 11, k: 9)
+        var rng = SeededGenerator(seed: 4)
+        let a = rng.floats(s.m * s.k)
+        let b = rng.floats(s.n * s.k)
+        let plain = run(s, a, b, layout: .transposed, threads: 1)
+        let added = run(s, a, b, layout: .transposed, threads: 1, initial: [Float](repeating: 1, count: s.m * s.n))
+        for i in plain.indices { expectApproximatelyEqual(added[i], plain[i] + 1, relativeTolerance: 1e-6, scale: 1) }
+        let empty = Shape(m: 2, n: 3, k: 0)
+        #expect(run(empty, [], [], layout: .transposed, threads: 1) == [0, 0, 0, 0, 0, 0])
+        #expect(run(empty, [], [], layout: .normal, threads: 1, initial: [1, 2, 3, 4, 5, 6]) == [1, 2, 3, 4, 5, 6])
+    }
+}
