@@ -33,12 +33,13 @@ public enum Fixtures {
             let rowBytes = 4 + 4 * d
             guard d > 0, raw.count % rowBytes == 0 else { throw NPYArray.FormatError(description: "bad fvecs size") }
             let n = raw.count / rowBytes
-            var values = [Float]()
-            values.reserveCapacity(n * d)
-            for r in 0..<n {
-                for j in 0..<d {
-                    let bits = raw.littleEndianUInt32(at: r * rowBytes + 4 + 4 * j)
-                    values.append(Float(bitPattern: bits))
+            var values = [Float](repeating: 0, count: n * d)
+            unsafe raw.withUnsafeBytes { bytes in
+                for r in 0..<n {
+                    for j in 0..<d {
+                        let bits = unsafe bytes.loadUnaligned(fromByteOffset: r * rowBytes + 4 + 4 * j, as: UInt32.self)
+                        values[r * d + j] = Float(bitPattern: UInt32(littleEndian: bits))
+                    }
                 }
             }
             return (d, values)
@@ -54,11 +55,13 @@ public enum Fixtures {
             let rowBytes = 4 + 4 * k
             guard k > 0, raw.count % rowBytes == 0 else { throw NPYArray.FormatError(description: "bad ivecs size") }
             let n = raw.count / rowBytes
-            var values = [Int]()
-            values.reserveCapacity(n * k)
-            for r in 0..<n {
-                for j in 0..<k {
-                    values.append(Int(Int32(bitPattern: raw.littleEndianUInt32(at: r * rowBytes + 4 + 4 * j))))
+            var values = [Int](repeating: 0, count: n * k)
+            unsafe raw.withUnsafeBytes { bytes in
+                for r in 0..<n {
+                    for j in 0..<k {
+                        let bits = unsafe bytes.loadUnaligned(fromByteOffset: r * rowBytes + 4 + 4 * j, as: UInt32.self)
+                        values[r * k + j] = Int(Int32(bitPattern: UInt32(littleEndian: bits)))
+                    }
                 }
             }
             return (k, values)

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import Dispatch
+import Synchronization
+import _RAGNumerics
+
+extension FlatIndex {
+    /// The `k` stored vectors closest to `query` that pass `filter`, best first.
+    ///
+    /// `k == 0` returns nothing; a `k` larger than the number of (passing) vectors returns them all. A filter is
+    /// checked before a row is scored, so a selective filter also makes the scan cheaper.
+    ///
+    /// - Throws: ``VectorIndexError/Code/invalidVector`` for an empty or non-finite query (or a zero query in a
+    ///   cosine index), ``VectorIndexError/Code/dimensionMismatch`` for a wrong length,
+    ///   ``VectorIndexError/Code/invalidArgument`` for a negative `k`.
+    /// - Complexity: O(n·d) for n stored vectors.
+    public func search(_ query: [Float], k: Int, filter: SearchFilter? = nil) throws(VectorIndexError)
+        -> [SearchResult]
+    {
+        let q = try prepareQuery(query, k: k)
+        guard k > 0 else { return [] }
+        let storage = snapshot()
+        var top = TopK(k: min(k, storage.ids.count))
+        Self.scan(storage, rows: 0..<storage.ids.count, query: q, metric: metric, filter: filter, into: &top)
+        return results(top)
+    }
+
+    /// The `k` closest stored vectors for every row of `queries`, using up to `threads` threads.
+    ///
+    /// Without a filter, the batch runs as a blocked matrix product over shards of the stored rows; squared L2
+    /// scores then come from ‖q‖² + ‖x‖² − 2 q·x and can differ from a single-query search by rounding.
+    ///
+    /// - Parameters:
+    ///   - queries: One query per row.
+    ///   - k: The number of results per query.
+    ///   - filter: Restricts every query to the ids that pass.
+    ///   - threads: The most threads to use; `nil` uses every processor.
+    /// - Returns: One result list per query, in query order.
+    /// - Throws: As ``search(_:k:filter:)``, naming the first bad query.
+    public func search(
+        _ queries: VectorMatrix,
+        k: Int,
+        filter: SearchFilter? = nil,
+        threads: Int? = nil
+    ) throws(VectorIndexError) -> [[SearchResult]] {
+        guard queries.dimension == dimension else {
+            throw VectorIndexError(
+                .dimensionMismatch, "queries have dimension \(queries.dimension), the index has \(dimension)")
+        }
+        guard k >= 0 else { throw VectorIndexError(.invalidArgument, "k must not be negative, got \(k)") }
+        if let row = queries.firstNonFiniteRow() {
+            throw VectorIndexError(.invalidVector, "query \(row) has a NaN or infinite component")
+        }
+        var prepared = queries
+        if metric == .cosine {
+            if let zero = queries.squaredNorms().firstIndex(of: 0) {
+                throw VectorIndexError(.invalidVector, "query \(zero) has zero length; cosine similarity is undefined")
+            }
+            prepared = queries.normalized()
+        }
+        guard k > 0, !queries.isEmpty else { return Array(repeating: [], count: queries.count) }
+        let storage = snapshot()
+        let n = storage.ids.count
+        let threadCount = max(1, min(threads ?? Parallelism.processorCount, max(1, n / 4096)))
+        let kept = min(k, n)
+        let shardTops = Mutex([[TopK]](repeating: [], count: threadCount))
+        let metric = self.metric
+        let usesProduct = filter == nil && queries.count >= 4
+        let shard = (n + threadCount - 1) / threadCount
+        let batch = prepared
+        DispatchQueue.concurrentPerform(iterations: threadCount) { t in
+            let rows = min(n, t * shard)..<min(n, (t + 1) * shard)
+            var tops = [TopK](repeating: TopK(k: kept), count: batch.count)
+            if usesProduct {
+                Self.scanWithProduct(storage, rows: rows, queries: batch, metric: metric, into: &tops)
+            } else {
+                for i in 0..<batch.count {
+                    Self.scan(
+                        storage, rows: rows, query: ContiguousArray(batch[i]), metric: metric, filter: filter,
+                        into: &tops[i])
+                }
+            }
+            shardTops.withLock { $0[t] = tops }
+        }
+        let all = shardTops.withLock { $0 }
+        return (0..<queries.count).map { i in
+            var merged = all[0][i]
+            for t in 1..<all.count { merged.merge(all[t][i]) }
+            return results(merged)
+        }
+    }
+
+    /// Validates a query and returns it ready to scan (normalised for cosine).
+    func prepareQuery(_ query: [Float], k: Int) throws(VectorIndexError) -> ContiguousArray<Float> {
+        guard !query.isEmpty else { throw VectorIndexError(.invalidVector, "the query is empty") }
+        guard query.count == dimension else {
+            throw VectorIndexError(.dimensionMismatch, "query has \(query.count) values, the index has \(dimension)")
+        }
+        guard query.allSatisfy(\.isFinite) else {
+            throw VectorIndexError(.invalidVector, "the query has a NaN or infinite component")
+        }
+        guard k >= 0 else { throw VectorIndexError(.invalidArgument, "k must not be negative, got \(k)") }
+        var q = ContiguousArray(query)
+        if metric == .cosine {
+            let norm = Kernels.norm(q.span)
+            guard norm > 0 else {
+                throw VectorIndexError(.invalidVector, "the query has zero length; cosine similarity is undefined")
+            }
+            for i in q.indices { q[i] /= norm }
+        }
+        return q
+    }
+
+    /// Converts selected keys back to scores (keys are negated for higher-is-better metrics).
+    func results(_ top: TopK) -> [SearchResult] {
+        let negate = metric.higherIsBetter
+        return top.sorted().map { SearchResult(id: $0.id, score: negate ? -$0.key : $0.key) }
+    }
+
+    /// Scores `query` against `rows` of `storage` and offers each passing row to `top`.
+    static func scan(
+        _ storage: FlatStorage,
+        rows: Range<Int>,
+        query: ContiguousArray<Float>,
+        metric: Metric,
+        filter: SearchFilter?,
+        into top: inout TopK
+    ) {
+        guard !rows.isEmpty else { return }
+        let d = storage.dimension
+        let isL2 = metric == .squaredL2
+        let ids = storage.ids
+        unsafe query.withUnsafeBufferPointer { q in
+            unsafe storage.vectors.withUnsafeBufferPointer { v in
+                let qp = q.baseAddress!
+                let base = v.baseAddress!
+                if let filter {
+                    for row in rows where filter.includes(ids[row]) {
+                        let p = unsafe base + row * d
+                        let s = unsafe isL2 ? Kernels._squaredL2(qp, p, d) : Kernels._dot(qp, p, d)
+                        top.push(isL2 ? s : -s, id: ids[row])
+                    }
+                    return
+                }
+                let block = 1024
+                unsafe withUnsafeTemporaryAllocation(of: Float.self, capacity: block) { scratch in
+                    var start = rows.lowerBound
+                    while start < rows.upperBound {
+                        let count = min(block, rows.upperBound - start)
+                        let out = unsafe UnsafeMutableBufferPointer(rebasing: scratch[0..<count])
+                        if isL2 {
+                            unsafe Kernels._squaredL2s(qp, base + start * d, d, out)
+                        } else {
+                            unsafe Kernels._dots(qp, base + start * d, d, out)
+                        }
+                        for i in 0..<count {
+                            let s = unsafe out[i]
+                            let key = isL2 ? s : -s
+                            if key <= top.threshold { top.push(key, id: ids[start + i]) }
+                        }
+                        start += count
+                    }
+                }
+            }
+        }
+    }
+
+    /// Scores every query against `rows` in blocks with the matrix-product kernel.
+    static func scanWithProduct(
+        _ storage: FlatStorage,
+        rows: Range<Int>,
+        queries: VectorMatrix,
+        metric: Metric,
+        into tops: inout [TopK]
+    ) {
+        guard !rows.isEmpty else { return }
+        let d = storage.dimension
+        let m = queries.count
+        let isL2 = metric == .squaredL2
+        let queryNorms = isL2 ? queries.squaredNorms() : []
+        let ids = storage.ids
+        let block = 512
+        unsafe queries.values.withUnsafeBufferPointer { q in
+            unsafe storage.vectors.withUnsafeBufferPointer { v in
+                unsafe withUnsafeTemporaryAllocation(of: Float.self, capacity: m * block + block) { scratch in
+                    let products = scratch.baseAddress!
+                    let rowNorms = unsafe products + m * block
+                    var start = rows.lowerBound
+                    while start < rows.upperBound {
+                        let count = min(block, rows.upperBound - start)
+                        let b = unsafe v.baseAddress! + start * d
+                        unsafe MatrixProduct.multiply(
+                            m: m, n: count, k: d, a: q.baseAddress!, lda: d, b: b, ldb: d, layout: .transposed,
+                            c: products, ldc: count, threads: 1)
+                        if isL2 {
+                            for j in 0..<count { unsafe rowNorms[j] = Kernels._dot(b + j * d, b + j * d, d) }
+                        }
+                        for i in 0..<m {
+                            let row = unsafe products + i * count
+                            for j in 0..<count {
+                                let product = unsafe row[j]
+                                let rowNorm = isL2 ? unsafe rowNorms[j] : 0
+                                let key = isL2 ? max(0, queryNorms[i] + rowNorm - 2 * product) : -product
+                                if key <= tops[i].threshold { tops[i].push(key, id: ids[start + j]) }
+                            }
+                        }
+                        start += count
+                    }
+                }
+            }
+        }
+    }
+}

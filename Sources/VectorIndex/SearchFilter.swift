@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/// Restricts a search to some ids. The index applies it inside the scan, so `k` results come back whenever
+/// at least `k` stored vectors pass.
+///
+/// ```swift
+/// let even = SearchFilter { $0 % 2 == 0 }
+/// var allowed = IDBitmap()
+/// allowed.insert(7)
+/// let onlySeven = SearchFilter(allowing: allowed)
+/// ```
+public struct SearchFilter: Sendable {
+    enum Storage: Sendable {
+        case predicate(@Sendable (UInt64) -> Bool)
+        case bitmap(IDBitmap)
+    }
+
+    let storage: Storage
+
+    /// A filter that keeps the ids for which `isIncluded` returns `true`.
+    ///
+    /// The closure is called once per candidate during the scan; keep it cheap and free of side effects.
+    public init(_ isIncluded: @escaping @Sendable (UInt64) -> Bool) {
+        storage = .predicate(isIncluded)
+    }
+
+    /// A filter that keeps exactly the ids in `allowed`.
+    public init(allowing allowed: IDBitmap) {
+        storage = .bitmap(allowed)
+    }
+
+    /// Whether `id` passes the filter.
+    @inlinable
+    public func includes(_ id: UInt64) -> Bool {
+        _includes(id)
+    }
+
+    @usableFromInline
+    func _includes(_ id: UInt64) -> Bool {
+        switch storage {
+        case .predicate(let isIncluded): isIncluded(id)
+        case .bitmap(let bitmap): bitmap.contains(id)
+        }
+    }
+}
+
+/// A set of ids stored as one bit per id, for allow-lists over dense id ranges.
+///
+/// Memory is one bit per id up to the largest id inserted, so it suits ids that are row numbers or
+/// database keys, not random 64-bit hashes (use a predicate filter over a `Set` for those).
+public struct IDBitmap: Sendable, Hashable {
+    private var words: [UInt64]
+
+    /// Creates an empty bitmap.
+    public init() {
+        words = []
+    }
+
+    /// Creates a bitmap holding `ids`.
+    public init(_ ids: some Sequence<UInt64>) {
+        words = []
+        for id in ids { insert(id) }
+    }
+
+    /// Adds `id`.
+    ///
+    /// - Complexity: O(1) amortised; grows storage to `id / 64 + 1` words.
+    public mutating func insert(_ id: UInt64) {
+        let word = Int(id >> 6)
+        if word >= words.count { words.append(contentsOf: repeatElement(0, count: word - words.count + 1)) }
+        words[word] |= 1 << (id & 63)
+    }
+
+    /// Removes `id` if present.
+    public mutating func remove(_ id: UInt64) {
+        let word = id >> 6
+        guard word < UInt64(words.count) else { return }
+        words[Int(word)] &= ~(1 << (id & 63))
+    }
+
+    /// Whether `id` is in the set.
+    public func contains(_ id: UInt64) -> Bool {
+        let word = id >> 6
+        guard word < UInt64(words.count) else { return false }
+        return words[Int(word)] & (1 << (id & 63)) != 0
+    }
+
+    /// The number of ids in the set.
+    public var count: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
+}
