@@ -81,8 +81,18 @@ public enum Metric: UInt8, Sendable, CaseIterable, CustomStringConvertible {
                 unsafe out.withUnsafeMutableBufferPointer { c in
                     guard let qa = q.baseAddress, let ra = r.baseAddress, let ca = c.baseAddress else { return }
                     unsafe MatrixProduct.multiply(
-                        m: queries.count, n: rows.count, k: d, a: qa, lda: d, b: ra, ldb: d, layout: .transposed,
-                        c: ca, ldc: rows.count, threads: threads)
+                        m: queries.count,
+                        n: rows.count,
+                        k: d,
+                        a: qa,
+                        lda: d,
+                        b: ra,
+                        ldb: d,
+                        layout: .transposed,
+                        c: ca,
+                        ldc: rows.count,
+                        threads: threads
+                    )
                 }
             }
         }

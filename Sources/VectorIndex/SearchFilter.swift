@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 
-/// Restricts a search to some ids. The index applies it inside the scan, so `k` results come back whenever
-/// at least `k` stored vectors pass.
+/// Restricts a search to some ids.
+///
+/// The index applies the filter inside the scan, so `k` results come back whenever at least `k` stored
+/// vectors pass.
 ///
 /// ```swift
 /// let even = SearchFilter { $0 % 2 == 0 }

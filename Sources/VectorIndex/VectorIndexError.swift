@@ -5,7 +5,9 @@
 /// Switch on ``code`` to react to a kind of failure; show ``description`` to people. New codes may be added in
 /// any release, so a `switch` over codes needs a `default` branch.
 public struct VectorIndexError: Error, Sendable, CustomStringConvertible {
-    /// A kind of failure. Compare with the static members, e.g. `error.code == .dimensionMismatch`.
+    /// A kind of failure.
+    ///
+    /// Compare with the static members, for example `error.code == .dimensionMismatch`.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: Hashable, Sendable {
             case dimensionMismatch, invalidVector, duplicateID, invalidArgument, corruptFile, unsupportedVersion
@@ -34,7 +36,7 @@ public struct VectorIndexError: Error, Sendable, CustomStringConvertible {
         /// The operation or file content is valid but not supported by this implementation.
         public static let unsupported = Code(.unsupported)
 
-        /// A stable name for the code, e.g. `dimensionMismatch`.
+        /// A stable name for the code, such as `dimensionMismatch`.
         public var description: String {
             switch value {
             case .dimensionMismatch: "dimensionMismatch"

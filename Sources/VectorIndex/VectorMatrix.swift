@@ -43,7 +43,9 @@ public struct VectorMatrix: Sendable, Equatable {
         let values = ContiguousArray(values)
         guard values.count % dimension == 0 else {
             throw VectorIndexError(
-                .invalidArgument, "\(values.count) values do not split into rows of \(dimension)")
+                .invalidArgument,
+                "\(values.count) values do not split into rows of \(dimension)"
+            )
         }
         self.values = values
         self.dimension = dimension

@@ -32,10 +32,17 @@ private enum Exact {
         let scale = Exact.norm(a) * Exact.norm(b)
         expectApproximatelyEqual(Kernels.dot(spanA, spanB), Exact.dot(a, b), relativeTolerance: 1e-5, scale: scale)
         expectApproximatelyEqual(
-            Kernels._dotReference(spanA, spanB), Exact.dot(a, b), relativeTolerance: 1e-5, scale: scale)
+            Kernels._dotReference(spanA, spanB),
+            Exact.dot(a, b),
+            relativeTolerance: 1e-5,
+            scale: scale
+        )
         expectApproximatelyEqual(Kernels.squaredL2(spanA, spanB), Exact.squaredL2(a, b), relativeTolerance: 1e-5)
         expectApproximatelyEqual(
-            Kernels._squaredL2Reference(spanA, spanB), Exact.squaredL2(a, b), relativeTolerance: 1e-5)
+            Kernels._squaredL2Reference(spanA, spanB),
+            Exact.squaredL2(a, b),
+            relativeTolerance: 1e-5
+        )
         expectApproximatelyEqual(Kernels.squaredNorm(spanA), Exact.dot(a, a), relativeTolerance: 1e-5)
         expectApproximatelyEqual(Kernels.norm(spanA), Exact.norm(a), relativeTolerance: 1e-5)
     }
@@ -82,14 +89,22 @@ private enum Exact {
             expectApproximatelyEqual(cosines[i], Exact.dot(q, r) / scale, relativeTolerance: 1e-5, scale: 1)
         }
         expectApproximatelyEqual(
-            Kernels._dotsReference(query: query, rows: rows, dimension: dimension), Array(dots),
-            relativeTolerance: 1e-5, absoluteTolerance: 1e-5 * Double(dimension).squareRoot())
+            Kernels._dotsReference(query: query, rows: rows, dimension: dimension),
+            Array(dots),
+            relativeTolerance: 1e-5,
+            absoluteTolerance: 1e-5 * Double(dimension).squareRoot()
+        )
         expectApproximatelyEqual(
-            Kernels._squaredL2sReference(query: query, rows: rows, dimension: dimension), Array(l2s),
-            relativeTolerance: 1e-5)
+            Kernels._squaredL2sReference(query: query, rows: rows, dimension: dimension),
+            Array(l2s),
+            relativeTolerance: 1e-5
+        )
         expectApproximatelyEqual(
-            Kernels._cosinesReference(query: query, rows: rows, dimension: dimension), Array(cosines),
-            relativeTolerance: 1e-5, absoluteTolerance: 1e-5)
+            Kernels._cosinesReference(query: query, rows: rows, dimension: dimension),
+            Array(cosines),
+            relativeTolerance: 1e-5,
+            absoluteTolerance: 1e-5
+        )
     }
 
     @Test("cosine of a zero vector is 0, not NaN")

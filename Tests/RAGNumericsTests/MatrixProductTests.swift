@@ -34,7 +34,11 @@ import _RAGTestSupport
     }
 
     private func run(
-        _ s: Shape, _ a: [Float], _ b: [Float], layout: RightOperandLayout, threads: Int,
+        _ s: Shape,
+        _ a: [Float],
+        _ b: [Float],
+        layout: RightOperandLayout,
+        threads: Int,
         initial: [Float]? = nil
     ) -> [Float] {
         var c = initial ?? [Float](repeating: .nan, count: s.m * s.n)
@@ -43,8 +47,19 @@ import _RAGTestSupport
             unsafe b.withUnsafeBufferPointer { pb in
                 unsafe c.withUnsafeMutableBufferPointer { pc in
                     unsafe MatrixProduct.multiply(
-                        m: s.m, n: s.n, k: s.k, a: pa.baseAddress!, lda: s.k, b: pb.baseAddress!, ldb: ldb,
-                        layout: layout, c: pc.baseAddress!, ldc: s.n, accumulate: initial != nil, threads: threads)
+                        m: s.m,
+                        n: s.n,
+                        k: s.k,
+                        a: pa.baseAddress!,
+                        lda: s.k,
+                        b: pb.baseAddress!,
+                        ldb: ldb,
+                        layout: layout,
+                        c: pc.baseAddress!,
+                        ldc: s.n,
+                        accumulate: initial != nil,
+                        threads: threads
+                    )
                 }
             }
         }
@@ -78,8 +93,15 @@ import _RAGTestSupport
         let two = run(s, a, b, layout: .transposed, threads: 2)
         #expect(one == two)
         let reference = MatrixProduct._multiplyReference(
-            m: s.m, n: s.n, k: s.k, a: ContiguousArray(a).span, lda: s.k, b: ContiguousArray(b).span, ldb: s.k,
-            layout: .transposed)
+            m: s.m,
+            n: s.n,
+            k: s.k,
+            a: ContiguousArray(a).span,
+            lda: s.k,
+            b: ContiguousArray(b).span,
+            ldb: s.k,
+            layout: .transposed
+        )
         // The micro-kernel sums each element sequentially along k, like the twin, but in panels of 256.
         let worst = zip(one, reference).map { abs($0 - $1) }.max() ?? 0
         #expect(worst <= 1e-4)

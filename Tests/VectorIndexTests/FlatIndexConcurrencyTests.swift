@@ -30,7 +30,10 @@ import _RAGTestSupport
                         let results = try index.search(query, k: 5, filter: SearchFilter { $0 < 1000 })
                         #expect(results == baseline)
                         let batch = try index.search(
-                            VectorMatrix(rows: [query, query, query, query]), k: 3, threads: 2)
+                            VectorMatrix(rows: [query, query, query, query]),
+                            k: 3,
+                            threads: 2
+                        )
                         #expect(batch.count == 4 && batch.allSatisfy { $0.count == 3 })
                     }
                 }

@@ -49,8 +49,10 @@ import _RAGTestSupport
         let loaded = try await FlatIndex.load(from: path)
         #expect(loaded.count == 7)
         #expect(loaded.vector(for: 1000) == [9, 9, 9, 9])
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent)
-            .filter { $0.hasPrefix((path as NSString).lastPathComponent + ".tmp") }
+        let leftovers = try FileManager.default.contentsOfDirectory(
+            atPath: (path as NSString).deletingLastPathComponent
+        )
+        .filter { $0.hasPrefix((path as NSString).lastPathComponent + ".tmp") }
         #expect(leftovers.isEmpty)
     }
 
@@ -67,7 +69,10 @@ import _RAGTestSupport
     func truncation() throws {
         let bytes = try sample().serialized()
         for length in 0..<bytes.count {
-            #expect(code { _ = try FlatIndex(serialized: Array(bytes[0..<length])) } == .corruptFile, "length \(length)")
+            #expect(
+                code { _ = try FlatIndex(serialized: Array(bytes[0..<length])) } == .corruptFile,
+                "length \(length)"
+            )
         }
     }
 

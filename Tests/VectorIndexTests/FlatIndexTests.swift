@@ -6,7 +6,11 @@ import _RAGTestSupport
 
 /// Brute force in Float64: the ground truth every search is compared with.
 func exactTop(
-    _ query: [Float], _ rows: [[Float]], ids: [UInt64], metric: Metric, k: Int,
+    _ query: [Float],
+    _ rows: [[Float]],
+    ids: [UInt64],
+    metric: Metric,
+    k: Int,
     where include: (UInt64) -> Bool = { _ in true }
 ) -> [(id: UInt64, score: Double)] {
     func norm(_ v: [Float]) -> Double { v.reduce(0) { $0 + Double($1) * Double($1) }.squareRoot() }
@@ -83,9 +87,11 @@ func randomRows(_ count: Int, dimension: Int, seed: UInt64) -> [[Float]] {
         let index = try FlatIndex(dimension: 2, metric: .squaredL2)
         try index.add(VectorMatrix(rows: [[1, 1], [1, 1], [1, 1], [5, 5]]), ids: [30, 10, 20, 1])
         #expect(try index.search([1, 1], k: 3).map(\.id) == [10, 20, 30])
-        #expect(try index.search([1, 1], k: 3) == [
-            SearchResult(id: 10, score: 0), SearchResult(id: 20, score: 0), SearchResult(id: 30, score: 0),
-        ])
+        #expect(
+            try index.search([1, 1], k: 3) == [
+                SearchResult(id: 10, score: 0), SearchResult(id: 20, score: 0), SearchResult(id: 30, score: 0),
+            ]
+        )
     }
 
     @Test("cosine stores unit vectors and scores are cosine similarities")
@@ -127,7 +133,9 @@ func randomRows(_ count: Int, dimension: Int, seed: UInt64) -> [[Float]] {
         #expect(code { _ = try FlatIndex(dimension: 0, metric: .squaredL2) } == .invalidArgument)
         #expect(code { _ = try VectorMatrix(rows: [[1, 2], [1]]) } == .dimensionMismatch)
         // A rejected batch adds nothing, even the valid vectors in it.
-        #expect(code { try index.add(VectorMatrix(rows: [[1, 1, 1], [.nan, 1, 1]]), ids: [7, 8]) } == .invalidVector)
+        #expect(
+            code { try index.add(VectorMatrix(rows: [[1, 1, 1], [.nan, 1, 1]]), ids: [7, 8]) } == .invalidVector
+        )
         #expect(code { try index.add(VectorMatrix(rows: [[1, 1, 1], [2, 1, 1]]), ids: [9, 1]) } == .duplicateID)
         #expect(index.count == 1)
         #expect(!index.contains(7) && !index.contains(9))

@@ -69,7 +69,8 @@ public struct NPYArray: Sendable {
         guard headerStart + headerLength <= bytes.count,
             let header = String(bytes: bytes[headerStart..<headerStart + headerLength], encoding: .utf8)
         else { throw FormatError(description: "truncated header") }
-        guard let descr = Self.value(of: "descr", in: header)?.trimmingCharacters(in: CharacterSet(charactersIn: "'\" ")),
+        guard
+            let descr = Self.value(of: "descr", in: header)?.trimmingCharacters(in: CharacterSet(charactersIn: "'\" ")),
             let type = ElementType(rawValue: descr == "<u1" ? "|u1" : descr)
         else { throw FormatError(description: "unsupported dtype in header \(header)") }
         guard Self.value(of: "fortran_order", in: header)?.contains("False") == true else {

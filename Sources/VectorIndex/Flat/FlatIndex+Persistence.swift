@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 
-/// The flat index file, format version 1 (all integers little-endian):
+/// The layout of a flat index file.
+///
+/// Format version 1; all integers are little-endian.
 ///
 /// | offset | size | field |
 /// |---|---|---|
@@ -57,7 +59,8 @@ extension FlatIndex {
         guard version <= FlatIndexFile.version else {
             throw VectorIndexError(
                 .unsupportedVersion,
-                "file has format version \(version); this library reads up to \(FlatIndexFile.version)")
+                "file has format version \(version); this library reads up to \(FlatIndexFile.version)"
+            )
         }
         guard bytes.count >= FlatIndexFile.headerSize + 8 else { throw BinaryReader.truncated("header") }
         let stored = BinaryReader(bytes, offset: bytes.count - 8)
@@ -84,7 +87,8 @@ extension FlatIndex {
         guard count64 <= body / rowBytes, count64 * rowBytes == body else {
             throw VectorIndexError(
                 .corruptFile,
-                "header says \(count64) vectors of dimension \(dimension), but the file holds \(body) bytes of data")
+                "header says \(count64) vectors of dimension \(dimension), but the file holds \(body) bytes of data"
+            )
         }
         let count = Int(count64)
         let ids = try reader.readUInt64s(count, "ids")

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import Dispatch
-import Synchronization
 import _RAGNumerics
 
 extension FlatIndex {
@@ -14,7 +13,11 @@ extension FlatIndex {
     ///   cosine index), ``VectorIndexError/Code/dimensionMismatch`` for a wrong length,
     ///   ``VectorIndexError/Code/invalidArgument`` for a negative `k`.
     /// - Complexity: O(n·d) for n stored vectors.
-    public func search(_ query: [Float], k: Int, filter: SearchFilter? = nil) throws(VectorIndexError)
+    public func search(
+        _ query: [Float],
+        k: Int,
+        filter: SearchFilter? = nil
+    ) throws(VectorIndexError)
         -> [SearchResult]
     {
         let q = try prepareQuery(query, k: k)
@@ -45,7 +48,9 @@ extension FlatIndex {
     ) throws(VectorIndexError) -> [[SearchResult]] {
         guard queries.dimension == dimension else {
             throw VectorIndexError(
-                .dimensionMismatch, "queries have dimension \(queries.dimension), the index has \(dimension)")
+                .dimensionMismatch,
+                "queries have dimension \(queries.dimension), the index has \(dimension)"
+            )
         }
         guard k >= 0 else { throw VectorIndexError(.invalidArgument, "k must not be negative, got \(k)") }
         if let row = queries.firstNonFiniteRow() {
@@ -63,7 +68,7 @@ extension FlatIndex {
         let n = storage.ids.count
         let threadCount = max(1, min(threads ?? Parallelism.processorCount, max(1, n / 4096)))
         let kept = min(k, n)
-        let shardTops = Mutex([[TopK]](repeating: [], count: threadCount))
+        let shardTops = Locked([[TopK]](repeating: [], count: threadCount))
         let metric = self.metric
         let usesProduct = filter == nil && queries.count >= 4
         let shard = (n + threadCount - 1) / threadCount
@@ -76,8 +81,13 @@ extension FlatIndex {
             } else {
                 for i in 0..<batch.count {
                     Self.scan(
-                        storage, rows: rows, query: ContiguousArray(batch[i]), metric: metric, filter: filter,
-                        into: &tops[i])
+                        storage,
+                        rows: rows,
+                        query: ContiguousArray(batch[i]),
+                        metric: metric,
+                        filter: filter,
+                        into: &tops[i]
+                    )
                 }
             }
             shardTops.withLock { $0[t] = tops }
@@ -153,10 +163,14 @@ extension FlatIndex {
                         } else {
                             unsafe Kernels._dots(qp, base + start * d, d, out)
                         }
+                        var threshold = top.threshold
                         for i in 0..<count {
                             let s = unsafe out[i]
                             let key = isL2 ? s : -s
-                            if key <= top.threshold { top.push(key, id: ids[start + i]) }
+                            if key <= threshold {
+                                top.push(key, id: ids[start + i])
+                                threshold = top.threshold
+                            }
                         }
                         start += count
                     }
@@ -190,19 +204,37 @@ extension FlatIndex {
                         let count = min(block, rows.upperBound - start)
                         let b = unsafe v.baseAddress! + start * d
                         unsafe MatrixProduct.multiply(
-                            m: m, n: count, k: d, a: q.baseAddress!, lda: d, b: b, ldb: d, layout: .transposed,
-                            c: products, ldc: count, threads: 1)
+                            m: m,
+                            n: count,
+                            k: d,
+                            a: q.baseAddress!,
+                            lda: d,
+                            b: b,
+                            ldb: d,
+                            layout: .transposed,
+                            c: products,
+                            ldc: count,
+                            threads: 1
+                        )
                         if isL2 {
                             for j in 0..<count { unsafe rowNorms[j] = Kernels._dot(b + j * d, b + j * d, d) }
                         }
                         for i in 0..<m {
                             let row = unsafe products + i * count
+                            let queryNorm = isL2 ? queryNorms[i] : 0
+                            // Work on a local copy moved out of the array: no retain/release per score.
+                            var top = TopK(k: 0)
+                            swap(&top, &tops[i])
+                            var threshold = top.threshold
                             for j in 0..<count {
                                 let product = unsafe row[j]
-                                let rowNorm = isL2 ? unsafe rowNorms[j] : 0
-                                let key = isL2 ? max(0, queryNorms[i] + rowNorm - 2 * product) : -product
-                                if key <= tops[i].threshold { tops[i].push(key, id: ids[start + j]) }
+                                let key = unsafe isL2 ? max(0, queryNorm + rowNorms[j] - 2 * product) : -product
+                                if key <= threshold {
+                                    top.push(key, id: ids[start + j])
+                                    threshold = top.threshold
+                                }
                             }
+                            swap(&top, &tops[i])
                         }
                         start += count
                     }

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 
-import Synchronization
 import _RAGNumerics
 
 /// An exact vector index: every search scores the query against every stored vector.
@@ -16,7 +15,7 @@ import _RAGNumerics
 /// ```
 ///
 /// ## Concurrency
-/// The index is `Sendable`. Mutations take a lock for the time it takes to change the storage; a search takes
+/// The index is `Sendable`. Mutations take a lock (a POSIX mutex) for the time it takes to change the storage; a search takes
 /// it only to take a snapshot (copy-on-write storage), so searches never wait for each other and see either
 /// all or none of a concurrent `add`. A write that lands while a search holds a snapshot copies the storage once.
 public final class FlatIndex: VectorSearchIndex {
@@ -25,7 +24,7 @@ public final class FlatIndex: VectorSearchIndex {
     /// How vectors are compared.
     public let metric: Metric
 
-    let state: Mutex<FlatStorage>
+    let state: Locked<FlatStorage>
 
     /// Creates an empty index.
     ///
@@ -36,13 +35,13 @@ public final class FlatIndex: VectorSearchIndex {
         }
         self.dimension = dimension
         self.metric = metric
-        state = Mutex(FlatStorage(dimension: dimension))
+        state = Locked(FlatStorage(dimension: dimension))
     }
 
     init(dimension: Int, metric: Metric, storage: FlatStorage) {
         self.dimension = dimension
         self.metric = metric
-        state = Mutex(storage)
+        state = Locked(storage)
     }
 
     /// The number of stored vectors.
@@ -141,7 +140,9 @@ public final class FlatIndex: VectorSearchIndex {
     func prepare(_ vectors: VectorMatrix, ids: [UInt64]) throws(VectorIndexError) -> VectorMatrix {
         guard vectors.dimension == dimension else {
             throw VectorIndexError(
-                .dimensionMismatch, "vectors have dimension \(vectors.dimension), the index has \(dimension)")
+                .dimensionMismatch,
+                "vectors have dimension \(vectors.dimension), the index has \(dimension)"
+            )
         }
         guard vectors.count == ids.count else {
             throw VectorIndexError(.invalidArgument, "\(vectors.count) vectors but \(ids.count) ids")
@@ -157,7 +158,9 @@ public final class FlatIndex: VectorSearchIndex {
         let norms = vectors.squaredNorms()
         if let zero = norms.firstIndex(where: { $0 == 0 || !$0.isFinite }) {
             throw VectorIndexError(
-                .invalidVector, "vector \(zero) (id \(ids[zero])) has zero length; cosine similarity is undefined")
+                .invalidVector,
+                "vector \(zero) (id \(ids[zero])) has zero length; cosine similarity is undefined"
+            )
         }
         return vectors.normalized()
     }

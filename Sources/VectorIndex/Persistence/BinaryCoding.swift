@@ -73,7 +73,8 @@ struct BinaryReader {
         return unsafe ContiguousArray(unsafeUninitializedCapacity: count) { buffer, initialized in
             unsafe bytes.withUnsafeBytes { raw in
                 unsafe UnsafeMutableRawBufferPointer(buffer).copyMemory(
-                    from: UnsafeRawBufferPointer(rebasing: raw[start..<start + byteCount]))
+                    from: UnsafeRawBufferPointer(rebasing: raw[start..<start + byteCount])
+                )
             }
             initialized = count
         }

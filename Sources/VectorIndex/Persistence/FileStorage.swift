@@ -10,8 +10,10 @@ import Darwin
 
 /// Whole-file reads and crash-safe replacement through POSIX calls (the module does not use Foundation).
 enum FileStorage {
-    /// Writes `bytes` to `path` atomically: a temporary file in the same folder, `fsync`, `rename` over the
-    /// destination, then `fsync` of the folder. A crash leaves either the old file or the new one, never a mix.
+    /// Writes `bytes` to `path` atomically.
+    ///
+    /// The bytes go to a temporary file in the same folder, which is synced and renamed over the destination;
+    /// then the folder is synced. A crash leaves either the old file or the new one, never a mix.
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws(VectorIndexError) {
         let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = unsafe open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)

@@ -36,8 +36,12 @@ package enum MatrixProduct {
     ///   - n: Columns of `C`.
     ///   - k: The shared dimension.
     ///   - a: `m` rows of at least `k` floats, `lda` floats apart.
+    ///   - lda: The distance between rows of `A`, in floats.
     ///   - b: The right operand in `layout`, rows `ldb` floats apart.
+    ///   - ldb: The distance between rows of `B`, in floats.
+    ///   - layout: How `B` is stored.
     ///   - c: `m` rows of at least `n` floats, `ldc` floats apart.
+    ///   - ldc: The distance between rows of `C`, in floats.
     ///   - accumulate: Add to `C` instead of overwriting it.
     ///   - threads: The most threads to use (the work is split along `n`).
     /// - Precondition: `m, n, k >= 0` and every leading dimension is at least its row length.
@@ -66,7 +70,16 @@ package enum MatrixProduct {
             return
         }
         let problem = unsafe _Problem(
-            m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, layout: layout, c: c, ldc: ldc,
+            m: m,
+            n: n,
+            k: k,
+            a: a,
+            lda: lda,
+            b: b,
+            ldb: ldb,
+            layout: layout,
+            c: c,
+            ldc: ldc,
             accumulate: accumulate
         )
         // Split along n in multiples of the panel width; small products stay on the calling thread.
@@ -202,7 +215,11 @@ extension MatrixProduct {
                     // Row j of B is column j of op(B): transpose 8 rows × 4 depths at a time.
                     if w == nr {
                         unsafe _packTransposed8(
-                            from: b + (columns + j0) * ldb + depth, ldb: ldb, kcur: kcur, into: out)
+                            from: b + (columns + j0) * ldb + depth,
+                            ldb: ldb,
+                            kcur: kcur,
+                            into: out
+                        )
                     } else {
                         for p in 0..<kcur {
                             for j in 0..<w { unsafe out[p * nr + j] = b[(columns + j0 + j) * ldb + depth + p] }
@@ -223,7 +240,12 @@ extension MatrixProduct {
 
         /// Transposes 8 rows of `kcur` floats into `kcur` groups of 8, four depths per step.
         @inline(__always)
-        func _packTransposed8(from src: UnsafePointer<Float>, ldb: Int, kcur: Int, into out: UnsafeMutablePointer<Float>) {
+        func _packTransposed8(
+            from src: UnsafePointer<Float>,
+            ldb: Int,
+            kcur: Int,
+            into out: UnsafeMutablePointer<Float>
+        ) {
             let r = unsafe UnsafeRawPointer(src)
             let o = UnsafeMutableRawPointer(out)
             let stride = ldb &* 4
@@ -241,16 +263,24 @@ extension MatrixProduct {
                 let base = p &* 32
                 unsafe o.storeBytes(
                     of: SIMD8(r0[0], r1[0], r2[0], r3[0], r4[0], r5[0], r6[0], r7[0]),
-                    toByteOffset: base, as: SIMD8<Float>.self)
+                    toByteOffset: base,
+                    as: SIMD8<Float>.self
+                )
                 unsafe o.storeBytes(
                     of: SIMD8(r0[1], r1[1], r2[1], r3[1], r4[1], r5[1], r6[1], r7[1]),
-                    toByteOffset: base &+ 32, as: SIMD8<Float>.self)
+                    toByteOffset: base &+ 32,
+                    as: SIMD8<Float>.self
+                )
                 unsafe o.storeBytes(
                     of: SIMD8(r0[2], r1[2], r2[2], r3[2], r4[2], r5[2], r6[2], r7[2]),
-                    toByteOffset: base &+ 64, as: SIMD8<Float>.self)
+                    toByteOffset: base &+ 64,
+                    as: SIMD8<Float>.self
+                )
                 unsafe o.storeBytes(
                     of: SIMD8(r0[3], r1[3], r2[3], r3[3], r4[3], r5[3], r6[3], r7[3]),
-                    toByteOffset: base &+ 96, as: SIMD8<Float>.self)
+                    toByteOffset: base &+ 96,
+                    as: SIMD8<Float>.self
+                )
                 p &+= 4
             }
             while p < kcur {
@@ -273,7 +303,10 @@ extension MatrixProduct {
                     for p in 0..<kcur {
                         let v: Float = i < h ? unsafe src[p] : 0
                         unsafe raw.storeBytes(
-                            of: SIMD4(repeating: v), toByteOffset: (sliver + (p * mr + i) * 4) * 4, as: SIMD4<Float>.self)
+                            of: SIMD4(repeating: v),
+                            toByteOffset: (sliver + (p * mr + i) * 4) * 4,
+                            as: SIMD4<Float>.self
+                        )
                     }
                 }
                 sliver += mr * kcur * 4

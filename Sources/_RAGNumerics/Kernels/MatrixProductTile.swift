@@ -32,7 +32,7 @@ enum _Tile {
             c1 += broadcast(unsafe ra.load(fromByteOffset: 16, as: SIMD4<Float>.self)) * bv
             c2 += broadcast(unsafe ra.load(fromByteOffset: 32, as: SIMD4<Float>.self)) * bv
             c3 += broadcast(unsafe ra.load(fromByteOffset: 48, as: SIMD4<Float>.self)) * bv
-                                    unsafe ra += 64
+            unsafe ra += 64
         }
         let rc = UnsafeMutableRawPointer(c)
         let stride = ldc &* 4

@@ -1,0 +1,43 @@
+// swift-tools-version: 6.3
+// SPDX-License-Identifier: Apache-2.0
+import PackageDescription
+
+// The benchmark package: the only place a third-party dependency (the benchmark harness) appears.
+// Run: swift package --package-path Benchmarks benchmark            (harness: wall clock, allocations)
+//      swift run -c release --package-path Benchmarks kernel-report (vectors/s, GB/s, GFLOP/s table)
+
+let package = Package(
+    name: "multimodal-rag-benchmarks",
+    platforms: [.macOS(.v15), .iOS(.v18), .tvOS(.v18), .watchOS(.v11), .visionOS(.v2)],
+    dependencies: [
+        .package(name: "multimodal-rag", path: ".."),
+        .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        // MARK: - Harness suites
+        .executableTarget(
+            name: "Kernels",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "VectorIndex", package: "multimodal-rag"),
+            ],
+            path: "Benchmarks/Kernels",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+        .executableTarget(
+            name: "FlatSearch",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "VectorIndex", package: "multimodal-rag"),
+            ],
+            path: "Benchmarks/FlatSearch",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+        // MARK: - Throughput report (medians in the units the peers report)
+        .executableTarget(
+            name: "kernel-report",
+            dependencies: [.product(name: "VectorIndex", package: "multimodal-rag")],
+            path: "Sources/KernelReport"
+        ),
+    ]
+)

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: Apache-2.0
+
+// Prints medians of the distance kernels and the flat index in the units the peer benchmarks report:
+// M vectors/s and GB/s of database read for scans, GFLOP/s for the 64-query batch, queries/s for search.
+// Usage: swift run -c release --package-path Benchmarks kernel-report [--quick]
+
+import Dispatch
+import VectorIndex
+
+#if DEBUG
+fatalError("build with -c release: debug numbers mean nothing")
+#endif
+
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+func randomMatrix(_ rows: Int, _ d: Int, seed: UInt64) -> VectorMatrix {
+    var rng = SplitMix64(state: seed)
+    var values = ContiguousArray<Float>()
+    values.reserveCapacity(rows * d)
+    for _ in 0..<rows * d { values.append(Float(Int64(rng.next() >> 40) - (1 << 23)) / Float(1 << 23)) }
+    guard let matrix = try? VectorMatrix(values: values, dimension: d) else { fatalError("bad shape") }
+    return matrix
+}
+
+let quick = CommandLine.arguments.contains("--quick")
+let rounds = quick ? 3 : 7
+
+/// Median seconds per call of `body`, each sample repeating it enough to take about 0.1 s.
+func median(_ body: () -> Void) -> Double {
+    var reps = 1
+    while true {
+        let start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<reps { body() }
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        if elapsed >= 0.1 || reps >= 1 << 20 { break }
+        reps *= 2
+    }
+    var samples: [Double] = []
+    for _ in 0..<rounds {
+        let start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<reps { body() }
+        samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(reps))
+    }
+    return samples.sorted()[samples.count / 2]
+}
+
+func format(_ x: Double, _ digits: Int = 1) -> String {
+    let scale = [1.0, 10, 100, 1000][digits]
+    let rounded = (x * scale).rounded() / scale
+    return "\(rounded)"
+}
+
+let dimensions = quick ? [128, 768] : [128, 384, 512, 768, 1536]
+var sink: Float = 0
+
+print("## Single query scans: M vectors/s (GB/s)")
+print("| kernel | rows | " + dimensions.map { "d=\($0)" }.joined(separator: " | ") + " |")
+print("|---|---|" + dimensions.map { _ in "---" }.joined(separator: "|") + "|")
+for rows in [1000, quick ? 20_000 : 100_000] {
+    var cells: [Metric: [String]] = [:]
+    for d in dimensions {
+        let matrix = randomMatrix(rows, d, seed: UInt64(d))
+        let query = ContiguousArray(randomMatrix(1, d, seed: 7).values)
+        var scores = ContiguousArray<Float>(repeating: 0, count: rows)
+        for metric in Metric.allCases {
+            let seconds = median {
+                var out = scores.mutableSpan
+                metric.scores(query: query.span, rows: matrix, into: &out)
+            }
+            sink += scores[rows - 1]
+            let vectorsPerSecond = Double(rows) / seconds
+            let bytesPerSecond = vectorsPerSecond * Double(d * 4)
+            cells[metric, default: []].append("\(format(vectorsPerSecond / 1e6)) (\(format(bytesPerSecond / 1e9)))")
+        }
+        scores[0] = sink
+    }
+    for metric in Metric.allCases {
+        print("| \(metric) | 1 × \(rows) | " + cells[metric]!.joined(separator: " | ") + " |")
+    }
+}
+
+print("\n## 64 queries × rows, matrix-product kernel (inner product): GFLOP/s")
+let batchRows = quick ? 20_000 : 100_000
+print("| threads | " + dimensions.map { "d=\($0)" }.joined(separator: " | ") + " |")
+print("|---|" + dimensions.map { _ in "---" }.joined(separator: "|") + "|")
+for threads in [1, 2] {
+    var cells: [String] = []
+    for d in dimensions {
+        let matrix = randomMatrix(batchRows, d, seed: UInt64(d))
+        let queries = randomMatrix(64, d, seed: 3)
+        let seconds = median {
+            let out = Metric.innerProduct.scores(queries: queries, rows: matrix, threads: threads)
+            sink += out.values[0]
+        }
+        cells.append(format(2 * 64 * Double(batchRows) * Double(d) / seconds / 1e9))
+    }
+    print("| \(threads) | " + cells.joined(separator: " | ") + " |")
+}
+
+print("\n## FlatIndex search, \(batchRows) × 384, k = 10: queries/s")
+print("| metric | one query at a time (1 thread) | batch of 64, 1 thread | batch of 64, 2 threads |")
+print("|---|---|---|---|")
+for metric in Metric.allCases {
+    let d = 384
+    guard let index = try? FlatIndex(dimension: d, metric: metric) else { fatalError("index") }
+    let base = randomMatrix(batchRows, d, seed: 11)
+    try index.add(base, ids: (0..<UInt64(batchRows)).map { $0 })
+    let queries = randomMatrix(64, d, seed: 12)
+    let single = median {
+        for i in 0..<8 { sink += (try? index.search(Array(queries[i]), k: 10))?.first?.score ?? 0 }
+    }
+    let batch1 = median { sink += (try? index.search(queries, k: 10, threads: 1))?[0].first?.score ?? 0 }
+    let batch2 = median { sink += (try? index.search(queries, k: 10, threads: 2))?[0].first?.score ?? 0 }
+    print("| \(metric) | \(format(8 / single, 0)) | \(format(64 / batch1, 0)) | \(format(64 / batch2, 0)) |")
+}
+print("\n(checksum \(sink))")
