@@ -14,10 +14,17 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
+        // MARK: - Shared inputs
+        .target(
+            name: "BenchmarkSupport",
+            dependencies: [.product(name: "VectorIndex", package: "multimodal-rag")],
+            path: "Sources/BenchmarkSupport"
+        ),
         // MARK: - Harness suites
         .executableTarget(
             name: "Kernels",
             dependencies: [
+                "BenchmarkSupport",
                 .product(name: "Benchmark", package: "package-benchmark"),
                 .product(name: "VectorIndex", package: "multimodal-rag"),
             ],
@@ -27,6 +34,7 @@ let package = Package(
         .executableTarget(
             name: "FlatSearch",
             dependencies: [
+                "BenchmarkSupport",
                 .product(name: "Benchmark", package: "package-benchmark"),
                 .product(name: "VectorIndex", package: "multimodal-rag"),
             ],
@@ -36,7 +44,7 @@ let package = Package(
         // MARK: - Throughput report (medians in the units the peers report)
         .executableTarget(
             name: "kernel-report",
-            dependencies: [.product(name: "VectorIndex", package: "multimodal-rag")],
+            dependencies: ["BenchmarkSupport", .product(name: "VectorIndex", package: "multimodal-rag")],
             path: "Sources/KernelReport"
         ),
     ]

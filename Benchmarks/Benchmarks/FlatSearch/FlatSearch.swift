@@ -1,22 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import Benchmark
+import BenchmarkSupport
 import VectorIndex
-
-private func randomMatrix(_ rows: Int, _ d: Int, seed: UInt64) -> VectorMatrix {
-    var state = seed
-    var values = ContiguousArray<Float>()
-    values.reserveCapacity(rows * d)
-    for _ in 0..<rows * d {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        values.append(Float(Int64((z ^ (z >> 31)) >> 40) - (1 << 23)) / Float(1 << 23))
-    }
-    guard let matrix = try? VectorMatrix(values: values, dimension: d) else { fatalError("bad shape") }
-    return matrix
-}
 
 let benchmarks: @Sendable () -> Void = {
     #if DEBUG

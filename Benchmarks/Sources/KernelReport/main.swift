@@ -4,32 +4,13 @@
 // M vectors/s and GB/s of database read for scans, GFLOP/s for the 64-query batch, queries/s for search.
 // Usage: swift run -c release --package-path Benchmarks kernel-report [--quick]
 
+import BenchmarkSupport
 import Dispatch
 import VectorIndex
 
 #if DEBUG
 fatalError("build with -c release: debug numbers mean nothing")
 #endif
-
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
-func randomMatrix(_ rows: Int, _ d: Int, seed: UInt64) -> VectorMatrix {
-    var rng = SplitMix64(state: seed)
-    var values = ContiguousArray<Float>()
-    values.reserveCapacity(rows * d)
-    for _ in 0..<rows * d { values.append(Float(Int64(rng.next() >> 40) - (1 << 23)) / Float(1 << 23)) }
-    guard let matrix = try? VectorMatrix(values: values, dimension: d) else { fatalError("bad shape") }
-    return matrix
-}
 
 let quick = CommandLine.arguments.contains("--quick")
 let rounds = quick ? 3 : 7

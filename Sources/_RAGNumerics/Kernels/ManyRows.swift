@@ -18,13 +18,8 @@ extension Kernels {
         dimension: Int,
         into scores: inout MutableSpan<Float>
     ) {
-        _checkManyRows(query: query, rows: rows, dimension: dimension, rowCount: scores.count)
-        unsafe query.withUnsafeBufferPointer { q in
-            unsafe rows.withUnsafeBufferPointer { r in
-                unsafe scores.withUnsafeMutableBufferPointer { out in
-                    unsafe _dots(q.baseAddress!, r.baseAddress, dimension, out)
-                }
-            }
+        unsafe _withRows(query: query, rows: rows, dimension: dimension, scores: &scores) { q, r, out in
+            unsafe _dots(q, r, dimension, out)
         }
     }
 
@@ -38,24 +33,33 @@ extension Kernels {
         dimension: Int,
         into scores: inout MutableSpan<Float>
     ) {
-        _checkManyRows(query: query, rows: rows, dimension: dimension, rowCount: scores.count)
-        unsafe query.withUnsafeBufferPointer { q in
-            unsafe rows.withUnsafeBufferPointer { r in
-                unsafe scores.withUnsafeMutableBufferPointer { out in
-                    unsafe _squaredL2s(q.baseAddress!, r.baseAddress, dimension, out)
-                }
-            }
+        unsafe _withRows(query: query, rows: rows, dimension: dimension, scores: &scores) { q, r, out in
+            unsafe _squaredL2s(q, r, dimension, out)
         }
     }
 
+    /// Checks the shapes once, then hands `body` the raw query, rows and output.
     @inlinable
-    package static func _checkManyRows(query: Span<Float>, rows: Span<Float>, dimension: Int, rowCount: Int) {
+    package static func _withRows(
+        query: Span<Float>,
+        rows: Span<Float>,
+        dimension: Int,
+        scores: inout MutableSpan<Float>,
+        _ body: (UnsafePointer<Float>, UnsafePointer<Float>?, UnsafeMutableBufferPointer<Float>) -> Void
+    ) {
         precondition(dimension >= 1, "dimension must be at least 1")
         precondition(query.count == dimension, "query length \(query.count) != dimension \(dimension)")
         precondition(
-            rows.count == rowCount * dimension,
-            "rows hold \(rows.count) floats, expected \(rowCount) x \(dimension)"
+            rows.count == scores.count * dimension,
+            "rows hold \(rows.count) floats, expected \(scores.count) x \(dimension)"
         )
+        unsafe query.withUnsafeBufferPointer { q in
+            unsafe rows.withUnsafeBufferPointer { r in
+                unsafe scores.withUnsafeMutableBufferPointer { out in
+                    unsafe body(q.baseAddress!, r.baseAddress, out)
+                }
+            }
+        }
     }
 
     /// Pointer form of ``dots(query:rows:dimension:into:)``.
@@ -106,19 +110,14 @@ extension Kernels {
         dimension: Int,
         into scores: inout MutableSpan<Float>
     ) {
-        _checkManyRows(query: query, rows: rows, dimension: dimension, rowCount: scores.count)
         let queryNorm = norm(query)
-        unsafe query.withUnsafeBufferPointer { q in
-            unsafe rows.withUnsafeBufferPointer { r in
-                unsafe scores.withUnsafeMutableBufferPointer { out in
-                    guard var row = r.baseAddress else { return }
-                    for i in 0..<out.count {
-                        let (dot, rowSquaredNorm) = unsafe _dotAndSquaredNorm(q.baseAddress!, row, dimension)
-                        let denominator = queryNorm * rowSquaredNorm.squareRoot()
-                        unsafe out[i] = denominator > 0 ? dot / denominator : 0
-                        unsafe row += dimension
-                    }
-                }
+        unsafe _withRows(query: query, rows: rows, dimension: dimension, scores: &scores) { q, r, out in
+            guard var row = unsafe r else { return }
+            for i in 0..<out.count {
+                let (dot, rowSquaredNorm) = unsafe _dotAndSquaredNorm(q, row, dimension)
+                let denominator = queryNorm * rowSquaredNorm.squareRoot()
+                unsafe out[i] = denominator > 0 ? dot / denominator : 0
+                unsafe row += dimension
             }
         }
     }
