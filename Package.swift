@@ -21,6 +21,7 @@ let package = Package(
     name: "multimodal-rag",
     platforms: [.macOS(.v15), .iOS(.v18), .tvOS(.v18), .watchOS(.v11), .visionOS(.v2)],
     products: [
+        .library(name: "MediaDecoding", targets: ["MediaDecoding"]),
         .library(name: "VectorIndex", targets: ["VectorIndex"]),
         .library(name: "MultimodalRAG", targets: ["MultimodalRAG"]),
     ],
@@ -29,13 +30,19 @@ let package = Package(
         .target(name: "_RAGNumerics", linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
 
         // MARK: - Library layers (leaves first)
+        .target(name: "MediaDecoding"),
         .target(name: "VectorIndex", dependencies: ["_RAGNumerics"]),
 
         // MARK: - Umbrella (only `@_exported import` lines)
-        .target(name: "MultimodalRAG", dependencies: ["VectorIndex"]),
+        .target(name: "MultimodalRAG", dependencies: ["MediaDecoding", "VectorIndex"]),
 
         // MARK: - Tests
         .target(name: "_RAGTestSupport", path: "Tests/_RAGTestSupport"),
+        .testTarget(
+            name: "MediaDecodingTests",
+            dependencies: ["MediaDecoding", "_RAGTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "RAGNumericsTests", dependencies: ["_RAGNumerics", "_RAGTestSupport"]),
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "_RAGTestSupport"]),
         .testTarget(name: "MultimodalRAGTests", dependencies: ["MultimodalRAG"]),

@@ -1,1 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
+
+@_exported public import MediaDecoding
 @_exported public import VectorIndex

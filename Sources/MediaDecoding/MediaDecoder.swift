@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/// A registry of decoders that picks one by the file's magic bytes (never its name or extension).
+///
+/// Host decoders registered with `registering(_:)` are asked before the built-in ones, so a
+/// platform codec can take over a format or add a new one.
+///
+/// ```swift
+/// let decoder = MediaDecoder()
+/// let image = try decoder.decodeImage(pngBytes)
+/// let audio = try decoder.decodeAudio(wavBytes, limits: DecodingLimits(maxFrames: 48_000 * 600))
+/// ```
+public struct MediaDecoder: Sendable {
+    /// How many leading bytes are passed to `canDecode`.
+    public static let sniffLength = 64
+
+    /// The image decoders, asked in order.
+    public private(set) var imageDecoders: [any ImageDecoder]
+    /// The audio decoders, asked in order.
+    public private(set) var audioDecoders: [any AudioDecoder]
+
+    /// Creates a registry holding the built-in decoders: PNG, BMP, GIF, PNM (P5/P6) images and WAV audio.
+    public init() {
+        imageDecoders = [PNGDecoder(), GIFDecoder(), BMPDecoder(), PNMDecoder()]
+        audioDecoders = [WAVDecoder()]
+    }
+
+    /// Creates a registry holding exactly the given decoders.
+    /// - Parameters:
+    ///   - imageDecoders: Image decoders, asked in order.
+    ///   - audioDecoders: Audio decoders, asked in order.
+    public init(imageDecoders: [any ImageDecoder], audioDecoders: [any AudioDecoder]) {
+        self.imageDecoders = imageDecoders
+        self.audioDecoders = audioDecoders
+    }
+
+    /// A copy of this registry that asks `decoder` before every other image decoder.
+    /// - Parameter decoder: The decoder to put in front.
+    /// - Returns: The extended registry.
+    public func registering(_ decoder: some ImageDecoder) -> MediaDecoder {
+        var copy = self
+        copy.imageDecoders.insert(decoder, at: 0)
+        return copy
+    }
+
+    /// A copy of this registry that asks `decoder` before every other audio decoder.
+    /// - Parameter decoder: The decoder to put in front.
+    /// - Returns: The extended registry.
+    public func registering(_ decoder: some AudioDecoder) -> MediaDecoder {
+        var copy = self
+        copy.audioDecoders.insert(decoder, at: 0)
+        return copy
+    }
+
+    /// The first image decoder that recognises `bytes`, or `nil`.
+    /// - Parameter bytes: The file, or at least its first ``sniffLength`` bytes.
+    /// - Returns: The decoder to use.
+    public func imageDecoder(for bytes: [UInt8]) -> (any ImageDecoder)? {
+        let header = bytes.prefix(Self.sniffLength)
+        return imageDecoders.first { $0.canDecode(header) }
+    }
+
+    /// The first audio decoder that recognises `bytes`, or `nil`.
+    /// - Parameter bytes: The file, or at least its first ``sniffLength`` bytes.
+    /// - Returns: The decoder to use.
+    public func audioDecoder(for bytes: [UInt8]) -> (any AudioDecoder)? {
+        let header = bytes.prefix(Self.sniffLength)
+        return audioDecoders.first { $0.canDecode(header) }
+    }
+
+    /// Decodes an image with the first decoder that recognises its magic bytes.
+    /// - Parameters:
+    ///   - bytes: The complete file.
+    ///   - limits: Bounds passed to the decoder.
+    /// - Returns: The decoded image.
+    /// - Throws: ``MediaDecodingError`` with ``MediaDecodingError/Code/unknownFormat`` when no decoder
+    ///   recognises the bytes; otherwise whatever the chosen decoder throws.
+    public func decodeImage(_ bytes: [UInt8], limits: DecodingLimits = .default) throws -> Image {
+        guard let decoder = imageDecoder(for: bytes) else {
+            throw MediaDecodingError(
+                .unknownFormat,
+                "no image decoder recognises the first bytes \(Self.describe(bytes))"
+            )
+        }
+        return try decoder.decode(bytes, limits: limits)
+    }
+
+    /// Decodes audio with the first decoder that recognises its magic bytes.
+    /// - Parameters:
+    ///   - bytes: The complete file.
+    ///   - limits: Bounds passed to the decoder.
+    /// - Returns: The decoded audio.
+    /// - Throws: ``MediaDecodingError`` with ``MediaDecodingError/Code/unknownFormat`` when no decoder
+    ///   recognises the bytes; otherwise whatever the chosen decoder throws.
+    public func decodeAudio(_ bytes: [UInt8], limits: DecodingLimits = .default) throws -> AudioBuffer {
+        guard let decoder = audioDecoder(for: bytes) else {
+            throw MediaDecodingError(
+                .unknownFormat,
+                "no audio decoder recognises the first bytes \(Self.describe(bytes))"
+            )
+        }
+        return try decoder.decode(bytes, limits: limits)
+    }
+
+    private static func describe(_ bytes: [UInt8]) -> String {
+        if bytes.isEmpty { return "(empty input)" }
+        let digits = "0123456789abcdef".map { $0 }
+        let shown = bytes.prefix(8).map { "\(digits[Int($0 >> 4)])\(digits[Int($0 & 15)])" }.joined(separator: " ")
+        return "[\(shown)] of \(bytes.count) bytes"
+    }
+}
