@@ -30,12 +30,9 @@ public enum Metric: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     ///
     /// - Precondition: `a.count == b.count`.
     public func score(_ a: Span<Float>, _ b: Span<Float>) -> Float {
-        switch self {
-        case .squaredL2: return Kernels.squaredL2(a, b)
-        case .innerProduct: return Kernels.dot(a, b)
-        case .cosine:
-            let denominator = (Kernels.squaredNorm(a) * Kernels.squaredNorm(b)).squareRoot()
-            return denominator > 0 ? Kernels.dot(a, b) / denominator : 0
+        precondition(a.count == b.count, "score: vectors have different lengths")
+        return unsafe a.withUnsafeBufferPointer { pa in
+            unsafe b.withUnsafeBufferPointer { pb in unsafe score(pa.baseAddress, pb.baseAddress, pa.count) }
         }
     }
 
@@ -43,7 +40,20 @@ public enum Metric: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     ///
     /// - Precondition: `a.count == b.count`.
     public func score(_ a: [Float], _ b: [Float]) -> Float {
-        score(ContiguousArray(a).span, ContiguousArray(b).span)
+        precondition(a.count == b.count, "score: vectors have different lengths")
+        return unsafe a.withUnsafeBufferPointer { pa in
+            unsafe b.withUnsafeBufferPointer { pb in unsafe score(pa.baseAddress, pb.baseAddress, pa.count) }
+        }
+    }
+
+    private func score(_ a: UnsafePointer<Float>?, _ b: UnsafePointer<Float>?, _ count: Int) -> Float {
+        switch self {
+        case .squaredL2: return unsafe Kernels._squaredL2(a, b, count)
+        case .innerProduct: return unsafe Kernels._dot(a, b, count)
+        case .cosine:
+            let denominator = unsafe (Kernels._dot(a, a, count) * Kernels._dot(b, b, count)).squareRoot()
+            return denominator > 0 ? unsafe Kernels._dot(a, b, count) / denominator : 0
+        }
     }
 
     /// Writes the score of `query` against every row of `rows`.
@@ -70,9 +80,11 @@ public enum Metric: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     /// Runs as a blocked matrix product on up to `threads` threads. Squared L2 uses
     /// ‖q‖² + ‖r‖² − 2 q·r (clamped at 0), so it can differ from ``score(_:_:)-(Span<Float>,_)`` by rounding.
     ///
-    /// - Precondition: `queries.dimension == rows.dimension` and `threads >= 1`.
+    /// - Precondition: `queries.dimension == rows.dimension`, `rows` is not empty (each result row has
+    ///   `rows.count` columns) and `threads >= 1`.
     public func scores(queries: VectorMatrix, rows: VectorMatrix, threads: Int = 1) -> VectorMatrix {
         precondition(queries.dimension == rows.dimension, "queries and rows have different dimensions")
+        precondition(!rows.isEmpty, "rows must not be empty")
         precondition(threads >= 1, "threads must be at least 1")
         var out = ContiguousArray<Float>(repeating: 0, count: queries.count * rows.count)
         let d = queries.dimension

@@ -105,8 +105,12 @@ public struct VectorMatrix: Sendable, Equatable {
 
     /// A copy with every row scaled to unit length (zero rows stay zero).
     public func normalized() -> VectorMatrix {
+        normalized(squaredNorms: squaredNorms())
+    }
+
+    /// A copy with every row divided by the square root of its entry in `squaredNorms` (zero entries stay zero).
+    func normalized(squaredNorms norms: ContiguousArray<Float>) -> VectorMatrix {
         var copy = self
-        let norms = squaredNorms()
         for i in 0..<count where norms[i] > 0 {
             let scale = 1 / norms[i].squareRoot()
             for j in i * dimension..<(i + 1) * dimension { copy.values[j] *= scale }

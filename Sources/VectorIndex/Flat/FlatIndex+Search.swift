@@ -56,13 +56,7 @@ extension FlatIndex {
         if let row = queries.firstNonFiniteRow() {
             throw VectorIndexError(.invalidVector, "query \(row) has a NaN or infinite component")
         }
-        var prepared = queries
-        if metric == .cosine {
-            if let zero = queries.squaredNorms().firstIndex(of: 0) {
-                throw VectorIndexError(.invalidVector, "query \(zero) has zero length; cosine similarity is undefined")
-            }
-            prepared = queries.normalized()
-        }
+        let prepared = metric == .cosine ? try Self.unitLength(queries) { "query \($0)" } : queries
         guard k > 0, !queries.isEmpty else { return Array(repeating: [], count: queries.count) }
         let storage = snapshot()
         let n = storage.ids.count
@@ -110,15 +104,8 @@ extension FlatIndex {
             throw VectorIndexError(.invalidVector, "the query has a NaN or infinite component")
         }
         guard k >= 0 else { throw VectorIndexError(.invalidArgument, "k must not be negative, got \(k)") }
-        var q = ContiguousArray(query)
-        if metric == .cosine {
-            let norm = Kernels.norm(q.span)
-            guard norm > 0 else {
-                throw VectorIndexError(.invalidVector, "the query has zero length; cosine similarity is undefined")
-            }
-            for i in q.indices { q[i] /= norm }
-        }
-        return q
+        let q = VectorMatrix(uncheckedValues: ContiguousArray(query), dimension: dimension)
+        return metric == .cosine ? try Self.unitLength(q) { _ in "the query" }.values : q.values
     }
 
     /// Converts selected keys back to scores (keys are negated for higher-is-better metrics).

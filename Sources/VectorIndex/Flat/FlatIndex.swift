@@ -155,14 +155,23 @@ public final class FlatIndex: VectorSearchIndex {
             throw VectorIndexError(.duplicateID, "id \(id) appears more than once in one call")
         }
         guard metric == .cosine else { return vectors }
-        let norms = vectors.squaredNorms()
-        if let zero = norms.firstIndex(where: { $0 == 0 || !$0.isFinite }) {
-            throw VectorIndexError(
-                .invalidVector,
-                "vector \(zero) (id \(ids[zero])) has zero length; cosine similarity is undefined"
-            )
+        return try Self.unitLength(vectors) { "vector \($0) (id \(ids[$0]))" }
+    }
+
+    /// Scales every row to unit length for cosine similarity.
+    ///
+    /// - Throws: ``VectorIndexError/Code/invalidVector`` naming (through `describe`) the first row whose length
+    ///   is zero or overflows Float32, for which the cosine is undefined.
+    static func unitLength(
+        _ rows: VectorMatrix,
+        describe: (Int) -> String
+    ) throws(VectorIndexError) -> VectorMatrix {
+        let norms = rows.squaredNorms()
+        if let bad = norms.firstIndex(where: { !($0 > 0 && $0.isFinite) }) {
+            let problem = norms[bad] == 0 ? "zero length" : "a length too large for Float32"
+            throw VectorIndexError(.invalidVector, "\(describe(bad)) has \(problem); cosine similarity is undefined")
         }
-        return vectors.normalized()
+        return rows.normalized(squaredNorms: norms)
     }
 }
 
