@@ -28,18 +28,11 @@ extension FlatIndex {
     /// - Complexity: O(n·d).
     public func serialized() -> [UInt8] {
         let storage = snapshot()
-        let n = storage.ids.count
-        var writer = BinaryWriter(reservingCapacity: FlatIndexFile.headerSize + n * (8 + 4 * dimension) + 8)
-        writer.write(FlatIndexFile.magic)
-        writer.write(FlatIndexFile.version)
-        writer.write(metric.rawValue)
-        writer.write([0, 0, 0])
-        writer.write(UInt64(dimension))
-        writer.write(UInt64(n))
-        writer.write(storage.ids)
-        writer.write(storage.vectors)
-        writer.write(Checksum.of(writer.bytes[...]))
-        return writer.bytes
+        var sink = MemorySink()
+        sink.bytes.reserveCapacity(FlatIndexFile.headerSize + storage.ids.count * (8 + 4 * dimension) + 8)
+        var writer = IndexFileWriter(sink)
+        Self.write(storage, metric: metric, to: &writer)
+        return writer.sink.bytes
     }
 
     /// Recreates an index from the bytes of a flat index file.
@@ -50,11 +43,62 @@ extension FlatIndex {
     /// - Throws: ``VectorIndexError/Code/corruptFile`` naming the problem (wrong magic, truncation, checksum
     ///   mismatch, inconsistent sizes), or ``VectorIndexError/Code/unsupportedVersion`` for a newer format.
     public convenience init(serialized bytes: [UInt8]) throws(VectorIndexError) {
-        guard bytes.count >= FlatIndexFile.magic.count, Array(bytes[0..<8]) == FlatIndexFile.magic else {
+        let (metric, storage) = try Self.read(MemorySource(bytes))
+        self.init(dimension: storage.dimension, metric: metric, storage: storage)
+    }
+
+    /// Saves the index to `path` atomically (temporary file, `fsync`, `rename`).
+    ///
+    /// The file is written straight from the index's storage, without a second copy in memory.
+    ///
+    /// - Throws: ``VectorIndexError/Code/fileSystem`` when the file cannot be written; the previous file at
+    ///   `path`, if any, is then left as it was.
+    public func save(to path: String) async throws(VectorIndexError) {
+        let storage = snapshot()
+        try FileStorage.writeAtomically(to: path) { (sink) throws(VectorIndexError) in
+            var writer = IndexFileWriter(sink)
+            try Self.write(storage, metric: metric, to: &writer)
+        }
+    }
+
+    /// Loads an index saved with ``save(to:)``, reading the file straight into the index's storage.
+    ///
+    /// - Throws: ``VectorIndexError/Code/fileSystem`` when the file cannot be read, otherwise as
+    ///   ``init(serialized:)``.
+    public static func load(from path: String) async throws(VectorIndexError) -> FlatIndex {
+        let (metric, storage) = try FileStorage.withContents(of: path) { (source) throws(VectorIndexError) in
+            try read(source)
+        }
+        return FlatIndex(dimension: storage.dimension, metric: metric, storage: storage)
+    }
+
+    // MARK: - Format
+
+    static func write<Sink: ByteSink>(
+        _ storage: FlatStorage,
+        metric: Metric,
+        to writer: inout IndexFileWriter<Sink>
+    ) throws(Sink.Failure) {
+        var header = FlatIndexFile.magic
+        header += IndexFileCoding.littleEndianBytes(FlatIndexFile.version)
+        header += [metric.rawValue, 0, 0, 0]
+        header += IndexFileCoding.littleEndianBytes(UInt64(storage.dimension))
+        header += IndexFileCoding.littleEndianBytes(UInt64(storage.ids.count))
+        try writer.write(header)
+        try writer.write(storage.ids)
+        try writer.write(storage.vectors)
+        try writer.finish()
+    }
+
+    static func read<Source: ByteSource>(_ source: Source) throws(VectorIndexError) -> (Metric, FlatStorage) {
+        let length = source.length
+        var reader = IndexFileReader(source)
+        guard length >= 8, Array(try reader.read(UInt8.self, count: 8, "magic number")) == FlatIndexFile.magic else {
             throw VectorIndexError(.corruptFile, "not a flat index file (wrong magic number)")
         }
-        var reader = BinaryReader(bytes, offset: 8)
-        let version = try reader.read(UInt32.self, "header")
+        guard length >= 16 else { throw IndexFileCoding.truncated("header") }
+        let versionAndMetric = Array(try reader.read(UInt8.self, count: 8, "header"))
+        let version = IndexFileCoding.littleEndian(UInt32.self, versionAndMetric, at: 0)
         guard version != 0 else { throw VectorIndexError(.corruptFile, "format version 0 is invalid") }
         guard version <= FlatIndexFile.version else {
             throw VectorIndexError(
@@ -62,28 +106,16 @@ extension FlatIndex {
                 "file has format version \(version); this library reads up to \(FlatIndexFile.version)"
             )
         }
-        guard bytes.count >= FlatIndexFile.headerSize + 8 else { throw BinaryReader.truncated("header") }
-        let stored = BinaryReader(bytes, offset: bytes.count - 8)
-        var checksumReader = stored
-        let expectedChecksum = try checksumReader.read(UInt64.self, "checksum")
-        guard Checksum.of(bytes[0..<bytes.count - 8]) == expectedChecksum else {
-            throw VectorIndexError(.corruptFile, "checksum mismatch: the file is damaged")
-        }
-        let metricValue = try reader.read(UInt8.self, "header")
-        guard let metric = Metric(rawValue: metricValue) else {
-            throw VectorIndexError(.corruptFile, "unknown metric code \(metricValue)")
-        }
-        guard try reader.readBytes(3, "header").allSatisfy({ $0 == 0 }) else {
-            throw VectorIndexError(.corruptFile, "reserved header bytes are not zero")
-        }
-        let dimension64 = try reader.read(UInt64.self, "header")
-        let count64 = try reader.read(UInt64.self, "header")
+        guard length >= FlatIndexFile.headerSize + 8 else { throw IndexFileCoding.truncated("header") }
+        let sizes = Array(try reader.read(UInt8.self, count: 16, "header"))
+        let dimension64 = IndexFileCoding.littleEndian(UInt64.self, sizes, at: 0)
+        let count64 = IndexFileCoding.littleEndian(UInt64.self, sizes, at: 8)
         guard dimension64 >= 1, dimension64 <= UInt64(FlatIndexFile.maximumDimension) else {
             throw VectorIndexError(.corruptFile, "dimension \(dimension64) is out of range")
         }
         let dimension = Int(dimension64)
         let rowBytes = UInt64(8 + 4 * dimension)
-        let body = UInt64(bytes.count - FlatIndexFile.headerSize - 8)
+        let body = UInt64(length - FlatIndexFile.headerSize - 8)
         guard count64 <= body / rowBytes, count64 * rowBytes == body else {
             throw VectorIndexError(
                 .corruptFile,
@@ -91,8 +123,16 @@ extension FlatIndex {
             )
         }
         let count = Int(count64)
-        let ids = try reader.readUInt64s(count, "ids")
-        let vectors = try reader.readFloats(count * dimension, "vectors")
+        let ids = try reader.read(UInt64.self, count: count, "ids")
+        let vectors = try reader.read(Float.self, count: count * dimension, "vectors")
+        try reader.verifyChecksum()
+        // The bytes are the ones that were written; what follows catches files written by faulty code.
+        guard let metric = Metric(rawValue: versionAndMetric[4]) else {
+            throw VectorIndexError(.corruptFile, "unknown metric code \(versionAndMetric[4])")
+        }
+        guard versionAndMetric[5...].allSatisfy({ $0 == 0 }) else {
+            throw VectorIndexError(.corruptFile, "reserved header bytes are not zero")
+        }
         var storage = FlatStorage(dimension: dimension)
         storage.rowOfID.reserveCapacity(count)
         for (row, id) in ids.enumerated() where storage.rowOfID.updateValue(row, forKey: id) != nil {
@@ -103,22 +143,6 @@ extension FlatIndex {
         }
         storage.ids = ids
         storage.vectors = vectors
-        self.init(dimension: dimension, metric: metric, storage: storage)
-    }
-
-    /// Saves the index to `path` atomically (temporary file, `fsync`, `rename`).
-    ///
-    /// - Throws: ``VectorIndexError/Code/fileSystem`` when the file cannot be written; the previous file at
-    ///   `path`, if any, is then left as it was.
-    public func save(to path: String) async throws(VectorIndexError) {
-        try FileStorage.writeAtomically(serialized(), to: path)
-    }
-
-    /// Loads an index saved with ``save(to:)``.
-    ///
-    /// - Throws: ``VectorIndexError/Code/fileSystem`` when the file cannot be read, otherwise as
-    ///   ``init(serialized:)``.
-    public static func load(from path: String) async throws(VectorIndexError) -> FlatIndex {
-        try FlatIndex(serialized: FileStorage.read(path))
+        return (metric, storage)
     }
 }

@@ -8,32 +8,26 @@ import Musl
 import Darwin
 #endif
 
-/// Whole-file reads and crash-safe replacement through POSIX calls (the module does not use Foundation).
+/// Crash-safe file replacement and whole-file reads through POSIX calls (the module does not use Foundation).
+///
+/// Both stream: an index is written from and read into its own arrays, never through a second full copy.
 enum FileStorage {
-    /// Writes `bytes` to `path` atomically.
+    /// Lets `body` write a file at `path` atomically.
     ///
     /// The bytes go to a temporary file in the same folder, which is synced and renamed over the destination;
-    /// then the folder is synced. A crash leaves either the old file or the new one, never a mix.
-    static func writeAtomically(_ bytes: [UInt8], to path: String) throws(VectorIndexError) {
+    /// then the folder is synced. A crash or an error leaves the previous file, if any, untouched.
+    static func writeAtomically(
+        to path: String,
+        _ body: (inout FileSink) throws(VectorIndexError) -> Void
+    ) throws(VectorIndexError) {
         let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = unsafe open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw failure("cannot create \(temporary)") }
-        var written = 0
-        while written < bytes.count {
-            let n = unsafe bytes.withUnsafeBytes { raw in
-                unsafe write(fd, raw.baseAddress! + written, min(raw.count - written, 1 << 30))
-            }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else {
-                let error = failure("cannot write \(temporary)")
-                close(fd)
-                unsafe unlink(temporary)
-                throw error
-            }
-            written += n
-        }
-        guard fsync(fd) == 0 else {
-            let error = failure("cannot sync \(temporary)")
+        var sink = FileSink(fd: fd, path: temporary)
+        do throws(VectorIndexError) {
+            try body(&sink)
+            guard fsync(fd) == 0 else { throw failure("cannot sync \(temporary)") }
+        } catch {
             close(fd)
             unsafe unlink(temporary)
             throw error
@@ -45,54 +39,74 @@ enum FileStorage {
             throw error
         }
         let folder = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
-        let dirfd = unsafe open(folder.isEmpty ? "/" : folder, O_RDONLY | O_CLOEXEC)
-        if dirfd >= 0 {
-            _ = fsync(dirfd)
-            close(dirfd)
+        let folderFD = unsafe open(folder.isEmpty ? "/" : folder, O_RDONLY | O_CLOEXEC)
+        if folderFD >= 0 {
+            _ = fsync(folderFD)
+            close(folderFD)
         }
     }
 
-    /// Reads the whole file at `path`.
-    static func read(_ path: String) throws(VectorIndexError) -> [UInt8] {
+    /// Opens the file at `path` and lets `body` read it from the start.
+    static func withContents<Result>(
+        of path: String,
+        _ body: (inout FileSource) throws(VectorIndexError) -> Result
+    ) throws(VectorIndexError) -> Result {
         let fd = unsafe open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw failure("cannot open \(path)") }
         defer { close(fd) }
         var info = stat()
         guard unsafe fstat(fd, &info) == 0 else { throw failure("cannot stat \(path)") }
-        let size = Int(info.st_size)
-        var bytes = [UInt8](repeating: 0, count: size)
-        var done = 0
-        while done < size {
-            let n = unsafe bytes.withUnsafeMutableBytes { raw in
-                unsafe Glue.read(fd, raw.baseAddress! + done, min(size - done, 1 << 30))
-            }
-            if n < 0 && errno == EINTR { continue }
-            guard n >= 0 else { throw failure("cannot read \(path)") }
-            guard n > 0 else { break }
-            done += n
-        }
-        guard done == size else {
-            throw VectorIndexError(.fileSystem, "\(path) changed size while it was read")
-        }
-        return bytes
+        var source = FileSource(fd: fd, path: path, length: Int(info.st_size))
+        return try body(&source)
     }
 
-    private static func failure(_ what: String) -> VectorIndexError {
+    static func failure(_ what: String) -> VectorIndexError {
         let code = errno
         let reason = unsafe strerror(code).map { unsafe String(cString: $0) } ?? "errno \(code)"
         return VectorIndexError(.fileSystem, "\(what): \(reason)")
     }
 }
 
-/// The C `read`, reachable from code that has a local named `read`.
-private enum Glue {
-    static func read(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
-        #if canImport(Darwin)
-        unsafe Darwin.read(fd, buffer, count)
-        #elseif canImport(Musl)
-        unsafe Musl.read(fd, buffer, count)
-        #else
-        unsafe Glibc.read(fd, buffer, count)
-        #endif
+/// Writes to an open file descriptor, retrying short writes and interruptions.
+struct FileSink: ByteSink {
+    typealias Failure = VectorIndexError
+    let fd: Int32
+    let path: String
+
+    mutating func write(_ bytes: UnsafeRawBufferPointer) throws(VectorIndexError) {
+        var done = 0
+        while done < bytes.count {
+            let n = unsafe systemWrite(fd, bytes.baseAddress! + done, min(bytes.count - done, 1 << 30))
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw FileStorage.failure("cannot write \(path)") }
+            done += n
+        }
     }
+}
+
+/// Reads from an open file descriptor whose length was taken when it was opened.
+struct FileSource: ByteSource {
+    let fd: Int32
+    let path: String
+    let length: Int
+
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer, _ what: String) throws(VectorIndexError) {
+        var done = 0
+        while done < buffer.count {
+            let n = unsafe systemRead(fd, buffer.baseAddress! + done, min(buffer.count - done, 1 << 30))
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { throw FileStorage.failure("cannot read \(path)") }
+            guard n > 0 else { throw IndexFileCoding.truncated(what) }
+            done += n
+        }
+    }
+}
+
+// The C calls, under names that the `read(into:)` / `write(_:)` requirements do not shadow.
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    unsafe read(fd, buffer, count)
+}
+
+private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+    unsafe write(fd, buffer, count)
 }

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: Apache-2.0
+
+// Index files are little-endian and arrays are written and read as their in-memory bytes.
+#if _endian(big)
+#error("index files are little-endian; big-endian hosts are not supported")
+#endif
+
+/// Where file bytes are written: a memory buffer (which cannot fail) or a file descriptor.
+protocol ByteSink {
+    associatedtype Failure: Error
+    mutating func write(_ bytes: UnsafeRawBufferPointer) throws(Failure)
+}
+
+/// Where file bytes are read from, with the total length known up front so that sizes claimed by a header can
+/// be checked before anything is allocated.
+protocol ByteSource {
+    /// The number of bytes the source holds in all.
+    var length: Int { get }
+    /// Fills `buffer` completely with the next bytes.
+    ///
+    /// - Throws: ``VectorIndexError/Code/corruptFile`` when fewer bytes are left, or a file-system error.
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer, _ what: String) throws(VectorIndexError)
+}
+
+/// A sink that appends to a byte array.
+struct MemorySink: ByteSink {
+    typealias Failure = Never
+    var bytes: [UInt8] = []
+
+    mutating func write(_ raw: UnsafeRawBufferPointer) {
+        unsafe bytes.append(contentsOf: raw)
+    }
+}
+
+/// A source that reads from a byte array.
+struct MemorySource: ByteSource {
+    let bytes: [UInt8]
+    private var offset = 0
+
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    var length: Int { bytes.count }
+
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer, _ what: String) throws(VectorIndexError) {
+        guard bytes.count - offset >= buffer.count else { throw IndexFileCoding.truncated(what) }
+        let start = offset
+        unsafe bytes.withUnsafeBytes { raw in
+            unsafe buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[start..<start + buffer.count]))
+        }
+        offset += buffer.count
+    }
+}
+
+/// Little-endian values and arrays written to a sink, with a running checksum of everything written.
+struct IndexFileWriter<Sink: ByteSink> {
+    var sink: Sink
+    private var checksum = Checksum()
+
+    init(_ sink: Sink) {
+        self.sink = sink
+    }
+
+    /// Writes raw bytes (a header assembled by the caller).
+    mutating func write(_ bytes: [UInt8]) throws(Sink.Failure) {
+        try unsafe bytes.span.bytes.withUnsafeBytes { (raw) throws(Sink.Failure) in try unsafe absorb(raw) }
+    }
+
+    /// Writes the elements' bytes straight from the array's storage, without an intermediate copy.
+    mutating func write<Element: BitwiseCopyable>(_ values: ContiguousArray<Element>) throws(Sink.Failure) {
+        try unsafe values.span.bytes.withUnsafeBytes { (raw) throws(Sink.Failure) in try unsafe absorb(raw) }
+    }
+
+    /// Appends the checksum of everything written so far (the checksum does not cover itself).
+    mutating func finish() throws(Sink.Failure) {
+        try unsafe IndexFileCoding.littleEndianBytes(checksum.value).span.bytes.withUnsafeBytes {
+            (raw) throws(Sink.Failure) in try unsafe sink.write(raw)
+        }
+    }
+
+    private mutating func absorb(_ raw: UnsafeRawBufferPointer) throws(Sink.Failure) {
+        unsafe checksum.update(raw)
+        try unsafe sink.write(raw)
+    }
+}
+
+/// Little-endian values and arrays read from a source, with a running checksum of everything read.
+struct IndexFileReader<Source: ByteSource> {
+    private(set) var source: Source
+    private var checksum = Checksum()
+
+    init(_ source: Source) {
+        self.source = source
+    }
+
+    /// Reads the trailing stored checksum and compares it with the checksum of everything read before it.
+    mutating func verifyChecksum() throws(VectorIndexError) {
+        let computed = checksum.value
+        var stored = [UInt8](repeating: 0, count: 8)
+        var target = stored.mutableSpan
+        try unsafe target.withUnsafeMutableBytes { (raw) throws(VectorIndexError) in
+            try unsafe source.read(into: raw, "checksum")
+        }
+        guard IndexFileCoding.littleEndian(UInt64.self, stored, at: 0) == computed else {
+            throw VectorIndexError(.corruptFile, "checksum mismatch: the file is damaged")
+        }
+    }
+
+    /// Reads `count` elements straight into a new array's storage.
+    mutating func read<Element: BitwiseCopyable>(
+        _: Element.Type,
+        count: Int,
+        _ what: String
+    ) throws(VectorIndexError) -> ContiguousArray<Element> {
+        // Read straight into uninitialised storage: no zero-filling pass over what the file overwrites anyway.
+        var failure: VectorIndexError?
+        let values = unsafe ContiguousArray<Element>(unsafeUninitializedCapacity: count) { buffer, initialized in
+            let raw = UnsafeMutableRawBufferPointer(buffer)
+            do throws(VectorIndexError) {
+                try unsafe source.read(into: raw, what)
+                unsafe checksum.update(UnsafeRawBufferPointer(raw))
+                initialized = count
+            } catch {
+                failure = error
+                initialized = 0
+            }
+        }
+        if let failure { throw failure }
+        return values
+    }
+}
+
+/// Helpers shared by the index file formats.
+enum IndexFileCoding {
+    static func truncated(_ what: String) -> VectorIndexError {
+        VectorIndexError(.corruptFile, "file is truncated: it ends inside the \(what)")
+    }
+
+    static func littleEndianBytes<T: FixedWidthInteger>(_ value: T) -> [UInt8] {
+        (0..<MemoryLayout<T>.size).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) }
+    }
+
+    static func littleEndian<T: FixedWidthInteger>(_: T.Type, _ bytes: [UInt8], at offset: Int) -> T {
+        (0..<MemoryLayout<T>.size).reduce(T(0)) { $0 | T(bytes[offset + $1]) << (8 * $1) }
+    }
+}
