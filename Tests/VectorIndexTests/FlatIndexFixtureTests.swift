@@ -8,7 +8,7 @@ import _RAGTestSupport
 /// Exact search on the shared ANN fixtures against their Float64 ground truth (see `fixtures/ann/README.md`).
 @Suite(.enabled(if: Fixtures.hasShared, "set \(Fixtures.environmentVariable) to the shared fixtures folder"))
 struct FlatIndexFixtureTests {
-    struct Set: Sendable, CustomTestStringConvertible {
+    struct Dataset: Sendable, CustomTestStringConvertible {
         let name: String
         let base: String
         let metric: Metric
@@ -16,12 +16,12 @@ struct FlatIndexFixtureTests {
     }
 
     static let sets = [
-        Set(name: "minilm-pypi", base: "minilm-pypi.base.fvecs", metric: .innerProduct),
-        Set(name: "synthetic-clustered", base: "synthetic-clustered-20k.base.fvecs", metric: .squaredL2),
+        Dataset(name: "minilm-pypi", base: "minilm-pypi.base.fvecs", metric: .innerProduct),
+        Dataset(name: "synthetic-clustered", base: "synthetic-clustered-20k.base.fvecs", metric: .squaredL2),
     ]
 
     @Test("top-100 equals the ground truth as sets; rank swaps are exact ties", arguments: sets)
-    func recallAt100(set: Set) throws {
+    func recallAt100(set: Dataset) throws {
         let ann = "ann/"
         let base = try Fixtures.readFvecs(Fixtures.shared(ann + set.base))
         let queries = try Fixtures.readFvecs(Fixtures.shared(ann + "\(set.name).query.fvecs"))
@@ -45,7 +45,7 @@ struct FlatIndexFixtureTests {
         for q in 0..<queryMatrix.count {
             let expected = truth.values[q * truth.width..<q * truth.width + 100].map(UInt64.init)
             let got = results[q].map(\.id)
-            let overlap = Swift.Set(got).intersection(expected).count
+            let overlap = Set(got).intersection(expected).count
             found += overlap
             if overlap < 100 {
                 // Only the boundary may differ, and only by a tie within Float32 rounding.

@@ -19,7 +19,7 @@ package final class Locked<Value>: @unchecked Sendable {
     // SAFETY: `value` is read and written only inside `withLock`, while `mutex` is held; `mutex` itself is
     // immutable after `init` and destroyed only in `deinit`, when no other reference exists.
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    private var value: Value
+    @usableFromInline var value: Value
 
     /// Creates a lock guarding `value`.
     package init(_ value: Value) {
@@ -43,13 +43,7 @@ package final class Locked<Value>: @unchecked Sendable {
     ) throws(Failure) -> Result {
         lock()
         defer { unlock() }
-        return try body(&_value)
-    }
-
-    @usableFromInline
-    var _value: Value {
-        _read { yield value }
-        _modify { yield &value }
+        return try body(&value)
     }
 
     @usableFromInline
