@@ -11,7 +11,9 @@ struct Checksum {
     /// Set once a chunk whose length is not a multiple of eight has been absorbed; nothing may follow it.
     private var sawTail = false
 
-    /// Absorbs `bytes`. Every chunk but the last must be a multiple of eight bytes long.
+    /// Absorbs `bytes`.
+    ///
+    /// Every chunk but the last must be a multiple of eight bytes long.
     mutating func update(_ bytes: UnsafeRawBufferPointer) {
         precondition(!sawTail, "checksum: only the last chunk may have a length that is not a multiple of 8")
         let words = bytes.count / 8
