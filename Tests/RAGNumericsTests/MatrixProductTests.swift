@@ -39,7 +39,8 @@ import _RAGTestSupport
         _ b: [Float],
         layout: RightOperandLayout,
         threads: Int,
-        initial: [Float]? = nil
+        initial: [Float]? = nil,
+        tile: MatrixProduct.Tile = MatrixProduct.preferredTile
     ) -> [Float] {
         var c = initial ?? [Float](repeating: .nan, count: s.m * s.n)
         let ldb = layout == .transposed ? s.k : s.n
@@ -58,7 +59,8 @@ import _RAGTestSupport
                         c: pc.baseAddress!,
                         ldc: s.n,
                         accumulate: initial != nil,
-                        threads: threads
+                        threads: threads,
+                        tile: tile
                     )
                 }
             }
@@ -80,6 +82,22 @@ import _RAGTestSupport
                 let worst = zip(c, expected).map { abs(Double($0) - $1) }.max() ?? 0
                 #expect(worst <= tolerance, "layout \(layout), threads \(threads): max error \(worst)")
             }
+        }
+    }
+
+    @Test("both micro-kernel tiles match Float64 and each other bit for bit", arguments: shapes)
+    func tilesAgree(shape s: Shape) {
+        var rng = SeededGenerator(seed: UInt64(s.m * 7 + s.n * 3 + s.k))
+        let a = rng.floats(s.m * s.k)
+        let b = rng.floats(s.n * s.k)
+        let tolerance = 1e-5 * max(1, Double(s.k).squareRoot())
+        for layout in [RightOperandLayout.transposed, .normal] {
+            let expected = exact(s, a, b, transposed: layout == .transposed)
+            let narrow = run(s, a, b, layout: layout, threads: 1, tile: .narrow)
+            let wide = run(s, a, b, layout: layout, threads: 2, tile: .wide)
+            #expect(narrow == wide, "layout \(layout): the tiles disagree")
+            let worst = zip(wide, expected).map { abs(Double($0) - $1) }.max() ?? 0
+            #expect(worst <= tolerance, "layout \(layout): max error \(worst)")
         }
     }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
-/// The matrix-product micro-kernel: a 4 × 8 tile of `C` held in registers.
+/// The narrow matrix-product micro-kernel: a 4 × 8 tile of `C` held in registers.
 ///
 /// At the x86-64 baseline a `SIMD8<Float>` is two SSE registers, so the tile takes 8 of the 16, leaving room
 /// for one row of `B`, a broadcast value of `A` and the products. (A 6 × 8 tile measured the same on
@@ -57,5 +57,61 @@ enum _Tile {
     @inline(__always)
     static func store(_ v: SIMD8<Float>, _ base: UnsafeMutableRawPointer, _ offset: Int) {
         unsafe base.storeBytes(of: v, toByteOffset: offset, as: SIMD8<Float>.self)
+    }
+}
+
+/// The wide micro-kernel: a 4 × 16 tile, for builds whose vectors are 256 or 512 bits wide.
+enum _WideTile {
+    static let nr = 16
+
+    /// `C[4×16] (+)= Σ_p a[(p*4 + i)*4] * b[p*16 + j]` over `kc` steps; `c` rows are `ldc` floats apart.
+    @inline(__always)
+    static func kernel(
+        _ a: UnsafePointer<Float>,
+        _ b: UnsafePointer<Float>,
+        _ kc: Int,
+        _ c: UnsafeMutablePointer<Float>,
+        _ ldc: Int,
+        _ accumulate: Bool
+    ) {
+        typealias V = SIMD16<Float>
+        var c0 = V()
+        var c1 = V()
+        var c2 = V()
+        var c3 = V()
+        let rb = unsafe UnsafeRawPointer(b)
+        var ra = unsafe UnsafeRawPointer(a)
+        for p in 0..<kc {
+            let bv = unsafe rb.loadUnaligned(fromByteOffset: p &* 64, as: V.self)
+            c0 += broadcast(unsafe ra.load(fromByteOffset: 0, as: SIMD4<Float>.self)) * bv
+            c1 += broadcast(unsafe ra.load(fromByteOffset: 16, as: SIMD4<Float>.self)) * bv
+            c2 += broadcast(unsafe ra.load(fromByteOffset: 32, as: SIMD4<Float>.self)) * bv
+            c3 += broadcast(unsafe ra.load(fromByteOffset: 48, as: SIMD4<Float>.self)) * bv
+            unsafe ra += 64
+        }
+        let rc = UnsafeMutableRawPointer(c)
+        let stride = ldc &* 4
+        if accumulate {
+            unsafe store(c0 + rc.loadUnaligned(fromByteOffset: 0, as: V.self), rc, 0)
+            unsafe store(c1 + rc.loadUnaligned(fromByteOffset: stride, as: V.self), rc, stride)
+            unsafe store(c2 + rc.loadUnaligned(fromByteOffset: 2 &* stride, as: V.self), rc, 2 &* stride)
+            unsafe store(c3 + rc.loadUnaligned(fromByteOffset: 3 &* stride, as: V.self), rc, 3 &* stride)
+        } else {
+            unsafe store(c0, rc, 0)
+            unsafe store(c1, rc, stride)
+            unsafe store(c2, rc, 2 &* stride)
+            unsafe store(c3, rc, 3 &* stride)
+        }
+    }
+
+    @inline(__always)
+    static func broadcast(_ v: SIMD4<Float>) -> SIMD16<Float> {
+        let eight = SIMD8(lowHalf: v, highHalf: v)
+        return SIMD16(lowHalf: eight, highHalf: eight)
+    }
+
+    @inline(__always)
+    static func store(_ v: SIMD16<Float>, _ base: UnsafeMutableRawPointer, _ offset: Int) {
+        unsafe base.storeBytes(of: v, toByteOffset: offset, as: SIMD16<Float>.self)
     }
 }
