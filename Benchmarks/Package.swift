@@ -5,6 +5,8 @@ import PackageDescription
 // The benchmark package: the only place a third-party dependency (the benchmark harness) appears.
 // Run: swift package --package-path Benchmarks benchmark            (harness: wall clock, allocations)
 //      swift run -c release --package-path Benchmarks kernel-report (vectors/s, GB/s, GFLOP/s table)
+//      swift run -c release --package-path Benchmarks ivfpq-report <fixtures>/ann (recall, q/s; FAISS beside it:
+//      python Benchmarks/Scripts/ivfpq_faiss.py <fixtures>/ann)
 
 let package = Package(
     name: "multimodal-rag-benchmarks",
@@ -46,6 +48,11 @@ let package = Package(
             name: "kernel-report",
             dependencies: ["BenchmarkSupport", .product(name: "VectorIndex", package: "multimodal-rag")],
             path: "Sources/KernelReport"
+        ),
+        .executableTarget(
+            name: "ivfpq-report",
+            dependencies: ["BenchmarkSupport", .product(name: "VectorIndex", package: "multimodal-rag")],
+            path: "Sources/IVFPQReport"
         ),
     ]
 )

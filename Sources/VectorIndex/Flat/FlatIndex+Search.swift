@@ -46,17 +46,7 @@ extension FlatIndex {
         filter: SearchFilter? = nil,
         threads: Int? = nil
     ) throws(VectorIndexError) -> [[SearchResult]] {
-        guard queries.dimension == dimension else {
-            throw VectorIndexError(
-                .dimensionMismatch,
-                "queries have dimension \(queries.dimension), the index has \(dimension)"
-            )
-        }
-        guard k >= 0 else { throw VectorIndexError(.invalidArgument, "k must not be negative, got \(k)") }
-        if let row = queries.firstNonFiniteRow() {
-            throw VectorIndexError(.invalidVector, "query \(row) has a NaN or infinite component")
-        }
-        let prepared = metric == .cosine ? try Self.unitLength(queries) { "query \($0)" } : queries
+        let prepared = try VectorValidation.prepareQueries(queries, k: k, dimension: dimension, metric: metric)
         guard k > 0, !queries.isEmpty else { return Array(repeating: [], count: queries.count) }
         let storage = snapshot()
         let n = storage.ids.count
@@ -96,16 +86,7 @@ extension FlatIndex {
 
     /// Validates a query and returns it ready to scan (normalised for cosine).
     func prepareQuery(_ query: [Float], k: Int) throws(VectorIndexError) -> ContiguousArray<Float> {
-        guard !query.isEmpty else { throw VectorIndexError(.invalidVector, "the query is empty") }
-        guard query.count == dimension else {
-            throw VectorIndexError(.dimensionMismatch, "query has \(query.count) values, the index has \(dimension)")
-        }
-        guard query.allSatisfy(\.isFinite) else {
-            throw VectorIndexError(.invalidVector, "the query has a NaN or infinite component")
-        }
-        guard k >= 0 else { throw VectorIndexError(.invalidArgument, "k must not be negative, got \(k)") }
-        let q = VectorMatrix(uncheckedValues: ContiguousArray(query), dimension: dimension)
-        return metric == .cosine ? try Self.unitLength(q) { _ in "the query" }.values : q.values
+        try VectorValidation.prepareQuery(query, k: k, dimension: dimension, metric: metric)
     }
 
     /// Converts selected keys back to scores (keys are negated for higher-is-better metrics).

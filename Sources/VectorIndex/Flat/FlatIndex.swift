@@ -138,40 +138,7 @@ public final class FlatIndex: VectorSearchIndex {
 
     /// Validates a batch and returns it ready to store (normalised for cosine).
     func prepare(_ vectors: VectorMatrix, ids: [UInt64]) throws(VectorIndexError) -> VectorMatrix {
-        guard vectors.dimension == dimension else {
-            throw VectorIndexError(
-                .dimensionMismatch,
-                "vectors have dimension \(vectors.dimension), the index has \(dimension)"
-            )
-        }
-        guard vectors.count == ids.count else {
-            throw VectorIndexError(.invalidArgument, "\(vectors.count) vectors but \(ids.count) ids")
-        }
-        if let row = vectors.firstNonFiniteRow() {
-            throw VectorIndexError(.invalidVector, "vector \(row) (id \(ids[row])) has a NaN or infinite component")
-        }
-        var seen = Set<UInt64>(minimumCapacity: ids.count)
-        for id in ids where !seen.insert(id).inserted {
-            throw VectorIndexError(.duplicateID, "id \(id) appears more than once in one call")
-        }
-        guard metric == .cosine else { return vectors }
-        return try Self.unitLength(vectors) { "vector \($0) (id \(ids[$0]))" }
-    }
-
-    /// Scales every row to unit length for cosine similarity.
-    ///
-    /// - Throws: ``VectorIndexError/Code/invalidVector`` naming (through `describe`) the first row whose length
-    ///   is zero or overflows Float32, for which the cosine is undefined.
-    static func unitLength(
-        _ rows: VectorMatrix,
-        describe: (Int) -> String
-    ) throws(VectorIndexError) -> VectorMatrix {
-        let norms = rows.squaredNorms()
-        if let bad = norms.firstIndex(where: { !($0 > 0 && $0.isFinite) }) {
-            let problem = norms[bad] == 0 ? "zero length" : "a length too large for Float32"
-            throw VectorIndexError(.invalidVector, "\(describe(bad)) has \(problem); cosine similarity is undefined")
-        }
-        return rows.normalized(squaredNorms: norms)
+        try VectorValidation.prepare(vectors, ids: ids, dimension: dimension, metric: metric)
     }
 }
 

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: Apache-2.0
+
+// Recall and throughput of IVFPQIndex on the shared ANN fixtures, in the units and at the parameters of the
+// FAISS peer script (Benchmarks/Scripts/ivfpq_faiss.py): R@1, 10-R@10, queries/s of one 1,000-query batch call
+// on one thread (median of rounds, thread CPU time), the same on every core (wall time), training time on one
+// thread (CPU time), bytes per vector.
+// Usage: swift run -c release --package-path Benchmarks ivfpq-report <fixtures>/ann [--quick]
+
+import BenchmarkSupport
+import Dispatch
+import Foundation
+import VectorIndex
+
+#if DEBUG
+fatalError("build with -c release: debug numbers mean nothing")
+#endif
+
+let arguments = CommandLine.arguments.dropFirst()
+guard let annPath = arguments.first(where: { !$0.hasPrefix("--") }) else {
+    print("usage: ivfpq-report <fixtures>/ann [--quick]")
+    exit(2)
+}
+let quick = arguments.contains("--quick")
+let rounds = quick ? 3 : 5
+/// `--probes 1,64` and `--setups 0,2` restrict the run (for profiling).
+func list(after flag: String) -> [Int]? {
+    guard let i = arguments.firstIndex(of: flag), arguments.index(after: i) < arguments.endIndex else { return nil }
+    return arguments[arguments.index(after: i)].split(separator: ",").compactMap { Int($0) }
+}
+let probes = list(after: "--probes") ?? [1, 4, 8, 16, 32, 64]
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+/// CPU seconds the calling thread spends in `body`: one-thread work measured this way does not count time the
+/// thread waited for a core, so it stays comparable on a busy machine (the FAISS script measures the same way).
+func cpuSeconds(_ body: () throws -> Void) rethrows -> Double {
+    var start = timespec()
+    var end = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &start)
+    try body()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &end)
+    return Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) / 1e9
+}
+
+func format(_ x: Double, _ digits: Int = 3) -> String {
+    String(format: "%.\(digits)f", x)
+}
+
+struct Setup {
+    let name: String
+    let base: String
+    let truth: String
+    let metric: Metric
+    let lists: Int
+    let m: Int
+}
+
+let setups = [
+    Setup(
+        name: "minilm-pypi",
+        base: "minilm-pypi.base.fvecs",
+        truth: "minilm-pypi.groundtruth.ivecs",
+        metric: .innerProduct,
+        lists: 256,
+        m: 48
+    ),
+    Setup(
+        name: "minilm-pypi",
+        base: "minilm-pypi.base.fvecs",
+        truth: "minilm-pypi.groundtruth.ivecs",
+        metric: .innerProduct,
+        lists: 256,
+        m: 24
+    ),
+    Setup(
+        name: "synthetic-clustered-20k",
+        base: "synthetic-clustered-20k.base.fvecs",
+        truth: "synthetic-clustered-20k.groundtruth.ivecs",
+        metric: .squaredL2,
+        lists: 256,
+        m: 16
+    ),
+]
+
+for (number, setup) in setups.enumerated() where list(after: "--setups")?.contains(number) ?? true {
+    let base = try VectorFile(path: "\(annPath)/\(setup.base)")
+    let queryName = setup.name.hasPrefix("synthetic") ? "synthetic-clustered.query.fvecs" : "\(setup.name).query.fvecs"
+    let queryFile = try VectorFile(path: "\(annPath)/\(queryName)")
+    let truth = try VectorFile(path: "\(annPath)/\(setup.truth)", integers: true)
+    let d = base.width
+    let n = base.count
+    let data = try VectorMatrix(values: base.floats, dimension: d)
+    let queries = try VectorMatrix(values: queryFile.floats, dimension: d)
+    let ids = (0..<UInt64(n)).map { $0 }
+
+    let configuration = IVFPQConfiguration(listCount: setup.lists, subquantizerCount: setup.m, storedVectors: .float32)
+    var trainTimes: [Double] = []
+    var index = try IVFPQIndex(dimension: d, metric: setup.metric, configuration: configuration)
+    for _ in 0..<(quick ? 1 : 3) {
+        index = try IVFPQIndex(dimension: d, metric: setup.metric, configuration: configuration)
+        trainTimes.append(try cpuSeconds { try index.train(data, threads: 1) })
+    }
+    let trainOneThread = trainTimes.sorted()[trainTimes.count / 2]
+    let codesOnly = try IVFPQIndex(
+        dimension: d,
+        metric: setup.metric,
+        configuration: IVFPQConfiguration(listCount: setup.lists, subquantizerCount: setup.m)
+    )
+    let trainAllThreads = try seconds { try codesOnly.train(data) }
+    let addTime = try seconds { try index.add(data, ids: ids) }
+    try codesOnly.add(data, ids: ids)
+    let centroidBytes = (setup.lists * d + 256 * d * 3 + setup.m * 256) * 4
+    let tableBytes = setup.metric == .squaredL2 ? setup.lists * setup.m * 256 * 4 : 0
+    let footprint = codesOnly.memoryFootprint - centroidBytes - tableBytes
+    print("## \(setup.name) IVF\(setup.lists),PQ\(setup.m)x8 (\(n) × \(d), \(setup.metric))")
+    print(
+        "train \(format(trainOneThread, 2)) s (1 thread), \(format(trainAllThreads, 2)) s (all threads); add \(format(addTime, 2)) s; "
+            + "\(format(Double(footprint) / Double(n), 1)) bytes/vector with the id map "
+            + "(codes + ids \(setup.m + 8)); precomputed table \(tableBytes / 1024) KiB"
+    )
+    print("")
+    print("| nprobe | R@1 | 10-R@10 | q/s 1 thread | q/s all | +refine(4) R@1 | R@10 | q/s 1 thread | q/s all |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+
+    func evaluate(_ parameters: IVFPQSearchParameters) throws -> (r1: Double, r10: Double, one: Double, all: Double) {
+        let results = try index.search(queries, k: 10, parameters: parameters, threads: 1)
+        var r1 = 0
+        var r10 = 0
+        for q in 0..<queries.count {
+            let expected = truth.integers[q * truth.width..<q * truth.width + 10].map(UInt64.init)
+            if results[q].first?.id == expected[0] { r1 += 1 }
+            r10 += Set(results[q].prefix(10).map(\.id)).intersection(expected).count
+        }
+        var one: [Double] = []
+        var all: [Double] = []
+        for _ in 0..<rounds {
+            one.append(try cpuSeconds { _ = try index.search(queries, k: 10, parameters: parameters, threads: 1) })
+            all.append(try seconds { _ = try index.search(queries, k: 10, parameters: parameters) })
+        }
+        let nq = Double(queries.count)
+        return (
+            Double(r1) / nq, Double(r10) / (nq * 10), nq / one.sorted()[rounds / 2], nq / all.sorted()[rounds / 2]
+        )
+    }
+
+    if let loop = list(after: "--profile-search")?.first {
+        // Search for 20 s at nprobe `loop` (one thread), for a profiler attached after training.
+        let start = DispatchTime.now().uptimeNanoseconds
+        while DispatchTime.now().uptimeNanoseconds - start < 20_000_000_000 {
+            _ = try index.search(queries, k: 10, parameters: IVFPQSearchParameters(probeCount: loop), threads: 1)
+        }
+        exit(0)
+    }
+    for p in probes {
+        let plain = try evaluate(IVFPQSearchParameters(probeCount: p))
+        let refined = try evaluate(IVFPQSearchParameters(probeCount: p, refineFactor: 4))
+        print(
+            "| \(p) | \(format(plain.r1)) | \(format(plain.r10)) | \(Int(plain.one)) | \(Int(plain.all)) | "
+                + "\(format(refined.r1)) | \(format(refined.r10)) | \(Int(refined.one)) | \(Int(refined.all)) |"
+        )
+    }
+    print("")
+}

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/// How an ``IVFPQIndex`` partitions and compresses vectors.
+///
+/// Fixed when the index is created.
+///
+/// In FAISS terms: `listCount` is `nlist`, `subquantizerCount` is `M`, `bitsPerCode` is `nbits`. The
+/// "Choosing IVF-PQ parameters" article gives sizes for a memory budget.
+public struct IVFPQConfiguration: Sendable, Hashable {
+    /// The number of inverted lists (coarse k-means centroids).
+    ///
+    /// About √n to 4√n for n vectors.
+    public var listCount: Int
+    /// The number of sub-vectors each vector is split into; each becomes one code byte.
+    ///
+    /// Must divide the dimension.
+    public var subquantizerCount: Int
+    /// Bits per code, 1 to 8: each sub-quantizer has `2^bitsPerCode` centroids.
+    ///
+    /// Codes take one byte each whatever this is; fewer bits make tables smaller and search faster at a cost
+    /// in recall.
+    public var bitsPerCode: Int
+    /// Whether full vectors are kept beside the codes, for exact re-ranking (``IVFPQSearchParameters/refineFactor``).
+    public var storedVectors: StoredVectors
+    /// Lloyd iterations for each k-means (coarse and per sub-quantizer).
+    public var trainingIterations: Int
+    /// Seeds every random choice in training, so a seed and a training set fix the trained index.
+    public var seed: UInt64
+
+    /// The precision of the full vectors an index keeps for re-ranking.
+    public enum StoredVectors: Sendable, Hashable {
+        /// Keep codes only.
+        case none
+        /// Keep each vector as Float32 (4 bytes per component).
+        case float32
+        /// Keep each vector as IEEE half precision (2 bytes per component, about 3 significant digits).
+        case float16
+    }
+
+    /// Creates a configuration.
+    public init(
+        listCount: Int,
+        subquantizerCount: Int,
+        bitsPerCode: Int = 8,
+        storedVectors: StoredVectors = .none,
+        trainingIterations: Int = 20,
+        seed: UInt64 = 1234
+    ) {
+        self.listCount = listCount
+        self.subquantizerCount = subquantizerCount
+        self.bitsPerCode = bitsPerCode
+        self.storedVectors = storedVectors
+        self.trainingIterations = trainingIterations
+        self.seed = seed
+    }
+
+    /// Checks the configuration against a dimension.
+    func validate(dimension: Int) throws(VectorIndexError) {
+        guard dimension >= 1 else {
+            throw VectorIndexError(.invalidArgument, "dimension must be at least 1, got \(dimension)")
+        }
+        guard listCount >= 1 else {
+            throw VectorIndexError(.invalidArgument, "listCount must be at least 1, got \(listCount)")
+        }
+        guard listCount <= 1 << 24 else {
+            throw VectorIndexError(.invalidArgument, "listCount \(listCount) is above the limit of 16,777,216")
+        }
+        guard subquantizerCount >= 1 else {
+            throw VectorIndexError(.invalidArgument, "subquantizerCount must be at least 1, got \(subquantizerCount)")
+        }
+        guard dimension % subquantizerCount == 0 else {
+            let divisors = (1...dimension).filter { dimension % $0 == 0 && $0 <= 128 }.suffix(4)
+            throw VectorIndexError(
+                .invalidArgument,
+                "dimension \(dimension) is not a multiple of subquantizerCount \(subquantizerCount); "
+                    + "choose one that divides it, such as \(divisors.map(String.init).joined(separator: ", "))"
+            )
+        }
+        guard (1...8).contains(bitsPerCode) else {
+            throw VectorIndexError(.invalidArgument, "bitsPerCode must be 1 to 8, got \(bitsPerCode)")
+        }
+        guard trainingIterations >= 1 else {
+            throw VectorIndexError(
+                .invalidArgument,
+                "trainingIterations must be at least 1, got \(trainingIterations)"
+            )
+        }
+    }
+}
+
+/// How an ``IVFPQIndex`` search trades speed for recall.
+public struct IVFPQSearchParameters: Sendable, Hashable {
+    /// How many inverted lists to scan (FAISS's `nprobe`).
+    ///
+    /// The lists whose centroids are closest to the query are scanned. More lists find more true neighbours
+    /// and cost proportionally more time.
+    public var probeCount: Int
+    /// How many candidates per result to re-rank exactly; 1 turns re-ranking off.
+    ///
+    /// The best `k × refineFactor` candidates are re-scored with exact distances from the stored full vectors.
+    /// Needs an index created with ``IVFPQConfiguration/storedVectors`` other than `.none`.
+    public var refineFactor: Int
+
+    /// Creates search parameters.
+    public init(probeCount: Int = 8, refineFactor: Int = 1) {
+        self.probeCount = probeCount
+        self.refineFactor = refineFactor
+    }
+}
+
+/// What ``IVFPQIndex/train(_:threads:)`` did, including conditions worth knowing about that do not stop training.
+public struct IVFPQTrainingReport: Sendable, Hashable {
+    /// The number of vectors passed to `train`.
+    public var vectorCount: Int
+    /// The points the coarse k-means iterated on (at most 256 per list).
+    public var coarseTrainingPointCount: Int
+    /// The points each sub-quantizer's k-means iterated on (at most 256 per centroid).
+    public var codebookTrainingPointCount: Int
+    /// How often an empty cluster was split off a populated one, over all k-means runs.
+    public var emptyClusterSplits: Int
+    /// Conditions that lower quality, in words (for example fewer than 39 training vectors per list).
+    public var warnings: [String]
+}

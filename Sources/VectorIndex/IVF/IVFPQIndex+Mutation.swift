@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import _RAGNumerics
+
+extension IVFPQIndex {
+    /// Adds `vectors` under `ids`, all or nothing.
+    ///
+    /// Each vector goes to its nearest list as the codes of its residual (and as a full vector when the
+    /// configuration keeps them). Encoding runs on all cores before the lock is taken.
+    ///
+    /// - Throws: ``VectorIndexError/Code/untrained`` before ``train(_:threads:)``; ``VectorIndexError/Code/dimensionMismatch``,
+    ///   ``VectorIndexError/Code/invalidVector`` (NaN, infinity, a zero vector in a cosine index, or a component
+    ///   beyond ±65504 when vectors are kept as Float16), ``VectorIndexError/Code/invalidArgument`` when the
+    ///   counts differ, ``VectorIndexError/Code/duplicateID`` when an id is already stored or repeats.
+    public func add(_ vectors: VectorMatrix, ids: [UInt64]) throws(VectorIndexError) {
+        try insert(vectors, ids: ids, replacing: false)
+    }
+
+    /// Adds one vector under `id`.
+    ///
+    /// - Throws: See ``add(_:ids:)``.
+    public func add(_ vector: [Float], id: UInt64) throws(VectorIndexError) {
+        guard vector.count == dimension else {
+            throw VectorIndexError(.dimensionMismatch, "vector has \(vector.count) values, the index has \(dimension)")
+        }
+        try add(VectorMatrix(values: vector, dimension: dimension), ids: [id])
+    }
+
+    /// Adds `vectors` under `ids`, replacing the vectors of ids that are already stored; all or nothing.
+    ///
+    /// - Throws: As ``add(_:ids:)``, except that stored ids are replaced instead of rejected.
+    public func upsert(_ vectors: VectorMatrix, ids: [UInt64]) throws(VectorIndexError) {
+        try insert(vectors, ids: ids, replacing: true)
+    }
+
+    /// Removes the vectors stored under `ids`; unknown ids are skipped.
+    ///
+    /// - Returns: How many vectors were removed.
+    /// - Complexity: O(M + d) per removed vector: the last entry of its list moves into the hole.
+    @discardableResult
+    public func remove(_ ids: [UInt64]) -> Int {
+        let codeSize = configuration.subquantizerCount
+        let d = dimension
+        return state.withLock { state in
+            var removed = 0
+            for id in ids {
+                guard let location = state.locations.removeValue(forKey: id) else { continue }
+                let list = Int(location >> 32)
+                let offset = Int(location & 0xFFFF_FFFF)
+                if let moved = state.contents.lists[list].removeEntry(at: offset, codeSize: codeSize, dimension: d) {
+                    state.locations[moved] = IVFPQState.location(list: list, offset: offset)
+                }
+                removed += 1
+            }
+            return removed
+        }
+    }
+
+    /// Removes every vector and keeps the training.
+    public func removeAll() {
+        let lists = configuration.listCount
+        state.withLock { state in
+            state.locations = [:]
+            if state.contents.model != nil {
+                state.contents.lists = [InvertedList](repeating: InvertedList(), count: lists)
+            }
+        }
+    }
+
+    private func insert(_ vectors: VectorMatrix, ids: [UInt64], replacing: Bool) throws(VectorIndexError) {
+        let prepared = try VectorValidation.prepare(vectors, ids: ids, dimension: dimension, metric: metric)
+        if configuration.storedVectors == .float16,
+            let bad = prepared.values.firstIndex(where: { abs($0) > HalfPrecision.greatestFiniteMagnitude })
+        {
+            let row = bad / dimension
+            throw VectorIndexError(
+                .invalidVector,
+                "vector \(row) (id \(ids[row])) has a component beyond ±65504, the Float16 range of stored vectors"
+            )
+        }
+        guard !ids.isEmpty else { return }
+        // Encode outside the lock; retry if the model changed meanwhile (a concurrent train of an empty index).
+        while true {
+            let (model, generation) = state.withLock { ($0.contents.model, $0.generation) }
+            guard let model else {
+                throw VectorIndexError(.untrained, "train the index before adding vectors")
+            }
+            let (lists, codes) = model.encode(prepared, threads: Parallelism.processorCount)
+            let halves = configuration.storedVectors == .float16 ? prepared.values.map(HalfPrecision.bits) : []
+            let done = try state.withLock { (state: inout IVFPQState) throws(VectorIndexError) -> Bool in
+                guard state.generation == generation else { return false }
+                if !replacing, let existing = ids.first(where: { state.locations[$0] != nil }) {
+                    throw VectorIndexError(
+                        .duplicateID,
+                        "id \(existing) is already in the index; use upsert to replace"
+                    )
+                }
+                for id in ids where replacing {
+                    if let location = state.locations.removeValue(forKey: id) {
+                        let list = Int(location >> 32)
+                        let offset = Int(location & 0xFFFF_FFFF)
+                        let moved = state.contents.lists[list].removeEntry(
+                            at: offset,
+                            codeSize: configuration.subquantizerCount,
+                            dimension: dimension
+                        )
+                        if let moved { state.locations[moved] = IVFPQState.location(list: list, offset: offset) }
+                    }
+                }
+                append(prepared, ids: ids, lists: lists, codes: codes, halves: halves, to: &state)
+                return true
+            }
+            if done { return }
+        }
+    }
+
+    private func append(
+        _ vectors: VectorMatrix,
+        ids: [UInt64],
+        lists: ContiguousArray<Int32>,
+        codes: ContiguousArray<UInt8>,
+        halves: [UInt16],
+        to state: inout IVFPQState
+    ) {
+        let codeSize = configuration.subquantizerCount
+        let d = dimension
+        state.locations.reserveCapacity(state.locations.count + ids.count)
+        for (i, id) in ids.enumerated() {
+            let list = Int(lists[i])
+            let offset = state.contents.lists[list].count
+            state.contents.lists[list].ids.append(id)
+            state.contents.lists[list].codes.append(contentsOf: codes[i * codeSize..<(i + 1) * codeSize])
+            switch configuration.storedVectors {
+            case .none: break
+            case .float32: state.contents.lists[list].vectors.append(contentsOf: vectors.values[i * d..<(i + 1) * d])
+            case .float16: state.contents.lists[list].halfVectors.append(contentsOf: halves[i * d..<(i + 1) * d])
+            }
+            state.locations[id] = IVFPQState.location(list: list, offset: offset)
+        }
+    }
+}

@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import _RAGNumerics
+
+/// The layout of an IVF-PQ index file.
+///
+/// Format version 1; all integers are little-endian.
+///
+/// | offset | size | field |
+/// |---|---|---|
+/// | 0 | 8 | magic `MMRAGIVP` |
+/// | 8 | 4 | format version (1) |
+/// | 12 | 1 | metric (``Metric`` raw value) |
+/// | 13 | 1 | stored vectors: 0 none, 1 Float32, 2 Float16 |
+/// | 14 | 1 | bits per code |
+/// | 15 | 1 | 1 when trained, else 0 |
+/// | 16 | 8 × 8 | dimension, list count, sub-quantizer count, training iterations, seed, vector count, probe count, refine factor |
+/// | 80 | 4 × lists × d | coarse centroids (trained only) |
+/// | … | 4 × d × 2^bits | sub-quantizer centroids, `M × 2^bits × d/M` (trained only) |
+/// | … | 8 × lists | list sizes (trained only) |
+/// | … | per list | ids (8 each), codes (M each), stored vectors (4 or 2 × d each) |
+/// | end − 8 | 8 | checksum of every preceding byte |
+enum IVFPQIndexFile {
+    static let magic = Array("MMRAGIVP".utf8)
+    static let version: UInt32 = 1
+    static let headerSize = 80
+    static let maximumDimension = 1 << 20
+}
+
+extension IVFPQIndex {
+    /// The index as the bytes of a version-1 IVF-PQ index file.
+    public func serialized() -> [UInt8] {
+        let (contents, parameters, count) = state.withLock { ($0.contents, $0.parameters, $0.locations.count) }
+        var writer = IndexFileWriter(MemorySink())
+        write(contents, parameters: parameters, count: count, to: &writer)
+        return writer.sink.bytes
+    }
+
+    /// Recreates an index from the bytes of an IVF-PQ index file.
+    ///
+    /// Sizes in the header are checked against the byte count before anything is allocated; the checksum, the
+    /// ids (unique), the codes (in range) and all floats (finite) are verified.
+    ///
+    /// - Throws: ``VectorIndexError/Code/corruptFile`` naming the problem, or
+    ///   ``VectorIndexError/Code/unsupportedVersion`` for a newer format.
+    public convenience init(serialized bytes: [UInt8]) throws(VectorIndexError) {
+        let loaded = try Self.read(MemorySource(bytes))
+        self.init(
+            dimension: loaded.dimension,
+            metric: loaded.metric,
+            configuration: loaded.configuration,
+            state: loaded.state
+        )
+    }
+
+    /// Saves the index to `path` atomically (temporary file, `fsync`, `rename`).
+    ///
+    /// - Throws: ``VectorIndexError/Code/fileSystem`` when the file cannot be written; a previous file at `path`
+    ///   is then left as it was.
+    public func save(to path: String) async throws(VectorIndexError) {
+        let (contents, parameters, count) = state.withLock { ($0.contents, $0.parameters, $0.locations.count) }
+        try FileStorage.writeAtomically(to: path) { (sink) throws(VectorIndexError) in
+            var writer = IndexFileWriter(sink)
+            try write(contents, parameters: parameters, count: count, to: &writer)
+        }
+    }
+
+    /// Loads an index saved with ``save(to:)``.
+    ///
+    /// - Throws: ``VectorIndexError/Code/fileSystem`` when the file cannot be read, otherwise as
+    ///   ``init(serialized:)``.
+    public static func load(from path: String) async throws(VectorIndexError) -> IVFPQIndex {
+        let loaded = try FileStorage.withContents(of: path) { (source) throws(VectorIndexError) in try read(source) }
+        return IVFPQIndex(
+            dimension: loaded.dimension,
+            metric: loaded.metric,
+            configuration: loaded.configuration,
+            state: loaded.state
+        )
+    }
+
+    // MARK: - Format
+
+    private func write<Sink: ByteSink>(
+        _ contents: IVFPQContents,
+        parameters: IVFPQSearchParameters,
+        count: Int,
+        to writer: inout IndexFileWriter<Sink>
+    ) throws(Sink.Failure) {
+        var header = IVFPQIndexFile.magic
+        header += IndexFileCoding.littleEndianBytes(IVFPQIndexFile.version)
+        let stored: UInt8 =
+            switch configuration.storedVectors {
+            case .none: 0
+            case .float32: 1
+            case .float16: 2
+            }
+        header += [metric.rawValue, stored, UInt8(configuration.bitsPerCode), contents.model == nil ? 0 : 1]
+        for value in [
+            dimension, configuration.listCount, configuration.subquantizerCount, configuration.trainingIterations,
+        ] {
+            header += IndexFileCoding.littleEndianBytes(UInt64(value))
+        }
+        header += IndexFileCoding.littleEndianBytes(configuration.seed)
+        for value in [count, parameters.probeCount, parameters.refineFactor] {
+            header += IndexFileCoding.littleEndianBytes(UInt64(max(0, value)))
+        }
+        try writer.write(header)
+        if let model = contents.model {
+            try writer.write(model.coarseCentroids)
+            try writer.write(model.quantizer.centroids)
+            try writer.write(ContiguousArray(contents.lists.map { UInt64($0.count) }))
+            for list in contents.lists {
+                try writer.write(list.ids)
+                try writer.write(list.codes)
+                try writer.write(list.vectors)
+                try writer.write(list.halfVectors)
+            }
+        }
+        try writer.finish()
+    }
+
+    struct Loaded {
+        var dimension: Int
+        var metric: Metric
+        var configuration: IVFPQConfiguration
+        var state: IVFPQState
+    }
+
+    static func read<Source: ByteSource>(_ source: Source) throws(VectorIndexError) -> Loaded {
+        let length = source.length
+        var reader = IndexFileReader(source)
+        guard length >= 8, Array(try reader.read(UInt8.self, count: 8, "magic number")) == IVFPQIndexFile.magic else {
+            throw VectorIndexError(.corruptFile, "not an IVF-PQ index file (wrong magic number)")
+        }
+        guard length >= 12 else { throw IndexFileCoding.truncated("header") }
+        let version = IndexFileCoding.littleEndian(
+            UInt32.self,
+            Array(try reader.read(UInt8.self, count: 4, "header")),
+            at: 0
+        )
+        guard version != 0 else { throw VectorIndexError(.corruptFile, "format version 0 is invalid") }
+        guard version <= IVFPQIndexFile.version else {
+            throw VectorIndexError(
+                .unsupportedVersion,
+                "file has format version \(version); this library reads up to \(IVFPQIndexFile.version)"
+            )
+        }
+        guard length >= IVFPQIndexFile.headerSize + 8 else { throw IndexFileCoding.truncated("header") }
+        let header = Array(try reader.read(UInt8.self, count: IVFPQIndexFile.headerSize - 12, "header"))
+        func field(_ i: Int) -> UInt64 { IndexFileCoding.littleEndian(UInt64.self, header, at: 4 + 8 * i) }
+        guard let metric = Metric(rawValue: header[0]) else {
+            throw VectorIndexError(.corruptFile, "unknown metric code \(header[0])")
+        }
+        let storedVectors: IVFPQConfiguration.StoredVectors
+        switch header[1] {
+        case 0: storedVectors = .none
+        case 1: storedVectors = .float32
+        case 2: storedVectors = .float16
+        default: throw VectorIndexError(.corruptFile, "unknown stored-vector code \(header[1])")
+        }
+        guard header[3] <= 1 else { throw VectorIndexError(.corruptFile, "trained flag is \(header[3])") }
+        let trained = header[3] == 1
+        let limits: [(String, UInt64)] = [
+            ("dimension", UInt64(IVFPQIndexFile.maximumDimension)), ("list count", 1 << 24),
+            ("sub-quantizer count", UInt64(IVFPQIndexFile.maximumDimension)), ("training iterations", 1 << 20),
+        ]
+        for (i, (name, limit)) in limits.enumerated() where field(i) > limit {
+            throw VectorIndexError(.corruptFile, "\(name) \(field(i)) is out of range")
+        }
+        let configuration = IVFPQConfiguration(
+            listCount: Int(field(1)),
+            subquantizerCount: Int(field(2)),
+            bitsPerCode: Int(header[2]),
+            storedVectors: storedVectors,
+            trainingIterations: Int(field(3)),
+            seed: field(4)
+        )
+        let dimension = Int(field(0))
+        do {
+            try configuration.validate(dimension: dimension)
+        } catch {
+            throw VectorIndexError(.corruptFile, "inconsistent header: \(error.message)")
+        }
+        let parameters = IVFPQSearchParameters(
+            probeCount: Int(min(field(6), 1 << 24)),
+            refineFactor: Int(min(field(7), 1 << 24))
+        )
+        var state = IVFPQState()
+        state.parameters = parameters
+        let declaredCount = field(5)
+        guard trained else {
+            guard declaredCount == 0 else { throw VectorIndexError(.corruptFile, "an untrained index holds vectors") }
+            guard length == IVFPQIndexFile.headerSize + 8 else {
+                throw VectorIndexError(
+                    .corruptFile,
+                    "an untrained index file has \(length) bytes, expected \(IVFPQIndexFile.headerSize + 8)"
+                )
+            }
+            try reader.verifyChecksum()
+            return Loaded(dimension: dimension, metric: metric, configuration: configuration, state: state)
+        }
+        let (model, lists, locations) = try readTrained(
+            &reader,
+            length: length,
+            dimension: dimension,
+            metric: metric,
+            configuration: configuration
+        )
+        guard UInt64(locations.count) == declaredCount else {
+            throw VectorIndexError(
+                .corruptFile,
+                "header says \(declaredCount) vectors, the lists hold \(locations.count)"
+            )
+        }
+        state.contents = IVFPQContents(model: model, lists: lists)
+        state.locations = locations
+        return Loaded(dimension: dimension, metric: metric, configuration: configuration, state: state)
+    }
+
+    private static func readTrained<Source: ByteSource>(
+        _ reader: inout IndexFileReader<Source>,
+        length: Int,
+        dimension d: Int,
+        metric: Metric,
+        configuration: IVFPQConfiguration
+    ) throws(VectorIndexError) -> (IVFPQModel, [InvertedList], [UInt64: UInt64]) {
+        let listCount = configuration.listCount
+        let m = configuration.subquantizerCount
+        let ksub = 1 << configuration.bitsPerCode
+        let componentBytes: Int =
+            switch configuration.storedVectors {
+            case .none: 0
+            case .float32: 4
+            case .float16: 2
+            }
+        // Everything below is bounded: d ≤ 2^20, lists ≤ 2^24, so these products fit in Int.
+        let fixed = IVFPQIndexFile.headerSize + 4 * listCount * d + 4 * d * ksub + 8 * listCount + 8
+        guard length >= fixed else { throw IndexFileCoding.truncated("centroids and list sizes") }
+        let coarse = try reader.read(Float.self, count: listCount * d, "coarse centroids")
+        let codebooks = try reader.read(Float.self, count: d * ksub, "sub-quantizer centroids")
+        let sizes = try reader.read(UInt64.self, count: listCount, "list sizes")
+        let entryBytes = UInt64(8 + m + componentBytes * d)
+        let available = UInt64(length - fixed)
+        var total: UInt64 = 0
+        for size in sizes {
+            guard size <= available / entryBytes, size < 1 << 32 else {
+                throw VectorIndexError(.corruptFile, "a list claims \(size) vectors; the file is too short for that")
+            }
+            total += size
+        }
+        guard total * entryBytes == available else {
+            throw VectorIndexError(
+                .corruptFile,
+                "the lists hold \(total) vectors (\(total * entryBytes) bytes) but \(available) bytes follow the sizes"
+            )
+        }
+        var lists: [InvertedList] = []
+        lists.reserveCapacity(listCount)
+        for size in sizes {
+            let n = Int(size)
+            var list = InvertedList()
+            list.ids = try reader.read(UInt64.self, count: n, "ids")
+            list.codes = try reader.read(UInt8.self, count: n * m, "codes")
+            if configuration.storedVectors == .float32 {
+                list.vectors = try reader.read(Float.self, count: n * d, "stored vectors")
+            }
+            if configuration.storedVectors == .float16 {
+                list.halfVectors = try reader.read(UInt16.self, count: n * d, "stored vectors")
+            }
+            lists.append(list)
+        }
+        try reader.verifyChecksum()
+        // The bytes are the ones written; what follows catches files written by faulty code.
+        guard coarse.allSatisfy(\.isFinite), codebooks.allSatisfy(\.isFinite) else {
+            throw VectorIndexError(.corruptFile, "a centroid has a NaN or infinite component")
+        }
+        var locations: [UInt64: UInt64] = [:]
+        locations.reserveCapacity(Int(total))
+        for (l, list) in lists.enumerated() {
+            for (offset, id) in list.ids.enumerated()
+            where locations.updateValue(IVFPQState.location(list: l, offset: offset), forKey: id) != nil {
+                throw VectorIndexError(.corruptFile, "id \(id) is stored twice")
+            }
+            if ksub < 256, let bad = list.codes.first(where: { Int($0) >= ksub }) {
+                throw VectorIndexError(.corruptFile, "code \(bad) is out of range for \(ksub) centroids")
+            }
+            guard list.vectors.allSatisfy(\.isFinite) else {
+                throw VectorIndexError(.corruptFile, "a stored vector has a NaN or infinite component")
+            }
+        }
+        let quantizer = ProductQuantizer(
+            dimension: d,
+            subquantizerCount: m,
+            bitsPerCode: configuration.bitsPerCode,
+            centroids: codebooks
+        )
+        let model = IVFPQModel(
+            dimension: d,
+            innerProduct: metric != .squaredL2,
+            coarseCentroids: coarse,
+            quantizer: quantizer
+        )
+        return (model, lists, locations)
+    }
+}

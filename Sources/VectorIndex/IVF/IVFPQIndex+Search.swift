@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import Dispatch
+import _RAGNumerics
+
+extension IVFPQIndex {
+    /// The `k` stored vectors closest to `query` that pass `filter`, best first, with ``searchParameters``.
+    ///
+    /// - Throws: As ``search(_:k:parameters:filter:)``.
+    public func search(
+        _ query: [Float],
+        k: Int,
+        filter: SearchFilter? = nil
+    ) throws(VectorIndexError) -> [SearchResult] {
+        try search(query, k: k, parameters: searchParameters, filter: filter)
+    }
+
+    /// The `k` stored vectors closest to `query` that pass `filter`, best first.
+    ///
+    /// Scores are approximate (from codes) unless `parameters.refineFactor > 1`, in which case the best
+    /// `k × refineFactor` candidates are re-scored exactly from the stored vectors. The filter is checked before
+    /// a code is scored.
+    ///
+    /// - Throws: ``VectorIndexError/Code/untrained`` before ``train(_:threads:)``; ``VectorIndexError/Code/invalidVector``
+    ///   or ``VectorIndexError/Code/dimensionMismatch`` for a bad query; ``VectorIndexError/Code/invalidArgument``
+    ///   for a negative `k`, a `probeCount` or `refineFactor` below 1, or a refine factor above 1 on an index
+    ///   that keeps no full vectors.
+    public func search(
+        _ query: [Float],
+        k: Int,
+        parameters: IVFPQSearchParameters,
+        filter: SearchFilter? = nil
+    ) throws(VectorIndexError) -> [SearchResult] {
+        let q = try VectorValidation.prepareQuery(query, k: k, dimension: dimension, metric: metric)
+        let contents = snapshot()
+        guard let model = contents.model else { throw VectorIndexError(.untrained, "train the index before searching") }
+        try validate(parameters)
+        guard k > 0 else { return [] }
+        var searcher = IVFPQSearcher(model: model, configuration: configuration, metric: metric)
+        return unsafe q.withUnsafeBufferPointer { q in
+            unsafe searcher.search(q.baseAddress!, k: k, parameters: parameters, filter: filter, lists: contents.lists)
+        }
+    }
+
+    /// The `k` closest stored vectors for every row of `queries`, using up to `threads` threads.
+    ///
+    /// Coarse distances and query tables for a block of queries come from matrix products, so scores can differ
+    /// from a single-query search by rounding (and near-ties can swap places).
+    ///
+    /// - Returns: One result list per query, in query order.
+    /// - Throws: As ``search(_:k:parameters:filter:)``, naming the first bad query.
+    public func search(
+        _ queries: VectorMatrix,
+        k: Int,
+        parameters: IVFPQSearchParameters,
+        filter: SearchFilter? = nil,
+        threads: Int? = nil
+    ) throws(VectorIndexError) -> [[SearchResult]] {
+        let prepared = try VectorValidation.prepareQueries(queries, k: k, dimension: dimension, metric: metric)
+        let contents = snapshot()
+        guard let model = contents.model else { throw VectorIndexError(.untrained, "train the index before searching") }
+        try validate(parameters)
+        let n = prepared.count
+        guard k > 0, n > 0 else { return Array(repeating: [], count: n) }
+        let chunk = 32
+        let chunks = (n + chunk - 1) / chunk
+        let threadCount = max(1, min(threads ?? Parallelism.processorCount, chunks))
+        let results = Locked([[SearchResult]](repeating: [], count: n))
+        let configuration = self.configuration
+        let metric = self.metric
+        DispatchQueue.concurrentPerform(iterations: threadCount) { t in
+            var searcher = IVFPQSearcher(model: model, configuration: configuration, metric: metric)
+            var batch = IVFPQBatchTables(model: model, rows: chunk)
+            var c = t
+            while c < chunks {
+                let rows = c * chunk..<min(n, (c + 1) * chunk)
+                var found: [[SearchResult]] = []
+                found.reserveCapacity(rows.count)
+                unsafe prepared.values.withUnsafeBufferPointer { q in
+                    let first = unsafe q.baseAddress! + rows.lowerBound * prepared.dimension
+                    unsafe batch.compute(first, count: rows.count)
+                    for i in 0..<rows.count {
+                        let query = unsafe first + i * prepared.dimension
+                        found.append(
+                            unsafe batch.withRow(i) { keys, table in
+                                unsafe searcher.search(
+                                    query,
+                                    coarseKeys: keys,
+                                    queryTable: table,
+                                    k: k,
+                                    parameters: parameters,
+                                    filter: filter,
+                                    lists: contents.lists
+                                )
+                            }
+                        )
+                    }
+                }
+                results.withLock { all in
+                    for (i, list) in zip(rows, found) { all[i] = list }
+                }
+                c += threadCount
+            }
+        }
+        return results.withLock { $0 }
+    }
+
+    private func validate(_ parameters: IVFPQSearchParameters) throws(VectorIndexError) {
+        guard parameters.probeCount >= 1 else {
+            throw VectorIndexError(.invalidArgument, "probeCount must be at least 1, got \(parameters.probeCount)")
+        }
+        guard parameters.refineFactor >= 1 else {
+            throw VectorIndexError(.invalidArgument, "refineFactor must be at least 1, got \(parameters.refineFactor)")
+        }
+        if parameters.refineFactor > 1 && configuration.storedVectors == .none {
+            throw VectorIndexError(
+                .invalidArgument,
+                "refineFactor \(parameters.refineFactor) needs stored vectors; create the index with "
+                    + "storedVectors .float32 or .float16"
+            )
+        }
+    }
+}

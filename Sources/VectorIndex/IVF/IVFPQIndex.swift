@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import _RAGNumerics
+
+/// A compressed approximate index: an inverted file over k-means lists with product-quantised residuals
+/// (IVF-PQ), the recipe FAISS's `IndexIVFPQ` uses.
+///
+/// Each vector is assigned to its nearest of ``IVFPQConfiguration/listCount`` coarse centroids and stored as
+/// ``IVFPQConfiguration/subquantizerCount`` one-byte codes of its residual (vector − centroid): 384 floats
+/// (1,536 bytes) become, for example, 48 bytes plus an 8-byte id. A search scans only the
+/// ``IVFPQSearchParameters/probeCount`` lists nearest the query, scoring codes with per-query lookup tables,
+/// and can re-rank the best candidates exactly from stored full vectors.
+///
+/// ```swift
+/// let index = try IVFPQIndex(
+///     dimension: 384,
+///     metric: .cosine,
+///     configuration: IVFPQConfiguration(listCount: 256, subquantizerCount: 48, storedVectors: .float16)
+/// )
+/// try index.train(sample)               // k-means on a representative sample
+/// try index.add(vectors, ids: ids)
+/// let hits = try index.search(query, k: 10, parameters: IVFPQSearchParameters(probeCount: 16, refineFactor: 4))
+/// ```
+///
+/// ## Concurrency
+/// The index is `Sendable`. Mutations encode outside the lock and take it only to splice codes into the
+/// lists; searches take it only to snapshot the lists (copy-on-write), as ``FlatIndex`` does.
+public final class IVFPQIndex: VectorSearchIndex {
+    /// The length of every stored vector.
+    public let dimension: Int
+    /// How vectors are compared.
+    ///
+    /// Cosine indexes store and search unit-length vectors by inner product.
+    public let metric: Metric
+    /// The partitioning and compression settings.
+    public let configuration: IVFPQConfiguration
+
+    let state: Locked<IVFPQState>
+
+    /// Creates an empty, untrained index.
+    ///
+    /// - Throws: ``VectorIndexError/Code/invalidArgument`` when the configuration does not fit the dimension
+    ///   (for example a dimension that `subquantizerCount` does not divide); the message says what to change.
+    public init(dimension: Int, metric: Metric, configuration: IVFPQConfiguration) throws(VectorIndexError) {
+        try configuration.validate(dimension: dimension)
+        self.dimension = dimension
+        self.metric = metric
+        self.configuration = configuration
+        state = Locked(IVFPQState())
+    }
+
+    init(dimension: Int, metric: Metric, configuration: IVFPQConfiguration, state: IVFPQState) {
+        self.dimension = dimension
+        self.metric = metric
+        self.configuration = configuration
+        self.state = Locked(state)
+    }
+
+    /// Whether ``train(_:threads:)`` has run; vectors can only be added to a trained index.
+    public var isTrained: Bool { state.withLock { $0.contents.model != nil } }
+
+    /// The number of stored vectors.
+    public var count: Int { state.withLock { $0.locations.count } }
+
+    /// Whether a vector is stored under `id`.
+    public func contains(_ id: UInt64) -> Bool { state.withLock { $0.locations[id] != nil } }
+
+    /// The parameters ``search(_:k:filter:)`` uses.
+    ///
+    /// Start with `probeCount` 8–16 and raise it for recall.
+    public var searchParameters: IVFPQSearchParameters {
+        get { state.withLock { $0.parameters } }
+        set { state.withLock { $0.parameters = newValue } }
+    }
+
+    /// The bytes the index holds: codes, ids, stored vectors, list overhead, the id map, centroids and tables.
+    ///
+    /// The per-vector part is `subquantizerCount` code bytes and 8 id bytes (plus 2 or 4 bytes per component
+    /// with stored vectors), as in FAISS, plus the id → location map that makes removal by id O(1).
+    public var memoryFootprint: Int {
+        state.withLock { state in
+            var bytes = MemoryLayout<InvertedList>.stride * state.contents.lists.capacity
+            for list in state.contents.lists { bytes += list.memoryFootprint }
+            if let model = state.contents.model {
+                bytes += model.coarseCentroids.capacity * 4 + model.precomputedTable.capacity * 4
+                bytes += (model.quantizer.centroids.count * 2 + model.quantizer.squaredNorms.count) * 4
+            }
+            // A Swift dictionary keeps a power-of-two bucket count at most 3/4 full: 16 bytes and a bit a bucket.
+            var buckets = 1
+            while buckets * 3 < state.locations.capacity * 4 { buckets *= 2 }
+            return bytes + (state.locations.capacity == 0 ? 0 : buckets * 16 + buckets / 8)
+        }
+    }
+
+    func snapshot() -> IVFPQContents { state.withLock { $0.contents } }
+
+    // MARK: - Training
+
+    /// Trains the coarse quantizer and the product quantizer on `vectors`.
+    ///
+    /// Use a sample that looks like the data to be added (it may be that data). Both k-means runs are seeded by
+    /// ``IVFPQConfiguration/seed``: the same vectors give the same index. The coarse k-means iterates on at most
+    /// 256 vectors per list, each sub-quantizer on at most 256 per centroid; inner-product and cosine indexes
+    /// use spherical k-means (unit-length centroids) for the lists.
+    ///
+    /// - Parameters:
+    ///   - vectors: The training sample.
+    ///   - threads: The most threads the k-means assignment steps use; `nil` uses every processor.
+    /// - Returns: What training did, with warnings such as too few vectors per list (fewer than 39).
+    /// - Throws: ``VectorIndexError/Code/dimensionMismatch``, ``VectorIndexError/Code/invalidVector`` for a
+    ///   NaN, infinite or (cosine) zero vector, ``VectorIndexError/Code/invalidArgument`` when there are fewer
+    ///   vectors than lists or than `2^bitsPerCode`, or when the index already holds vectors.
+    @discardableResult
+    public func train(_ vectors: VectorMatrix, threads: Int? = nil) throws(VectorIndexError) -> IVFPQTrainingReport {
+        guard vectors.dimension == dimension else {
+            throw VectorIndexError(
+                .dimensionMismatch,
+                "training vectors have dimension \(vectors.dimension), the index has \(dimension)"
+            )
+        }
+        if let row = vectors.firstNonFiniteRow() {
+            throw VectorIndexError(.invalidVector, "training vector \(row) has a NaN or infinite component")
+        }
+        let data = metric == .cosine ? try VectorValidation.unitLength(vectors) { "training vector \($0)" } : vectors
+        let n = data.count
+        let ksub = 1 << configuration.bitsPerCode
+        let needed = max(configuration.listCount, ksub)
+        guard n >= needed else {
+            throw VectorIndexError(
+                .invalidArgument,
+                "training needs at least \(needed) vectors (listCount \(configuration.listCount), "
+                    + "2^bitsPerCode = \(ksub) centroids per sub-quantizer), got \(n); "
+                    + "train on more vectors or lower listCount / bitsPerCode"
+            )
+        }
+        let stored = count
+        guard stored == 0 else {
+            throw VectorIndexError(
+                .invalidArgument,
+                "the index already holds \(stored) vectors; train a new index (or remove them first)"
+            )
+        }
+        let threadCount = max(1, threads ?? Parallelism.processorCount)
+        let (model, report) = Self.trainModel(data, metric: metric, configuration: configuration, threads: threadCount)
+        try state.withLock { (state: inout IVFPQState) throws(VectorIndexError) in
+            guard state.locations.isEmpty else {
+                throw VectorIndexError(.invalidArgument, "vectors were added while the index was training")
+            }
+            state.contents = IVFPQContents(
+                model: model,
+                lists: [InvertedList](repeating: InvertedList(), count: configuration.listCount)
+            )
+            state.generation += 1
+        }
+        return report
+    }
+
+    static func trainModel(
+        _ data: VectorMatrix,
+        metric: Metric,
+        configuration: IVFPQConfiguration,
+        threads: Int
+    ) -> (IVFPQModel, IVFPQTrainingReport) {
+        let n = data.count
+        let d = data.dimension
+        let ksub = 1 << configuration.bitsPerCode
+        let innerProduct = metric != .squaredL2
+        let coarse = unsafe data.values.withUnsafeBufferPointer { x in
+            unsafe KMeans.train(
+                x,
+                count: n,
+                dimension: d,
+                parameters: KMeans.Parameters(
+                    clusterCount: configuration.listCount,
+                    iterations: configuration.trainingIterations,
+                    seed: configuration.seed,
+                    spherical: innerProduct,
+                    threads: threads
+                )
+            )
+        }
+        // Residuals of (a sample of) the training vectors train the product quantizer.
+        let pqCount = min(n, ksub * 256)
+        var sample = data
+        if pqCount < n {
+            var random = SplitMix64(seed: configuration.seed ^ 0x5051_5051_5051_5051)
+            var values = ContiguousArray<Float>()
+            values.reserveCapacity(pqCount * d)
+            for i in random.sample(pqCount, from: n).sorted() { values.append(contentsOf: data[i]) }
+            sample = VectorMatrix(uncheckedValues: values, dimension: d)
+        }
+        var residuals = sample.values
+        var lists = ContiguousArray<Int32>(repeating: 0, count: pqCount)
+        unsafe sample.values.withUnsafeBufferPointer { x in
+            unsafe coarse.centroids.withUnsafeBufferPointer { c in
+                unsafe lists.withUnsafeMutableBufferPointer { l in
+                    unsafe KMeans.assign(
+                        x.baseAddress!,
+                        count: pqCount,
+                        stride: d,
+                        dimension: d,
+                        centroids: c.baseAddress!,
+                        centroidCount: configuration.listCount,
+                        innerProduct: innerProduct,
+                        threads: threads,
+                        labels: l.baseAddress!
+                    )
+                }
+            }
+        }
+        for i in 0..<pqCount {
+            let c = Int(lists[i]) * d
+            for j in 0..<d { residuals[i * d + j] -= coarse.centroids[c + j] }
+        }
+        let (quantizer, pqSplits) = unsafe residuals.withUnsafeBufferPointer { r in
+            unsafe ProductQuantizer.train(
+                r,
+                count: pqCount,
+                dimension: d,
+                subquantizerCount: configuration.subquantizerCount,
+                bitsPerCode: configuration.bitsPerCode,
+                iterations: configuration.trainingIterations,
+                seed: configuration.seed &+ 1,
+                threads: threads
+            )
+        }
+        let model = IVFPQModel(
+            dimension: d,
+            innerProduct: innerProduct,
+            coarseCentroids: coarse.centroids,
+            quantizer: quantizer
+        )
+        var warnings: [String] = []
+        if n < configuration.listCount * 39 {
+            warnings.append(
+                "\(n) training vectors for \(configuration.listCount) lists is fewer than 39 per list; "
+                    + "centroids may be poorly placed (train on more vectors or use fewer lists)"
+            )
+        }
+        if pqCount < ksub * 39 {
+            warnings.append(
+                "\(pqCount) training vectors for \(ksub) centroids per sub-quantizer is fewer than 39 per centroid; "
+                    + "codes may be coarse (train on more vectors or lower bitsPerCode)"
+            )
+        }
+        let report = IVFPQTrainingReport(
+            vectorCount: n,
+            coarseTrainingPointCount: coarse.trainingPointCount,
+            codebookTrainingPointCount: pqCount,
+            emptyClusterSplits: coarse.emptyClusterSplits + pqSplits,
+            warnings: warnings
+        )
+        return (model, report)
+    }
+}

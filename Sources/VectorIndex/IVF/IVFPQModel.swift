@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import _RAGNumerics
+
+/// What training produces: the coarse centroids, the product quantizer for residuals and, for squared L2, the
+/// query-independent part of every (list, code) distance.
+///
+/// For squared L2 with residual codes, a vector stored as centroid `c` plus reconstructed residual `r` is at
+/// ‖x − c − r‖² = ‖x − c‖² + (‖r‖² + 2⟨c, r⟩) − 2⟨x, r⟩ from a query `x`. The first term is the coarse distance,
+/// the second depends only on the list and the code (tabulated here once, per list and sub-quantizer), the
+/// third only on the query and the code (one table per query). So a probed list costs one table addition, not
+/// a table computation. The tables take `listCount × M × 2^bits` floats; above ``precomputedTableLimit``
+/// bytes they are not kept and each probed list computes its table from the query's residual instead.
+struct IVFPQModel: Sendable {
+    let dimension: Int
+    /// Inner-product search (inner product and cosine metrics); squared L2 otherwise.
+    let innerProduct: Bool
+    /// `listCount × dimension` coarse centroids.
+    let coarseCentroids: ContiguousArray<Float>
+    let quantizer: ProductQuantizer
+    /// `listCount × M × 2^bits` entries ‖r‖² + 2⟨c, r⟩ (squared L2 only; empty otherwise or when too large).
+    let precomputedTable: ContiguousArray<Float>
+    /// ‖c‖² of every coarse centroid (squared L2 only), for batched coarse distances ‖x‖² + ‖c‖² − 2⟨x, c⟩.
+    let coarseSquaredNorms: ContiguousArray<Float>
+
+    /// The largest precomputed table kept, in bytes.
+    static let precomputedTableLimit = 512 << 20
+
+    var listCount: Int { coarseCentroids.count / dimension }
+
+    init(dimension: Int, innerProduct: Bool, coarseCentroids: ContiguousArray<Float>, quantizer: ProductQuantizer) {
+        self.dimension = dimension
+        self.innerProduct = innerProduct
+        self.coarseCentroids = coarseCentroids
+        self.quantizer = quantizer
+        let lists = coarseCentroids.count / dimension
+        var norms = ContiguousArray<Float>()
+        if !innerProduct {
+            norms.reserveCapacity(lists)
+            unsafe coarseCentroids.withUnsafeBufferPointer { c in
+                for list in 0..<lists {
+                    norms.append(
+                        unsafe Kernels._dot(
+                            c.baseAddress! + list * dimension,
+                            c.baseAddress! + list * dimension,
+                            dimension
+                        )
+                    )
+                }
+            }
+        }
+        coarseSquaredNorms = norms
+        let tableSize = quantizer.subquantizerCount * quantizer.centroidCount
+        guard !innerProduct, lists * tableSize * 4 <= Self.precomputedTableLimit else {
+            precomputedTable = []
+            return
+        }
+        var table = ContiguousArray<Float>(repeating: 0, count: lists * tableSize)
+        unsafe table.withUnsafeMutableBufferPointer { t in
+            unsafe coarseCentroids.withUnsafeBufferPointer { c in
+                for list in 0..<lists {
+                    let row = unsafe t.baseAddress! + list * tableSize
+                    unsafe quantizer.innerProductTable(c.baseAddress! + list * dimension, scale: 2, into: row)
+                    for j in 0..<tableSize { unsafe row[j] += quantizer.squaredNorms[j] }
+                }
+            }
+        }
+        precomputedTable = table
+    }
+
+    /// The coarse list of every row of `vectors` and the codes of their residuals.
+    func encode(_ vectors: VectorMatrix, threads: Int) -> (lists: ContiguousArray<Int32>, codes: ContiguousArray<UInt8>)
+    {
+        let n = vectors.count
+        let d = dimension
+        var lists = ContiguousArray<Int32>(repeating: 0, count: n)
+        var codes = ContiguousArray<UInt8>(repeating: 0, count: n * quantizer.subquantizerCount)
+        guard n > 0 else { return (lists, codes) }
+        var residuals = vectors.values
+        unsafe vectors.values.withUnsafeBufferPointer { x in
+            unsafe coarseCentroids.withUnsafeBufferPointer { c in
+                unsafe lists.withUnsafeMutableBufferPointer { l in
+                    unsafe KMeans.assign(
+                        x.baseAddress!,
+                        count: n,
+                        stride: d,
+                        dimension: d,
+                        centroids: c.baseAddress!,
+                        centroidCount: listCount,
+                        innerProduct: innerProduct,
+                        threads: threads,
+                        labels: l.baseAddress!
+                    )
+                }
+                unsafe residuals.withUnsafeMutableBufferPointer { r in
+                    for i in 0..<n {
+                        let centroid = unsafe c.baseAddress! + Int(lists[i]) * d
+                        for j in 0..<d { unsafe r[i * d + j] -= centroid[j] }
+                    }
+                }
+            }
+        }
+        unsafe residuals.withUnsafeBufferPointer { r in
+            unsafe codes.withUnsafeMutableBufferPointer { out in
+                unsafe quantizer.encode(r.baseAddress!, count: n, into: out.baseAddress!, threads: threads)
+            }
+        }
+        return (lists, codes)
+    }
+}
+
+/// One inverted list: the ids, codes and (optionally) full vectors of the vectors assigned to one centroid, in
+/// parallel arrays.
+struct InvertedList: Sendable {
+    var ids = ContiguousArray<UInt64>()
+    /// `count × M` code bytes.
+    var codes = ContiguousArray<UInt8>()
+    /// `count × dimension` Float32 components when the index keeps Float32 vectors.
+    var vectors = ContiguousArray<Float>()
+    /// `count × dimension` half-precision bit patterns when the index keeps Float16 vectors.
+    var halfVectors = ContiguousArray<UInt16>()
+
+    var count: Int { ids.count }
+
+    /// Moves the last entry into `offset` and drops the last; returns the id that moved, if any.
+    mutating func removeEntry(at offset: Int, codeSize: Int, dimension: Int) -> UInt64? {
+        let last = ids.count - 1
+        var moved: UInt64?
+        if offset != last {
+            ids[offset] = ids[last]
+            moved = ids[last]
+            for j in 0..<codeSize { codes[offset * codeSize + j] = codes[last * codeSize + j] }
+            if !vectors.isEmpty {
+                for j in 0..<dimension { vectors[offset * dimension + j] = vectors[last * dimension + j] }
+            }
+            if !halfVectors.isEmpty {
+                for j in 0..<dimension { halfVectors[offset * dimension + j] = halfVectors[last * dimension + j] }
+            }
+        }
+        ids.removeLast()
+        codes.removeLast(codeSize)
+        if !vectors.isEmpty { vectors.removeLast(dimension) }
+        if !halfVectors.isEmpty { halfVectors.removeLast(dimension) }
+        return moved
+    }
+
+    /// Bytes held by the list's arrays (their capacity, not just their count).
+    var memoryFootprint: Int {
+        ids.capacity * 8 + codes.capacity + vectors.capacity * 4 + halfVectors.capacity * 2
+    }
+}
+
+/// What a search needs, taken under the lock in O(lists) and then read without it.
+struct IVFPQContents: Sendable {
+    var model: IVFPQModel?
+    var lists: [InvertedList] = []
+}
+
+/// Everything an ``IVFPQIndex`` guards with its lock.
+struct IVFPQState: Sendable {
+    var contents = IVFPQContents()
+    /// id → list index << 32 | offset in the list.
+    var locations: [UInt64: UInt64] = [:]
+    var parameters = IVFPQSearchParameters()
+    /// Bumped whenever the model changes, so an `add` that encoded with an old model notices.
+    var generation = 0
+
+    static func location(list: Int, offset: Int) -> UInt64 { UInt64(list) << 32 | UInt64(offset) }
+}

@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import Dispatch
+import _RAGNumerics
+
+/// Lloyd's k-means, as the IVF coarse quantizer and the product quantizer train it.
+///
+/// - Initialisation: `k` distinct training points drawn with a seeded generator. Random selection is what
+///   FAISS does too; k-means++ would cost `k` sequential passes over the data for a gain that 20 Lloyd
+///   iterations on a 256-points-per-centroid sample wash out.
+/// - Training set: at most `maximumPointsPerCluster × k` points, a seeded random sample of the input.
+/// - Empty clusters are split off a populated cluster chosen with probability proportional to its size, and the
+///   two halves are nudged apart by a relative 1/1024 in alternating directions.
+/// - Spherical mode (inner product) assigns by the largest inner product and scales centroids to unit length.
+///
+/// Every step is deterministic for a seed: assignments do not depend on the thread count (each point's choice
+/// is independent; ties go to the lower centroid) and centroid sums are accumulated in point order.
+struct KMeans {
+    struct Parameters: Sendable {
+        var clusterCount: Int
+        var iterations: Int
+        var seed: UInt64
+        var spherical: Bool
+        var threads: Int
+        var maximumPointsPerCluster = 256
+        var minimumPointsPerCluster = 39
+    }
+
+    struct Result: Sendable {
+        /// `clusterCount × dimension` centroids, row-major.
+        var centroids: ContiguousArray<Float>
+        /// How many points the iterations ran on (after subsampling).
+        var trainingPointCount: Int
+        /// How many times an empty cluster was split off another one.
+        var emptyClusterSplits: Int
+    }
+
+    /// Trains `parameters.clusterCount` centroids on `count` points of `dimension` floats.
+    ///
+    /// - Precondition: `count >= clusterCount >= 1`.
+    static func train(
+        _ points: UnsafeBufferPointer<Float>,
+        count: Int,
+        dimension: Int,
+        parameters: Parameters
+    ) -> Result {
+        let k = parameters.clusterCount
+        precondition(k >= 1 && count >= k, "k-means needs at least as many points as clusters")
+        var random = SplitMix64(seed: parameters.seed)
+        let d = dimension
+
+        // Subsample to at most maximumPointsPerCluster points per centroid.
+        let limit = k * parameters.maximumPointsPerCluster
+        var sample = ContiguousArray<Float>()
+        let n: Int
+        if count > limit {
+            n = limit
+            let chosen = random.sample(limit, from: count).sorted()
+            sample.reserveCapacity(n * d)
+            for i in chosen {
+                unsafe sample.append(contentsOf: UnsafeBufferPointer(rebasing: points[i * d..<(i + 1) * d]))
+            }
+        } else {
+            n = count
+            unsafe sample.append(contentsOf: points[0..<count * d])
+        }
+
+        // Initial centroids: k distinct points.
+        var centroids = ContiguousArray<Float>(repeating: 0, count: k * d)
+        for (c, i) in random.sample(k, from: n).enumerated() {
+            for j in 0..<d { centroids[c * d + j] = sample[i * d + j] }
+        }
+
+        var labels = ContiguousArray<Int32>(repeating: 0, count: n)
+        var splits = 0
+        unsafe sample.withUnsafeBufferPointer { x in
+            for _ in 0..<max(1, parameters.iterations) {
+                unsafe centroids.withUnsafeBufferPointer { c in
+                    unsafe labels.withUnsafeMutableBufferPointer { l in
+                        unsafe assign(
+                            x.baseAddress!,
+                            count: n,
+                            stride: d,
+                            dimension: d,
+                            centroids: c.baseAddress!,
+                            centroidCount: k,
+                            innerProduct: parameters.spherical,
+                            threads: parameters.threads,
+                            labels: l.baseAddress!
+                        )
+                    }
+                }
+                var sizes = unsafe updateCentroids(&centroids, points: x, labels: labels, dimension: d, k: k)
+                splits += splitEmptyClusters(&centroids, sizes: &sizes, dimension: d, random: &random)
+                if parameters.spherical { normalizeRows(&centroids, dimension: d) }
+            }
+        }
+        return Result(centroids: centroids, trainingPointCount: n, emptyClusterSplits: splits)
+    }
+
+    /// Sets every centroid to the mean of its points (empty clusters keep their old centroid) and returns the
+    /// cluster sizes.
+    private static func updateCentroids(
+        _ centroids: inout ContiguousArray<Float>,
+        points: UnsafeBufferPointer<Float>,
+        labels: ContiguousArray<Int32>,
+        dimension d: Int,
+        k: Int
+    ) -> [Int] {
+        var sums = ContiguousArray<Float>(repeating: 0, count: k * d)
+        var sizes = [Int](repeating: 0, count: k)
+        unsafe sums.withUnsafeMutableBufferPointer { s in
+            for i in 0..<labels.count {
+                let c = Int(labels[i])
+                sizes[c] += 1
+                let target = unsafe s.baseAddress! + c * d
+                let source = unsafe points.baseAddress! + i * d
+                for j in 0..<d { unsafe target[j] += source[j] }
+            }
+        }
+        for c in 0..<k where sizes[c] > 0 {
+            let scale = 1 / Float(sizes[c])
+            for j in 0..<d { centroids[c * d + j] = sums[c * d + j] * scale }
+        }
+        return sizes
+    }
+
+    /// Gives every empty cluster half of a populated one; returns how many clusters were split.
+    private static func splitEmptyClusters(
+        _ centroids: inout ContiguousArray<Float>,
+        sizes: inout [Int],
+        dimension d: Int,
+        random: inout SplitMix64
+    ) -> Int {
+        let k = sizes.count
+        var splits = 0
+        let epsilon: Float = 1.0 / 1024
+        for empty in 0..<k where sizes[empty] == 0 {
+            // Choose a donor with probability proportional to (size − 1): singletons cannot be split.
+            let weight = sizes.reduce(0) { $0 + max(0, $1 - 1) }
+            guard weight > 0 else { break }
+            var ticket = random.next(below: weight)
+            var donor = 0
+            while ticket >= max(0, sizes[donor] - 1) {
+                ticket -= max(0, sizes[donor] - 1)
+                donor += 1
+            }
+            for j in 0..<d {
+                let value = centroids[donor * d + j]
+                let sign: Float = j % 2 == 0 ? 1 : -1
+                centroids[empty * d + j] = value * (1 + sign * epsilon)
+                centroids[donor * d + j] = value * (1 - sign * epsilon)
+            }
+            sizes[empty] = sizes[donor] / 2
+            sizes[donor] -= sizes[empty]
+            splits += 1
+        }
+        return splits
+    }
+
+    /// Scales every row of `rows` to unit length (zero rows stay zero).
+    static func normalizeRows(_ rows: inout ContiguousArray<Float>, dimension d: Int) {
+        let count = rows.count / d
+        unsafe rows.withUnsafeMutableBufferPointer { r in
+            for i in 0..<count {
+                let row = unsafe r.baseAddress! + i * d
+                let norm = unsafe Kernels._dot(row, row, d).squareRoot()
+                guard norm > 0 else { continue }
+                let scale = 1 / norm
+                for j in 0..<d { unsafe row[j] *= scale }
+            }
+        }
+    }
+
+    // MARK: - Assignment
+
+    /// The nearest centroid of every point: the largest inner product, or the smallest squared distance.
+    ///
+    /// Points are `count` rows of `dimension` floats placed `stride` floats apart, so a product quantizer can
+    /// assign one sub-vector of every row in place. Ties go to the lower centroid index. Runs on up to
+    /// `threads` threads in fixed chunks; the result does not depend on the thread count.
+    static func assign(
+        _ points: UnsafePointer<Float>,
+        count: Int,
+        stride: Int,
+        dimension d: Int,
+        centroids: UnsafePointer<Float>,
+        centroidCount k: Int,
+        innerProduct: Bool,
+        threads: Int,
+        labels: UnsafeMutablePointer<Int32>
+    ) {
+        guard count > 0 else { return }
+        // ‖c‖² for squared L2: argmin ‖x − c‖² = argmin (‖c‖² − 2 x·c).
+        var halfNorms = ContiguousArray<Float>(repeating: 0, count: innerProduct ? 0 : k)
+        for c in 0..<halfNorms.count {
+            halfNorms[c] = unsafe 0.5 * Kernels._dot(centroids + c * d, centroids + c * d, d)
+        }
+        // Chunks of rows small enough that a chunk's products stay in the cache.
+        let rowsPerChunk = max(16, min(256, 65_536 / max(1, k)))
+        let chunks = (count + rowsPerChunk - 1) / rowsPerChunk
+        let threadCount = max(1, min(threads, chunks, count * k * d < 1_000_000 ? 1 : threads))
+        let points = unsafe UncheckedSendable(points)
+        let centroids = unsafe UncheckedSendable(centroids)
+        let labels = unsafe UncheckedSendable(labels)
+        unsafe halfNorms.withUnsafeBufferPointer { norms in
+            let norms = unsafe UncheckedSendable(norms.baseAddress)
+            DispatchQueue.concurrentPerform(iterations: threadCount) { t in
+                // On the heap: a chunk's products can exceed what a worker thread's stack holds.
+                let scratch = UnsafeMutableBufferPointer<Float>.allocate(capacity: rowsPerChunk * k)
+                defer { unsafe scratch.deallocate() }
+                do {
+                    var chunk = t
+                    while chunk < chunks {
+                        let start = chunk * rowsPerChunk
+                        let rows = min(rowsPerChunk, count - start)
+                        unsafe MatrixProduct.multiply(
+                            m: rows,
+                            n: k,
+                            k: d,
+                            a: points.value + start * stride,
+                            lda: stride,
+                            b: centroids.value,
+                            ldb: d,
+                            layout: .transposed,
+                            c: scratch.baseAddress!,
+                            ldc: k
+                        )
+                        for r in 0..<rows {
+                            let products = unsafe scratch.baseAddress! + r * k
+                            let best = unsafe nearest(products, count: k, halfNorms: innerProduct ? nil : norms.value)
+                            unsafe labels.value[start + r] = Int32(best)
+                        }
+                        chunk += threadCount
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension KMeans {
+    /// The index of the smallest `halfNorms[c] − products[c]` (or of the largest product without norms), the
+    /// lowest index among equals; sixteen candidates per step.
+    @inline(__always)
+    static func nearest(_ products: UnsafePointer<Float>, count k: Int, halfNorms: UnsafePointer<Float>?) -> Int {
+        typealias V = SIMD16<Float>
+        var bestValue = V(repeating: .infinity)
+        var bestIndex = SIMD16<Int32>(repeating: 0)
+        var index = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+        var c = 0
+        while c + 16 <= k {
+            let p = unsafe UnsafeRawPointer(products + c).loadUnaligned(as: V.self)
+            let value: V
+            if let halfNorms = unsafe halfNorms {
+                value = unsafe UnsafeRawPointer(halfNorms + c).loadUnaligned(as: V.self) - p
+            } else {
+                value = -p
+            }
+            let better = value .< bestValue
+            bestValue.replace(with: value, where: better)
+            bestIndex.replace(with: index, where: better)
+            index &+= 16
+            c += 16
+        }
+        var best = Int(Int32.max)
+        var minimum = Float.infinity
+        for lane in 0..<16
+        where bestValue[lane] < minimum || (bestValue[lane] == minimum && Int(bestIndex[lane]) < best) {
+            minimum = bestValue[lane]
+            best = Int(bestIndex[lane])
+        }
+        while c < k {
+            let value = unsafe halfNorms.map { unsafe $0[c] - products[c] } ?? -products[c]
+            if value < minimum || best == Int(Int32.max) {
+                minimum = value
+                best = c
+            }
+            c += 1
+        }
+        return best == Int(Int32.max) ? 0 : best
+    }
+}
+
+/// Carries a value that is not `Sendable` (a pointer) into a concurrent loop whose iterations touch disjoint
+/// memory.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    @unsafe init(_ value: Value) { self.value = value }
+}

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import Dispatch
+import _RAGNumerics
+
+/// Splits a vector into `M` equal sub-vectors and replaces each by the index of its nearest centroid among
+/// `2^bits` centroids trained for that sub-space: a vector of `d` floats becomes `M` one-byte codes.
+///
+/// Distances to a query are then approximated with lookup tables (asymmetric distance computation): the query
+/// stays exact and is compared once with every centroid of every sub-space, after which a code's score is the
+/// sum of `M` table entries.
+struct ProductQuantizer: Sendable, Hashable {
+    /// The full vector length.
+    let dimension: Int
+    /// `M`, the number of sub-quantizers (and code bytes per vector).
+    let subquantizerCount: Int
+    /// Bits per code; codes are stored one byte each.
+    let bitsPerCode: Int
+    /// `M × 2^bits × (d / M)` centroids, sub-quantizer by sub-quantizer (the layout FAISS uses too).
+    let centroids: ContiguousArray<Float>
+    /// The same centroids as `M` blocks of `(d / M) × 2^bits`, so tables are built with SIMD across centroids.
+    let transposedCentroids: ContiguousArray<Float>
+    /// `M × 2^bits` squared lengths of the centroids.
+    let squaredNorms: ContiguousArray<Float>
+
+    /// `2^bits`, the centroids per sub-quantizer.
+    var centroidCount: Int { 1 << bitsPerCode }
+    /// `d / M`, the length of a sub-vector.
+    var subdimension: Int { dimension / subquantizerCount }
+
+    init(dimension: Int, subquantizerCount: Int, bitsPerCode: Int, centroids: ContiguousArray<Float>) {
+        precondition(dimension % subquantizerCount == 0 && centroids.count == dimension << bitsPerCode)
+        self.dimension = dimension
+        self.subquantizerCount = subquantizerCount
+        self.bitsPerCode = bitsPerCode
+        self.centroids = centroids
+        let ksub = 1 << bitsPerCode
+        let dsub = dimension / subquantizerCount
+        var transposed = ContiguousArray<Float>(repeating: 0, count: centroids.count)
+        var norms = ContiguousArray<Float>(repeating: 0, count: subquantizerCount * ksub)
+        for m in 0..<subquantizerCount {
+            for c in 0..<ksub {
+                var norm: Float = 0
+                for j in 0..<dsub {
+                    let value = centroids[(m * ksub + c) * dsub + j]
+                    transposed[(m * dsub + j) * ksub + c] = value
+                    norm += value * value
+                }
+                norms[m * ksub + c] = norm
+            }
+        }
+        transposedCentroids = transposed
+        squaredNorms = norms
+    }
+
+    /// Trains one k-means per sub-space on `count` vectors, the sub-quantizers in parallel.
+    static func train(
+        _ vectors: UnsafeBufferPointer<Float>,
+        count: Int,
+        dimension: Int,
+        subquantizerCount: Int,
+        bitsPerCode: Int,
+        iterations: Int,
+        seed: UInt64,
+        threads: Int
+    ) -> (quantizer: ProductQuantizer, emptyClusterSplits: Int) {
+        let ksub = 1 << bitsPerCode
+        let dsub = dimension / subquantizerCount
+        let results = Locked([KMeans.Result?](repeating: nil, count: subquantizerCount))
+        let source = unsafe UncheckedSendable(vectors)
+        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, subquantizerCount))) { t in
+            var m = t
+            let workers = max(1, min(threads, subquantizerCount))
+            while m < subquantizerCount {
+                // Gather sub-vector m of every row so k-means sees contiguous points.
+                var sub = ContiguousArray<Float>(repeating: 0, count: count * dsub)
+                for i in 0..<count {
+                    for j in 0..<dsub { sub[i * dsub + j] = unsafe source.value[i * dimension + m * dsub + j] }
+                }
+                let parameters = KMeans.Parameters(
+                    clusterCount: ksub,
+                    iterations: iterations,
+                    seed: seed &+ UInt64(m),
+                    spherical: false,
+                    threads: 1
+                )
+                let result = unsafe sub.withUnsafeBufferPointer { points in
+                    unsafe KMeans.train(points, count: count, dimension: dsub, parameters: parameters)
+                }
+                results.withLock { $0[m] = result }
+                m += workers
+            }
+        }
+        var centroids = ContiguousArray<Float>()
+        centroids.reserveCapacity(dimension * ksub)
+        var splits = 0
+        for result in results.withLock({ $0 }) {
+            centroids.append(contentsOf: result!.centroids)
+            splits += result!.emptyClusterSplits
+        }
+        let quantizer = ProductQuantizer(
+            dimension: dimension,
+            subquantizerCount: subquantizerCount,
+            bitsPerCode: bitsPerCode,
+            centroids: centroids
+        )
+        return (quantizer, splits)
+    }
+
+    /// Encodes `count` vectors (rows of `dimension` floats) into `count × M` codes.
+    func encode(
+        _ vectors: UnsafePointer<Float>,
+        count: Int,
+        into codes: UnsafeMutablePointer<UInt8>,
+        threads: Int
+    ) {
+        guard count > 0 else { return }
+        let ksub = centroidCount
+        let dsub = subdimension
+        var labels = ContiguousArray<Int32>(repeating: 0, count: count)
+        unsafe centroids.withUnsafeBufferPointer { c in
+            unsafe labels.withUnsafeMutableBufferPointer { l in
+                for m in 0..<subquantizerCount {
+                    unsafe KMeans.assign(
+                        vectors + m * dsub,
+                        count: count,
+                        stride: dimension,
+                        dimension: dsub,
+                        centroids: c.baseAddress! + m * ksub * dsub,
+                        centroidCount: ksub,
+                        innerProduct: false,
+                        threads: threads,
+                        labels: l.baseAddress!
+                    )
+                    for i in 0..<count { unsafe codes[i * subquantizerCount + m] = UInt8(truncatingIfNeeded: l[i]) }
+                }
+            }
+        }
+    }
+
+    /// Writes the reconstruction of `code` (its `M` centroids side by side) to `output`.
+    func decode(_ code: UnsafePointer<UInt8>, into output: UnsafeMutablePointer<Float>) {
+        let ksub = centroidCount
+        let dsub = subdimension
+        for m in 0..<subquantizerCount {
+            let c = (m * ksub + Int(unsafe code[m])) * dsub
+            for j in 0..<dsub { unsafe output[m * dsub + j] = centroids[c + j] }
+        }
+    }
+
+    /// Fills `table` (`M × 2^bits`) with `scale · ⟨x_m, c_mj⟩` for every sub-quantizer `m` and centroid `j`.
+    ///
+    /// The work is `d · 2^bits` multiply-adds, done 16 centroids at a time over the transposed centroids.
+    func innerProductTable(_ x: UnsafePointer<Float>, scale: Float, into table: UnsafeMutablePointer<Float>) {
+        let ksub = centroidCount
+        let dsub = subdimension
+        unsafe transposedCentroids.withUnsafeBufferPointer { t in
+            for m in 0..<subquantizerCount {
+                let block = unsafe t.baseAddress! + m * dsub * ksub
+                let out = unsafe table + m * ksub
+                let sub = unsafe x + m * dsub
+                var c = 0
+                while c + 16 <= ksub {
+                    var acc = SIMD16<Float>()
+                    for j in 0..<dsub {
+                        let column = unsafe UnsafeRawPointer(block + j * ksub + c).loadUnaligned(as: SIMD16<Float>.self)
+                        acc += SIMD16(repeating: unsafe sub[j]) * column
+                    }
+                    unsafe UnsafeMutableRawPointer(out + c).storeBytes(of: acc * scale, as: SIMD16<Float>.self)
+                    c += 16
+                }
+                while c < ksub {
+                    var acc: Float = 0
+                    for j in 0..<dsub { acc += unsafe sub[j] * block[j * ksub + c] }
+                    unsafe out[c] = acc * scale
+                    c += 1
+                }
+            }
+        }
+    }
+}
