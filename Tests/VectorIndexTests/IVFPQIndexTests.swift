@@ -84,7 +84,8 @@ func recall(
             IVFPQConfiguration(listCount: 4, subquantizerCount: 4, bitsPerCode: 9),
             IVFPQConfiguration(listCount: 4, subquantizerCount: 4, bitsPerCode: 0),
             IVFPQConfiguration(listCount: 4, subquantizerCount: 0),
-            IVFPQConfiguration(listCount: 4, subquantizerCount: 4, trainingIterations: 0),
+            IVFPQConfiguration(listCount: 4, subquantizerCount: 4, coarseIterations: 0),
+            IVFPQConfiguration(listCount: 4, subquantizerCount: 4, codebookIterations: 0),
         ] {
             let error = #expect(throws: VectorIndexError.self) {
                 try IVFPQIndex(dimension: 8, metric: .squaredL2, configuration: bad)
@@ -184,7 +185,7 @@ func recall(
             k: 10,
             parameters: IVFPQSearchParameters(probeCount: 32, refineFactor: 32)
         )
-        // Floors below the values measured with seed 7 when committed (0.416 / 0.660 / 0.976 / 1.0).
+        // Floors below the values measured with seed 7 when committed (0.417 / 0.657 / 0.976 / 1.0).
         #expect(r1 >= 0.38, "nprobe 1: \(r1)")
         #expect(r8 >= 0.60, "nprobe 8: \(r8)")
         #expect(r8 >= r1 - 0.01)

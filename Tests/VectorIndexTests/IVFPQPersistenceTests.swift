@@ -50,14 +50,14 @@ import _RAGTestSupport
         #expect(Array(bytes[12..<16]) == [Metric.squaredL2.rawValue, 2, 4, 1])
         #expect(Array(bytes[16..<24]) == [8, 0, 0, 0, 0, 0, 0, 0])
         // header, 4×8 coarse floats, 8×16 codebook floats, 4 sizes, 64 × (id + 2 codes + 8 halves), checksum
-        #expect(bytes.count == 80 + 4 * 8 * 4 + 8 * 16 * 4 + 4 * 8 + 64 * (8 + 2 + 16) + 8)
+        #expect(bytes.count == 88 + 4 * 8 * 4 + 8 * 16 * 4 + 4 * 8 + 64 * (8 + 2 + 16) + 8)
         let untrained = try IVFPQIndex(
             dimension: 8,
             metric: .innerProduct,
             configuration: IVFPQConfiguration(listCount: 4, subquantizerCount: 2)
         )
         let empty = untrained.serialized()
-        #expect(empty.count == 88)
+        #expect(empty.count == 96)
         let back = try IVFPQIndex(serialized: empty)
         #expect(!back.isTrained && back.configuration == untrained.configuration)
     }
@@ -96,7 +96,7 @@ import _RAGTestSupport
     func lyingSizes() throws {
         var bytes = try Self.small(stored: .none).serialized()
         // The first list size sits after the header and the centroids.
-        let sizes = 80 + 4 * 8 * 4 + 8 * 16 * 4
+        let sizes = 88 + 4 * 8 * 4 + 8 * 16 * 4
         for i in 0..<8 { bytes[sizes + i] = 0xFF }
         let error = #expect(throws: VectorIndexError.self) { try IVFPQIndex(serialized: bytes) }
         #expect(error?.code == .corruptFile)

@@ -97,7 +97,9 @@ for (number, setup) in setups.enumerated() where list(after: "--setups")?.contai
     let queries = try VectorMatrix(values: queryFile.floats, dimension: d)
     let ids = (0..<UInt64(n)).map { $0 }
 
-    let configuration = IVFPQConfiguration(listCount: setup.lists, subquantizerCount: setup.m, storedVectors: .float32)
+    var configuration = IVFPQConfiguration(listCount: setup.lists, subquantizerCount: setup.m, storedVectors: .float32)
+    if let iterations = list(after: "--codebook-iterations")?.first { configuration.codebookIterations = iterations }
+    if let iterations = list(after: "--coarse-iterations")?.first { configuration.coarseIterations = iterations }
     var trainTimes: [Double] = []
     var index = try IVFPQIndex(dimension: d, metric: setup.metric, configuration: configuration)
     for _ in 0..<(quick ? 1 : 3) {

@@ -14,8 +14,8 @@ import _RAGNumerics
 /// | 13 | 1 | stored vectors: 0 none, 1 Float32, 2 Float16 |
 /// | 14 | 1 | bits per code |
 /// | 15 | 1 | 1 when trained, else 0 |
-/// | 16 | 8 × 8 | dimension, list count, sub-quantizer count, training iterations, seed, vector count, probe count, refine factor |
-/// | 80 | 4 × lists × d | coarse centroids (trained only) |
+/// | 16 | 9 × 8 | dimension, list count, sub-quantizer count, coarse iterations, codebook iterations, seed, vector count, probe count, refine factor |
+/// | 88 | 4 × lists × d | coarse centroids (trained only) |
 /// | … | 4 × d × 2^bits | sub-quantizer centroids, `M × 2^bits × d/M` (trained only) |
 /// | … | 8 × lists | list sizes (trained only) |
 /// | … | per list | ids (8 each), codes (M each), stored vectors (4 or 2 × d each) |
@@ -23,7 +23,7 @@ import _RAGNumerics
 enum IVFPQIndexFile {
     static let magic = Array("MMRAGIVP".utf8)
     static let version: UInt32 = 1
-    static let headerSize = 80
+    static let headerSize = 88
     static let maximumDimension = 1 << 20
 }
 
@@ -97,7 +97,8 @@ extension IVFPQIndex {
             }
         header += [metric.rawValue, stored, UInt8(configuration.bitsPerCode), contents.model == nil ? 0 : 1]
         for value in [
-            dimension, configuration.listCount, configuration.subquantizerCount, configuration.trainingIterations,
+            dimension, configuration.listCount, configuration.subquantizerCount, configuration.coarseIterations,
+            configuration.codebookIterations,
         ] {
             header += IndexFileCoding.littleEndianBytes(UInt64(value))
         }
@@ -163,7 +164,8 @@ extension IVFPQIndex {
         let trained = header[3] == 1
         let limits: [(String, UInt64)] = [
             ("dimension", UInt64(IVFPQIndexFile.maximumDimension)), ("list count", 1 << 24),
-            ("sub-quantizer count", UInt64(IVFPQIndexFile.maximumDimension)), ("training iterations", 1 << 20),
+            ("sub-quantizer count", UInt64(IVFPQIndexFile.maximumDimension)), ("coarse iterations", 1 << 20),
+            ("codebook iterations", 1 << 20),
         ]
         for (i, (name, limit)) in limits.enumerated() where field(i) > limit {
             throw VectorIndexError(.corruptFile, "\(name) \(field(i)) is out of range")
@@ -173,8 +175,9 @@ extension IVFPQIndex {
             subquantizerCount: Int(field(2)),
             bitsPerCode: Int(header[2]),
             storedVectors: storedVectors,
-            trainingIterations: Int(field(3)),
-            seed: field(4)
+            coarseIterations: Int(field(3)),
+            codebookIterations: Int(field(4)),
+            seed: field(5)
         )
         let dimension = Int(field(0))
         do {
@@ -183,12 +186,12 @@ extension IVFPQIndex {
             throw VectorIndexError(.corruptFile, "inconsistent header: \(error.message)")
         }
         let parameters = IVFPQSearchParameters(
-            probeCount: Int(min(field(6), 1 << 24)),
-            refineFactor: Int(min(field(7), 1 << 24))
+            probeCount: Int(min(field(7), 1 << 24)),
+            refineFactor: Int(min(field(8), 1 << 24))
         )
         var state = IVFPQState()
         state.parameters = parameters
-        let declaredCount = field(5)
+        let declaredCount = field(6)
         guard trained else {
             guard declaredCount == 0 else { throw VectorIndexError(.corruptFile, "an untrained index holds vectors") }
             guard length == IVFPQIndexFile.headerSize + 8 else {

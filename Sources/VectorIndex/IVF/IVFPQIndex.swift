@@ -172,7 +172,7 @@ public final class IVFPQIndex: VectorSearchIndex {
                 dimension: d,
                 parameters: KMeans.Parameters(
                     clusterCount: configuration.listCount,
-                    iterations: configuration.trainingIterations,
+                    iterations: configuration.coarseIterations,
                     seed: configuration.seed,
                     spherical: innerProduct,
                     threads: threads
@@ -219,7 +219,7 @@ public final class IVFPQIndex: VectorSearchIndex {
                 dimension: d,
                 subquantizerCount: configuration.subquantizerCount,
                 bitsPerCode: configuration.bitsPerCode,
-                iterations: configuration.trainingIterations,
+                iterations: configuration.codebookIterations,
                 seed: configuration.seed &+ 1,
                 threads: threads
             )

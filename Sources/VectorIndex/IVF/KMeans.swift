@@ -191,6 +191,19 @@ struct KMeans {
         labels: UnsafeMutablePointer<Int32>
     ) {
         guard count > 0 else { return }
+        if !innerProduct && d <= 32 && k >= 8 {
+            unsafe assignShort(
+                points,
+                count: count,
+                stride: stride,
+                dimension: d,
+                centroids: centroids,
+                centroidCount: k,
+                threads: threads,
+                labels: labels
+            )
+            return
+        }
         // ‖c‖² for squared L2: argmin ‖x − c‖² = argmin (‖c‖² − 2 x·c).
         var halfNorms = ContiguousArray<Float>(repeating: 0, count: innerProduct ? 0 : k)
         for c in 0..<halfNorms.count {
@@ -240,6 +253,106 @@ struct KMeans {
 }
 
 extension KMeans {
+    /// ``assign(_:count:stride:dimension:centroids:centroidCount:innerProduct:threads:labels:)`` for short
+    /// vectors (product-quantizer sub-vectors) under squared L2.
+    ///
+    /// A matrix product with a depth of a few floats spends its time packing and storing; here each point's
+    /// distances to sixteen centroids at a time stay in registers (centroids transposed, one broadcast
+    /// component times sixteen centroid components) and feed the running minimum directly.
+    static func assignShort(
+        _ points: UnsafePointer<Float>,
+        count: Int,
+        stride: Int,
+        dimension d: Int,
+        centroids: UnsafePointer<Float>,
+        centroidCount k: Int,
+        threads: Int,
+        labels: UnsafeMutablePointer<Int32>
+    ) {
+        // Centroids transposed (d × k) and ½‖c‖², both padded to a multiple of 16 centroids with +∞ norms.
+        let padded = (k + 15) / 16 * 16
+        var transposed = ContiguousArray<Float>(repeating: 0, count: d * padded)
+        var halfNorms = ContiguousArray<Float>(repeating: .infinity, count: padded)
+        for c in 0..<k {
+            var norm: Float = 0
+            for j in 0..<d {
+                let value = unsafe centroids[c * d + j]
+                transposed[j * padded + c] = value
+                norm += value * value
+            }
+            halfNorms[c] = 0.5 * norm
+        }
+        let chunk = 1024
+        let chunks = (count + chunk - 1) / chunk
+        let threadCount = max(1, min(threads, chunks))
+        let points = unsafe UncheckedSendable(points)
+        let labels = unsafe UncheckedSendable(labels)
+        unsafe transposed.withUnsafeBufferPointer { t in
+            unsafe halfNorms.withUnsafeBufferPointer { h in
+                let t = unsafe UncheckedSendable(t.baseAddress!)
+                let h = unsafe UncheckedSendable(h.baseAddress!)
+                DispatchQueue.concurrentPerform(iterations: threadCount) { worker in
+                    var c = worker
+                    while c < chunks {
+                        for i in c * chunk..<min(count, (c + 1) * chunk) {
+                            let x = unsafe points.value + i * stride
+                            unsafe labels.value[i] = Int32(
+                                nearestShort(x, dimension: d, transposed: t.value, halfNorms: h.value, padded: padded)
+                            )
+                        }
+                        c += threadCount
+                    }
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    static func nearestShort(
+        _ x: UnsafePointer<Float>,
+        dimension d: Int,
+        transposed: UnsafePointer<Float>,
+        halfNorms: UnsafePointer<Float>,
+        padded: Int
+    ) -> Int {
+        typealias V = SIMD8<Float>
+        var bestValue = V(repeating: .infinity)
+        var bestIndex = SIMD8<Int32>(repeating: 0)
+        var index = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
+        var c = 0
+        while c < padded {
+            var a0 = V()
+            var a1 = V()
+            var column = unsafe UnsafeRawPointer(transposed + c)
+            for j in 0..<d {
+                let xj = V(repeating: unsafe x[j])
+                unsafe a0 += xj * column.loadUnaligned(as: V.self)
+                unsafe a1 += xj * column.loadUnaligned(fromByteOffset: 32, as: V.self)
+                unsafe column += padded &* 4
+            }
+            let norms = unsafe UnsafeRawPointer(halfNorms + c)
+            let v0 = unsafe norms.loadUnaligned(as: V.self) - a0
+            let v1 = unsafe norms.loadUnaligned(fromByteOffset: 32, as: V.self) - a1
+            let better0 = v0 .< bestValue
+            bestValue.replace(with: v0, where: better0)
+            bestIndex.replace(with: index, where: better0)
+            index &+= 8
+            let better1 = v1 .< bestValue
+            bestValue.replace(with: v1, where: better1)
+            bestIndex.replace(with: index, where: better1)
+            index &+= 8
+            c &+= 16
+        }
+        var best = Int.max
+        var minimum = Float.infinity
+        for lane in 0..<8 where bestValue[lane] < minimum || (bestValue[lane] == minimum && Int(bestIndex[lane]) < best)
+        {
+            minimum = bestValue[lane]
+            best = Int(bestIndex[lane])
+        }
+        return best == Int.max ? 0 : best
+    }
+
     /// The index of the smallest `halfNorms[c] − products[c]` (or of the largest product without norms), the
     /// lowest index among equals; sixteen candidates per step.
     @inline(__always)
