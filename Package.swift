@@ -23,6 +23,7 @@ let package = Package(
     products: [
         .library(name: "MediaDecoding", targets: ["MediaDecoding"]),
         .library(name: "VectorIndex", targets: ["VectorIndex"]),
+        .library(name: "Embedding", targets: ["Embedding"]),
         .library(name: "MultimodalRAG", targets: ["MultimodalRAG"]),
     ],
     targets: [
@@ -32,9 +33,10 @@ let package = Package(
         // MARK: - Library layers (leaves first)
         .target(name: "MediaDecoding"),
         .target(name: "VectorIndex", dependencies: ["_RAGNumerics"]),
+        .target(name: "Embedding", dependencies: ["MediaDecoding", "_RAGNumerics"]),
 
         // MARK: - Umbrella (only `@_exported import` lines)
-        .target(name: "MultimodalRAG", dependencies: ["MediaDecoding", "VectorIndex"]),
+        .target(name: "MultimodalRAG", dependencies: ["Embedding", "MediaDecoding", "VectorIndex"]),
 
         // MARK: - Tests
         .target(name: "_RAGTestSupport", path: "Tests/_RAGTestSupport"),
@@ -45,6 +47,11 @@ let package = Package(
         ),
         .testTarget(name: "RAGNumericsTests", dependencies: ["_RAGNumerics", "_RAGTestSupport"]),
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "_RAGTestSupport"]),
+        .testTarget(
+            name: "EmbeddingTests",
+            dependencies: ["Embedding", "MediaDecoding", "_RAGTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "MultimodalRAGTests", dependencies: ["MultimodalRAG"]),
     ]
 )

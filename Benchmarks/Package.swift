@@ -5,6 +5,7 @@ import PackageDescription
 // The benchmark package: the only place a third-party dependency (the benchmark harness) appears.
 // Run: swift package --package-path Benchmarks benchmark            (harness: wall clock, allocations)
 //      swift run -c release --package-path Benchmarks kernel-report (vectors/s, GB/s, GFLOP/s table)
+//      MMRAG_FIXTURES=… swift run -c release --package-path Benchmarks tokenizer-report (tokens/s)
 //      swift run -c release --package-path Benchmarks ivfpq-report <fixtures>/ann (recall, q/s; FAISS beside it:
 //      python Benchmarks/Scripts/ivfpq_faiss.py <fixtures>/ann)
 
@@ -53,6 +54,11 @@ let package = Package(
             name: "ivfpq-report",
             dependencies: ["BenchmarkSupport", .product(name: "VectorIndex", package: "multimodal-rag")],
             path: "Sources/IVFPQReport"
+        ),
+        .executableTarget(
+            name: "tokenizer-report",
+            dependencies: [.product(name: "Embedding", package: "multimodal-rag")],
+            path: "Sources/TokenizerReport"
         ),
     ]
 )

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 
+@_exported public import Embedding
 @_exported public import MediaDecoding
 @_exported public import VectorIndex

@@ -15,5 +15,8 @@ import Testing
         let image = try MediaDecoder().decodeImage(ppm)
         #expect(image.width == 2 && image.height == 1 && image.format == .rgb)
         #expect(image.uint8Samples == [255, 0, 0, 0, 0, 255])
+
+        let tokenizer = try WordPieceTokenizer(vocabularyText: Array("[PAD]\n[UNK]\n[CLS]\n[SEP]\nhi\n".utf8))
+        #expect(tokenizer.encode("Hi") == [2, 4, 3])
     }
 }

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/// The identity of a vector space: which model (and revision) produced the vectors, their dimension, and
+/// whether they are L2-normalised.
+///
+/// Two embedders whose spaces are equal produce comparable vectors; this is how contrastive pairs (a CLIP text
+/// tower and image tower) are expressed, and how an index refuses to mix vectors from different models.
+public struct EmbeddingSpace: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// How the vectors of a space are normalised.
+    public enum Normalization: String, Sendable, Hashable, Codable {
+        /// Raw model outputs.
+        case none
+        /// Every vector has unit Euclidean length (inner product = cosine similarity).
+        case l2
+    }
+
+    /// The model's identifier, for example `openai/clip-vit-base-patch32`.
+    public let modelID: String
+    /// The checkpoint revision (a commit hash, tag or file digest); empty when unknown.
+    public let revision: String
+    /// The number of components of every vector.
+    public let dimension: Int
+    /// How the vectors are normalised.
+    public let normalization: Normalization
+
+    /// Creates a space identity.
+    /// - Parameters:
+    ///   - modelID: The model's identifier.
+    ///   - revision: The checkpoint revision; empty when unknown.
+    ///   - dimension: The vector length.
+    ///   - normalization: How vectors are normalised.
+    /// - Precondition: `dimension >= 1`.
+    public init(modelID: String, revision: String = "", dimension: Int, normalization: Normalization) {
+        precondition(dimension >= 1, "dimension must be at least 1")
+        self.modelID = modelID
+        self.revision = revision
+        self.dimension = dimension
+        self.normalization = normalization
+    }
+
+    /// `modelID@revision (dimension, normalization)`.
+    public var description: String {
+        "\(modelID)\(revision.isEmpty ? "" : "@\(revision)") (\(dimension), \(normalization.rawValue))"
+    }
+}

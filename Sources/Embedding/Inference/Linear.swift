@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import _RAGNumerics
+
+/// A fully connected layer `y = x · Wᵀ + b` with a PyTorch-layout weight (`out × in`, row-major).
+package struct Linear: Sendable {
+    /// `outFeatures × inFeatures`, row-major (PyTorch `Linear.weight`).
+    package let weight: ContiguousArray<Float>
+    /// `outFeatures` values, or `nil` for a layer without bias.
+    package let bias: ContiguousArray<Float>?
+    package let inFeatures: Int
+    package let outFeatures: Int
+
+    package init(weight: ContiguousArray<Float>, bias: ContiguousArray<Float>?, inFeatures: Int, outFeatures: Int) {
+        precondition(weight.count == inFeatures * outFeatures, "linear: weight size")
+        precondition(bias.map { $0.count == outFeatures } ?? true, "linear: bias size")
+        self.weight = weight
+        self.bias = bias
+        self.inFeatures = inFeatures
+        self.outFeatures = outFeatures
+    }
+
+    /// Loads `prefix.weight` (`[out, in]`) and, when `hasBias`, `prefix.bias` (`[out]`).
+    init(
+        _ weights: SafetensorsCheckpoint,
+        _ prefix: String,
+        in inFeatures: Int,
+        out outFeatures: Int,
+        hasBias: Bool = true
+    ) throws(EmbeddingError) {
+        let w = try weights.floats(prefix + ".weight", shape: [outFeatures, inFeatures])
+        let b = hasBias ? try weights.floats(prefix + ".bias", shape: [outFeatures]) : nil
+        self.init(weight: w, bias: b, inFeatures: inFeatures, outFeatures: outFeatures)
+    }
+
+    /// Stacks layers with the same input size into one, outputs concatenated (the Q, K and V projections).
+    init(concatenating layers: [Linear]) {
+        precondition(!layers.isEmpty && layers.allSatisfy { $0.inFeatures == layers[0].inFeatures })
+        var w = ContiguousArray<Float>()
+        var b = ContiguousArray<Float>()
+        for layer in layers {
+            w += layer.weight
+            b += layer.bias ?? ContiguousArray(repeating: 0, count: layer.outFeatures)
+        }
+        let anyBias = layers.contains { $0.bias != nil }
+        self.init(
+            weight: w,
+            bias: anyBias ? b : nil,
+            inFeatures: layers[0].inFeatures,
+            outFeatures: layers.reduce(0) { $0 + $1.outFeatures }
+        )
+    }
+
+    /// Applies the layer to `rows` row vectors stored back to back in `x`.
+    package func callAsFunction(_ x: [Float], rows: Int, threads: Int) -> [Float] {
+        precondition(x.count == rows * inFeatures, "linear: input size")
+        var y: [Float]
+        if let bias {
+            y = [Float]()
+            y.reserveCapacity(rows * outFeatures)
+            for _ in 0..<rows { y.append(contentsOf: bias) }
+        } else {
+            y = [Float](repeating: 0, count: rows * outFeatures)
+        }
+        guard rows > 0 else { return y }
+        let (k, n, accumulate) = (inFeatures, outFeatures, bias != nil)
+        unsafe x.withUnsafeBufferPointer { a in
+            unsafe weight.withUnsafeBufferPointer { w in
+                unsafe y.withUnsafeMutableBufferPointer { c in
+                    unsafe MatrixProduct.multiply(
+                        m: rows,
+                        n: n,
+                        k: k,
+                        a: a.baseAddress!,
+                        lda: k,
+                        b: w.baseAddress!,
+                        ldb: k,
+                        layout: .transposed,
+                        c: c.baseAddress!,
+                        ldc: n,
+                        accumulate: accumulate,
+                        threads: threads
+                    )
+                }
+            }
+        }
+        return y
+    }
+}

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/// Numerically stable softmax over rows.
+package enum Softmax {
+    /// Replaces each of `rows` rows of `width` values (rows `stride` apart) with its softmax, in place.
+    ///
+    /// The row maximum is subtracted before exponentiating, so large scores cannot overflow. `-infinity` entries
+    /// (masked positions) get probability 0; a row that is entirely `-infinity` becomes all zeros.
+    static func apply(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int, stride: Int) {
+        for r in 0..<rows {
+            let row = unsafe x + r &* stride
+            var maximum = -Float.infinity
+            for j in 0..<width { maximum = max(maximum, unsafe row[j]) }
+            guard maximum > -Float.infinity else {
+                for j in 0..<width { unsafe row[j] = 0 }
+                continue
+            }
+            // Exponentials eight at a time; masked (-inf) entries become exactly 0.
+            var sums = SIMD8<Float>()
+            let raw = UnsafeMutableRawPointer(row)
+            var j = 0
+            while j &+ 8 <= width {
+                let v = unsafe raw.loadUnaligned(fromByteOffset: j &* 4, as: SIMD8<Float>.self)
+                let e = VectorMath.exp(v - maximum).replacing(with: 0, where: v .== -Float.infinity)
+                unsafe raw.storeBytes(of: e, toByteOffset: j &* 4, as: SIMD8<Float>.self)
+                sums += e
+                j &+= 8
+            }
+            var sum = sums.sum()
+            while j < width {
+                let v = unsafe row[j]
+                let e = v == -Float.infinity ? 0 : VectorMath.exp(SIMD8(repeating: v - maximum))[0]
+                unsafe row[j] = e
+                sum += e
+                j &+= 1
+            }
+            let scale = 1 / sum
+            for j in 0..<width { unsafe row[j] *= scale }
+        }
+    }
+
+    /// The softmax of one vector (reference for tests).
+    package static func of(_ x: [Float]) -> [Float] {
+        var y = x
+        unsafe y.withUnsafeMutableBufferPointer {
+            unsafe apply($0.baseAddress!, rows: 1, width: x.count, stride: x.count)
+        }
+        return y
+    }
+}

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import _RAGNumerics
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+
+/// A native BERT encoder with sentence pooling (the sentence-transformers recipe: BertModel → pooling →
+/// optional L2 normalisation), loaded from a transformers checkpoint folder.
+///
+/// ```swift
+/// let model = try await BERTModel(directory: miniLMFolder)     // reads 1_Pooling/config.json, modules.json
+/// let vectors = try model.sentenceEmbeddings([[101, 7592, 102]])
+/// ```
+public struct BERTModel: Sendable {
+    /// The hyper-parameters the model was built from.
+    public let configuration: BERTConfiguration
+    /// How token states are pooled into a sentence vector.
+    public let pooling: SentencePooling
+    /// Whether ``sentenceEmbeddings(_:attentionMask:)`` L2-normalises its rows.
+    public let normalizes: Bool
+    /// The model's identifier (the checkpoint folder name unless given).
+    public let modelID: String
+    /// The most threads one call may use.
+    public var threads: Int
+
+    let wordEmbedding: ContiguousArray<Float>
+    let positionEmbedding: ContiguousArray<Float>
+    let tokenTypeEmbedding: ContiguousArray<Float>
+    let embeddingNorm: LayerNorm
+    let layers: [BERTEncoderLayer]
+
+    /// Builds the model from a configuration and its weights (names as in `BertModel`, optionally prefixed `bert.`).
+    /// - Throws: ``EmbeddingError`` naming the first missing or misshapen tensor, or an invalid configuration.
+    public init(
+        configuration: BERTConfiguration,
+        weights: SafetensorsCheckpoint,
+        pooling: SentencePooling = .mean,
+        normalizes: Bool = true,
+        modelID: String = "bert"
+    ) throws(EmbeddingError) {
+        try configuration.validate()
+        let c = configuration
+        let d = c.hiddenSize
+        let eps = Float(c.layerNormEps)
+        let prefix = weights.contains("embeddings.word_embeddings.weight") ? "" : "bert."
+        wordEmbedding = try weights.floats(prefix + "embeddings.word_embeddings.weight", shape: [c.vocabSize, d])
+        positionEmbedding = try weights.floats(
+            prefix + "embeddings.position_embeddings.weight",
+            shape: [c.maxPositionEmbeddings, d]
+        )
+        tokenTypeEmbedding = try weights.floats(
+            prefix + "embeddings.token_type_embeddings.weight",
+            shape: [c.typeVocabSize, d]
+        )
+        embeddingNorm = try LayerNorm(weights, prefix + "embeddings.LayerNorm", size: d, epsilon: eps)
+        let activation = Activation(configName: c.hiddenAct)!
+        var layers: [BERTEncoderLayer] = []
+        for i in 0..<c.numHiddenLayers {
+            layers.append(
+                try BERTEncoderLayer(
+                    weights,
+                    prefix + "encoder.layer.\(i)",
+                    width: d,
+                    intermediate: c.intermediateSize,
+                    heads: c.numAttentionHeads,
+                    epsilon: eps,
+                    activation: activation
+                )
+            )
+        }
+        self.layers = layers
+        self.configuration = configuration
+        self.pooling = pooling
+        self.normalizes = normalizes
+        self.modelID = modelID
+        threads = max(1, Parallelism.processorCount)
+    }
+
+    /// Loads `config.json`, the weights, and the sentence-transformers pooling (`1_Pooling/config.json`, mean when
+    /// absent) and normalisation (`modules.json`, on when absent) from a folder.
+    /// - Throws: ``EmbeddingError`` for an unreadable or invalid config, or bad weights.
+    public init(directory: URL, variant: String? = nil) async throws(EmbeddingError) {
+        let configuration = try ModelConfigurationFile.decode(
+            BERTConfiguration.self,
+            in: directory,
+            expecting: ["bert"]
+        )
+        let pooling = try SentencePooling(directory: directory)
+        let weights = try await SafetensorsCheckpoint(directory: directory, variant: variant)
+        try self.init(
+            configuration: configuration,
+            weights: weights,
+            pooling: pooling,
+            normalizes: SentencePooling.normalizes(directory: directory),
+            modelID: directory.lastPathComponent
+        )
+    }
+
+    /// The space of ``sentenceEmbeddings(_:attentionMask:)``.
+    public var space: EmbeddingSpace {
+        EmbeddingSpace(modelID: modelID, dimension: configuration.hiddenSize, normalization: normalizes ? .l2 : .none)
+    }
+}
+
+// MARK: - Forward pass
+
+extension BERTModel {
+    /// The encoder's states for a batch.
+    public struct Output: Sendable {
+        /// Sequences in the batch.
+        public let batch: Int
+        /// The common (padded) length.
+        public let length: Int
+        /// `batch × length × width` final states (padded rows included; ignore them).
+        public let lastHiddenState: [Float]
+        /// When requested: the embedding output, then every layer's output, each `batch × length × width`.
+        public let hiddenStates: [[Float]]
+        /// `batch × length` flags, `true` for real tokens.
+        public let tokenIsValid: [Bool]
+    }
+
+    /// Runs the encoder.
+    ///
+    /// Sequences of different lengths are padded internally. With `attentionMask`, all sequences must have one
+    /// length and the mask marks real tokens with 1.
+    /// - Parameters:
+    ///   - tokenIDs: One id sequence per sentence (with `[CLS]` … `[SEP]`).
+    ///   - attentionMask: Optional 1/0 masks, one per sequence.
+    ///   - tokenTypeIDs: Optional segment ids (default all 0).
+    ///   - recordHiddenStates: Keep every layer's output in ``Output/hiddenStates``.
+    /// - Returns: The final states of every position, and the intermediate ones when requested.
+    /// - Throws: ``EmbeddingError/Code/invalidInput`` for an id outside the vocabulary or token types, a
+    ///   sequence longer than the position table, an empty sequence, or mismatched mask lengths.
+    public func encode(
+        _ tokenIDs: [[Int]],
+        attentionMask: [[Int]]? = nil,
+        tokenTypeIDs: [[Int]]? = nil,
+        recordHiddenStates: Bool = false
+    ) throws(EmbeddingError) -> Output {
+        let c = configuration
+        let d = c.hiddenSize
+        let batch = tokenIDs.count
+        let length = tokenIDs.map(\.count).max() ?? 0
+        guard batch > 0 else {
+            return Output(batch: 0, length: 0, lastHiddenState: [], hiddenStates: [], tokenIsValid: [])
+        }
+        var valid: [Bool] = []
+        var x = [Float](repeating: 0, count: batch * length * d)
+        for (s, ids) in tokenIDs.enumerated() {
+            guard !ids.isEmpty else { throw EmbeddingError(.invalidInput, "sentence \(s) has no tokens") }
+            guard ids.count <= c.maxPositionEmbeddings else {
+                throw EmbeddingError(
+                    .invalidInput,
+                    "sentence \(s) has \(ids.count) tokens; the model takes at most \(c.maxPositionEmbeddings)"
+                )
+            }
+            if let bad = ids.first(where: { $0 < 0 || $0 >= c.vocabSize }) {
+                throw EmbeddingError(
+                    .invalidInput,
+                    "sentence \(s) has token id \(bad) outside the vocabulary 0..<\(c.vocabSize)"
+                )
+            }
+            let types = tokenTypeIDs.map { s < $0.count ? $0[s] : [] } ?? Array(repeating: 0, count: ids.count)
+            guard types.count == ids.count, types.allSatisfy({ $0 >= 0 && $0 < c.typeVocabSize }) else {
+                throw EmbeddingError(.invalidInput, "sentence \(s) has token types of the wrong length or out of range")
+            }
+            if let attentionMask {
+                guard attentionMask.count == batch, attentionMask[s].count == length, ids.count == length else {
+                    throw EmbeddingError(.invalidInput, "sentence \(s): ids and attention mask lengths differ")
+                }
+                valid += attentionMask[s].map { $0 != 0 }
+            } else {
+                valid += Array(repeating: true, count: ids.count) + Array(repeating: false, count: length - ids.count)
+            }
+            for (p, id) in ids.enumerated() {
+                let row = (s * length + p) * d
+                let t = types[p]
+                for j in 0..<d {
+                    x[row + j] =
+                        wordEmbedding[id * d + j] + positionEmbedding[p * d + j] + tokenTypeEmbedding[t * d + j]
+                }
+            }
+        }
+        embeddingNorm.apply(&x)
+        var hidden: [[Float]] = recordHiddenStates ? [x] : []
+        let mask = AttentionMask(causal: false, keyIsValid: valid.contains(false) ? valid : nil)
+        for layer in layers {
+            layer.apply(&x, batch: batch, length: length, mask: mask, threads: threads)
+            if recordHiddenStates { hidden.append(x) }
+        }
+        return Output(batch: batch, length: length, lastHiddenState: x, hiddenStates: hidden, tokenIsValid: valid)
+    }
+
+    /// Pools an encoder output into one row per sentence (``pooling``; no normalisation).
+    public func pool(_ output: Output) -> EmbeddingMatrix {
+        let d = configuration.hiddenSize
+        var rows = ContiguousArray<Float>(repeating: 0, count: output.batch * d)
+        for s in 0..<output.batch {
+            switch pooling {
+            case .cls:
+                for j in 0..<d { rows[s * d + j] = output.lastHiddenState[s * output.length * d + j] }
+            case .mean:
+                var sums = [Double](repeating: 0, count: d)
+                var count = 0
+                for p in 0..<output.length where output.tokenIsValid[s * output.length + p] {
+                    count += 1
+                    let row = (s * output.length + p) * d
+                    for j in 0..<d { sums[j] += Double(output.lastHiddenState[row + j]) }
+                }
+                let scale = 1 / Double(max(count, 1))
+                for j in 0..<d { rows[s * d + j] = Float(sums[j] * scale) }
+            }
+        }
+        return EmbeddingMatrix(values: rows, dimension: d)
+    }
+
+    /// Sentence embeddings: encode, pool, and L2-normalise when ``normalizes``.
+    /// - Throws: What ``encode(_:attentionMask:tokenTypeIDs:recordHiddenStates:)`` throws.
+    public func sentenceEmbeddings(
+        _ tokenIDs: [[Int]],
+        attentionMask: [[Int]]? = nil
+    ) throws(EmbeddingError) -> EmbeddingMatrix {
+        let pooled = pool(try encode(tokenIDs, attentionMask: attentionMask))
+        return normalizes ? pooled.normalized() : pooled
+    }
+}

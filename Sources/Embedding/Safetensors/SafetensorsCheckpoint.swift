@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: Apache-2.0
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+
+/// The weights of one model: a single `.safetensors` file or the shards listed by a
+/// `model.safetensors.index.json` (`{"weight_map": {tensor: file}}`).
+///
+/// ```swift
+/// let weights = try await SafetensorsCheckpoint(directory: modelFolder)            // model.safetensors
+/// let half = try await SafetensorsCheckpoint(directory: modelFolder, variant: "fp16")
+/// let w = try weights.floats("visual_projection.weight", shape: [512, 768])
+/// ```
+public struct SafetensorsCheckpoint: Sendable {
+    /// The files, in the order they were opened.
+    public let files: [SafetensorsFile]
+    /// Which file holds each tensor (an index into ``files``).
+    private let location: [String: Int]
+
+    /// Combines already opened files; each tensor name must appear in exactly one.
+    /// - Throws: ``EmbeddingError/Code/corruptFile`` when two files hold the same tensor.
+    public init(files: [SafetensorsFile]) throws(EmbeddingError) {
+        var location: [String: Int] = [:]
+        for (index, file) in files.enumerated() {
+            for name in file.tensors.keys {
+                if let other = location[name] {
+                    throw EmbeddingError(
+                        .corruptFile,
+                        "tensor \(name) is in both \(files[other].sourceName) and \(file.sourceName)"
+                    )
+                }
+                location[name] = index
+            }
+        }
+        self.files = files
+        self.location = location
+    }
+
+    /// Opens the weights in a checkpoint folder.
+    ///
+    /// Looks for `model[.variant].safetensors.index.json` (sharded) first, then `model[.variant].safetensors`.
+    /// - Parameters:
+    ///   - directory: The checkpoint folder.
+    ///   - variant: A file variant such as `fp16` or `bf16` (`model.fp16.safetensors`), or `nil`.
+    /// - Throws: ``EmbeddingError/Code/fileSystem`` when no weight file exists or one cannot be read;
+    ///   ``EmbeddingError/Code/corruptFile`` for a malformed index or file, or an index naming a tensor its
+    ///   shard lacks.
+    public init(directory: URL, variant: String? = nil) async throws(EmbeddingError) {
+        let stem = variant.map { "model.\($0).safetensors" } ?? "model.safetensors"
+        let indexURL = directory.appendingPathComponent(stem + ".index.json")
+        if FileManager.default.fileExists(atPath: indexURL.path) {
+            try await self.init(index: indexURL)
+        } else {
+            let file = try await SafetensorsFile(contentsOf: directory.appendingPathComponent(stem))
+            try self.init(files: [file])
+        }
+    }
+
+    /// Opens a sharded checkpoint from its `*.safetensors.index.json`; shards are resolved beside it.
+    /// - Throws: ``EmbeddingError`` as for ``init(directory:variant:)``.
+    public init(index url: URL) async throws(EmbeddingError) {
+        struct Index: Decodable {
+            let weightMap: [String: String]
+            enum CodingKeys: String, CodingKey { case weightMap = "weight_map" }
+        }
+        let index: Index
+        do {
+            index = try JSONDecoder().decode(Index.self, from: Data(contentsOf: url))
+        } catch {
+            throw EmbeddingError(
+                .corruptFile,
+                "\(url.lastPathComponent) is not a safetensors index: \(error)",
+                underlying: error
+            )
+        }
+        let folder = url.deletingLastPathComponent()
+        let shardNames = Array(Set(index.weightMap.values)).sorted()
+        var files: [SafetensorsFile] = []
+        for name in shardNames {
+            guard !name.contains("/"), !name.hasPrefix(".") else {
+                throw EmbeddingError(.corruptFile, "\(url.lastPathComponent) names shard \(name) outside its folder")
+            }
+            files.append(try await SafetensorsFile(contentsOf: folder.appendingPathComponent(name)))
+        }
+        try self.init(files: files)
+        for (tensor, shard) in index.weightMap.sorted(by: { $0.key < $1.key }) {
+            guard let at = location[tensor], files[at].sourceName == shard else {
+                throw EmbeddingError(
+                    .corruptFile,
+                    "\(url.lastPathComponent) places tensor \(tensor) in \(shard), which lacks it"
+                )
+            }
+        }
+    }
+
+    /// Every tensor name, sorted.
+    public var names: [String] { location.keys.sorted() }
+
+    /// Whether the checkpoint holds tensor `name`.
+    public func contains(_ name: String) -> Bool { location[name] != nil }
+
+    /// The description of tensor `name`.
+    /// - Throws: ``EmbeddingError/Code/missingTensor``.
+    public func info(_ name: String) throws(EmbeddingError) -> SafetensorsTensorInfo {
+        try file(holding: name).info(name)
+    }
+
+    /// Tensor `name` as `Float`s, checked against `shape` when given.
+    /// - Throws: ``EmbeddingError/Code/missingTensor``, ``EmbeddingError/Code/shapeMismatch`` or
+    ///   ``EmbeddingError/Code/unsupportedDType``.
+    public func floats(_ name: String, shape: [Int]? = nil) throws(EmbeddingError) -> ContiguousArray<Float> {
+        try file(holding: name).floats(name, shape: shape)
+    }
+
+    /// Tensor `name` as 64-bit integers.
+    /// - Throws: ``EmbeddingError/Code/missingTensor`` or ``EmbeddingError/Code/unsupportedDType``.
+    public func int64s(_ name: String) throws(EmbeddingError) -> [Int64] {
+        try file(holding: name).int64s(name)
+    }
+
+    private func file(holding name: String) throws(EmbeddingError) -> SafetensorsFile {
+        guard let at = location[name] else {
+            throw EmbeddingError(.missingTensor, "tensor \(name) is not in the checkpoint")
+        }
+        return files[at]
+    }
+}

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/// An element type named in a safetensors header.
+///
+/// Every standard name is recognised (so a header's sizes can be validated); ``isReadable`` says whether this
+/// library can convert the elements (F32, F16 and BF16 to `Float`, I64 to `Int64`).
+public struct SafetensorsDType: Sendable, Hashable, CustomStringConvertible {
+    /// The header spelling, for example `F32`.
+    public let name: String
+    /// Bytes per element.
+    public let size: Int
+
+    private init(_ name: String, _ size: Int) {
+        self.name = name
+        self.size = size
+    }
+
+    /// IEEE 754 binary32.
+    public static let f32 = SafetensorsDType("F32", 4)
+    /// IEEE 754 binary16, converted to `Float` when loaded.
+    public static let f16 = SafetensorsDType("F16", 2)
+    /// bfloat16 (the top half of a binary32), converted to `Float` when loaded.
+    public static let bf16 = SafetensorsDType("BF16", 2)
+    /// Signed 64-bit integers (for example `position_ids` buffers).
+    public static let i64 = SafetensorsDType("I64", 8)
+
+    private static let known: [String: Int] = [
+        "BOOL": 1, "U8": 1, "I8": 1, "F8_E4M3": 1, "F8_E5M2": 1, "I16": 2, "U16": 2, "F16": 2, "BF16": 2,
+        "I32": 4, "U32": 4, "F32": 4, "I64": 8, "U64": 8, "F64": 8,
+    ]
+
+    /// The dtype spelled `name` in a header, or `nil` for a name safetensors does not define.
+    public init?(name: String) {
+        guard let size = Self.known[name] else { return nil }
+        self.init(name, size)
+    }
+
+    /// Whether this library converts elements of this type (F32, F16, BF16 to `Float`; I64 to `Int64`).
+    public var isReadable: Bool { self == .f32 || self == .f16 || self == .bf16 || self == .i64 }
+
+    /// Whether elements convert to `Float`.
+    public var isFloatingPoint: Bool { self == .f32 || self == .f16 || self == .bf16 }
+
+    /// The header spelling.
+    public var description: String { name }
+}
+
+// MARK: - Reduced-precision conversions
+
+/// Bit-exact widening of 16-bit floats to binary32 (every F16 and BF16 value is exactly representable).
+enum HalfPrecision {
+    /// Widens IEEE binary16 bits: zeros, subnormals, normals, infinities and NaNs (payload kept).
+    static func float(fromF16 bits: UInt16) -> Float {
+        let sign = UInt32(bits & 0x8000) << 16
+        let exponent = UInt32(bits >> 10) & 0x1F
+        let mantissa = UInt32(bits) & 0x3FF
+        switch exponent {
+        case 0:
+            // Zero or subnormal: mantissa × 2⁻²⁴, exact in binary32.
+            let magnitude = Float(mantissa) * 0x1p-24
+            return sign == 0 ? magnitude : -magnitude
+        case 0x1F:
+            return Float(bitPattern: sign | 0x7F80_0000 | mantissa << 13)
+        default:
+            return Float(bitPattern: sign | (exponent + 112) << 23 | mantissa << 13)
+        }
+    }
+
+    /// Widens bfloat16 bits (the high half of a binary32).
+    static func float(fromBF16 bits: UInt16) -> Float {
+        Float(bitPattern: UInt32(bits) << 16)
+    }
+}

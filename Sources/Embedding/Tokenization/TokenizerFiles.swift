@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: Apache-2.0
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The file-system edge of the tokenizers: reads whole files and turns failures into ``TokenizerError``s.
+enum TokenizerFiles {
+    /// The bytes of a file.
+    static func read(_ url: URL) throws(TokenizerError) -> [UInt8] {
+        let path = url.path
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw TokenizerError(.fileNotFound, "no file at \(path)")
+        }
+        do {
+            return [UInt8](try Data(contentsOf: url))
+        } catch {
+            throw TokenizerError(.unreadableFile, "cannot read \(path)", underlying: error)
+        }
+    }
+
+    /// The text of a file's bytes, which must be UTF-8 (a leading byte-order mark is dropped).
+    static func utf8(_ bytes: [UInt8], name: String) throws(TokenizerError) -> String {
+        let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes.dropFirst(3) : bytes[...]
+        guard let text = String(validating: body, as: UTF8.self) else {
+            throw TokenizerError(.invalidUTF8, "\(name) is not valid UTF-8")
+        }
+        return text
+    }
+
+    /// The lines of a text file, without line terminators (`\n` or `\r\n`); a final terminator adds no line.
+    ///
+    /// Splits on scalars, not `Character`s: `"\r\n"` is one `Character`, and a line starting with a combining mark
+    /// would otherwise merge with the line feed before it.
+    static func lines(_ text: String) -> [Substring] {
+        let scalars = text.unicodeScalars
+        var lines: [Substring] = []
+        var start = scalars.startIndex
+        var i = start
+        while i < scalars.endIndex {
+            if scalars[i] == "\n" {
+                lines.append(line(scalars, start, i))
+                start = scalars.index(after: i)
+            }
+            i = scalars.index(after: i)
+        }
+        if start < scalars.endIndex { lines.append(line(scalars, start, scalars.endIndex)) }
+        return lines
+    }
+
+    private static func line(
+        _ scalars: String.UnicodeScalarView,
+        _ start: String.Index,
+        _ end: String.Index
+    ) -> Substring {
+        var end = end
+        if end > start, scalars[scalars.index(before: end)] == "\r" { end = scalars.index(before: end) }
+        return Substring(scalars[start..<end])
+    }
+
+    /// Splits a line at single spaces (U+0020), by scalar.
+    static func fields(_ line: Substring) -> [Substring] {
+        line.unicodeScalars.split(separator: " ", omittingEmptySubsequences: false).map { Substring($0) }
+    }
+
+    /// Decodes JSON, naming the offending key path in the error.
+    static func decodeJSON<T: Decodable>(_ type: T.Type, from bytes: [UInt8], name: String) throws(TokenizerError) -> T
+    {
+        do {
+            return try JSONDecoder().decode(type, from: Data(bytes))
+        } catch let error as DecodingError {
+            throw TokenizerError(.malformedJSON, "\(name): \(describe(error))", underlying: error)
+        } catch {
+            throw TokenizerError(.malformedJSON, "\(name): \(error)", underlying: error)
+        }
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.isEmpty
+                ? "top level"
+                : "key \""
+                    + keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+                    .joined(separator: ".") + "\""
+        }
+        switch error {
+        case .typeMismatch(let type, let context):
+            return "\(path(context.codingPath)) is not a \(type)"
+        case .valueNotFound(let type, let context):
+            return "\(path(context.codingPath)) is null, expected \(type)"
+        case .keyNotFound(let key, let context):
+            return "missing \(path(context.codingPath + [key]))"
+        case .dataCorrupted(let context):
+            return "\(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+}
