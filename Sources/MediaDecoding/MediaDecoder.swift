@@ -19,10 +19,10 @@ public struct MediaDecoder: Sendable {
     /// The audio decoders, asked in order.
     public private(set) var audioDecoders: [any AudioDecoder]
 
-    /// Creates a registry holding the built-in decoders: PNG, BMP, GIF, PNM (P5/P6) images and WAV audio.
+    /// Creates a registry holding the built-in decoders: PNG, BMP, GIF, PNM (P5/P6) images and WAV and FLAC audio.
     public init() {
         imageDecoders = [PNGDecoder(), GIFDecoder(), BMPDecoder(), PNMDecoder()]
-        audioDecoders = [WAVDecoder()]
+        audioDecoders = [WAVDecoder(), FLACDecoder()]
     }
 
     /// Creates a registry holding exactly the given decoders.

@@ -9,7 +9,7 @@ import _RAGTestSupport
     static let malformed = MediaFixtures.entries("audio", formats: ["WAV"]).filter(\.expectError)
 
     @Test func fixturesArePresent() {
-        #expect(Self.decodable.count == 19)
+        #expect(Self.decodable.count == 20)
         #expect(Self.malformed.count == 6)
     }
 
