@@ -153,7 +153,13 @@ for (number, setup) in setups.enumerated() where list(after: "--setups")?.contai
         // Search for 20 s at nprobe `loop` (one thread), for a profiler attached after training.
         let start = DispatchTime.now().uptimeNanoseconds
         while DispatchTime.now().uptimeNanoseconds - start < 20_000_000_000 {
-            _ = try index.search(queries, k: 10, parameters: IVFPQSearchParameters(probeCount: loop), threads: 1)
+            let refine = list(after: "--refine")?.first ?? 1
+            _ = try index.search(
+                queries,
+                k: 10,
+                parameters: IVFPQSearchParameters(probeCount: loop, refineFactor: refine),
+                threads: 1
+            )
         }
         exit(0)
     }

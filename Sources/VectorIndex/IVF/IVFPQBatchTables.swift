@@ -57,12 +57,24 @@ struct IVFPQBatchTables {
             }
         }
         guard needsTables else { return }
-        // Tables one query at a time: with sub-vectors of a few floats a matrix product is dominated by packing
-        // and stores, while this kernel keeps sixteen centroids' sums in registers.
+        // Tables four queries at a time: with sub-vectors of a few floats a matrix product is dominated by packing
+        // and stores, while this kernel keeps the sums in registers and reads each centroid block once for four.
         let scale: Float = innerProduct ? -1 : -2
         unsafe tables.withUnsafeMutableBufferPointer { out in
-            for i in 0..<count {
+            var i = 0
+            while i + 4 <= count {
+                unsafe pq.innerProductTables(
+                    queries + i * d,
+                    stride: d,
+                    scale: scale,
+                    into: out.baseAddress! + i * tableSize,
+                    tableStride: tableSize
+                )
+                i += 4
+            }
+            while i < count {
                 unsafe pq.innerProductTable(queries + i * d, scale: scale, into: out.baseAddress! + i * tableSize)
+                i += 1
             }
         }
     }

@@ -178,4 +178,55 @@ struct ProductQuantizer: Sendable, Hashable {
             }
         }
     }
+
+    /// ``innerProductTable(_:scale:into:)`` for four queries at once (rows `stride` floats apart), writing table
+    /// `i` at `tables + i * tableStride`: each block of centroids is loaded once for the four queries.
+    func innerProductTables(
+        _ queries: UnsafePointer<Float>,
+        stride: Int,
+        scale: Float,
+        into tables: UnsafeMutablePointer<Float>,
+        tableStride: Int
+    ) {
+        typealias V = SIMD8<Float>
+        let ksub = centroidCount
+        let dsub = subdimension
+        guard ksub % 8 == 0 else {
+            for i in 0..<4 {
+                unsafe innerProductTable(queries + i * stride, scale: scale, into: tables + i * tableStride)
+            }
+            return
+        }
+        unsafe transposedCentroids.withUnsafeBufferPointer { t in
+            for m in 0..<subquantizerCount {
+                let block = unsafe t.baseAddress! + m * dsub * ksub
+                let x0 = unsafe queries + m * dsub
+                let x1 = unsafe x0 + stride
+                let x2 = unsafe x1 + stride
+                let x3 = unsafe x2 + stride
+                var c = 0
+                while c < ksub {
+                    var a0 = V()
+                    var a1 = V()
+                    var a2 = V()
+                    var a3 = V()
+                    var column = unsafe UnsafeRawPointer(block + c)
+                    for j in 0..<dsub {
+                        let centroids = unsafe column.loadUnaligned(as: V.self)
+                        unsafe a0 += V(repeating: x0[j]) * centroids
+                        unsafe a1 += V(repeating: x1[j]) * centroids
+                        unsafe a2 += V(repeating: x2[j]) * centroids
+                        unsafe a3 += V(repeating: x3[j]) * centroids
+                        unsafe column += ksub &* 4
+                    }
+                    let out = unsafe tables + m * ksub + c
+                    unsafe UnsafeMutableRawPointer(out).storeBytes(of: a0 * scale, as: V.self)
+                    unsafe UnsafeMutableRawPointer(out + tableStride).storeBytes(of: a1 * scale, as: V.self)
+                    unsafe UnsafeMutableRawPointer(out + 2 * tableStride).storeBytes(of: a2 * scale, as: V.self)
+                    unsafe UnsafeMutableRawPointer(out + 3 * tableStride).storeBytes(of: a3 * scale, as: V.self)
+                    c += 8
+                }
+            }
+        }
+    }
 }

@@ -85,6 +85,9 @@ package struct TopK: Sendable {
         for i in 0..<other.keys.count { push(other.keys[i], id: other.ids[i]) }
     }
 
+    /// The ids held, in heap order (not sorted).
+    package var unorderedIDs: [UInt64] { ids }
+
     /// The pairs held, best first (ascending key, then ascending id).
     package func sorted() -> [(key: Float, id: UInt64)] {
         zip(keys, ids).map { (key: $0, id: $1) }.sorted { a, b in Self.isWorse(b.key, b.id, than: a.key, a.id) }
