@@ -11,7 +11,12 @@ import _RAGTestSupport
         let index = try IVFPQIndex(
             dimension: d,
             metric: .squaredL2,
-            configuration: IVFPQConfiguration(listCount: 8, subquantizerCount: 4, bitsPerCode: 5, storedVectors: .float32)
+            configuration: IVFPQConfiguration(
+                listCount: 8,
+                subquantizerCount: 4,
+                bitsPerCode: 5,
+                storedVectors: .float32
+            )
         )
         let data = try clusteredData(count: 800, dimension: d, clusters: 8, seed: 21)
         try index.train(data)
@@ -28,7 +33,9 @@ import _RAGTestSupport
                     for round in 0..<150 {
                         let id = UInt64(1000 + writer * 10_000 + round)
                         try index.add(rng.floats(d), id: id)
-                        if round % 3 == 1 { try index.upsert(VectorMatrix(values: rng.floats(d), dimension: d), ids: [id]) }
+                        if round % 3 == 1 {
+                            try index.upsert(VectorMatrix(values: rng.floats(d), dimension: d), ids: [id])
+                        }
                         if round % 2 == 1 { index.remove([id - 1]) }
                     }
                 }

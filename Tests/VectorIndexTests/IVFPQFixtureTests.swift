@@ -32,7 +32,10 @@ struct IVFPQFixtureTests {
         ],
     ]
 
-    @Test("MiniLM IVF256,PQ{48,24}: R@10 at least FAISS's minimum over seeds − 0.05, rising with nprobe", arguments: [48, 24])
+    @Test(
+        "MiniLM IVF256,PQ{48,24}: R@10 at least FAISS's minimum over seeds − 0.05, rising with nprobe",
+        arguments: [48, 24]
+    )
     func miniLM(subquantizers: Int) throws {
         let base = try Fixtures.readFvecs(Fixtures.shared("ann/minilm-pypi.base.fvecs"))
         let queries = try Fixtures.readFvecs(Fixtures.shared("ann/minilm-pypi.query.fvecs"))
@@ -51,7 +54,12 @@ struct IVFPQFixtureTests {
         var previous = 0.0
         for probes in Self.probes {
             let plain = try recallAt10(index, queryMatrix, truth, IVFPQSearchParameters(probeCount: probes))
-            let refined = try recallAt10(index, queryMatrix, truth, IVFPQSearchParameters(probeCount: probes, refineFactor: 4))
+            let refined = try recallAt10(
+                index,
+                queryMatrix,
+                truth,
+                IVFPQSearchParameters(probeCount: probes, refineFactor: 4)
+            )
             let floor = Self.faissFloor[subquantizers]![probes]!
             #expect(plain >= floor.plain - 0.05, "nprobe \(probes): R@10 \(plain)")
             #expect(refined >= floor.refined - 0.05, "nprobe \(probes): refined R@10 \(refined)")
