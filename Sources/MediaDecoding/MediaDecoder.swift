@@ -19,9 +19,10 @@ public struct MediaDecoder: Sendable {
     /// The audio decoders, asked in order.
     public private(set) var audioDecoders: [any AudioDecoder]
 
-    /// Creates a registry holding the built-in decoders: PNG, BMP, GIF, PNM (P5/P6) images and WAV and FLAC audio.
+    /// Creates a registry holding the built-in decoders: PNG, JPEG (EXIF orientation applied), BMP, GIF,
+    /// PNM (P5/P6) images and WAV and FLAC audio.
     public init() {
-        imageDecoders = [PNGDecoder(), GIFDecoder(), BMPDecoder(), PNMDecoder()]
+        imageDecoders = [PNGDecoder(), JPEGDecoder(), GIFDecoder(), BMPDecoder(), PNMDecoder()]
         audioDecoders = [WAVDecoder(), FLACDecoder()]
     }
 

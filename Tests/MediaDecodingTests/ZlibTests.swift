@@ -232,3 +232,38 @@ private enum Streams {
         }
     }
 }
+
+@Suite struct ZlibCompressionTests {
+    static func samples() -> [(String, [UInt8])] {
+        var generator = SeededGenerator(seed: 3)
+        let random = (0..<70_000).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let text = Array(String(repeating: "the cat sleeps on the sofa; a dog is barking loudly. ", count: 900).utf8)
+        let skewed = (0..<100_000).map { _ in UInt8.random(in: 0...3, using: &generator) * 60 }
+        let runs = [UInt8](repeating: 7, count: 200_000) + [1, 2, 3]
+        return [
+            ("empty", []), ("one byte", [42]), ("random", random), ("text", text), ("skewed", skewed), ("runs", runs),
+        ]
+    }
+
+    @Test(arguments: [0, 1, 6, 9])
+    func roundTripsThroughOurInflater(_ level: Int) throws {
+        for (name, data) in Self.samples() {
+            let compressed = Zlib.compress(data, level: level)
+            let restored = try Zlib.decompress(compressed, maxOutputBytes: data.count)
+            #expect(restored == data, "\(name) at level \(level)")
+            let raw = try Zlib.inflate(Zlib.deflate(data, level: level), maxOutputBytes: data.count)
+            #expect(raw == data, "\(name) raw at level \(level)")
+        }
+    }
+
+    @Test func compressesRedundantDataAndStoresRandomData() {
+        let samples = Dictionary(uniqueKeysWithValues: Self.samples())
+        let text = samples["text"]!
+        let random = samples["random"]!
+        #expect(Zlib.compress(text).count < text.count / 20)
+        #expect(Zlib.compress(samples["runs"]!).count < 1_000)
+        // Incompressible data falls back to stored blocks: 5 bytes per block (3 here) plus the zlib wrapper.
+        #expect(Zlib.compress(random).count <= random.count + 5 * 2 + 6 + 8)
+        #expect(Zlib.compress(text, level: 9).count <= Zlib.compress(text, level: 1).count)
+    }
+}

@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/// Decodes the entropy-coded data of one scan (ITU T.81 Annex F and G, Huffman coding).
+///
+/// Sequential scans go straight from Huffman codes through dequantisation and the inverse DCT into the
+/// component sample planes; progressive scans add their bits to the coefficient buffer, which
+/// ``JPEGScanDecoder/transformCoefficients(frame:coefficients:quantization:planes:)`` turns into samples after
+/// the last scan. Every loop is bounded by the block count of the scan, and reading past the data throws.
+///
+/// Holds raw pointers: it is created inside the decoder's `withUnsafe…` closures and never escapes them.
+@safe struct JPEGScanDecoder {
+    /// Per scan component: where its tables, samples and coefficients are.
+    @safe struct Target {
+        var componentIndex: Int
+        var h: Int
+        var v: Int
+        var dcTable: UnsafePointer<Int32>
+        var acTable: UnsafePointer<Int32>
+        var quant: UnsafePointer<Int32>
+        var plane: UnsafeMutablePointer<UInt8>
+        var planeStride: Int
+        /// Rows in the plane's ring of bands, or 0 when the plane holds the whole component.
+        var ringRows: Int
+        var coefficients: UnsafeMutablePointer<Int16>
+        var blocksPerRow: Int
+        var blocksWide: Int
+        var blocksHigh: Int
+    }
+
+    /// MCUs across and down an interleaved scan.
+    private let mcusWide: Int
+    private let mcusHigh: Int
+
+    private enum Mode {
+        case sequential, dcFirst, dcRefine, acFirst, acRefine
+    }
+
+    var reader: JPEGBitReader
+    private let targets: [Target]
+    private let mode: Mode
+    private let spectralStart: Int
+    private let spectralEnd: Int
+    private let low: Int
+    private let restartInterval: Int
+    /// 64 scratch coefficients followed by the 64-entry zig-zag → natural order map.
+    private let scratch: UnsafeMutablePointer<Int32>
+    private var predictors: (Int32, Int32, Int32, Int32) = (0, 0, 0, 0)
+    /// For ring-buffered planes: (current unit row mod 3) − current unit row, in bands.
+    private var ringOffset = 0
+    private var endOfBandRun = 0
+
+    init(
+        reader: JPEGBitReader,
+        targets: [Target],
+        scan: JPEGScan,
+        frame: JPEGFrame,
+        restartInterval: Int,
+        scratch: UnsafeMutablePointer<Int32>
+    ) {
+        let progressive = frame.isProgressive
+        mcusWide = frame.mcusWide
+        mcusHigh = frame.mcusHigh
+        self.reader = reader
+        self.targets = targets
+        if !progressive {
+            mode = .sequential
+        } else if scan.spectralStart == 0 {
+            mode = scan.approximationHigh == 0 ? .dcFirst : .dcRefine
+        } else {
+            mode = scan.approximationHigh == 0 ? .acFirst : .acRefine
+        }
+        spectralStart = scan.spectralStart
+        spectralEnd = scan.spectralEnd
+        low = scan.approximationLow
+        self.restartInterval = restartInterval
+        unsafe self.scratch = scratch
+        for k in 0..<64 {
+            unsafe scratch[64 + k] = Int32(JPEGZigZag.natural[k])
+        }
+    }
+
+    /// Decodes every MCU of the scan.
+    /// - Parameter afterRow: Called with `n + 1` after MCU row (or block row, in a one-component scan) `n`.
+    /// - Returns: The offset of the first byte after the scan's entropy-coded data (a marker, or the end).
+    /// - Throws: ``MediaDecodingError`` for damaged or truncated data, or whatever `afterRow` throws.
+    mutating func run(afterRow: (Int) throws(MediaDecodingError) -> Void) throws(MediaDecodingError) -> Int {
+        let single = targets.count == 1
+        let unitsWide = single ? targets[0].blocksWide : mcusWide
+        let unitsHigh = single ? targets[0].blocksHigh : mcusHigh
+        var untilRestart = restartInterval
+        var nextRestart = 0
+        for unitY in 0..<unitsHigh {
+            ringOffset = unitY % 3 - unitY
+            for unitX in 0..<unitsWide {
+                if restartInterval > 0 {
+                    if untilRestart == 0 {
+                        reader.reset()
+                        try reader.readRestartMarker(nextRestart)
+                        nextRestart = (nextRestart + 1) & 7
+                        untilRestart = restartInterval
+                        predictors = (0, 0, 0, 0)
+                        endOfBandRun = 0
+                    }
+                    untilRestart -= 1
+                }
+                if single {
+                    try decodeBlock(0, unitX, unitY)
+                } else {
+                    for t in 0..<targets.count {
+                        let target = targets[t]
+                        for y in 0..<target.v {
+                            for x in 0..<target.h {
+                                try decodeBlock(t, unitX * target.h + x, unitY * target.v + y)
+                            }
+                        }
+                    }
+                }
+                try reader.checkOverrun()
+            }
+            try afterRow(unitY + 1)
+        }
+        return reader.nextMarkerOffset()
+    }
+
+    @inline(__always)
+    private mutating func decodeBlock(_ t: Int, _ blockX: Int, _ blockY: Int) throws(MediaDecodingError) {
+        let target = targets[t]
+        switch mode {
+        case .sequential:
+            // In a ring of three bands, unit row n's band starts at row (n mod 3) × band height.
+            let row = target.ringRows > 0 ? ringOffset &* (target.ringRows / 3) &+ blockY &* 8 : blockY &* 8
+            let output = unsafe target.plane + row * target.planeStride + blockX * 8
+            unsafe try decodeSequential(target, t, output)
+        case .dcFirst:
+            let block = unsafe target.coefficients + (blockY * target.blocksPerRow + blockX) * 64
+            let size = try unsafe reader.decode(target.dcTable)
+            guard size <= 16 else { throw .corrupt("JPEG DC difference category \(size) is over 16") }
+            let value = addPredictor(t, reader.receiveExtend(size))
+            unsafe block[0] = Int16(truncatingIfNeeded: value &<< Int32(low))
+        case .dcRefine:
+            let block = unsafe target.coefficients + (blockY * target.blocksPerRow + blockX) * 64
+            if reader.bit() != 0 {
+                unsafe block[0] |= Int16(truncatingIfNeeded: 1 &<< low)
+            }
+        case .acFirst:
+            let block = unsafe target.coefficients + (blockY * target.blocksPerRow + blockX) * 64
+            unsafe try decodeACFirst(target, block)
+        case .acRefine:
+            let block = unsafe target.coefficients + (blockY * target.blocksPerRow + blockX) * 64
+            unsafe try decodeACRefine(target, block)
+        }
+    }
+
+    @inline(__always)
+    private mutating func addPredictor(_ t: Int, _ difference: Int32) -> Int32 {
+        switch t {
+        case 0:
+            predictors.0 &+= difference
+            return predictors.0
+        case 1:
+            predictors.1 &+= difference
+            return predictors.1
+        case 2:
+            predictors.2 &+= difference
+            return predictors.2
+        default:
+            predictors.3 &+= difference
+            return predictors.3
+        }
+    }
+
+    /// Baseline / extended sequential block: DC difference, AC run-lengths, dequantise, inverse DCT.
+    @inline(__always)
+    private mutating func decodeSequential(
+        _ target: Target,
+        _ t: Int,
+        _ output: UnsafeMutablePointer<UInt8>
+    ) throws(MediaDecodingError) {
+        let block = unsafe scratch
+        let zigzag = unsafe scratch + 64
+        let fastAC = unsafe target.acTable + JPEGHuffmanDecodingTables.fastBase
+        // Work on a local copy of the bit reader so its state stays in registers.
+        var bits = reader
+        defer { reader = bits }
+        let difference: Int32
+        if bits.count < 16 { bits.refill() }
+        let fastDC = unsafe (target.dcTable + JPEGHuffmanDecodingTables.fastBase)[
+            Int(bits.buffer >> UInt64(64 - JPEGHuffmanDecodingTables.lookaheadBits))
+        ]
+        if fastDC != 0 {
+            bits.consume(Int(fastDC & 0xFF))
+            difference = fastDC >> 16
+        } else {
+            let size = try unsafe bits.decode(target.dcTable)
+            guard size <= 16 else { throw .corrupt("JPEG DC difference category \(size) is over 16") }
+            difference = bits.receiveExtend(size)
+        }
+        let dc = addPredictor(t, difference)
+        var k = 1
+        var sawAC = false
+        while k < 64 {
+            if bits.count < 16 { bits.refill() }
+            let fast = unsafe fastAC[Int(bits.buffer >> UInt64(64 - JPEGHuffmanDecodingTables.lookaheadBits))]
+            if fast != 0 {
+                // Run, size and value from one look-up.
+                bits.consume(Int(fast & 0xFF))
+                k += Int((fast >> 8) & 0xFF)
+                guard k < 64 else { throw .corrupt("JPEG AC coefficients run past the end of a block") }
+                if !sawAC {
+                    unsafe block.update(repeating: 0, count: 64)
+                    sawAC = true
+                }
+                let z = Int(unsafe zigzag[k])
+                unsafe block[z] = (fast >> 16) &* target.quant[z]
+                k &+= 1
+                continue
+            }
+            let symbol = try unsafe bits.decode(target.acTable)
+            let run = symbol >> 4
+            let magnitude = symbol & 15
+            if magnitude == 0 {
+                if run != 15 { break }
+                k += 16
+                continue
+            }
+            k += run
+            guard k < 64 else { throw .corrupt("JPEG AC coefficients run past the end of a block") }
+            if !sawAC {
+                unsafe block.update(repeating: 0, count: 64)
+                sawAC = true
+            }
+            let z = Int(unsafe zigzag[k])
+            unsafe block[z] = unsafe bits.receiveExtend(magnitude) &* target.quant[z]
+            k += 1
+        }
+        if sawAC {
+            unsafe block[0] = dc &* target.quant[0]
+            unsafe JPEGIDCT.transform(block, into: output, stride: target.planeStride)
+        } else {
+            unsafe JPEGIDCT.transformDCOnly(dc &* target.quant[0], into: output, stride: target.planeStride)
+        }
+    }
+
+    /// Progressive AC first pass (G.1.2.2): one band of one component, with end-of-band runs.
+    @inline(__always)
+    private mutating func decodeACFirst(
+        _ target: Target,
+        _ block: UnsafeMutablePointer<Int16>
+    ) throws(MediaDecodingError) {
+        if endOfBandRun > 0 {
+            endOfBandRun -= 1
+            return
+        }
+        let zigzag = unsafe scratch + 64
+        var k = spectralStart
+        while k <= spectralEnd {
+            let symbol = try unsafe reader.decode(target.acTable)
+            let run = symbol >> 4
+            let bits = symbol & 15
+            if bits != 0 {
+                k += run
+                guard k < 64 else { throw .corrupt("JPEG AC coefficients run past the end of a block") }
+                let value = reader.receiveExtend(bits) &<< Int32(low)
+                unsafe block[Int(zigzag[k])] = Int16(truncatingIfNeeded: value)
+                k += 1
+            } else if run == 15 {
+                k += 16
+            } else {
+                endOfBandRun = (1 << run) - 1
+                if run > 0 { endOfBandRun += Int(reader.bits(run)) }
+                break
+            }
+        }
+    }
+
+    /// Progressive AC refinement (G.1.2.3): one more bit for every non-zero coefficient of the band, and new
+    /// coefficients of magnitude 1.
+    @inline(__always)
+    private mutating func decodeACRefine(
+        _ target: Target,
+        _ block: UnsafeMutablePointer<Int16>
+    ) throws(MediaDecodingError) {
+        let zigzag = unsafe scratch + 64
+        let plus = Int16(truncatingIfNeeded: 1 &<< low)
+        let minus = Int16(truncatingIfNeeded: -1 &<< low)
+        var k = spectralStart
+        if endOfBandRun == 0 {
+            while k <= spectralEnd {
+                let symbol = try unsafe reader.decode(target.acTable)
+                var run = symbol >> 4
+                let bits = symbol & 15
+                var newValue: Int16 = 0
+                if bits != 0 {
+                    newValue = reader.bit() != 0 ? plus : minus
+                } else if run != 15 {
+                    endOfBandRun = 1 << run
+                    if run > 0 { endOfBandRun += Int(reader.bits(run)) }
+                    break
+                }
+                // Skip `run` zero coefficients, refining the non-zero ones passed on the way.
+                while k <= spectralEnd {
+                    let z = Int(unsafe zigzag[k])
+                    let current = unsafe block[z]
+                    if current != 0 {
+                        if reader.bit() != 0, current & plus == 0 {
+                            unsafe block[z] = current &+ (current >= 0 ? plus : minus)
+                        }
+                    } else {
+                        if run == 0 {
+                            if newValue != 0 { unsafe block[z] = newValue }
+                            break
+                        }
+                        run -= 1
+                    }
+                    k += 1
+                }
+                k += 1
+            }
+        }
+        if endOfBandRun > 0 {
+            while k <= spectralEnd {
+                let z = Int(unsafe zigzag[k])
+                let current = unsafe block[z]
+                if current != 0, reader.bit() != 0, current & plus == 0 {
+                    unsafe block[z] = current &+ (current >= 0 ? plus : minus)
+                }
+                k += 1
+            }
+            endOfBandRun -= 1
+        }
+    }
+
+    /// After a progressive frame's last scan: dequantises every block and runs the inverse DCT into the planes.
+    static func transformCoefficients(
+        frame: JPEGFrame,
+        coefficients: UnsafeMutablePointer<Int16>,
+        quantization: UnsafePointer<Int32>,
+        planes: UnsafeMutablePointer<UInt8>,
+        scratch: UnsafeMutablePointer<Int32>
+    ) {
+        for component in frame.components {
+            let quant = unsafe quantization + component.quantSlot * 64
+            for blockY in 0..<component.blocksHigh {
+                for blockX in 0..<component.blocksWide {
+                    let index = blockY * component.paddedBlocksWide + blockX
+                    let source = unsafe coefficients + component.coefficientOffset + index * 64
+                    let output =
+                        unsafe planes + component.planeOffset + blockY * 8 * component.planeStride + blockX * 8
+                    var any: Int16 = 0
+                    for k in 1..<64 {
+                        let value = unsafe source[k]
+                        any |= value
+                        unsafe scratch[k] = Int32(value) &* quant[k]
+                    }
+                    let dc = unsafe Int32(source[0]) &* quant[0]
+                    if any == 0 {
+                        unsafe JPEGIDCT.transformDCOnly(dc, into: output, stride: component.planeStride)
+                    } else {
+                        unsafe scratch[0] = dc
+                        unsafe JPEGIDCT.transform(scratch, into: output, stride: component.planeStride)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The zig-zag sequence of ITU T.81 Figure A.6.
+enum JPEGZigZag {
+    /// `natural[k]` is the row-major index of the `k`-th coefficient in zig-zag order.
+    static let natural: [Int] = {
+        var order = [Int]()
+        for diagonal in 0..<15 {
+            let rows = Array(max(0, diagonal - 7)...min(7, diagonal))
+            // Even diagonals run up and to the right (row decreasing), odd ones down and to the left.
+            for row in diagonal % 2 == 0 ? rows.reversed() : rows {
+                order.append(row * 8 + diagonal - row)
+            }
+        }
+        return order
+    }()
+}
