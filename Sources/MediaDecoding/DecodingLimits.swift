@@ -16,20 +16,28 @@ public struct DecodingLimits: Sendable, Hashable {
     ///
     /// The default is 2^31.
     public var maxFrames: Int
+    /// The largest number of video frames in a ``VideoClip`` (counted from the container's index or frame
+    /// headers before any frame is decoded).
+    ///
+    /// The default is 2^20 (1 048 576: over 9 hours at 30 frames per second).
+    public var maxVideoFrames: Int
 
     /// Creates limits; every argument has a default.
     /// - Parameters:
     ///   - maxPixelCount: The largest `width × height`.
     ///   - maxDecompressedBytes: The largest decompressed or expanded size in bytes.
     ///   - maxFrames: The largest number of audio sample frames or animation frames.
+    ///   - maxVideoFrames: The largest number of frames in a video clip.
     public init(
         maxPixelCount: Int = 100_000_000,
         maxDecompressedBytes: Int = 1 << 30,
-        maxFrames: Int = 1 << 31
+        maxFrames: Int = 1 << 31,
+        maxVideoFrames: Int = 1 << 20
     ) {
         self.maxPixelCount = maxPixelCount
         self.maxDecompressedBytes = maxDecompressedBytes
         self.maxFrames = maxFrames
+        self.maxVideoFrames = maxVideoFrames
     }
 
     /// The default limits.
@@ -55,6 +63,13 @@ extension DecodingLimits {
         let (bytes, overflow2) = pixels.multipliedReportingOverflow(by: bytesPerPixel)
         guard !overflow2, bytes <= maxDecompressedBytes else {
             throw .limit("\(format) image \(width)x\(height) needs more than \(maxDecompressedBytes) bytes")
+        }
+    }
+
+    /// Throws unless a video with `count` frames (so far) is within ``maxVideoFrames``.
+    func checkVideoFrames(_ count: Int, format: String) throws(MediaDecodingError) {
+        guard count <= maxVideoFrames else {
+            throw .limit("\(format) has more than \(maxVideoFrames) video frames")
         }
     }
 }

@@ -9,6 +9,7 @@
 /// let decoder = MediaDecoder()
 /// let image = try decoder.decodeImage(pngBytes)
 /// let audio = try decoder.decodeAudio(wavBytes, limits: DecodingLimits(maxFrames: 48_000 * 600))
+/// let clip = try decoder.decodeVideo(aviBytes)     // frames decoded on demand
 /// ```
 public struct MediaDecoder: Sendable {
     /// How many leading bytes are passed to `canDecode`.
@@ -18,21 +19,31 @@ public struct MediaDecoder: Sendable {
     public private(set) var imageDecoders: [any ImageDecoder]
     /// The audio decoders, asked in order.
     public private(set) var audioDecoders: [any AudioDecoder]
+    /// The video decoders, asked in order.
+    public private(set) var videoDecoders: [any VideoDecoder]
 
     /// Creates a registry holding the built-in decoders: PNG, JPEG (EXIF orientation applied), BMP, GIF,
-    /// PNM (P5/P6) images and WAV and FLAC audio.
+    /// PNM (P5/P6) images, WAV and FLAC audio, and Y4M, AVI (Motion-JPEG), animated GIF and MP4/MOV (codec
+    /// identification only) video.
     public init() {
         imageDecoders = [PNGDecoder(), JPEGDecoder(), GIFDecoder(), BMPDecoder(), PNMDecoder()]
         audioDecoders = [WAVDecoder(), FLACDecoder()]
+        videoDecoders = [Y4MDecoder(), AVIDecoder(), GIFVideoDecoder(), MP4Decoder()]
     }
 
     /// Creates a registry holding exactly the given decoders.
     /// - Parameters:
     ///   - imageDecoders: Image decoders, asked in order.
     ///   - audioDecoders: Audio decoders, asked in order.
-    public init(imageDecoders: [any ImageDecoder], audioDecoders: [any AudioDecoder]) {
+    ///   - videoDecoders: Video decoders, asked in order; none by default.
+    public init(
+        imageDecoders: [any ImageDecoder],
+        audioDecoders: [any AudioDecoder],
+        videoDecoders: [any VideoDecoder] = []
+    ) {
         self.imageDecoders = imageDecoders
         self.audioDecoders = audioDecoders
+        self.videoDecoders = videoDecoders
     }
 
     /// A copy of this registry that asks `decoder` before every other image decoder.
@@ -50,6 +61,15 @@ public struct MediaDecoder: Sendable {
     public func registering(_ decoder: some AudioDecoder) -> MediaDecoder {
         var copy = self
         copy.audioDecoders.insert(decoder, at: 0)
+        return copy
+    }
+
+    /// A copy of this registry that asks `decoder` before every other video decoder.
+    /// - Parameter decoder: The decoder to put in front.
+    /// - Returns: The extended registry.
+    public func registering(_ decoder: some VideoDecoder) -> MediaDecoder {
+        var copy = self
+        copy.videoDecoders.insert(decoder, at: 0)
         return copy
     }
 
@@ -103,7 +123,7 @@ public struct MediaDecoder: Sendable {
         return try decoder.decode(bytes, limits: limits)
     }
 
-    private static func describe(_ bytes: [UInt8]) -> String {
+    static func describe(_ bytes: [UInt8]) -> String {
         if bytes.isEmpty { return "(empty input)" }
         let digits = "0123456789abcdef".map { $0 }
         let shown = bytes.prefix(8).map { "\(digits[Int($0 >> 4)])\(digits[Int($0 & 15)])" }.joined(separator: " ")

@@ -15,6 +15,7 @@ public struct MediaDecodingError: Error, Sendable, CustomStringConvertible {
             case unsupported
             case limitExceeded
             case unknownFormat
+            case unsupportedCodec
         }
 
         private let kind: Kind
@@ -35,6 +36,9 @@ public struct MediaDecodingError: Error, Sendable, CustomStringConvertible {
         public static let limitExceeded = Code(.limitExceeded)
         /// No registered decoder recognises the data's magic bytes.
         public static let unknownFormat = Code(.unknownFormat)
+        /// The container was recognised but its video or audio stream uses a codec this module does not
+        /// decode (H.264, HEVC, AV1, MPEG-4 Part 2 …); the message names the codec's four-character code.
+        public static let unsupportedCodec = Code(.unsupportedCodec)
 
         /// A stable identifier for the code, such as `"truncated"`.
         public var description: String { kind.rawValue }
@@ -72,4 +76,7 @@ extension MediaDecodingError {
     static func corrupt(_ message: String) -> MediaDecodingError { MediaDecodingError(.corrupt, message) }
     static func unsupported(_ message: String) -> MediaDecodingError { MediaDecodingError(.unsupported, message) }
     static func limit(_ message: String) -> MediaDecodingError { MediaDecodingError(.limitExceeded, message) }
+    static func unsupportedCodec(_ message: String) -> MediaDecodingError {
+        MediaDecodingError(.unsupportedCodec, message)
+    }
 }

@@ -99,3 +99,40 @@ import _RAGTestSupport
         }
     }
 }
+
+@Suite struct MediaDecoderVideoTests {
+    @Test(arguments: [
+        ("video_bbb_420_160x90_25fps.y4m", "Y4MDecoder"), ("video_bbb_mjpeg_nodht_160x90.avi", "AVIDecoder"),
+        ("video_bbb_anim_160x90_10fps.gif", "GIFVideoDecoder"), ("video_bbb_h264_160x90.mp4", "MP4Decoder"),
+    ])
+    func sniffsVideoContainers(_ file: String, _ decoderType: String) throws {
+        let bytes = try VideoFixtures.bytes(file)
+        let decoder = try #require(MediaDecoder().videoDecoder(for: bytes))
+        #expect(String(describing: type(of: decoder)) == decoderType)
+        #expect(MediaDecoder().audioDecoder(for: bytes) == nil)
+    }
+
+    @Test func unknownBytesAreUnknownFormat() throws {
+        let bytes = try MediaFixtures.bytes("images/bad_random_bytes.bin")
+        #expect(VideoFixtures.error { _ = try MediaDecoder().decodeVideo(bytes) }?.code == .unknownFormat)
+        #expect(VideoFixtures.error { _ = try MediaDecoder().decodeVideo([]) }?.code == .unknownFormat)
+        let wav = try MediaFixtures.bytes("audio/speech_cat_22k_mono_s16.wav")  // RIFF but WAVE, not AVI
+        #expect(VideoFixtures.error { _ = try MediaDecoder().decodeVideo(wav) }?.code == .unknownFormat)
+    }
+
+    @Test func hostVideoDecodersAreAskedFirst() throws {
+        struct FakeVideoDecoder: VideoDecoder {
+            func canDecode(_ header: ArraySlice<UInt8>) -> Bool { header.starts(with: Array("YUV4".utf8)) }
+            func decode(_ bytes: [UInt8], limits: DecodingLimits, using registry: MediaDecoder) throws -> VideoClip {
+                VideoClip(width: 7, height: 7, frameCount: 1, frameRate: .init(1)) { _ throws(MediaDecodingError) in
+                    Image(width: 1, height: 1, format: .gray, samples: .uint8([0]))
+                }
+            }
+        }
+        let bytes = try VideoFixtures.bytes("video_bbb_420_odd_33x19.y4m")
+        let registry = MediaDecoder().registering(FakeVideoDecoder())
+        #expect(registry.videoDecoders.count == MediaDecoder().videoDecoders.count + 1)
+        #expect(try registry.decodeVideo(bytes).width == 7)
+        #expect(MediaDecoder(imageDecoders: [], audioDecoders: []).videoDecoder(for: bytes) == nil)
+    }
+}

@@ -41,14 +41,16 @@ import Testing
         #expect(error.description == "checksumMismatch: PNG chunk IHDR CRC-32 is wrong")
         #expect(MediaDecodingError.Code.truncated != .corrupt)
         let codes: Set<MediaDecodingError.Code> = [
-            .truncated, .corrupt, .checksumMismatch, .unsupported, .limitExceeded, .unknownFormat,
+            .truncated, .corrupt, .checksumMismatch, .unsupported, .limitExceeded, .unknownFormat, .unsupportedCodec,
         ]
-        #expect(codes.count == 6)
+        #expect(codes.count == 7)
+        #expect(MediaDecodingError.Code.unsupportedCodec.description == "unsupportedCodec")
     }
 
     @Test func defaultLimits() {
         #expect(DecodingLimits.default.maxPixelCount == 100_000_000)
         #expect(DecodingLimits().maxDecompressedBytes == 1 << 30)
+        #expect(DecodingLimits().maxVideoFrames == 1 << 20)
     }
 
     /// The fixture comparison itself must be able to fail: decoding one file and comparing it with another

@@ -44,6 +44,14 @@ public struct GIFDecoder: ImageDecoder {
     /// - Returns: One RGBA image per frame (alpha is 255 everywhere when the first frame is opaque).
     /// - Throws: ``MediaDecodingError``: `.truncated`, `.corrupt` or `.limitExceeded`.
     public func decodeFrames(_ bytes: [UInt8], limits: DecodingLimits) throws(MediaDecodingError) -> [Image] {
+        try decodeAnimation(bytes, limits: limits).frames
+    }
+
+    /// Decodes every composited frame and its Graphic Control Extension delay in hundredths of a second.
+    func decodeAnimation(
+        _ bytes: [UInt8],
+        limits: DecodingLimits
+    ) throws(MediaDecodingError) -> (frames: [Image], delays: [Int]) {
         var parser = try GIFParser(bytes, limits: limits)
         guard let first = try parser.nextFrame() else { throw .corrupt("GIF file has no image") }
         let framePixels = parser.screenWidth * parser.screenHeight * 4
@@ -54,6 +62,7 @@ public struct GIFDecoder: ImageDecoder {
             firstFrame: first
         )
         var frames = [Image]()
+        var delays = [Int]()
         var next: GIFFrameRecord? = first
         var total = 0
         while let frame = next {
@@ -67,8 +76,9 @@ public struct GIFDecoder: ImageDecoder {
             if !frames.isEmpty { canvas.dispose() }
             try canvas.draw(frame, limits: limits)
             frames.append(canvas.snapshot(withAlpha: true))
+            delays.append(frame.delay)
             next = try parser.nextFrame()
         }
-        return frames
+        return (frames, delays)
     }
 }

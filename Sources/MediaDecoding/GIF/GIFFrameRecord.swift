@@ -11,6 +11,8 @@ struct GIFFrameRecord {
     var palette: [UInt8]
     var transparentIndex: Int?
     var disposal: Int
+    /// The Graphic Control Extension delay in hundredths of a second (0 when absent).
+    var delay: Int
     var minimumCodeSize: Int
     /// The concatenated data sub-blocks.
     var data: [UInt8]

@@ -35,6 +35,7 @@ struct GIFParser {
     mutating func nextFrame() throws(MediaDecodingError) -> GIFFrameRecord? {
         var transparentIndex: Int?
         var disposal = 0
+        var delay = 0
         while true {
             let introducer = try reader.readByte("block introducer (no trailer)")
             switch introducer {
@@ -46,6 +47,7 @@ struct GIFParser {
                 if label == 0xF9, body.count >= 4 {
                     disposal = Int(body[0] >> 2) & 7
                     transparentIndex = body[0] & 1 != 0 ? Int(body[3]) : nil
+                    delay = Int(body[1]) | Int(body[2]) << 8
                 }
             case 0x2C:
                 let left = Int(try reader.readUInt16LE("image left"))
@@ -69,6 +71,7 @@ struct GIFParser {
                     palette: palette,
                     transparentIndex: transparentIndex,
                     disposal: disposal,
+                    delay: delay,
                     minimumCodeSize: minimumCodeSize,
                     data: data
                 )
