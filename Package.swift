@@ -29,27 +29,29 @@ let package = Package(
     targets: [
         // MARK: - Support (hidden, `package` access only; not products)
         .target(name: "_RAGNumerics", linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
+        .target(name: "_RAGHTTP", dependencies: ["_RAGNumerics"]),  // Locked (a TSan-visible lock) only
 
         // MARK: - Library layers (leaves first)
         .target(name: "MediaDecoding"),
         .target(name: "VectorIndex", dependencies: ["_RAGNumerics"]),
-        .target(name: "Embedding", dependencies: ["MediaDecoding", "_RAGNumerics"]),
+        .target(name: "Embedding", dependencies: ["MediaDecoding", "_RAGNumerics", "_RAGHTTP"]),
 
         // MARK: - Umbrella (only `@_exported import` lines)
         .target(name: "MultimodalRAG", dependencies: ["Embedding", "MediaDecoding", "VectorIndex"]),
 
         // MARK: - Tests
-        .target(name: "_RAGTestSupport", path: "Tests/_RAGTestSupport"),
+        .target(name: "_RAGTestSupport", dependencies: ["_RAGNumerics"], path: "Tests/_RAGTestSupport"),
         .testTarget(
             name: "MediaDecodingTests",
             dependencies: ["MediaDecoding", "_RAGTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "RAGNumericsTests", dependencies: ["_RAGNumerics", "_RAGTestSupport"]),
+        .testTarget(name: "RAGHTTPTests", dependencies: ["_RAGHTTP", "_RAGTestSupport"]),
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "_RAGTestSupport"]),
         .testTarget(
             name: "EmbeddingTests",
-            dependencies: ["Embedding", "MediaDecoding", "_RAGTestSupport"],
+            dependencies: ["Embedding", "MediaDecoding", "_RAGHTTP", "_RAGTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "MultimodalRAGTests", dependencies: ["MultimodalRAG"]),

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/// The body of an ``HTTPStreamingResponse``: byte chunks in arrival order, failing with ``HTTPError``.
+///
+/// Iterate it once. Dropping the iterator (for example by leaving the `for` loop early) calls the
+/// `onTermination` handler given to ``makeStream(onTermination:)``, which transports use to cancel the
+/// underlying request.
+package struct HTTPByteStream: AsyncSequence, Sendable {
+    /// One chunk of body bytes.
+    package typealias Element = [UInt8]
+    /// The error the body throws.
+    package typealias Failure = HTTPError
+
+    private let base: AsyncThrowingStream<[UInt8], any Error>
+
+    private init(base: AsyncThrowingStream<[UInt8], any Error>) { self.base = base }
+
+    /// Creates a stream and the continuation a producer feeds it through.
+    ///
+    /// Finish the continuation with an ``HTTPError`` to fail the stream; any other error becomes
+    /// ``HTTPError/Code/connection``.
+    package static func makeStream(
+        onTermination: (@Sendable () -> Void)? = nil
+    ) -> (stream: HTTPByteStream, continuation: AsyncThrowingStream<[UInt8], any Error>.Continuation) {
+        let (base, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
+        if let onTermination { continuation.onTermination = { _ in onTermination() } }
+        return (HTTPByteStream(base: base), continuation)
+    }
+
+    /// A stream that yields `bytes` (if not empty) and ends.
+    package static func just(_ bytes: [UInt8]) -> HTTPByteStream {
+        let (stream, continuation) = makeStream()
+        if !bytes.isEmpty { continuation.yield(bytes) }
+        continuation.finish()
+        return stream
+    }
+
+    /// Creates an iterator.
+    package func makeAsyncIterator() -> Iterator { Iterator(base: base.makeAsyncIterator()) }
+
+    /// Iterates the chunks.
+    package struct Iterator: AsyncIteratorProtocol {
+        var base: AsyncThrowingStream<[UInt8], any Error>.Iterator
+
+        /// The next chunk, or `nil` at the end of the body.
+        package mutating func next(
+            isolation actor: isolated (any Actor)? = #isolation
+        ) async throws(HTTPError)
+            -> [UInt8]?
+        {
+            let chunk: [UInt8]?
+            do {
+                chunk = try await base.next(isolation: actor)
+            } catch let error as HTTPError {
+                throw error
+            } catch {
+                throw HTTPError(.connection, "body stream failed", underlying: error)
+            }
+            // A cancelled stream ends like a complete one; say so rather than hand back a truncated body.
+            if chunk == nil, Task.isCancelled { throw HTTPError(.cancelled, "body stream was cancelled") }
+            return chunk
+        }
+
+        /// The next chunk, or `nil` at the end of the body.
+        package mutating func next() async throws(HTTPError) -> [UInt8]? {
+            try await next(isolation: nil)
+        }
+    }
+}

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import Embedding
+import Foundation
+import Testing
+import _RAGHTTP
+import _RAGTestSupport
+
+/// Downloads the shared fixture checkpoints through a fake hub and loads a tokenizer from the snapshot.
+@Suite(.enabled(if: Fixtures.hasShared, "set MMRAG_FIXTURES to the shared fixture folder"))
+final class HubClientFixtureTests {
+    let cache: URL
+
+    init() throws {
+        cache = FileManager.default.temporaryDirectory.appendingPathComponent("mmrag-hubfx-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: cache) }
+
+    /// A fake repository holding every file of a fixture folder; `*.safetensors` and `*.npy` are LFS files.
+    static func repository(_ folder: String, as repo: String) throws -> FakeHub {
+        let root = try Fixtures.shared("models/" + folder)
+        let names = try FileManager.default.contentsOfDirectory(atPath: root.path).sorted()
+        let files = try names.map { name in
+            FakeHub.File(
+                path: name,
+                bytes: try [UInt8](Data(contentsOf: root.appendingPathComponent(name))),
+                isLFS: name.hasSuffix(".safetensors") || name.hasSuffix(".npy")
+            )
+        }
+        return FakeHub(repo: repo, files: files)
+    }
+
+    @Test(arguments: [("clip-tiny-gelu-p16", "mmrag/clip-tiny-gelu-p16"), ("bert-tiny", "mmrag/bert-tiny")])
+    func checkpointSnapshotMatchesTheFixture(folder: String, repo: String) async throws {
+        let hub = try Self.repository(folder, as: repo)
+        try hub.start()
+        defer { hub.stop() }
+        let client = HubClient(
+            configuration: HubConfiguration(
+                endpoint: hub.endpoint,
+                cacheDirectory: cache,
+                requestTimeout: .seconds(10)
+            ),
+            transport: URLSessionTransport()
+        )
+        let patterns = ["*.json", "*.safetensors", "*.txt"]
+        let snapshot = try await client.snapshot(repo, matching: patterns)
+        let wanted = hub.files.filter { file in patterns.contains { file.path.hasSuffix($0.dropFirst()) } }
+        #expect(wanted.contains { $0.path == "model.safetensors" })
+        for file in wanted {
+            #expect(
+                try [UInt8](Data(contentsOf: snapshot.appendingPathComponent(file.path))) == file.bytes,
+                "\(file.path)"
+            )
+        }
+        let present = try FileManager.default.contentsOfDirectory(atPath: snapshot.path).sorted()
+        #expect(present == wanted.map(\.path).sorted())
+        #expect(hub.storage.requests.count == wanted.filter(\.isLFS).count)
+
+        // A second client finds everything in the cache.
+        hub.hub.clearRequests()
+        #expect(try await client.snapshot(repo, matching: patterns) == snapshot)
+        #expect(hub.hub.requests.isEmpty)
+
+        if folder == "bert-tiny" {
+            let tokenizer = try WordPieceTokenizer(directory: snapshot)
+            let reference = try WordPieceTokenizer(directory: try Fixtures.shared("models/bert-tiny"))
+            let text = "Hello, hub-downloaded tokenizers!"
+            #expect(tokenizer.encode(text) == reference.encode(text))
+        }
+    }
+}

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: Apache-2.0
+
+#if canImport(Glibc)
+import Foundation
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The socket side of ``LoopbackHTTPServer``: listen, accept, read one request, write one response.
+extension LoopbackHTTPServer {
+    struct SocketError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func listen() throws -> (fd: Int32, port: Int) {
+        #if canImport(Glibc)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        let fd = socket(AF_INET, SOCK_STREAM, 0)
+        #endif
+        guard fd >= 0 else { throw SocketError(description: "socket() failed: errno \(errno)") }
+        var yes: Int32 = 1
+        _ = unsafe setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        let length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = unsafe withUnsafePointer(to: &address) { pointer in
+            unsafe pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { unsafe bind(fd, $0, length) }
+        }
+        guard bound == 0, systemListen(fd, 64) == 0 else {
+            close(fd)
+            throw SocketError(description: "bind/listen failed: errno \(errno)")
+        }
+        var actual = sockaddr_in()
+        var actualLength = length
+        _ = unsafe withUnsafeMutablePointer(to: &actual) { pointer in
+            unsafe pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                unsafe getsockname(fd, $0, &actualLength)
+            }
+        }
+        return (fd, Int(UInt16(bigEndian: actual.sin_port)))
+    }
+
+    static func accept(_ listener: Int32) -> Int32? {
+        #if canImport(Glibc)
+        let fd = Glibc.accept(listener, nil, nil)
+        #else
+        let fd = Darwin.accept(listener, nil, nil)
+        #endif
+        return fd >= 0 ? fd : nil
+    }
+
+    static func shutdown(_ fd: Int32) {
+        #if canImport(Glibc)
+        _ = Glibc.shutdown(fd, Int32(SHUT_RDWR))
+        #else
+        _ = Darwin.shutdown(fd, SHUT_RDWR)
+        #endif
+    }
+
+    static func shutdownAndClose(_ fd: Int32) {
+        shutdown(fd)
+        close(fd)
+    }
+
+    /// Whether the peer has closed its side (a non-blocking peek reads end-of-file).
+    static func peerClosed(_ fd: Int32) -> Bool {
+        var byte: UInt8 = 0
+        let n = unsafe recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+        return n == 0
+    }
+
+    static func readSome(_ fd: Int32, into buffer: inout [UInt8]) -> Bool {
+        var chunk = [UInt8](repeating: 0, count: 16_384)
+        let n = unsafe chunk.withUnsafeMutableBytes { unsafe recv(fd, $0.baseAddress, $0.count, 0) }
+        guard n > 0 else { return false }
+        buffer += chunk[..<n]
+        return true
+    }
+
+    static func writeAll(_ fd: Int32, _ bytes: ArraySlice<UInt8>) -> Bool {
+        var offset = bytes.startIndex
+        while offset < bytes.endIndex {
+            let n = unsafe bytes[offset...].withUnsafeBytes { raw in
+                unsafe send(fd, raw.baseAddress, raw.count, Int32(MSG_NOSIGNAL))
+            }
+            guard n > 0 else { return false }
+            offset += n
+        }
+        return true
+    }
+
+    /// Reads one request from `fd`, answers it and returns.
+    func serve(_ fd: Int32) {
+        var buffer: [UInt8] = []
+        let separator: [UInt8] = [13, 10, 13, 10]
+        var headEnd: Int?
+        while headEnd == nil {
+            guard Self.readSome(fd, into: &buffer), buffer.count < 1 << 20 else { return }
+            headEnd = buffer.firstRange(of: separator)?.lowerBound
+        }
+        guard let headEnd, var request = LoopbackHTTPRequest.parseHead(buffer[..<headEnd]) else {
+            _ = Self.writeAll(
+                fd,
+                Array("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8)[...]
+            )
+            return
+        }
+        let length = Int(request.header("Content-Length") ?? "0") ?? 0
+        var body = Array(buffer[(headEnd + 4)...])
+        while body.count < length {
+            guard Self.readSome(fd, into: &body) else { return }
+        }
+        request.body = Array(body.prefix(length))
+
+        let response = handler(for: request)?(request) ?? .text("no route for \(request.path)", status: 404)
+        if response.neverRespond {
+            _ = wait(.seconds(3600), whileConnected: fd)
+            return
+        }
+        if response.delay > .zero, !wait(response.delay, whileConnected: fd) { return }
+        write(response, for: request, to: fd)
+    }
+
+    private func write(_ response: LoopbackHTTPResponse, for request: LoopbackHTTPRequest, to fd: Int32) {
+        var head = "HTTP/1.1 \(response.status) \(LoopbackHTTPResponse.reason(response.status))\r\n"
+        var hasLength = false
+        for field in response.headers {
+            if field.name.lowercased() == "content-length" { hasLength = true }
+            if field.name.lowercased() == "connection" { continue }
+            head += "\(field.name): \(field.value)\r\n"
+        }
+        if !hasLength { head += "Content-Length: \(response.body.count)\r\n" }
+        head += "Connection: close\r\n\r\n"
+        guard Self.writeAll(fd, Array(head.utf8)[...]), request.method != "HEAD" else { return }
+        if let stall = response.stallAfterBodyBytes {
+            _ = Self.writeAll(fd, response.body.prefix(stall))
+            _ = wait(.seconds(3600), whileConnected: fd)
+            return
+        }
+        if let cut = response.closeAfterBodyBytes {
+            _ = Self.writeAll(fd, response.body.prefix(cut))
+            Thread.sleep(forTimeInterval: 0.05)  // let the client read what was sent before the reset
+            return
+        }
+        _ = Self.writeAll(fd, response.body[...])
+    }
+}
+
+#if canImport(Glibc)
+private func systemListen(_ fd: Int32, _ backlog: Int32) -> Int32 { Glibc.listen(fd, backlog) }
+#else
+private func systemListen(_ fd: Int32, _ backlog: Int32) -> Int32 { Darwin.listen(fd, backlog) }
+#endif
