@@ -6,6 +6,7 @@ import PackageDescription
 // Run: swift package --package-path Benchmarks benchmark            (harness: wall clock, allocations)
 //      swift run -c release --package-path Benchmarks kernel-report (vectors/s, GB/s, GFLOP/s table)
 //      MMRAG_FIXTURES=… swift run -c release --package-path Benchmarks tokenizer-report (tokens/s)
+//      swift run -c release --package-path Benchmarks embedding-report (model ms/item, PyTorch beside it)
 //      swift run -c release --package-path Benchmarks ivfpq-report <fixtures>/ann (recall, q/s; FAISS beside it:
 //      python Benchmarks/Scripts/ivfpq_faiss.py <fixtures>/ann)
 
@@ -59,6 +60,11 @@ let package = Package(
             name: "tokenizer-report",
             dependencies: [.product(name: "Embedding", package: "multimodal-rag")],
             path: "Sources/TokenizerReport"
+        ),
+        .executableTarget(
+            name: "embedding-report",
+            dependencies: ["BenchmarkSupport", .product(name: "Embedding", package: "multimodal-rag")],
+            path: "Sources/EmbeddingReport"
         ),
     ]
 )
