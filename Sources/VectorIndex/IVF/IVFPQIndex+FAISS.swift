@@ -88,15 +88,16 @@ extension IVFPQIndex {
         }
         var state = IVFPQState()
         var stored = 0
+        state.locations.reserve(lists.reduce(0) { $0 + $1.count }, lists: lists)
         for (l, list) in lists.enumerated() {
             for (offset, id) in list.ids.enumerated() {
-                guard state.locations.updateValue(IVFPQState.location(list: l, offset: offset), forKey: id) == nil
-                else {
+                guard state.locations.location(of: id, in: lists) == nil else {
                     throw VectorIndexError(
                         .unsupported,
                         "the FAISS index stores id \(Int64(bitPattern: id)) more than once; this index needs unique ids"
                     )
                 }
+                state.locations.insert(id, at: IVFPQState.location(list: l, offset: offset), lists: lists)
             }
             stored += list.count
         }

@@ -43,15 +43,7 @@ extension IVFPQIndex {
         let d = dimension
         return state.withLock { state in
             var removed = 0
-            for id in ids {
-                guard let location = state.locations.removeValue(forKey: id) else { continue }
-                let list = Int(location >> 32)
-                let offset = Int(location & 0xFFFF_FFFF)
-                if let moved = state.contents.lists[list].removeEntry(at: offset, codeSize: codeSize, dimension: d) {
-                    state.locations[moved] = IVFPQState.location(list: list, offset: offset)
-                }
-                removed += 1
-            }
+            for id in ids where state.removeID(id, codeSize: codeSize, dimension: d) { removed += 1 }
             return removed
         }
     }
@@ -60,7 +52,7 @@ extension IVFPQIndex {
     public func removeAll() {
         let lists = configuration.listCount
         state.withLock { state in
-            state.locations = [:]
+            state.locations.removeAll()
             if state.contents.model != nil {
                 state.contents.lists = [InvertedList](repeating: InvertedList(), count: lists)
             }
@@ -89,22 +81,19 @@ extension IVFPQIndex {
             let halves = configuration.storedVectors == .float16 ? prepared.values.map(HalfPrecision.bits) : []
             let done = try state.withLock { (state: inout IVFPQState) throws(VectorIndexError) -> Bool in
                 guard state.generation == generation else { return false }
-                if !replacing, let existing = ids.first(where: { state.locations[$0] != nil }) {
+                if !replacing,
+                    let existing = ids.first(where: {
+                        state.locations.location(of: $0, in: state.contents.lists) != nil
+                    })
+                {
                     throw VectorIndexError(
                         .duplicateID,
                         "id \(existing) is already in the index; use upsert to replace"
                     )
                 }
-                for id in ids where replacing {
-                    if let location = state.locations.removeValue(forKey: id) {
-                        let list = Int(location >> 32)
-                        let offset = Int(location & 0xFFFF_FFFF)
-                        let moved = state.contents.lists[list].removeEntry(
-                            at: offset,
-                            codeSize: configuration.subquantizerCount,
-                            dimension: dimension
-                        )
-                        if let moved { state.locations[moved] = IVFPQState.location(list: list, offset: offset) }
+                if replacing {
+                    for id in ids {
+                        _ = state.removeID(id, codeSize: configuration.subquantizerCount, dimension: dimension)
                     }
                 }
                 append(prepared, ids: ids, lists: lists, codes: codes, halves: halves, to: &state)
@@ -124,7 +113,7 @@ extension IVFPQIndex {
     ) {
         let codeSize = configuration.subquantizerCount
         let d = dimension
-        state.locations.reserveCapacity(state.locations.count + ids.count)
+        state.locations.reserve(state.locations.count + ids.count, lists: state.contents.lists)
         for (i, id) in ids.enumerated() {
             let list = Int(lists[i])
             let offset = state.contents.lists[list].count
@@ -135,7 +124,7 @@ extension IVFPQIndex {
             case .float32: state.contents.lists[list].vectors.append(contentsOf: vectors.values[i * d..<(i + 1) * d])
             case .float16: state.contents.lists[list].halfVectors.append(contentsOf: halves[i * d..<(i + 1) * d])
             }
-            state.locations[id] = IVFPQState.location(list: list, offset: offset)
+            state.locations.insert(id, at: IVFPQState.location(list: list, offset: offset), lists: state.contents.lists)
         }
     }
 }

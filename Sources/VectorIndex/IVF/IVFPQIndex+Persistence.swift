@@ -227,7 +227,7 @@ extension IVFPQIndex {
         dimension d: Int,
         metric: Metric,
         configuration: IVFPQConfiguration
-    ) throws(VectorIndexError) -> (IVFPQModel, [InvertedList], [UInt64: UInt64]) {
+    ) throws(VectorIndexError) -> (IVFPQModel, [InvertedList], LocationMap) {
         let listCount = configuration.listCount
         let m = configuration.subquantizerCount
         let ksub = 1 << configuration.bitsPerCode
@@ -278,12 +278,14 @@ extension IVFPQIndex {
         guard coarse.allSatisfy(\.isFinite), codebooks.allSatisfy(\.isFinite) else {
             throw VectorIndexError(.corruptFile, "a centroid has a NaN or infinite component")
         }
-        var locations: [UInt64: UInt64] = [:]
-        locations.reserveCapacity(Int(total))
+        var locations = LocationMap()
+        locations.reserve(Int(total), lists: lists)
         for (l, list) in lists.enumerated() {
-            for (offset, id) in list.ids.enumerated()
-            where locations.updateValue(IVFPQState.location(list: l, offset: offset), forKey: id) != nil {
-                throw VectorIndexError(.corruptFile, "id \(id) is stored twice")
+            for (offset, id) in list.ids.enumerated() {
+                guard locations.location(of: id, in: lists) == nil else {
+                    throw VectorIndexError(.corruptFile, "id \(id) is stored twice")
+                }
+                locations.insert(id, at: IVFPQState.location(list: l, offset: offset), lists: lists)
             }
             if ksub < 256, let bad = list.codes.first(where: { Int($0) >= ksub }) {
                 throw VectorIndexError(.corruptFile, "code \(bad) is out of range for \(ksub) centroids")

@@ -160,10 +160,22 @@ struct IVFPQContents: Sendable {
 struct IVFPQState: Sendable {
     var contents = IVFPQContents()
     /// id → list index << 32 | offset in the list.
-    var locations: [UInt64: UInt64] = [:]
+    var locations = LocationMap()
     var parameters = IVFPQSearchParameters()
     /// Bumped whenever the model changes, so an `add` that encoded with an old model notices.
     var generation = 0
 
-    static func location(list: Int, offset: Int) -> UInt64 { UInt64(list) << 32 | UInt64(offset) }
+    static func location(list: Int, offset: Int) -> UInt64 { LocationMap.pack(list: list, offset: offset) }
+
+    /// Removes `id` from its list and from the map (moving its list's last entry into its place).
+    mutating func removeID(_ id: UInt64, codeSize: Int, dimension: Int) -> Bool {
+        guard let location = locations.remove(id, lists: contents.lists) else { return false }
+        let list = Int(location >> 32)
+        let offset = Int(location & 0xFFFF_FFFF)
+        let last = contents.lists[list].count - 1
+        if let moved = contents.lists[list].removeEntry(at: offset, codeSize: codeSize, dimension: dimension) {
+            locations.relocate(moved, from: Self.location(list: list, offset: last), to: location)
+        }
+        return true
+    }
 }
