@@ -13,6 +13,7 @@ public struct EmbeddingError: Error, Sendable, CustomStringConvertible {
         private enum Value: Hashable, Sendable {
             case unsupportedModality, invalidInput, corruptFile, missingTensor, shapeMismatch, unsupportedDType
             case invalidConfiguration, unsupportedModel, fileSystem
+            case network, timeout, cancelled, rateLimited, unauthorized, providerError, invalidResponse
         }
 
         private let value: Value
@@ -37,6 +38,21 @@ public struct EmbeddingError: Error, Sendable, CustomStringConvertible {
         public static let unsupportedModel = Code(.unsupportedModel)
         /// A file could not be opened or read.
         public static let fileSystem = Code(.fileSystem)
+        /// A hosted embedder could not reach its server, or the connection broke before the answer was complete.
+        public static let network = Code(.network)
+        /// A hosted embedder's server sent nothing within the request timeout.
+        public static let timeout = Code(.timeout)
+        /// The task was cancelled while a hosted embedder was waiting for its server.
+        public static let cancelled = Code(.cancelled)
+        /// The provider kept answering 429 (too many requests) after every retry.
+        public static let rateLimited = Code(.rateLimited)
+        /// The provider refused the API key (HTTP 401 or 403).
+        public static let unauthorized = Code(.unauthorized)
+        /// The provider answered with an error status; the message carries the provider's own explanation.
+        public static let providerError = Code(.providerError)
+        /// The provider answered 2xx with a body that is not the expected JSON: missing fields, the wrong number
+        /// of vectors, vectors of the wrong dimension, undecodable base64.
+        public static let invalidResponse = Code(.invalidResponse)
 
         /// A stable name for the code, such as `missingTensor`.
         public var description: String {
@@ -50,6 +66,13 @@ public struct EmbeddingError: Error, Sendable, CustomStringConvertible {
             case .invalidConfiguration: "invalidConfiguration"
             case .unsupportedModel: "unsupportedModel"
             case .fileSystem: "fileSystem"
+            case .network: "network"
+            case .timeout: "timeout"
+            case .cancelled: "cancelled"
+            case .rateLimited: "rateLimited"
+            case .unauthorized: "unauthorized"
+            case .providerError: "providerError"
+            case .invalidResponse: "invalidResponse"
             }
         }
     }
