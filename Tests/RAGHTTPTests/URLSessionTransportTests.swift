@@ -135,7 +135,7 @@ import _RAGTestSupport
         #expect(error?.code == .timeout)
         let elapsed = ContinuousClock.now - start
         #expect(elapsed >= .milliseconds(250))
-        #expect(elapsed < .seconds(60))  // generous: other suites may saturate the cooperative pool
+        #expect(elapsed < .seconds(600))  // loose: CPU-bound suites running in parallel can hold every cooperative thread for minutes
     }
 
     @Test func bodyCutShortFailsTheStream() async throws {

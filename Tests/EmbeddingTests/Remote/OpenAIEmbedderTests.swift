@@ -207,7 +207,7 @@ import _RAGTestSupport
         #expect(elapsed >= .milliseconds(450))
         // Alone this takes about 0.5 s; the bound is loose because a parallel run of CPU-bound model tests can
         // keep the executor busy for seconds before the failed task resumes.
-        #expect(elapsed < .seconds(10))
+        #expect(elapsed < .seconds(600))  // loose: parallel CPU-bound suites can starve the cooperative pool
     }
 
     @Test func anUnreachableServerIsANetworkError() async throws {
