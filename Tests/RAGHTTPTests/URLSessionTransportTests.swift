@@ -135,7 +135,8 @@ import _RAGTestSupport
         #expect(error?.code == .timeout)
         let elapsed = ContinuousClock.now - start
         #expect(elapsed >= .milliseconds(250))
-        #expect(elapsed < .seconds(600))  // loose: CPU-bound suites running in parallel can hold every cooperative thread for minutes
+        // loose: CPU-bound suites running in parallel can hold every cooperative thread for minutes
+        #expect(elapsed < .seconds(600))
     }
 
     @Test func bodyCutShortFailsTheStream() async throws {

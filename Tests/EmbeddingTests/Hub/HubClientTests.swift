@@ -337,7 +337,8 @@ final class DelayRecorder: Sendable {
             try await client(hub, timeout: .milliseconds(300), attempts: 1).snapshot("tiny-org/tiny-model")
         }
         #expect(error?.code == .timeout)
-        #expect(ContinuousClock.now - start < .seconds(600))  // the server would hang for an hour; loose because parallel CPU-bound suites can starve the cooperative pool
+        // the server would hang for an hour; loose because parallel CPU-bound suites can starve the cooperative pool
+        #expect(ContinuousClock.now - start < .seconds(600))
     }
 
     @Test func missingRepositoryAndRevisionAreNotFound() async throws {
