@@ -136,23 +136,4 @@ struct BERTModelTests {
         }
         #expect(try model.sentenceEmbeddings([]).count == 0)
     }
-
-    @Test("BERTEmbedder: texts through a scripted tokenizer give the golden embeddings")
-    func embedderSeam() async throws {
-        let model = try await BERTModel(directory: folder)
-        let golden = golden
-        let lookup = Dictionary(
-            uniqueKeysWithValues: golden.sentences.enumerated().map { s, text in
-                (text, Array(golden.inputIds[s].prefix(golden.attentionMask[s].reduce(0, +))))
-            }
-        )
-        let embedder = BERTEmbedder(model: model, tokenize: { lookup[$0]! })
-        #expect(embedder.modalities == [.text] && embedder.space == model.space)
-        let out = try await embedder.embed(golden.sentences.map { .text($0) })
-        for s in 0..<golden.sentences.count {
-            Compare.expectClose(out[s], golden.embeddings[s], tolerance: 1e-4, "sentence \(s)")
-        }
-        let image = Image(width: 1, height: 1, format: .gray, samples: .uint8([0]))
-        await #expect(throws: EmbeddingError.self) { try await embedder.embed([.image(image)]) }
-    }
 }

@@ -6,71 +6,137 @@ import MediaDecoding
 import Testing
 import _RAGTestSupport
 
-/// The seam end to end on `clip-tiny-gelu-p16`: a scripted tokenizer and preprocessor hand the golden inputs to
-/// the model, so the outputs must be the golden embeddings.
+/// A tokenizer for the synthetic ids of `clip-tiny-gelu-p16` (it has no vocabulary): text "t3" is golden text 3.
+private struct ScriptedTokenizer: Tokenizer {
+    let rows: [[Int]]
+    let maxLength = 32
+    let specialTokens = SpecialTokenIDs(start: 1022, end: 1023, padding: 1023, unknown: 1023)
+
+    func encode(_ text: String, maxLength: Int) -> [Int] { rows[Int(text.dropFirst())!] }
+}
+
+/// The bundled `clip-tiny-gelu-p16`: loading from its folder, mixed batches, video, refused modalities.
 @Suite struct CLIPEmbedderTests {
     let folder = ModelFixture.geluP16
 
-    /// Image `i` is a 1×(i+1) gray stand-in; the scripted preprocessor returns golden pixel tensor `i` for it.
-    private func embedder(text: Bool = true, images: Bool = true) async throws -> (CLIPEmbedder, CLIPGoldens) {
-        let model = try await CLIPModel(directory: folder)
+    private func goldens() throws -> (CLIPGoldens, [Float]) {
         let g = try CLIPGoldens.load(folder.appendingPathComponent("goldens.json"))
         let pixels = try NPYArray(contentsOf: folder.appendingPathComponent(g.pixelValuesFile)).floats
-        let ids = g.texts.map(\.inputIds)
-        let per = model.pixelsPerImage
-        let tokenize: @Sendable (String) throws -> [Int] = { text in ids[Int(text.dropFirst())!] }
-        let preprocess: @Sendable (Image) throws -> [Float] = { image in
-            Array(pixels[(image.height - 1) * per..<image.height * per])
-        }
-        return (CLIPEmbedder(model: model, tokenize: text ? tokenize : nil, preprocess: images ? preprocess : nil), g)
+        return (g, pixels)
     }
 
-    private func stand(in index: Int) -> Image {
-        Image(width: 1, height: index + 1, format: .gray, samples: .uint8([UInt8](repeating: 0, count: index + 1)))
+    @Test("loaded from its folder: preprocessing from the model's image size; no tokenizer files → no text")
+    func loadsFromDirectory() async throws {
+        let embedder = try await CLIPEmbedder(directory: folder)
+        #expect(embedder.modalities == [.image, .video])
+        #expect(embedder.space == EmbeddingSpace(modelID: "clip-tiny-gelu-p16", dimension: 24, normalization: .l2))
+        let expected = ImagePreprocessor(
+            shortestEdge: 64,
+            cropWidth: 64,
+            cropHeight: 64,
+            mean: ImagePreprocessor.clipMean,
+            std: ImagePreprocessor.clipStd
+        )
+        #expect(embedder.preprocessor == expected)
+        let registry = try await ModelRegistry.standard.embedder(directory: folder)
+        #expect(registry is CLIPEmbedder && registry.space == embedder.space)
     }
 
-    @Test("mixed batch: texts and images in input order match the golden embeddings")
+    @Test("mixed batch: texts and images (rebuilt from the golden pixels) in input order match the goldens")
     func mixedBatch() async throws {
-        let (embedder, g) = try await embedder()
+        let (g, pixels) = try goldens()
+        let model = try await CLIPModel(directory: folder)
+        let embedder = CLIPEmbedder(
+            model: model,
+            tokenizer: ScriptedTokenizer(rows: g.texts.map(\.inputIds)),
+            preprocessor: try ImagePreprocessor(directory: folder, imageSize: 64)
+        )
         #expect(embedder.modalities == [.text, .image, .video])
-        #expect(embedder.space.dimension == 24 && embedder.space.normalization == .l2)
-        let inputs: [EmbeddingInput] = [
-            .image(stand(in: 2)), .text("t0"), .text("t3"), .image(stand(in: 0)), .text("t1"),
-        ]
+        let images = try (0..<4).map { try GoldenImage.rebuild(pixels, index: $0, size: 64) }
+        let inputs: [EmbeddingInput] = [.image(images[2]), .text("t0"), .text("t2"), .image(images[0]), .text("t1")]
         let out = try await embedder.embed(inputs)
         #expect(out.count == 5 && out.dimension == 24)
         Compare.expectClose(out[0], g.images[2].imageEmbeds, tolerance: 1e-4, "image 2")
         Compare.expectClose(out[1], g.texts[0].textEmbeds, tolerance: 1e-4, "text 0")
-        Compare.expectClose(out[2], g.texts[3].textEmbeds, tolerance: 1e-4, "text 3")
+        Compare.expectClose(out[2], g.texts[2].textEmbeds, tolerance: 1e-4, "text 2")
         Compare.expectClose(out[3], g.images[0].imageEmbeds, tolerance: 1e-4, "image 0")
         Compare.expectClose(out[4], g.texts[1].textEmbeds, tolerance: 1e-4, "text 1")
+        // One sequence per model call gives the same rows as the length-sorted batches.
+        var single = embedder
+        single.batchSize = 1
+        Compare.expectClose(try await single.embed(inputs).values, out.values, tolerance: 1e-5, "batch size 1")
     }
 
-    @Test("a video is the normalised mean of its frames")
+    @Test("a video is the normalised mean of its frames; long videos are sampled uniformly")
     func video() async throws {
-        let (embedder, g) = try await embedder()
-        let out = try await embedder.embed([.video([stand(in: 1), stand(in: 3)])])
+        let (g, pixels) = try goldens()
+        var embedder = try await CLIPEmbedder(directory: folder)
+        let frames = try (0..<4).map { try GoldenImage.rebuild(pixels, index: $0, size: 64) }
+        let out = try await embedder.embed([.video([frames[1], frames[3]])])
         let mean = zip(g.images[1].imageEmbeds, g.images[3].imageEmbeds).map { ($0 + $1) / 2 }
         let expected = EmbeddingMatrix(values: ContiguousArray(mean), dimension: 24).normalized()
         Compare.expectClose(out[0], expected.values, tolerance: 1e-4, "video")
-        await #expect(throws: EmbeddingError.self) { try await embedder.embed([.video([])]) }
+
+        #expect(CLIPEmbedder.frameIndices(count: 3, limit: 8) == [0, 1, 2])
+        #expect(CLIPEmbedder.frameIndices(count: 4, limit: 2) == [1, 3])
+        #expect(CLIPEmbedder.frameIndices(count: 100, limit: 4) == [12, 37, 62, 87])
+        // Frames 1 and 3 of [0, 2, 0, 2] are both image 2, so the sampled video equals image 2.
+        embedder.maxVideoFrames = 2
+        let sampled = try await embedder.embed([.video([frames[0], frames[2], frames[0], frames[2]])])
+        Compare.expectClose(sampled[0], g.images[2].imageEmbeds, tolerance: 1e-4, "sampled video")
     }
 
-    @Test("modalities without their conversion, and audio, are refused with unsupportedModality")
-    func refusedModalities() async throws {
-        let (imagesOnly, _) = try await embedder(text: false)
-        #expect(imagesOnly.modalities == [.image, .video])
+    @Test("text without a tokenizer, audio, empty images and videos are refused with typed errors")
+    func refusedInputs() async throws {
+        let embedder = try await CLIPEmbedder(directory: folder)
         let audio = AudioBuffer(sampleRate: 16_000, channelCount: 1, samples: [0, 0])
+        let (_, pixels) = try goldens()
+        let image = try GoldenImage.rebuild(pixels, index: 0, size: 64)
         for input: EmbeddingInput in [.text("t0"), .audio(audio)] {
-            do {
-                _ = try await imagesOnly.embed([.image(stand(in: 0)), input])
-                Issue.record("accepted \(input.modality)")
-            } catch let error as EmbeddingError {
-                #expect(error.code == .unsupportedModality)
+            await expectEmbeddingError(.unsupportedModality) { _ = try await embedder.embed([.image(image), input]) }
+        }
+        await expectEmbeddingError(.invalidInput) { _ = try await embedder.embed([.video([])]) }
+        let empty = Image(width: 0, height: 0, format: .rgb, samples: .uint8([]))
+        await expectEmbeddingError(.invalidInput) { _ = try await embedder.embed([.image(empty)]) }
+        #expect(try await embedder.embed([]).count == 0)
+    }
+}
+
+/// Expects `body` to throw an ``EmbeddingError`` with `code`.
+func expectEmbeddingError(
+    _ code: EmbeddingError.Code,
+    sourceLocation: SourceLocation = #_sourceLocation,
+    _ body: () async throws -> Void
+) async {
+    do {
+        try await body()
+        Issue.record("expected \(code)", sourceLocation: sourceLocation)
+    } catch let error as EmbeddingError {
+        #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
+    } catch {
+        Issue.record("not an EmbeddingError: \(error)", sourceLocation: sourceLocation)
+    }
+}
+
+/// Rebuilds the 8-bit image a golden pixel tensor was normalised from.
+///
+/// Every value of a CLIP `pixel_values` tensor is `(byte / 255 − mean) / std` for the byte of an already
+/// resized and cropped image, so inverting that gives back the exact bytes; an image of the crop size passes the
+/// preprocessor unchanged, which makes the full image path testable against the golden tensors.
+enum GoldenImage {
+    static func rebuild(_ pixels: [Float], index: Int, size: Int) throws -> Image {
+        let plane = size * size
+        let base = index * 3 * plane
+        var bytes = [UInt8](repeating: 0, count: 3 * plane)
+        for c in 0..<3 {
+            let mean = Double(ImagePreprocessor.clipMean[c])
+            let std = Double(ImagePreprocessor.clipStd[c])
+            for p in 0..<plane {
+                let value = (Double(pixels[base + c * plane + p]) * std + mean) * 255
+                try #require(abs(value - value.rounded()) < 1e-3, "pixel \(p) is not an 8-bit value: \(value)")
+                bytes[p * 3 + c] = UInt8(value.rounded())
             }
         }
-        let (textOnly, _) = try await embedder(images: false)
-        #expect(textOnly.modalities == [.text])
-        #expect(try await textOnly.embed([]).count == 0)
+        return Image(width: size, height: size, format: .rgb, samples: .uint8(bytes))
     }
 }

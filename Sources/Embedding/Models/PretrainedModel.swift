@@ -6,7 +6,20 @@ public import FoundationEssentials
 public import Foundation
 #endif
 
-/// A native model that can be loaded from a transformers checkpoint folder.
+/// A native model family that can be loaded from a transformers checkpoint folder, both as a bare model and as
+/// an ``Embedder`` with its tokenizer and preprocessing.
+///
+/// Adding a family is one file: the model type, its loader, and this conformance naming the `model_type`
+/// values it handles; list the type in a ``ModelRegistry`` to make it loadable by `model_type`.
+///
+/// ```swift
+/// extension MyModel: PretrainedModel {
+///     static var modelTypes: [String] { ["my_model"] }
+///     static func embedder(directory: URL, variant: String?) async throws(EmbeddingError) -> any Embedder {
+///         try await MyEmbedder(directory: directory, variant: variant)
+///     }
+/// }
+/// ```
 public protocol PretrainedModel: Sendable {
     /// The `model_type` values of `config.json` this implementation loads, for example `["clip"]`.
     static var modelTypes: [String] { get }
@@ -20,58 +33,43 @@ public protocol PretrainedModel: Sendable {
     ///   - variant: A weight-file variant (`fp16` → `model.fp16.safetensors`), or `nil`.
     /// - Throws: ``EmbeddingError`` for an unreadable or invalid configuration or checkpoint.
     init(directory: URL, variant: String?) async throws(EmbeddingError)
+
+    /// Loads the model from `directory` together with everything its inputs need (tokenizer, image
+    /// preprocessing, pooling), as a ready ``Embedder``.
+    /// - Parameters:
+    ///   - directory: The checkpoint folder.
+    ///   - variant: A weight-file variant, or `nil`.
+    /// - Returns: The embedder.
+    /// - Throws: ``EmbeddingError`` for unreadable or invalid files.
+    static func embedder(directory: URL, variant: String?) async throws(EmbeddingError) -> any Embedder
 }
 
 extension CLIPModel: PretrainedModel {
     /// `["clip"]`.
     public static var modelTypes: [String] { ["clip"] }
+
+    /// A ``CLIPEmbedder`` loaded from `directory` (tokenizer files beside the weights).
+    /// - Parameters:
+    ///   - directory: The checkpoint folder.
+    ///   - variant: A weight-file variant, or `nil`.
+    /// - Returns: The embedder.
+    /// - Throws: What ``CLIPEmbedder/init(directory:tokenizerDirectory:variant:)`` throws.
+    public static func embedder(directory: URL, variant: String?) async throws(EmbeddingError) -> any Embedder {
+        try await CLIPEmbedder(directory: directory, variant: variant)
+    }
 }
 
 extension BERTModel: PretrainedModel {
     /// `["bert"]`.
     public static var modelTypes: [String] { ["bert"] }
-}
 
-/// Maps the `model_type` of a `config.json` to the native implementation that loads it.
-///
-/// ```swift
-/// let model = try await ModelRegistry.standard.load(directory: folder)
-/// if let clip = model as? CLIPModel { … }
-/// ```
-public struct ModelRegistry: Sendable {
-    private let implementations: [String: any PretrainedModel.Type]
-
-    /// The models this library implements: CLIP (`clip`) and BERT (`bert`).
-    public static let standard = ModelRegistry([CLIPModel.self, BERTModel.self])
-
-    /// A registry of the given implementations; a later one wins when two claim a model type.
-    public init(_ models: [any PretrainedModel.Type]) {
-        var implementations: [String: any PretrainedModel.Type] = [:]
-        for model in models {
-            for type in model.modelTypes { implementations[type] = model }
-        }
-        self.implementations = implementations
-    }
-
-    /// The model types this registry can load, sorted.
-    public var modelTypes: [String] { implementations.keys.sorted() }
-
-    /// The implementation registered for `modelType`, or `nil`.
-    public func implementation(for modelType: String) -> (any PretrainedModel.Type)? {
-        implementations[modelType]
-    }
-
-    /// Reads `config.json` in `directory` and loads the model with the matching implementation.
-    /// - Throws: ``EmbeddingError/Code/unsupportedModel`` for an unregistered `model_type`, and what the
-    ///   implementation's loader throws.
-    public func load(directory: URL, variant: String? = nil) async throws(EmbeddingError) -> any PretrainedModel {
-        let type = try ModelConfigurationFile.modelType(in: directory)
-        guard let implementation = implementations[type] else {
-            throw EmbeddingError(
-                .unsupportedModel,
-                "model_type \(type) is not implemented (known: \(modelTypes.joined(separator: ", ")))"
-            )
-        }
-        return try await implementation.init(directory: directory, variant: variant)
+    /// A ``SentenceEmbedder`` loaded from `directory`.
+    /// - Parameters:
+    ///   - directory: The sentence-transformers folder.
+    ///   - variant: A weight-file variant, or `nil`.
+    /// - Returns: The embedder.
+    /// - Throws: What ``SentenceEmbedder/init(directory:variant:)`` throws.
+    public static func embedder(directory: URL, variant: String?) async throws(EmbeddingError) -> any Embedder {
+        try await SentenceEmbedder(directory: directory, variant: variant)
     }
 }
