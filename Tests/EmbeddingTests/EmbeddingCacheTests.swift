@@ -54,7 +54,8 @@ private final class CountingEmbedder: Embedder, @unchecked Sendable {
     @Test("SHA-256 matches the FIPS 180-4 examples")
     func sha256Vectors() {
         #expect(
-            hex(SHA256.hash(Array("abc".utf8)).bytes) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+            hex(SHA256.hash(Array("abc".utf8)).bytes)
+                == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         )
         #expect(hex(SHA256.hash([]).bytes) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         let twoBlocks = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"
