@@ -9,6 +9,8 @@ import PackageDescription
 //      swift run -c release --package-path Benchmarks embedding-report (model ms/item, PyTorch beside it)
 //      swift run -c release --package-path Benchmarks ivfpq-report <fixtures>/ann (recall, q/s; FAISS beside it:
 //      python Benchmarks/Scripts/ivfpq_faiss.py <fixtures>/ann)
+//      MMRAG_FIXTURES=… swift run -c release --package-path Benchmarks media-report [FILE…] (decode, CLIP ms;
+//      Pillow beside it: python Benchmarks/Scripts/media_pillow.py FILE…)
 
 let package = Package(
     name: "multimodal-rag-benchmarks",
@@ -65,6 +67,11 @@ let package = Package(
             name: "embedding-report",
             dependencies: ["BenchmarkSupport", .product(name: "Embedding", package: "multimodal-rag")],
             path: "Sources/EmbeddingReport"
+        ),
+        .executableTarget(
+            name: "media-report",
+            dependencies: [.product(name: "MediaDecoding", package: "multimodal-rag")],
+            path: "Sources/MediaReport"
         ),
     ]
 )

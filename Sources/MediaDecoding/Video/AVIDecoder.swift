@@ -47,6 +47,9 @@ public struct AVIDecoder: VideoDecoder {
         guard bytes.count >= 12 else { throw .truncated("AVI RIFF header needs 12 bytes, \(bytes.count) present") }
         guard canDecode(bytes[...]) else { throw .corrupt("file does not start with RIFF....AVI ") }
         let riffEnd = min(bytes.count, 8 + Int(bytes.uint32LE(at: 4)))
+        guard riffEnd >= 12 else {
+            throw .corrupt("AVI RIFF size \(bytes.uint32LE(at: 4)) does not cover its form type")
+        }
         var hdrl: RIFFChunk?
         var movi: RIFFChunk?
         var idx1: Range<Int>?
