@@ -19,7 +19,22 @@ struct BitReader {
     /// The index of the first byte not yet (even partly) consumed, once the reader is byte-aligned.
     var bytePosition: Int { position - bufferedBits / 8 }
 
+    @inline(__always)
     private mutating func refill() {
+        // Fast path: one unaligned 8-byte load, keeping the whole bytes that fit. The bits of the next, partly
+        // fitting byte land above `bufferedBits` too; they are that byte's real bits, so the next refill ORs the
+        // same values over them.
+        if position &+ 8 <= bytes.count {
+            let start = position
+            let word = unsafe bytes.withUnsafeBytes { raw in
+                UInt64(littleEndian: unsafe raw.loadUnaligned(fromByteOffset: start, as: UInt64.self))
+            }
+            buffer |= word << UInt64(bufferedBits)
+            let added = (63 &- bufferedBits) >> 3
+            position &+= added
+            bufferedBits &+= added &* 8
+            return
+        }
         while bufferedBits <= 56, position < bytes.count {
             buffer |= UInt64(bytes[position]) << UInt64(bufferedBits)
             position += 1
@@ -28,6 +43,7 @@ struct BitReader {
     }
 
     /// The next `count` bits (at most 32) without consuming them, and how many of them are real data.
+    @inline(__always)
     mutating func peek(_ count: Int) -> (value: UInt32, available: Int) {
         if bufferedBits < count { refill() }
         let mask: UInt64 = (1 << UInt64(count)) - 1
@@ -35,6 +51,7 @@ struct BitReader {
     }
 
     /// Drops `count` bits that ``peek(_:)`` returned.
+    @inline(__always)
     mutating func consume(_ count: Int) throws(MediaDecodingError) {
         if bufferedBits < count { refill() }
         guard count <= bufferedBits else {
