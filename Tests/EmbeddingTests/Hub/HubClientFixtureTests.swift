@@ -69,6 +69,23 @@ final class HubClientFixtureTests {
             let reference = try WordPieceTokenizer(directory: try Fixtures.shared("models/bert-tiny"))
             let text = "Hello, hub-downloaded tokenizers!"
             #expect(tokenizer.encode(text) == reference.encode(text))
+
+            // Download → load → embed: the snapshot feeds the native sentence embedder, which gives the goldens.
+            let embedder = try await SentenceEmbedder(directory: snapshot)
+            let golden = try snakeCaseDecoder.decode(
+                SentenceEmbedderTests.Golden.self,
+                from: Data(contentsOf: try Fixtures.shared("models/bert-tiny/embedding_golden.json"))
+            )
+            let out = try await embedder.embed(golden.sentences.map { .text($0) })
+            for s in 0..<golden.sentences.count {
+                Compare.expectClose(out[s], golden.embeddings[s], tolerance: 1e-4, "hub snapshot, sentence \(s)")
+            }
+        }
+        if folder == "clip-tiny-gelu-p16" {
+            // The CLIP checkpoint loads from the snapshot through the registry by its model_type.
+            let embedder = try await ModelRegistry.standard.embedder(directory: snapshot)
+            #expect(embedder is CLIPEmbedder)
+            #expect(embedder.space.dimension > 0)
         }
     }
 }
