@@ -80,6 +80,13 @@ final class HubClientFixtureTests {
             for s in 0..<golden.sentences.count {
                 Compare.expectClose(out[s], golden.embeddings[s], tolerance: 1e-4, "hub snapshot, sentence \(s)")
             }
+            // One call: repo id → cached snapshot → embedder, through the registry.
+            let oneLine = try await ModelRegistry.standard.embedder(hubModel: repo, hub: client)
+            #expect(oneLine is SentenceEmbedder && oneLine.space == embedder.space)
+            let missing = await #expect(throws: EmbeddingError.self) {
+                try await ModelRegistry.standard.embedder(hubModel: "mmrag/no-such-model", hub: client)
+            }
+            #expect(missing?.code == .invalidInput && missing?.underlying is HubError)
         }
         if folder == "clip-tiny-gelu-p16" {
             // The CLIP checkpoint loads from the snapshot through the registry by its model_type.
