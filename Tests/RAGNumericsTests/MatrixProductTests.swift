@@ -138,4 +138,65 @@ import _RAGTestSupport
         #expect(run(empty, [], [], layout: .transposed, threads: 1) == [0, 0, 0, 0, 0, 0])
         #expect(run(empty, [], [], layout: .normal, threads: 1, initial: [1, 2, 3, 4, 5, 6]) == [1, 2, 3, 4, 5, 6])
     }
+
+    private func runPacked(
+        _ s: Shape,
+        _ a: [Float],
+        _ packed: PackedMatrix,
+        threads: Int,
+        initial: [Float]? = nil
+    ) -> [Float] {
+        var c = initial ?? [Float](repeating: .nan, count: s.m * s.n)
+        unsafe a.withUnsafeBufferPointer { pa in
+            unsafe c.withUnsafeMutableBufferPointer { pc in
+                unsafe MatrixProduct.multiply(
+                    m: s.m,
+                    a: pa.baseAddress!,
+                    lda: s.k,
+                    b: packed,
+                    c: pc.baseAddress!,
+                    ldc: s.n,
+                    accumulate: initial != nil,
+                    threads: threads
+                )
+            }
+        }
+        return c
+    }
+
+    /// Our kernels give the packed product bit for bit; Accelerate sums in its own order, so there the two
+    /// products only agree to rounding.
+    private func expectSameProduct(_ x: [Float], _ y: [Float], k: Int, _ comment: Comment) {
+        #if canImport(Accelerate)
+        let worst = zip(x, y).map { abs($0 - $1) }.max() ?? 0
+        #expect(Double(worst) <= 2e-5 * max(1, Double(k).squareRoot()), comment)
+        #else
+        #expect(x == y, comment)
+        #endif
+    }
+
+    @Test("a right operand packed ahead of time gives the unpacked product bit for bit", arguments: shapes)
+    func packedOperandAgrees(shape s: Shape) {
+        var rng = SeededGenerator(seed: UInt64(s.m * 13 + s.n * 5 + s.k))
+        let a = rng.floats(s.m * s.k)
+        let b = rng.floats(s.n * s.k)
+        for tile in MatrixProduct.Tile.allCases {
+            for layout in [RightOperandLayout.transposed, .normal] {
+                let packed = PackedMatrix(b, columns: s.n, depth: s.k, layout: layout, tile: tile)
+                let expected = run(s, a, b, layout: layout, threads: 1, tile: tile)
+                for threads in [1, 2] {
+                    expectSameProduct(runPacked(s, a, packed, threads: threads), expected, k: s.k, "\(tile) \(layout)")
+                }
+                let ones = [Float](repeating: 1, count: s.m * s.n)
+                let added = run(s, a, b, layout: layout, threads: 1, initial: ones, tile: tile)
+                expectSameProduct(runPacked(s, a, packed, threads: 2, initial: ones), added, k: s.k, "accumulate")
+            }
+            // Unpacking gives back the PyTorch layout exactly, from either source layout.
+            let transposedB = (0..<(s.n * s.k)).map { b[($0 % s.k) * s.n + $0 / s.k] }
+            let fromRows = PackedMatrix(b, columns: s.n, depth: s.k, layout: .transposed, tile: tile)
+            let fromColumns = PackedMatrix(b, columns: s.n, depth: s.k, layout: .normal, tile: tile)
+            #expect(fromRows.unpacked() == ContiguousArray(b))
+            #expect(fromColumns.unpacked() == ContiguousArray(transposedB))
+        }
+    }
 }

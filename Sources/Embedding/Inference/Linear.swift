@@ -3,9 +3,12 @@
 import _RAGNumerics
 
 /// A fully connected layer `y = x · Wᵀ + b` with a PyTorch-layout weight (`out × in`, row-major).
+///
+/// The weight is packed for the matrix-product kernel when the layer is built, and only the packed copy is
+/// kept, so every call skips the repacking a plain product would do.
 package struct Linear: Sendable {
-    /// `outFeatures × inFeatures`, row-major (PyTorch `Linear.weight`).
-    package let weight: ContiguousArray<Float>
+    /// The weight, packed as the right operand of `x · Wᵀ`.
+    let packedWeight: PackedMatrix
     /// `outFeatures` values, or `nil` for a layer without bias.
     package let bias: ContiguousArray<Float>?
     package let inFeatures: Int
@@ -14,11 +17,14 @@ package struct Linear: Sendable {
     package init(weight: ContiguousArray<Float>, bias: ContiguousArray<Float>?, inFeatures: Int, outFeatures: Int) {
         precondition(weight.count == inFeatures * outFeatures, "linear: weight size")
         precondition(bias.map { $0.count == outFeatures } ?? true, "linear: bias size")
-        self.weight = weight
+        self.packedWeight = PackedMatrix(weight, columns: outFeatures, depth: inFeatures, layout: .transposed)
         self.bias = bias
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
     }
+
+    /// `outFeatures × inFeatures`, row-major (PyTorch `Linear.weight`), unpacked again (a copy).
+    package var weight: ContiguousArray<Float> { packedWeight.unpacked() }
 
     /// Loads `prefix.weight` (`[out, in]`) and, when `hasBias`, `prefix.bias` (`[out]`).
     init(
@@ -63,25 +69,18 @@ package struct Linear: Sendable {
             y = [Float](repeating: 0, count: rows * outFeatures)
         }
         guard rows > 0 else { return y }
-        let (k, n, accumulate) = (inFeatures, outFeatures, bias != nil)
         unsafe x.withUnsafeBufferPointer { a in
-            unsafe weight.withUnsafeBufferPointer { w in
-                unsafe y.withUnsafeMutableBufferPointer { c in
-                    unsafe MatrixProduct.multiply(
-                        m: rows,
-                        n: n,
-                        k: k,
-                        a: a.baseAddress!,
-                        lda: k,
-                        b: w.baseAddress!,
-                        ldb: k,
-                        layout: .transposed,
-                        c: c.baseAddress!,
-                        ldc: n,
-                        accumulate: accumulate,
-                        threads: threads
-                    )
-                }
+            unsafe y.withUnsafeMutableBufferPointer { c in
+                unsafe MatrixProduct.multiply(
+                    m: rows,
+                    a: a.baseAddress!,
+                    lda: inFeatures,
+                    b: packedWeight,
+                    c: c.baseAddress!,
+                    ldc: outFeatures,
+                    accumulate: bias != nil,
+                    threads: threads
+                )
             }
         }
         return y

@@ -103,19 +103,78 @@ package enum MatrixProduct {
             accumulate: accumulate,
             tile: tile
         )
-        // Split along n in multiples of the panel width; small products stay on the calling thread.
-        let work = Double(m) * Double(n) * Double(k)
-        let usable = max(1, min(threads, (n + 63) / 64, work < 2e6 ? 1 : threads))
-        if usable == 1 {
-            problem.run(columns: 0..<n)
+        problem.run(threads: threads)
+    }
+
+    /// Computes `C = A · B` (or `C += A · B` when `accumulate`) with a right operand packed ahead of time.
+    ///
+    /// The result is bit-for-bit the one ``multiply(m:n:k:a:lda:b:ldb:layout:c:ldc:accumulate:threads:tile:)``
+    /// gives on the unpacked operand with the same tile (our kernels); with Accelerate the sums are Apple's.
+    ///
+    /// - Parameters:
+    ///   - m: Rows of `A` and `C`.
+    ///   - a: `m` rows of at least `b.depth` floats, `lda` floats apart.
+    ///   - lda: The distance between rows of `A`, in floats.
+    ///   - b: The packed right operand (`b.depth × b.columns`).
+    ///   - c: `m` rows of at least `b.columns` floats, `ldc` floats apart.
+    ///   - ldc: The distance between rows of `C`, in floats.
+    ///   - accumulate: Add to `C` instead of overwriting it.
+    ///   - threads: The most threads to use (the work is split along the columns).
+    /// - Precondition: `m >= 0`, `lda >= b.depth`, `ldc >= b.columns`.
+    package static func multiply(
+        m: Int,
+        a: UnsafePointer<Float>,
+        lda: Int,
+        b: PackedMatrix,
+        c: UnsafeMutablePointer<Float>,
+        ldc: Int,
+        accumulate: Bool = false,
+        threads: Int = 1
+    ) {
+        let (n, k) = (b.columns, b.depth)
+        precondition(m >= 0 && lda >= k && ldc >= n, "matrix product: leading dimension too small")
+        guard m > 0, n > 0 else { return }
+        #if canImport(Accelerate)
+        unsafe b.storage.withUnsafeBufferPointer { weights in
+            unsafe _accelerateMultiply(
+                m: m,
+                n: n,
+                k: k,
+                a: a,
+                lda: lda,
+                b: weights.baseAddress!,
+                c: c,
+                ldc: ldc,
+                accumulate: accumulate
+            )
+        }
+        #else
+        if k == 0 {
+            if !accumulate {
+                for i in 0..<m { unsafe (c + i &* ldc).update(repeating: 0, count: n) }
+            }
             return
         }
-        let chunk = ((n + usable - 1) / usable + 15) / 16 * 16
-        DispatchQueue.concurrentPerform(iterations: usable) { t in
-            let start = t * chunk
-            let end = min(n, start + chunk)
-            if start < end { problem.run(columns: start..<end) }
+        unsafe b.storage.withUnsafeBufferPointer { packed in
+            var problem = unsafe _Problem(
+                m: m,
+                n: n,
+                k: k,
+                a: a,
+                lda: lda,
+                b: packed.baseAddress!,
+                ldb: k,
+                layout: .transposed,
+                c: c,
+                ldc: ldc,
+                accumulate: accumulate,
+                tile: b.tile
+            )
+            unsafe problem.packedB = packed.baseAddress!
+            problem.paddedColumns = b.paddedColumns
+            problem.run(threads: threads)
         }
+        #endif
     }
 
     /// Reference twin: the same product with three scalar loops and sequential accumulation.
@@ -163,6 +222,27 @@ extension MatrixProduct {
         let ldc: Int
         let accumulate: Bool
         let tile: Tile
+        /// `B` already packed (a ``PackedMatrix``'s storage); `b` and `layout` are then unused.
+        var packedB: UnsafePointer<Float>? = nil
+        /// The packed matrix's padded column count (the stride between its depth panels, per depth).
+        var paddedColumns = 0
+
+        /// Computes all of `C`, split along `n` in multiples of 16 columns over at most `threads` threads;
+        /// small products stay on the calling thread.
+        func run(threads: Int) {
+            let work = Double(m) * Double(n) * Double(k)
+            let usable = max(1, min(threads, (n + 63) / 64, work < 2e6 ? 1 : threads))
+            if usable == 1 {
+                run(columns: 0..<n)
+                return
+            }
+            let chunk = ((n + usable - 1) / usable + 15) / 16 * 16
+            DispatchQueue.concurrentPerform(iterations: usable) { t in
+                let start = t * chunk
+                let end = min(n, start + chunk)
+                if start < end { run(columns: start..<end) }
+            }
+        }
 
         /// Computes the columns `columns` of `C`.
         func run(columns: Range<Int>) {
@@ -174,7 +254,7 @@ extension MatrixProduct {
             let nc = MatrixProduct.nc
             let packedA = unsafe UnsafeMutableRawPointer.allocate(byteCount: mc * kc * 16, alignment: 64)
                 .bindMemory(to: Float.self, capacity: mc * kc * 4)
-            let packedB = UnsafeMutablePointer<Float>.allocate(capacity: nc * kc)
+            let packedB = UnsafeMutablePointer<Float>.allocate(capacity: unsafe self.packedB == nil ? nc * kc : 0)
             let tile = UnsafeMutablePointer<Float>.allocate(capacity: mr * nr)
             defer {
                 unsafe packedA.deallocate()
@@ -187,7 +267,13 @@ extension MatrixProduct {
                 var pc = 0
                 while pc < k {
                     let kcur = min(kc, k - pc)
-                    unsafe packB(into: packedB, columns: jc, count: ncur, depth: pc, kcur: kcur)
+                    // A prepacked operand's panel is read in place: its slivers start at multiples of `nr`
+                    // columns, and `jc` always is one (threads split on multiples of 16, panels of `nc`).
+                    if unsafe self.packedB == nil {
+                        unsafe packB(into: packedB, columns: jc, count: ncur, depth: pc, kcur: kcur)
+                    }
+                    let offset = pc * paddedColumns + jc * kcur
+                    let panel = unsafe self.packedB.map { unsafe $0 + offset } ?? UnsafePointer(packedB)
                     let add = accumulate || pc > 0
                     var ic = 0
                     while ic < m {
@@ -196,7 +282,7 @@ extension MatrixProduct {
                         var jr = 0
                         while jr < ncur {
                             let nvalid = min(nr, ncur - jr)
-                            let bp = unsafe packedB + jr * kcur
+                            let bp = unsafe panel + jr * kcur
                             var ir = 0
                             while ir < mcur {
                                 let mvalid = min(mr, mcur - ir)
