@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 public import Foundation
-package import _RAGHTTP
+import _RAGHTTP
 
 /// Downloads model repositories from the Hugging Face Hub into a cache shared with `huggingface_hub`.
 ///
@@ -26,16 +26,30 @@ public struct HubClient: Sendable {
     public let configuration: HubConfiguration
     let http: HTTPClient
 
-    /// Creates a client that reaches the network through `URLSession`.
-    public init(configuration: HubConfiguration = .fromEnvironment()) {
-        self.init(configuration: configuration, transport: URLSessionTransport())
+    /// Creates a client.
+    ///
+    /// Every request goes through `transport`, which sends it once; the client adds redirects (dropping the token
+    /// when a download leaves the hub's origin) and retries on top. Pass your own ``HTTPTransport`` to reach the
+    /// network some other way (AsyncHTTPClient, a proxy, a test double serving files from memory):
+    ///
+    /// ```swift
+    /// let hub = HubClient(configuration: .fromEnvironment(), transport: MyAsyncHTTPClientTransport())
+    /// ```
+    /// - Parameters:
+    ///   - configuration: Where to download from and where to cache; read from the environment by default.
+    ///   - transport: How requests reach the network; a new ``URLSessionTransport`` by default.
+    public init(
+        configuration: HubConfiguration = .fromEnvironment(),
+        transport: any HTTPTransport = URLSessionTransport()
+    ) {
+        self.init(configuration: configuration, transport: transport, sleep: nil)
     }
 
     /// Creates a client on a given transport; `sleep` replaces the waits between retries (for tests).
     package init(
         configuration: HubConfiguration,
         transport: any HTTPTransport,
-        sleep: (@Sendable (Duration) async -> Void)? = nil
+        sleep: (@Sendable (Duration) async -> Void)?
     ) {
         self.configuration = configuration
         let policy = HTTPRetryPolicy(
