@@ -32,6 +32,27 @@ struct HubCache: Sendable {
         folder.appendingPathComponent("refs", isDirectory: true).appendingPathComponent(revision)
     }
 
+    /// The repository id and commit of a snapshot folder, `…/models--namespace--name/snapshots/<commit>`, or `nil`
+    /// for any other folder.
+    ///
+    /// Models loaded from a snapshot use it for their ``EmbeddingSpace``: the repository id as `modelID` and the
+    /// commit as `revision`, so vectors (and embedding-cache keys) change identity when the model changes.
+    /// - Parameter directory: A checkpoint folder, such as one ``HubClient/snapshot(of:revision:matching:progress:)``
+    ///   returned or a `huggingface_hub` snapshot.
+    /// - Returns: `namespace/name` (or `name`) and the 40-digit commit.
+    static func snapshotIdentity(_ directory: URL) -> (repo: String, commit: String)? {
+        let components = directory.standardizedFileURL.pathComponents.filter { $0 != "/" }
+        guard components.count >= 3 else { return nil }
+        let commit = components[components.count - 1]
+        let folder = components[components.count - 3]
+        guard isCommitHash(commit), components[components.count - 2] == "snapshots", folder.hasPrefix("models--")
+        else { return nil }
+        let repo = folder.dropFirst("models--".count).split(separator: "--", omittingEmptySubsequences: false)
+            .joined(separator: "/")
+        guard let id = try? HubRepoID(repo), id.cacheFolderName == folder else { return nil }
+        return (id.description, commit)
+    }
+
     /// Whether `text` is a full commit hash (40 lower-case hexadecimal digits).
     static func isCommitHash(_ text: String) -> Bool {
         text.utf8.count == 40 && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }

@@ -51,10 +51,11 @@ final class FakeHub: Sendable {
     let faults: Mutex<Faults>
     private let downloads = Mutex<[String: Int]>([:])
 
-    init(repo: String, files: [File], faults: Faults = Faults()) {
+    /// A hub serving `files` as `repo` at `commit` (by default a hash of the repository id).
+    init(repo: String, files: [File], commit: String? = nil, faults: Faults = Faults()) {
         self.repo = repo
         self.files = files
-        self.commit = String(SHA256.hash(Array(repo.utf8)).hexString.prefix(40))
+        self.commit = commit ?? String(SHA256.hash(Array(repo.utf8)).hexString.prefix(40))
         self.faults = Mutex(faults)
     }
 
