@@ -18,6 +18,10 @@ import _RAGHTTP
 /// `blobs/<etag>`; `snapshots/<commit>/<path>` links to it and `refs/<revision>` records the commit. The access
 /// token goes only to the hub's own origin, never to the storage host a download redirects to.
 ///
+/// While a blob downloads, the client holds the `flock` lock `huggingface_hub` uses,
+/// `.locks/models--namespace--name/<etag>.lock` in the cache, so two processes (Swift or Python) or two clients in
+/// one process never download the same file at once; the one that waits finds the blob finished and skips it.
+///
 /// Requests are retried with exponential backoff (honouring `Retry-After` on 429 and 503) up to
 /// ``HubConfiguration/maxAttempts`` times. When the hub can not be reached, a cached snapshot is used if there is
 /// one. Nothing else in the library depends on this type: tokenizers and models load from a directory.
@@ -243,7 +247,12 @@ public struct HubClient: Sendable {
     ) async throws(HubError) {
         try HubCache.validate(name: metadata.etag, what: "ETag")
         if !cache.hasBlob(metadata.etag, size: metadata.size) {
-            try await download(metadata, into: cache, report: report)
+            try await withBlobLock(metadata, cache: cache) { () async throws(HubError) in
+                // Another task or process may have finished the blob while this one waited for the lock.
+                if !cache.hasBlob(metadata.etag, size: metadata.size) {
+                    try await download(metadata, into: cache, report: report)
+                }
+            }
         }
         try cache.link(path, commit: commit, etag: metadata.etag)
     }
