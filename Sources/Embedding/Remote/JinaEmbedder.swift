@@ -114,7 +114,8 @@ public struct JinaEmbedder: Embedder, CustomStringConvertible {
         self.maxImageSide = maxImageSide
         self.imageEncoding = imageEncoding
         self.client = HostedEmbeddingClient(
-            endpoint: HostedEmbeddingClient.url(base: baseURL, path: "embeddings"),
+            baseURL: baseURL,
+            path: "embeddings",
             apiKey: apiKey,
             options: options,
             transport: transport,

@@ -114,7 +114,8 @@ public struct OpenAIEmbedder: Embedder, CustomStringConvertible {
         self.sendsDimensions = sendsDimensions
         self.encodingFormat = encodingFormat
         self.client = HostedEmbeddingClient(
-            endpoint: HostedEmbeddingClient.url(base: baseURL, path: "embeddings"),
+            baseURL: baseURL,
+            path: "embeddings",
             apiKey: apiKey,
             options: options,
             transport: transport,
