@@ -5,11 +5,11 @@
 /// Iterate it once. Dropping the iterator (for example by leaving the `for` loop early) calls the
 /// `onTermination` handler given to ``makeStream(onTermination:)``, which transports use to cancel the
 /// underlying request.
-package struct HTTPByteStream: AsyncSequence, Sendable {
+public struct HTTPByteStream: AsyncSequence, Sendable {
     /// One chunk of body bytes.
-    package typealias Element = [UInt8]
+    public typealias Element = [UInt8]
     /// The error the body throws.
-    package typealias Failure = HTTPError
+    public typealias Failure = HTTPError
 
     private let base: AsyncThrowingStream<[UInt8], any Error>
 
@@ -19,7 +19,7 @@ package struct HTTPByteStream: AsyncSequence, Sendable {
     ///
     /// Finish the continuation with an ``HTTPError`` to fail the stream; any other error becomes
     /// ``HTTPError/Code/connection``.
-    package static func makeStream(
+    public static func makeStream(
         onTermination: (@Sendable () -> Void)? = nil
     ) -> (stream: HTTPByteStream, continuation: AsyncThrowingStream<[UInt8], any Error>.Continuation) {
         let (base, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
@@ -28,7 +28,7 @@ package struct HTTPByteStream: AsyncSequence, Sendable {
     }
 
     /// A stream that yields `bytes` (if not empty) and ends.
-    package static func just(_ bytes: [UInt8]) -> HTTPByteStream {
+    public static func just(_ bytes: [UInt8]) -> HTTPByteStream {
         let (stream, continuation) = makeStream()
         if !bytes.isEmpty { continuation.yield(bytes) }
         continuation.finish()
@@ -36,14 +36,14 @@ package struct HTTPByteStream: AsyncSequence, Sendable {
     }
 
     /// Creates an iterator.
-    package func makeAsyncIterator() -> Iterator { Iterator(base: base.makeAsyncIterator()) }
+    public func makeAsyncIterator() -> Iterator { Iterator(base: base.makeAsyncIterator()) }
 
     /// Iterates the chunks.
-    package struct Iterator: AsyncIteratorProtocol {
+    public struct Iterator: AsyncIteratorProtocol {
         var base: AsyncThrowingStream<[UInt8], any Error>.Iterator
 
         /// The next chunk, or `nil` at the end of the body.
-        package mutating func next(
+        public mutating func next(
             isolation actor: isolated (any Actor)? = #isolation
         ) async throws(HTTPError)
             -> [UInt8]?
@@ -62,7 +62,7 @@ package struct HTTPByteStream: AsyncSequence, Sendable {
         }
 
         /// The next chunk, or `nil` at the end of the body.
-        package mutating func next() async throws(HTTPError) -> [UInt8]? {
+        public mutating func next() async throws(HTTPError) -> [UInt8]? {
             try await next(isolation: nil)
         }
     }

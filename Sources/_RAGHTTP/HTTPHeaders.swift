@@ -4,23 +4,23 @@
 ///
 /// ``description`` shows every field name but replaces the values of credential-bearing fields
 /// (``isSensitive(_:)``) with `<redacted>`.
-package struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral, CustomStringConvertible {
+public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral, CustomStringConvertible {
     /// The fields in the order they were added, names as given.
-    package private(set) var fields: [(name: String, value: String)]
+    public private(set) var fields: [(name: String, value: String)]
 
     /// Creates an empty header list.
-    package init() { fields = [] }
+    public init() { fields = [] }
 
     /// Creates a header list from name-value pairs, in order.
-    package init(_ pairs: [(String, String)]) { fields = pairs.map { (name: $0.0, value: $0.1) } }
+    public init(_ pairs: [(String, String)]) { fields = pairs.map { (name: $0.0, value: $0.1) } }
 
     /// Creates a header list from a dictionary literal.
-    package init(dictionaryLiteral elements: (String, String)...) { self.init(elements) }
+    public init(dictionaryLiteral elements: (String, String)...) { self.init(elements) }
 
     /// The value of the first field named `name` (compared case-insensitively), or `nil`.
     ///
     /// Setting a value replaces every field with that name; setting `nil` removes them.
-    package subscript(name: String) -> String? {
+    public subscript(name: String) -> String? {
         get {
             let key = name.lowercased()
             return fields.first { $0.name.lowercased() == key }?.value
@@ -32,22 +32,22 @@ package struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictiona
     }
 
     /// Appends a field, keeping any earlier field with the same name.
-    package mutating func add(_ name: String, _ value: String) { fields.append((name: name, value: value)) }
+    public mutating func add(_ name: String, _ value: String) { fields.append((name: name, value: value)) }
 
     /// Removes every field named `name` (case-insensitively).
-    package mutating func remove(_ name: String) {
+    public mutating func remove(_ name: String) {
         let key = name.lowercased()
         fields.removeAll { $0.name.lowercased() == key }
     }
 
     /// Whether a field named `name` is present.
-    package func contains(_ name: String) -> Bool { self[name] != nil }
+    public func contains(_ name: String) -> Bool { self[name] != nil }
 
     /// Iterates the fields in order.
-    package func makeIterator() -> IndexingIterator<[(name: String, value: String)]> { fields.makeIterator() }
+    public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> { fields.makeIterator() }
 
     /// Field-by-field equality, with names compared case-insensitively and values exactly.
-    package static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
+    public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
         lhs.fields.count == rhs.fields.count
             && zip(lhs.fields, rhs.fields).allSatisfy {
                 $0.name.lowercased() == $1.name.lowercased() && $0.value == $1.value
@@ -55,7 +55,7 @@ package struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictiona
     }
 
     /// Whether a field carries a credential and must never be logged or sent to another host.
-    package static func isSensitive(_ name: String) -> Bool {
+    public static func isSensitive(_ name: String) -> Bool {
         let key = name.lowercased()
         return sensitiveNames.contains(key) || key.hasSuffix("-api-key") || key.hasSuffix("-token")
     }
@@ -66,7 +66,7 @@ package struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictiona
     ]
 
     /// The fields as `Name: value` lines, credentials replaced by `<redacted>`.
-    package var description: String {
+    public var description: String {
         fields.map { "\($0.name): \(Self.isSensitive($0.name) ? "<redacted>" : $0.value)" }.joined(separator: "\n")
     }
 }

@@ -1,67 +1,67 @@
 // SPDX-License-Identifier: Apache-2.0
 
 #if canImport(FoundationEssentials)
-package import struct FoundationEssentials.URL
+public import struct FoundationEssentials.URL
 #else
-package import struct Foundation.URL
+public import struct Foundation.URL
 #endif
 
 /// The status line and header fields of a response, which arrive before its body.
-package struct HTTPResponseHead: Sendable {
+public struct HTTPResponseHead: Sendable {
     /// The status code, such as 200.
-    package var status: Int
+    public var status: Int
     /// The header fields.
-    package var headers: HTTPHeaders
+    public var headers: HTTPHeaders
     /// The URL that answered (after any redirects the client followed).
-    package var url: URL
+    public var url: URL
 
     /// Creates a response head.
-    package init(status: Int, headers: HTTPHeaders = [:], url: URL) {
+    public init(status: Int, headers: HTTPHeaders = [:], url: URL) {
         self.status = status
         self.headers = headers
         self.url = url
     }
 
     /// Whether the status is 2xx.
-    package var isSuccess: Bool { (200..<300).contains(status) }
+    public var isSuccess: Bool { (200..<300).contains(status) }
     /// Whether the status is a redirect that carries a `Location` (301, 302, 303, 307, 308).
-    package var isRedirect: Bool { [301, 302, 303, 307, 308].contains(status) }
+    public var isRedirect: Bool { [301, 302, 303, 307, 308].contains(status) }
 }
 
 /// A complete response: head and body bytes.
-package struct HTTPResponse: Sendable {
+public struct HTTPResponse: Sendable {
     /// The status line and header fields.
-    package var head: HTTPResponseHead
+    public var head: HTTPResponseHead
     /// The body bytes.
-    package var body: [UInt8]
+    public var body: [UInt8]
 
     /// Creates a response.
-    package init(head: HTTPResponseHead, body: [UInt8] = []) {
+    public init(head: HTTPResponseHead, body: [UInt8] = []) {
         self.head = head
         self.body = body
     }
 
     /// The status code.
-    package var status: Int { head.status }
+    public var status: Int { head.status }
     /// The header fields.
-    package var headers: HTTPHeaders { head.headers }
+    public var headers: HTTPHeaders { head.headers }
 }
 
 /// A response whose body is still arriving: the head first, then the body as a stream of byte chunks.
-package struct HTTPStreamingResponse: Sendable {
+public struct HTTPStreamingResponse: Sendable {
     /// The status line and header fields.
-    package var head: HTTPResponseHead
+    public var head: HTTPResponseHead
     /// The body, chunk by chunk; it throws ``HTTPError`` if the connection fails before the body is complete.
-    package var body: HTTPByteStream
+    public var body: HTTPByteStream
 
     /// Creates a streaming response.
-    package init(head: HTTPResponseHead, body: HTTPByteStream) {
+    public init(head: HTTPResponseHead, body: HTTPByteStream) {
         self.head = head
         self.body = body
     }
 
     /// Reads the whole body into memory.
-    package func collect() async throws(HTTPError) -> HTTPResponse {
+    public func collect() async throws(HTTPError) -> HTTPResponse {
         var bytes: [UInt8] = []
         for try await chunk in body { bytes += chunk }
         return HTTPResponse(head: head, body: bytes)

@@ -10,15 +10,15 @@ import FoundationNetworking
 
 /// The default ``HTTPTransport``, built on `URLSession`.
 ///
-/// It sends one request per call and never follows redirects itself (``HTTPClient`` does, so that credentials are
-/// dropped across origins the same way on every platform). It uses an ephemeral session: no cookies, no URL
+/// It sends one request per call and never follows redirects itself (the library's HTTP client does, so that
+/// credentials are dropped across origins the same way on every platform). It uses an ephemeral session: no cookies, no URL
 /// cache, no stored credentials. ``HTTPRequest/timeout`` becomes the request's inactivity timeout.
-package final class URLSessionTransport: HTTPTransport {
+public final class URLSessionTransport: HTTPTransport {
     private let session: URLSession
     private let delegate: URLSessionTransportDelegate
 
     /// Creates a transport with its own ephemeral session.
-    package init() {
+    public init() {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.urlCache = nil
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
@@ -31,7 +31,7 @@ package final class URLSessionTransport: HTTPTransport {
     deinit { session.invalidateAndCancel() }
 
     /// Sends the request and returns when the response head arrives.
-    package func stream(_ request: HTTPRequest) async throws(HTTPError) -> HTTPStreamingResponse {
+    public func stream(_ request: HTTPRequest) async throws(HTTPError) -> HTTPStreamingResponse {
         guard let scheme = request.url.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
             throw HTTPError(.invalidRequest, "\(request): only http and https URLs are supported")
         }

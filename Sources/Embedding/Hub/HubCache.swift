@@ -2,6 +2,14 @@
 
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One repository's folder in the cache, laid out as `huggingface_hub` lays it out.
 ///
 /// ```
@@ -11,6 +19,8 @@ import Foundation
 ///     refs/<revision>                 the commit a branch or tag pointed to, as text
 ///     snapshots/<commit>/<path>       relative symbolic links to ../../blobs/<etag>
 ///     .mmrag/files/<commit>           this library's record of the commit's file list (one path a line)
+///     .mmrag/tmp/                     snapshot links being made, renamed into place when complete
+/// <root>/.locks/models--namespace--name/<etag>.lock   held (flock) while the blob is downloaded
 /// ```
 ///
 /// The file list lets a later call decide offline whether a snapshot holds every file its patterns select;
@@ -24,12 +34,39 @@ struct HubCache: Sendable {
 
     func blob(_ etag: String) -> URL { blobs.appendingPathComponent(etag) }
     func incomplete(_ etag: String) -> URL { blobs.appendingPathComponent(etag + ".incomplete") }
+    /// `<root>/.locks/models--namespace--name/<etag>.lock`, the file `huggingface_hub` locks while it downloads a blob.
+    func lock(_ etag: String) -> URL {
+        root.appendingPathComponent(".locks", isDirectory: true)
+            .appendingPathComponent(repo.cacheFolderName, isDirectory: true)
+            .appendingPathComponent(etag + ".lock")
+    }
     func snapshot(_ commit: String) -> URL {
         folder.appendingPathComponent("snapshots", isDirectory: true).appendingPathComponent(commit, isDirectory: true)
     }
     func file(_ path: String, commit: String) -> URL { snapshot(commit).appendingPathComponent(path) }
     func ref(_ revision: String) -> URL {
         folder.appendingPathComponent("refs", isDirectory: true).appendingPathComponent(revision)
+    }
+
+    /// The repository id and commit of a snapshot folder, `…/models--namespace--name/snapshots/<commit>`, or `nil`
+    /// for any other folder.
+    ///
+    /// Models loaded from a snapshot use it for their ``EmbeddingSpace``: the repository id as `modelID` and the
+    /// commit as `revision`, so vectors (and embedding-cache keys) change identity when the model changes.
+    /// - Parameter directory: A checkpoint folder, such as one ``HubClient/snapshot(of:revision:matching:progress:)``
+    ///   returned or a `huggingface_hub` snapshot.
+    /// - Returns: `namespace/name` (or `name`) and the 40-digit commit.
+    static func snapshotIdentity(_ directory: URL) -> (repo: String, commit: String)? {
+        let components = directory.standardizedFileURL.pathComponents.filter { $0 != "/" }
+        guard components.count >= 3 else { return nil }
+        let commit = components[components.count - 1]
+        let folder = components[components.count - 3]
+        guard isCommitHash(commit), components[components.count - 2] == "snapshots", folder.hasPrefix("models--")
+        else { return nil }
+        let repo = folder.dropFirst("models--".count).split(separator: "--", omittingEmptySubsequences: false)
+            .joined(separator: "/")
+        guard let id = try? HubRepoID(repo), id.cacheFolderName == folder else { return nil }
+        return (id.description, commit)
     }
 
     /// Whether `text` is a full commit hash (40 lower-case hexadecimal digits).
@@ -156,22 +193,31 @@ struct HubCache: Sendable {
 
     /// Points `snapshots/<commit>/<path>` at `blobs/<etag>` with a relative symbolic link (a copy where links
     /// are not supported).
+    ///
+    /// Safe to run concurrently for the same file (two clients fetching one snapshot): the link is made under a
+    /// temporary name in `.mmrag/tmp` and renamed over the destination, which replaces it atomically, and a
+    /// destination that already links to the blob is left alone.
     func link(_ path: String, commit: String, etag: String) throws(HubError) {
         let destination = file(path, commit: commit)
         let depth = path.split(separator: "/").count - 1
         let target = String(repeating: "../", count: depth + 2) + "blobs/" + etag
         let manager = FileManager.default
+        if (try? manager.destinationOfSymbolicLink(atPath: destination.path)) == target { return }
+        let temporary = folder.appendingPathComponent(".mmrag/tmp", isDirectory: true)
+            .appendingPathComponent(UUID().uuidString)
         do {
             try manager.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
-            if (try? manager.attributesOfItem(atPath: destination.path)) != nil {
-                try manager.removeItem(at: destination)
-            }
+            try manager.createDirectory(at: temporary.deletingLastPathComponent(), withIntermediateDirectories: true)
             do {
-                try manager.createSymbolicLink(atPath: destination.path, withDestinationPath: target)
+                try manager.createSymbolicLink(atPath: temporary.path, withDestinationPath: target)
             } catch {
-                try manager.copyItem(at: blob(etag), to: destination)
+                try manager.copyItem(at: blob(etag), to: temporary)
+            }
+            guard unsafe rename(temporary.path, destination.path) == 0 else {
+                throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
             }
         } catch {
+            try? manager.removeItem(at: temporary)
             throw HubError(.fileSystem, "cannot link \(destination.path)", underlying: error)
         }
     }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 public import Foundation
-package import _RAGHTTP
+import _RAGHTTP
 
 /// Downloads model repositories from the Hugging Face Hub into a cache shared with `huggingface_hub`.
 ///
@@ -18,6 +18,10 @@ package import _RAGHTTP
 /// `blobs/<etag>`; `snapshots/<commit>/<path>` links to it and `refs/<revision>` records the commit. The access
 /// token goes only to the hub's own origin, never to the storage host a download redirects to.
 ///
+/// While a blob downloads, the client holds the `flock` lock `huggingface_hub` uses,
+/// `.locks/models--namespace--name/<etag>.lock` in the cache, so two processes (Swift or Python) or two clients in
+/// one process never download the same file at once; the one that waits finds the blob finished and skips it.
+///
 /// Requests are retried with exponential backoff (honouring `Retry-After` on 429 and 503) up to
 /// ``HubConfiguration/maxAttempts`` times. When the hub can not be reached, a cached snapshot is used if there is
 /// one. Nothing else in the library depends on this type: tokenizers and models load from a directory.
@@ -26,16 +30,30 @@ public struct HubClient: Sendable {
     public let configuration: HubConfiguration
     let http: HTTPClient
 
-    /// Creates a client that reaches the network through `URLSession`.
-    public init(configuration: HubConfiguration = .fromEnvironment()) {
-        self.init(configuration: configuration, transport: URLSessionTransport())
+    /// Creates a client.
+    ///
+    /// Every request goes through `transport`, which sends it once; the client adds redirects (dropping the token
+    /// when a download leaves the hub's origin) and retries on top. Pass your own ``HTTPTransport`` to reach the
+    /// network some other way (AsyncHTTPClient, a proxy, a test double serving files from memory):
+    ///
+    /// ```swift
+    /// let hub = HubClient(configuration: .fromEnvironment(), transport: MyAsyncHTTPClientTransport())
+    /// ```
+    /// - Parameters:
+    ///   - configuration: Where to download from and where to cache; read from the environment by default.
+    ///   - transport: How requests reach the network; a new ``URLSessionTransport`` by default.
+    public init(
+        configuration: HubConfiguration = .fromEnvironment(),
+        transport: any HTTPTransport = URLSessionTransport()
+    ) {
+        self.init(configuration: configuration, transport: transport, sleep: nil)
     }
 
     /// Creates a client on a given transport; `sleep` replaces the waits between retries (for tests).
     package init(
         configuration: HubConfiguration,
         transport: any HTTPTransport,
-        sleep: (@Sendable (Duration) async -> Void)? = nil
+        sleep: (@Sendable (Duration) async -> Void)?
     ) {
         self.configuration = configuration
         let policy = HTTPRetryPolicy(
@@ -229,7 +247,12 @@ public struct HubClient: Sendable {
     ) async throws(HubError) {
         try HubCache.validate(name: metadata.etag, what: "ETag")
         if !cache.hasBlob(metadata.etag, size: metadata.size) {
-            try await download(metadata, into: cache, report: report)
+            try await withBlobLock(metadata, cache: cache) { () async throws(HubError) in
+                // Another task or process may have finished the blob while this one waited for the lock.
+                if !cache.hasBlob(metadata.etag, size: metadata.size) {
+                    try await download(metadata, into: cache, report: report)
+                }
+            }
         }
         try cache.link(path, commit: commit, etag: metadata.etag)
     }

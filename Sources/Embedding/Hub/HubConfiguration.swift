@@ -59,7 +59,10 @@ public struct HubConfiguration: Sendable, CustomStringConvertible {
     /// - `HF_HUB_CACHE` is the cache root; otherwise `$HF_HOME/hub`; otherwise `$XDG_CACHE_HOME/huggingface/hub`;
     ///   otherwise `~/.cache/huggingface/hub`.
     /// - `HF_ENDPOINT` replaces the default endpoint `https://huggingface.co`.
-    /// - `HF_TOKEN` is the access token.
+    /// - `HF_TOKEN` (or the older `HUGGING_FACE_HUB_TOKEN`) is the access token. When neither is set, the token is
+    ///   read from the file at `HF_TOKEN_PATH`, by default `$HF_HOME/token` (`~/.cache/huggingface/token`), where
+    ///   `hf auth login` stores it. Line breaks and surrounding white space are removed; an empty or missing file
+    ///   means no token.
     /// - `HF_HUB_OFFLINE` set to `1`, `true`, `yes` or `on` turns on offline mode.
     /// - `HF_HUB_DOWNLOAD_TIMEOUT` (seconds) sets ``requestTimeout``.
     ///
@@ -70,16 +73,19 @@ public struct HubConfiguration: Sendable, CustomStringConvertible {
     ) -> HubConfiguration {
         func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
         let home = value("HOME") ?? NSHomeDirectoryFallback.path
+        let hfHome =
+            value("HF_HOME").map { expandingTilde($0, home: home) }
+            ?? (value("XDG_CACHE_HOME").map { expandingTilde($0, home: home) } ?? home + "/.cache") + "/huggingface"
         let cache: URL
         if let hubCache = value("HF_HUB_CACHE") ?? value("HUGGINGFACE_HUB_CACHE") {
             cache = URL(fileURLWithPath: expandingTilde(hubCache, home: home), isDirectory: true)
-        } else if let hfHome = value("HF_HOME") {
-            cache = URL(fileURLWithPath: expandingTilde(hfHome, home: home), isDirectory: true)
-                .appendingPathComponent("hub", isDirectory: true)
         } else {
-            let base = value("XDG_CACHE_HOME").map { expandingTilde($0, home: home) } ?? home + "/.cache"
-            cache = URL(fileURLWithPath: base, isDirectory: true).appendingPathComponent("huggingface/hub")
+            cache = URL(fileURLWithPath: hfHome, isDirectory: true).appendingPathComponent("hub", isDirectory: true)
         }
+        let tokenPath = value("HF_TOKEN_PATH").map { expandingTilde($0, home: home) } ?? hfHome + "/token"
+        let token =
+            cleanedToken(value("HF_TOKEN")) ?? cleanedToken(value("HUGGING_FACE_HUB_TOKEN"))
+            ?? cleanedToken(tokenFile(at: tokenPath))
         let endpoint = value("HF_ENDPOINT").flatMap { URL(string: $0.trimmingTrailingSlashes()) } ?? defaultEndpoint
         let offline = value("HF_HUB_OFFLINE").map { ["1", "true", "yes", "on"].contains($0.lowercased()) } ?? false
         let timeout = value("HF_HUB_DOWNLOAD_TIMEOUT").flatMap(Double.init).map {
@@ -88,7 +94,7 @@ public struct HubConfiguration: Sendable, CustomStringConvertible {
         return HubConfiguration(
             endpoint: endpoint,
             cacheDirectory: cache,
-            token: value("HF_TOKEN"),
+            token: token,
             offline: offline,
             requestTimeout: timeout ?? .seconds(10)
         )
@@ -98,6 +104,20 @@ public struct HubConfiguration: Sendable, CustomStringConvertible {
     public var description: String {
         "HubConfiguration(endpoint: \(endpoint.absoluteString), cache: \(cacheDirectory.path), "
             + "token: \(token == nil ? "none" : "<redacted>"), offline: \(offline), cachePolicy: \(cachePolicy))"
+    }
+
+    /// The contents of a token file, or `nil` if it can not be read as UTF-8 text.
+    private static func tokenFile(at path: String) -> String? {
+        FileManager.default.contents(atPath: path).flatMap { String(data: $0, encoding: .utf8) }
+    }
+
+    /// A token without line breaks and surrounding white space, as `huggingface_hub` cleans it; `nil` if nothing
+    /// is left.
+    private static func cleanedToken(_ token: String?) -> String? {
+        guard let token else { return nil }
+        let scalars = token.unicodeScalars.filter { $0 != "\r" && $0 != "\n" }
+        let cleaned = String(String.UnicodeScalarView(scalars)).trimmingCharacters(in: .whitespacesAndNewlines)
+        return cleaned.isEmpty ? nil : cleaned
     }
 
     private static func expandingTilde(_ path: String, home: String) -> String {

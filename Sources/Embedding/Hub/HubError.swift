@@ -29,7 +29,8 @@ public struct HubError: Error, Sendable, CustomStringConvertible {
         public static let checksumMismatch = Code(.checksumMismatch)
         /// The hub could not be reached, or kept failing (5xx, 429) after every retry.
         public static let network = Code(.network)
-        /// The hub stopped sending data for longer than the request timeout.
+        /// The hub stopped sending data for longer than the request timeout, or another download of the same file
+        /// (in this process or another) held the file's lock that long without making progress.
         public static let timeout = Code(.timeout)
         /// The hub answered with something this client does not understand (missing headers, bad JSON).
         public static let invalidResponse = Code(.invalidResponse)

@@ -22,8 +22,10 @@ public struct BERTModel: Sendable {
     public let pooling: SentencePooling
     /// Whether ``sentenceEmbeddings(_:attentionMask:)`` L2-normalises its rows.
     public let normalizes: Bool
-    /// The model's identifier (the checkpoint folder name unless given).
+    /// The model's identifier: the repository id for a hub snapshot, else the checkpoint folder name, unless given.
     public let modelID: String
+    /// The checkpoint revision: the commit for a hub snapshot; empty when unknown, unless given.
+    public let revision: String
     /// The most threads one call may use.
     public var threads: Int
 
@@ -34,13 +36,16 @@ public struct BERTModel: Sendable {
     let layers: [BERTEncoderLayer]
 
     /// Builds the model from a configuration and its weights (names as in `BertModel`, optionally prefixed `bert.`).
+    ///
+    /// `modelID` and `revision` (empty when unknown) are recorded in ``space``.
     /// - Throws: ``EmbeddingError`` naming the first missing or misshapen tensor, or an invalid configuration.
     public init(
         configuration: BERTConfiguration,
         weights: SafetensorsCheckpoint,
         pooling: SentencePooling = .mean,
         normalizes: Bool = true,
-        modelID: String = "bert"
+        modelID: String = "bert",
+        revision: String = ""
     ) throws(EmbeddingError) {
         try configuration.validate()
         let c = configuration
@@ -77,11 +82,15 @@ public struct BERTModel: Sendable {
         self.pooling = pooling
         self.normalizes = normalizes
         self.modelID = modelID
+        self.revision = revision
         threads = max(1, Parallelism.processorCount)
     }
 
     /// Loads `config.json`, the weights, and the sentence-transformers pooling (`1_Pooling/config.json`, mean when
     /// absent) and normalisation (`modules.json`, on when absent) from a folder.
+    ///
+    /// A Hugging Face cache snapshot (`…/models--namespace--name/snapshots/<commit>`, as ``HubClient`` returns)
+    /// names the model `namespace/name` at revision `<commit>`; any other folder names it by its last path component.
     /// - Throws: ``EmbeddingError`` for an unreadable or invalid config, or bad weights.
     public init(directory: URL, variant: String? = nil) async throws(EmbeddingError) {
         let configuration = try ModelConfigurationFile.decode(
@@ -91,18 +100,25 @@ public struct BERTModel: Sendable {
         )
         let pooling = try SentencePooling(directory: directory)
         let weights = try await SafetensorsCheckpoint(directory: directory, variant: variant)
+        let snapshot = HubCache.snapshotIdentity(directory)
         try self.init(
             configuration: configuration,
             weights: weights,
             pooling: pooling,
             normalizes: SentencePooling.normalizes(directory: directory),
-            modelID: directory.lastPathComponent
+            modelID: snapshot?.repo ?? directory.lastPathComponent,
+            revision: snapshot?.commit ?? ""
         )
     }
 
     /// The space of ``sentenceEmbeddings(_:attentionMask:)``.
     public var space: EmbeddingSpace {
-        EmbeddingSpace(modelID: modelID, dimension: configuration.hiddenSize, normalization: normalizes ? .l2 : .none)
+        EmbeddingSpace(
+            modelID: modelID,
+            revision: revision,
+            dimension: configuration.hiddenSize,
+            normalization: normalizes ? .l2 : .none
+        )
     }
 }
 

@@ -33,8 +33,10 @@ public struct CLIPModel: Sendable {
     public let configuration: CLIPConfiguration
     /// `exp(logit_scale)`: the temperature applied to cosine similarities in ``logits(images:texts:)``.
     public let logitScale: Float
-    /// The model's identifier (the checkpoint folder name unless given).
+    /// The model's identifier: the repository id for a hub snapshot, else the checkpoint folder name, unless given.
     public let modelID: String
+    /// The checkpoint revision: the commit for a hub snapshot; empty when unknown, unless given.
+    public let revision: String
     /// The most threads one call may use (matrix products and attention heads are split across them).
     public var threads: Int
 
@@ -46,11 +48,13 @@ public struct CLIPModel: Sendable {
     ///   - configuration: The hyper-parameters.
     ///   - weights: Tensors named as transformers' `CLIPModel` names them.
     ///   - modelID: The identifier recorded in ``space``.
+    ///   - revision: The checkpoint revision recorded in ``space``; empty when unknown.
     /// - Throws: ``EmbeddingError`` naming the first missing or misshapen tensor, or an invalid configuration.
     public init(
         configuration: CLIPConfiguration,
         weights: SafetensorsCheckpoint,
-        modelID: String = "clip"
+        modelID: String = "clip",
+        revision: String = ""
     ) throws(EmbeddingError) {
         try configuration.validate()
         self.configuration = configuration
@@ -63,10 +67,14 @@ public struct CLIPModel: Sendable {
         let scale = try weights.floats("logit_scale", shape: [])
         logitScale = Float(exp(Double(scale[0])))
         self.modelID = modelID
+        self.revision = revision
         threads = max(1, Parallelism.processorCount)
     }
 
     /// Loads `config.json` and the weights from a checkpoint folder.
+    ///
+    /// A Hugging Face cache snapshot (`…/models--namespace--name/snapshots/<commit>`, as ``HubClient`` returns)
+    /// names the model `namespace/name` at revision `<commit>`; any other folder names it by its last path component.
     /// - Parameters:
     ///   - directory: The folder.
     ///   - variant: A weight-file variant (`fp16` → `model.fp16.safetensors`), or `nil`.
@@ -78,12 +86,18 @@ public struct CLIPModel: Sendable {
             expecting: ["clip"]
         )
         let weights = try await SafetensorsCheckpoint(directory: directory, variant: variant)
-        try self.init(configuration: configuration, weights: weights, modelID: directory.lastPathComponent)
+        let snapshot = HubCache.snapshotIdentity(directory)
+        try self.init(
+            configuration: configuration,
+            weights: weights,
+            modelID: snapshot?.repo ?? directory.lastPathComponent,
+            revision: snapshot?.commit ?? ""
+        )
     }
 
     /// The space of this model's normalised embeddings (text and image share it).
     public var space: EmbeddingSpace {
-        EmbeddingSpace(modelID: modelID, dimension: configuration.projectionDim, normalization: .l2)
+        EmbeddingSpace(modelID: modelID, revision: revision, dimension: configuration.projectionDim, normalization: .l2)
     }
 
     /// `logitScale × (image · text)` for every image and text: `images.count` rows of `texts.count` values.

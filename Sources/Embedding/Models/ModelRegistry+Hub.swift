@@ -17,6 +17,9 @@ extension ModelRegistry {
     /// Only the files a native model reads are fetched (JSON configuration, safetensors weights and tokenizer
     /// text files); see <doc:ModelCacheAndOfflineUse> for the cache and offline mode.
     ///
+    /// The embedder's ``EmbeddingSpace`` names the repository (`modelID`) and the commit the snapshot was taken
+    /// at (`revision`), so vectors and ``EmbeddingCacheKey``s from one commit are never mixed with another's.
+    ///
     /// - Parameters:
     ///   - repoOrPath: A repository id such as `openai/clip-vit-base-patch32`, or a local checkpoint folder.
     ///   - revision: A branch, tag or commit; `nil` for `main`.

@@ -15,14 +15,23 @@ struct HostedEmbeddingClient: Sendable, CustomStringConvertible {
     /// The client with the retry policy.
     let http: HTTPClient
 
+    /// The client of a hosted embedder: the one place where its endpoint, key, options and retry policy are set up.
+    /// - Parameters:
+    ///   - baseURL: The API base, such as `https://api.openai.com/v1`.
+    ///   - path: The endpoint below `baseURL`, such as `embeddings`; joined with exactly one slash.
+    ///   - apiKey: Sent as `Authorization: Bearer <key>`; `nil` or empty sends none.
+    ///   - options: Timeouts, retries (attempts, base delay, `Retry-After` cap; waits at most 30 s) and batching.
+    ///   - transport: How requests reach the server.
+    ///   - sleep: Replaces the waits between retries (tests record them instead of sleeping); `nil` sleeps.
     init(
-        endpoint: URL,
+        baseURL: URL,
+        path: String,
         apiKey: String?,
         options: HostedEmbedderOptions,
         transport: any HTTPTransport,
         sleep: (@Sendable (Duration) async -> Void)?
     ) {
-        self.endpoint = endpoint
+        self.endpoint = Self.url(base: baseURL, path: path)
         self.apiKey = apiKey.flatMap { $0.isEmpty ? nil : APIKey(value: $0) }
         self.options = options
         let policy = HTTPRetryPolicy(
@@ -40,7 +49,7 @@ struct HostedEmbeddingClient: Sendable, CustomStringConvertible {
     var description: String { "POST \(HTTPRequest.redacted(endpoint))" }
 
     /// `{base}/{path}` with exactly one slash between them.
-    static func url(base: URL, path: String) -> URL {
+    private static func url(base: URL, path: String) -> URL {
         var text = base.absoluteString
         while text.hasSuffix("/") { text.removeLast() }
         return URL(string: text + "/" + path) ?? base.appendingPathComponent(path)

@@ -2,7 +2,6 @@
 
 public import Foundation
 import MediaDecoding
-package import _RAGHTTP
 
 /// Embeds text and images into one space through Jina AI's multimodal embeddings API (`jina-clip-v2` and
 /// compatible models), `POST {baseURL}/embeddings`.
@@ -50,7 +49,11 @@ public struct JinaEmbedder: Embedder, CustomStringConvertible {
     /// Text and images.
     public var modalities: Set<Modality> { [.text, .image] }
 
-    /// Creates an embedder that reaches the network through `URLSession`.
+    /// Creates an embedder.
+    ///
+    /// Requests go through `transport`, which sends each one once; the embedder adds retries and same-origin
+    /// redirects on top. Pass your own ``HTTPTransport`` to reach the server some other way (AsyncHTTPClient, a
+    /// proxy, a test double).
     /// - Parameters:
     ///   - model: The model name; `jina-clip-v2` by default.
     ///   - dimension: The vector length; 1024 (the full `jina-clip-v2` size) by default.
@@ -61,6 +64,7 @@ public struct JinaEmbedder: Embedder, CustomStringConvertible {
     ///   - maxImageSide: Images whose longer side exceeds this are scaled down to it; 512 by default.
     ///   - imageEncoding: JPEG at quality 90 by default.
     ///   - options: Timeouts, retries and batching; at most 64 inputs per request by default.
+    ///   - transport: How requests reach the server; a new ``URLSessionTransport`` by default.
     /// - Precondition: `maxImageSide >= 1`.
     public init(
         model: String = "jina-clip-v2",
@@ -71,7 +75,8 @@ public struct JinaEmbedder: Embedder, CustomStringConvertible {
         normalized: Bool = true,
         maxImageSide: Int = 512,
         imageEncoding: ImageEncoding = .jpeg(quality: 90),
-        options: HostedEmbedderOptions = HostedEmbedderOptions(maxInputsPerRequest: 64)
+        options: HostedEmbedderOptions = HostedEmbedderOptions(maxInputsPerRequest: 64),
+        transport: any HTTPTransport = URLSessionTransport()
     ) {
         self.init(
             model: model,
@@ -83,7 +88,8 @@ public struct JinaEmbedder: Embedder, CustomStringConvertible {
             maxImageSide: maxImageSide,
             imageEncoding: imageEncoding,
             options: options,
-            transport: URLSessionTransport()
+            transport: transport,
+            sleep: nil
         )
     }
 
@@ -99,7 +105,7 @@ public struct JinaEmbedder: Embedder, CustomStringConvertible {
         imageEncoding: ImageEncoding = .jpeg(quality: 90),
         options: HostedEmbedderOptions,
         transport: any HTTPTransport,
-        sleep: (@Sendable (Duration) async -> Void)? = nil
+        sleep: (@Sendable (Duration) async -> Void)?
     ) {
         precondition(maxImageSide >= 1, "maxImageSide must be at least 1")
         self.space = EmbeddingSpace(modelID: model, dimension: dimension, normalization: normalized ? .l2 : .none)
@@ -108,7 +114,8 @@ public struct JinaEmbedder: Embedder, CustomStringConvertible {
         self.maxImageSide = maxImageSide
         self.imageEncoding = imageEncoding
         self.client = HostedEmbeddingClient(
-            endpoint: HostedEmbeddingClient.url(base: baseURL, path: "embeddings"),
+            baseURL: baseURL,
+            path: "embeddings",
             apiKey: apiKey,
             options: options,
             transport: transport,

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
 public import Foundation
-package import _RAGHTTP
 
 /// Embeds text through an OpenAI-compatible `POST {baseURL}/embeddings` endpoint: OpenAI itself, Ollama, vLLM,
 /// LM Studio, llama.cpp's server or any other server that speaks the same wire format.
@@ -56,7 +55,11 @@ public struct OpenAIEmbedder: Embedder, CustomStringConvertible {
     /// Text only.
     public var modalities: Set<Modality> { [.text] }
 
-    /// Creates an embedder that reaches the network through `URLSession`.
+    /// Creates an embedder.
+    ///
+    /// Requests go through `transport`, which sends each one once; the embedder adds retries and same-origin
+    /// redirects on top. Pass your own ``HTTPTransport`` to reach the server some other way (AsyncHTTPClient, a
+    /// proxy, a test double).
     /// - Parameters:
     ///   - model: The model name, such as `text-embedding-3-small` or `nomic-embed-text`.
     ///   - dimension: The length of the vectors the model returns (or is asked for with `sendsDimensions`).
@@ -67,6 +70,7 @@ public struct OpenAIEmbedder: Embedder, CustomStringConvertible {
     ///   - normalization: ``EmbeddingSpace/Normalization/l2`` (default) normalises every row.
     ///   - encodingFormat: ``EncodingFormat/base64`` by default.
     ///   - options: Timeouts, retries and batching.
+    ///   - transport: How requests reach the server; a new ``URLSessionTransport`` by default.
     public init(
         model: String,
         dimension: Int,
@@ -75,7 +79,8 @@ public struct OpenAIEmbedder: Embedder, CustomStringConvertible {
         sendsDimensions: Bool = false,
         normalization: EmbeddingSpace.Normalization = .l2,
         encodingFormat: EncodingFormat = .base64,
-        options: HostedEmbedderOptions = HostedEmbedderOptions()
+        options: HostedEmbedderOptions = HostedEmbedderOptions(),
+        transport: any HTTPTransport = URLSessionTransport()
     ) {
         self.init(
             model: model,
@@ -86,7 +91,8 @@ public struct OpenAIEmbedder: Embedder, CustomStringConvertible {
             normalization: normalization,
             encodingFormat: encodingFormat,
             options: options,
-            transport: URLSessionTransport()
+            transport: transport,
+            sleep: nil
         )
     }
 
@@ -101,14 +107,15 @@ public struct OpenAIEmbedder: Embedder, CustomStringConvertible {
         encodingFormat: EncodingFormat = .base64,
         options: HostedEmbedderOptions,
         transport: any HTTPTransport,
-        sleep: (@Sendable (Duration) async -> Void)? = nil
+        sleep: (@Sendable (Duration) async -> Void)?
     ) {
         self.space = EmbeddingSpace(modelID: model, dimension: dimension, normalization: normalization)
         self.model = model
         self.sendsDimensions = sendsDimensions
         self.encodingFormat = encodingFormat
         self.client = HostedEmbeddingClient(
-            endpoint: HostedEmbeddingClient.url(base: baseURL, path: "embeddings"),
+            baseURL: baseURL,
+            path: "embeddings",
             apiKey: apiKey,
             options: options,
             transport: transport,

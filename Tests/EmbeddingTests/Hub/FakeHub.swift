@@ -33,6 +33,8 @@ final class FakeHub: Sendable {
         var cutFirstDownloadAt: Int?
         /// Storage sends this many bytes of each LFS file and then stalls.
         var stallDownloadsAt: Int?
+        /// Storage waits this long before it answers (to make concurrent downloads overlap).
+        var storageDelay: Duration?
         /// Storage ignores `Range` headers and always sends the whole file with 200.
         var ignoreRange = false
         /// Storage serves LFS files with one byte flipped (same length).
@@ -51,10 +53,11 @@ final class FakeHub: Sendable {
     let faults: Mutex<Faults>
     private let downloads = Mutex<[String: Int]>([:])
 
-    init(repo: String, files: [File], faults: Faults = Faults()) {
+    /// A hub serving `files` as `repo` at `commit` (by default a hash of the repository id).
+    init(repo: String, files: [File], commit: String? = nil, faults: Faults = Faults()) {
         self.repo = repo
         self.files = files
-        self.commit = String(SHA256.hash(Array(repo.utf8)).hexString.prefix(40))
+        self.commit = commit ?? String(SHA256.hash(Array(repo.utf8)).hexString.prefix(40))
         self.faults = Mutex(faults)
     }
 
@@ -174,6 +177,7 @@ final class FakeHub: Sendable {
         var response = LoopbackHTTPResponse.file(bytes, for: served, etag: etag)
         if count == 1, let cut = faults.cutFirstDownloadAt { response.closeAfterBodyBytes = cut }
         response.stallAfterBodyBytes = faults.stallDownloadsAt
+        if let delay = faults.storageDelay { response.delay = delay }
         return response
     }
 }

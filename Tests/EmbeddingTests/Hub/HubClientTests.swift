@@ -287,6 +287,22 @@ final class DelayRecorder: Sendable {
         #expect(hub.storage.requests.allSatisfy { $0.header("Authorization") == nil })
     }
 
+    @Test func tokenFromTheTokenFileIsSentToTheHub() async throws {
+        let hub = FakeHub.tiny(faults: .init(requiredToken: "hf_file_token"))
+        try hub.start()
+        defer { hub.stop() }
+        let hfHome = cache.appendingPathComponent("hf-home")
+        try FileManager.default.createDirectory(at: hfHome, withIntermediateDirectories: true)
+        try Data("hf_file_token\n".utf8).write(to: hfHome.appendingPathComponent("token"))
+        let environment = [
+            "HF_HOME": hfHome.path, "HF_HUB_CACHE": cache.path, "HF_ENDPOINT": hub.endpoint.absoluteString,
+        ]
+        let client = HubClient(configuration: .fromEnvironment(environment), transport: URLSessionTransport())
+        _ = try await client.snapshot("tiny-org/tiny-model", matching: ["*.json"])
+        #expect(!hub.hub.requests.isEmpty)
+        #expect(hub.hub.requests.allSatisfy { $0.header("Authorization") == "Bearer hf_file_token" })
+    }
+
     @Test func retryAfterIsHonoured() async throws {
         let busy = LoopbackHTTPResponse(status: 429, headers: [("Retry-After", "1")])
         let hub = FakeHub.tiny(faults: .init(apiScript: [busy]))

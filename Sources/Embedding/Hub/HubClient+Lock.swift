@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import Foundation
+
+/// Serialising the download of one blob across tasks and processes with the `huggingface_hub` lock file.
+extension HubClient {
+    /// Runs `body` while holding the lock of blob `metadata.etag`, `<cache>/.locks/models--namespace--name/<etag>.lock`.
+    ///
+    /// The lock is polled with `LOCK_NB`, sleeping between attempts (10 ms, doubling up to 250 ms), so a waiting
+    /// task never blocks a thread. While another holder's partial file `blobs/<etag>.incomplete` keeps growing (or
+    /// has reached the announced size, which means the holder is verifying it), the wait goes on; after
+    /// ``HubConfiguration/requestTimeout`` without either, it ends with ``HubError/Code/timeout``, as a silent
+    /// server would. A file system without `flock` support runs `body` without a lock, as `huggingface_hub` does.
+    /// - Throws: ``HubError/Code/timeout`` or ``HubError/Code/cancelled`` while waiting,
+    ///   ``HubError/Code/fileSystem`` when the lock file can not be created, and what `body` throws.
+    func withBlobLock<Result>(
+        _ metadata: FileMetadata,
+        cache: HubCache,
+        _ body: () async throws(HubError) -> Result
+    ) async throws(HubError) -> Result {
+        let url = cache.lock(metadata.etag)
+        do {
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(),
+                withIntermediateDirectories: true
+            )
+        } catch {
+            throw HubError(.fileSystem, "cannot create \(url.deletingLastPathComponent().path)", underlying: error)
+        }
+        let lock = try HubFileLock(path: url.path)
+        let clock = ContinuousClock()
+        let timeout = configuration.requestTimeout
+        var deadline = clock.now + timeout
+        var seen = Self.partialSize(cache.incomplete(metadata.etag))
+        var pause = Duration.milliseconds(10)
+        while try lock.tryLock() == .busy {
+            if Task.isCancelled {
+                throw HubError(.cancelled, "waiting for the lock of blob \(metadata.etag) was cancelled")
+            }
+            let size = Self.partialSize(cache.incomplete(metadata.etag))
+            if size != seen || (size != nil && size == metadata.size) {
+                seen = size
+                deadline = clock.now + timeout
+            }
+            guard clock.now < deadline else {
+                throw HubError(
+                    .timeout,
+                    "another download of blob \(metadata.etag) held \(lock.path) for \(timeout) without progress"
+                )
+            }
+            do {
+                try await Task.sleep(for: pause)
+            } catch {
+                throw HubError(.cancelled, "waiting for the lock of blob \(metadata.etag) was cancelled")
+            }
+            pause = min(pause * 2, .milliseconds(250))
+        }
+        return try await body()
+    }
+
+    /// The size of a partial download, or `nil` when there is none.
+    private static func partialSize(_ url: URL) -> Int64? {
+        (try? FileManager.default.attributesOfItem(atPath: url.path)).flatMap { ($0[.size] as? NSNumber)?.int64Value }
+    }
+}

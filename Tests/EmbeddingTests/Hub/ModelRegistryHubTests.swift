@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import Embedding
+import Foundation
+import Testing
+import _RAGHTTP
+import _RAGTestSupport
+
+/// ``ModelRegistry/embedder(hubModel:revision:hub:progress:)`` against a fake hub serving a tiny random BERT: the
+/// embedder's space names the repository and the commit the hub served.
+@Suite final class ModelRegistryHubTests {
+    let cache: URL
+
+    init() throws {
+        cache = FileManager.default.temporaryDirectory.appendingPathComponent("mmrag-registry-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: cache) }
+
+    static let repo = "tiny-org/tiny-bert"
+
+    /// The files of a one-layer BERT (hidden size 4, two heads, six-word vocabulary) with seeded random weights.
+    static func tinyBERTFiles(seed: UInt64) -> [FakeHub.File] {
+        var generator = SeededGenerator(seed: seed)
+        var weights = SafetensorsBuilder()
+        func add(_ name: String, _ shape: [Int]) {
+            let count = shape.reduce(1, *)
+            weights.add(
+                name,
+                shape: shape,
+                floats: (0..<count).map { _ in Float.random(in: -1...1, using: &generator) }
+            )
+        }
+        add("embeddings.word_embeddings.weight", [6, 4])
+        add("embeddings.position_embeddings.weight", [8, 4])
+        add("embeddings.token_type_embeddings.weight", [2, 4])
+        let layer = "encoder.layer.0."
+        let norms = ["embeddings.LayerNorm", layer + "attention.output.LayerNorm", layer + "output.LayerNorm"]
+        for norm in norms {
+            add(norm + ".weight", [4])
+            add(norm + ".bias", [4])
+        }
+        for linear in ["attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense"] {
+            add(layer + linear + ".weight", [4, 4])
+            add(layer + linear + ".bias", [4])
+        }
+        add(layer + "intermediate.dense.weight", [8, 4])
+        add(layer + "intermediate.dense.bias", [8])
+        add(layer + "output.dense.weight", [4, 8])
+        add(layer + "output.dense.bias", [4])
+        let config = """
+            {"model_type": "bert", "vocab_size": 6, "hidden_size": 4, "num_hidden_layers": 1,
+             "num_attention_heads": 2, "intermediate_size": 8, "max_position_embeddings": 8, "type_vocab_size": 2}
+            """
+        return [
+            FakeHub.File(path: "config.json", bytes: Array(config.utf8), isLFS: false),
+            FakeHub.File(
+                path: "vocab.txt",
+                bytes: Array("[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nhello\n".utf8),
+                isLFS: false
+            ),
+            FakeHub.File(path: "model.safetensors", bytes: [UInt8](weights.data()), isLFS: true),
+        ]
+    }
+
+    func client(_ hub: FakeHub, policy: HubConfiguration.CachePolicy = .preferCache) -> HubClient {
+        HubClient(
+            configuration: HubConfiguration(
+                endpoint: hub.endpoint,
+                cacheDirectory: cache,
+                cachePolicy: policy,
+                requestTimeout: .seconds(10)
+            ),
+            transport: URLSessionTransport()
+        )
+    }
+
+    @Test func hubModelSpaceRecordsTheServedCommit() async throws {
+        let commit = "c0ffee0000000000000000000000000000000001"
+        let hub = FakeHub(repo: Self.repo, files: Self.tinyBERTFiles(seed: 1), commit: commit)
+        try hub.start()
+        defer { hub.stop() }
+        let embedder = try await ModelRegistry.standard.embedder(hubModel: Self.repo, hub: client(hub))
+        #expect(embedder is SentenceEmbedder)
+        #expect(embedder.space.revision == commit)
+        #expect(
+            embedder.space
+                == EmbeddingSpace(modelID: Self.repo, revision: commit, dimension: 4, normalization: .l2)
+        )
+        #expect(embedder.space.description == "tiny-org/tiny-bert@\(commit) (4, l2)")
+        let vector = try await embedder.embed(.text("hello"))
+        #expect(vector.count == 4)
+
+        // Loading the snapshot folder directly names the model the same way.
+        let snapshot = cache.appendingPathComponent("models--tiny-org--tiny-bert/snapshots/\(commit)")
+        #expect(try await SentenceEmbedder(directory: snapshot).space == embedder.space)
+        #expect(try await BERTModel(directory: snapshot).revision == commit)
+    }
+
+    @Test func aNewCommitChangesTheSpaceAndTheCacheKeys() async throws {
+        let first = FakeHub(
+            repo: Self.repo,
+            files: Self.tinyBERTFiles(seed: 1),
+            commit: "1111111111111111111111111111111111111111"
+        )
+        try first.start()
+        let before = try await ModelRegistry.standard.embedder(hubModel: Self.repo, hub: client(first))
+        first.stop()
+
+        // The repository moves on: `main` now points to a commit with retrained weights.
+        let second = FakeHub(
+            repo: Self.repo,
+            files: Self.tinyBERTFiles(seed: 2),
+            commit: "2222222222222222222222222222222222222222"
+        )
+        try second.start()
+        defer { second.stop() }
+        let after = try await ModelRegistry.standard.embedder(
+            hubModel: Self.repo,
+            hub: client(second, policy: .revalidate)
+        )
+        #expect(before.space.revision == first.commit)
+        #expect(after.space.revision == second.commit)
+        #expect(before.space.modelID == after.space.modelID)
+        #expect(before.space != after.space)
+        let input = EmbeddingInput.text("hello")
+        #expect(
+            EmbeddingCacheKey(space: before.space, input: input) != EmbeddingCacheKey(space: after.space, input: input)
+        )
+    }
+
+    @Test func onlyHubSnapshotFoldersNameARevision() async throws {
+        let files = Self.tinyBERTFiles(seed: 3)
+        func folder(_ relative: String) throws -> URL {
+            let url = cache.appendingPathComponent(relative, isDirectory: true)
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+            for file in files { try Data(file.bytes).write(to: url.appendingPathComponent(file.path)) }
+            return url
+        }
+        let sha = "0123456789abcdef0123456789abcdef01234567"
+        // A huggingface_hub cache written by Python, with a legacy repository id that has no namespace.
+        let legacy = try await BERTModel(directory: folder("models--bert-base-uncased/snapshots/\(sha)"))
+        #expect(legacy.modelID == "bert-base-uncased" && legacy.revision == sha)
+        // Not a commit hash, not a snapshots folder, not a models-- folder: named by the folder, no revision.
+        let tag = try await BERTModel(directory: folder("models--org--name/snapshots/v1.0"))
+        #expect(tag.modelID == "v1.0" && tag.revision == "")
+        let plain = try await BERTModel(directory: folder("models--org--name/checkouts/\(sha)"))
+        #expect(plain.modelID == sha && plain.revision == "")
+        let other = try await BERTModel(directory: folder("datasets--org--name/snapshots/\(sha)"))
+        #expect(other.modelID == sha && other.revision == "")
+    }
+}
