@@ -110,6 +110,37 @@ struct BERTModelTests {
         #expect(Compare.maxAbsDiff(unmasked.values, masked.values) > 1e-2)
     }
 
+    @Test("threads split the batch without changing a bit; a sentence alone equals its padded row")
+    func slicedBatches() async throws {
+        var model = try await BERTModel(directory: folder)
+        model.threads = 1
+        let unpadded = zip(golden.inputIds, golden.attentionMask).map { ids, mask in
+            Array(ids.prefix(mask.reduce(0, +)))
+        }
+        #expect(Set(unpadded.map(\.count)).count > 1, "the goldens should mix lengths")
+        let whole = try model.sentenceEmbeddings(unpadded)
+        let masked = try model.sentenceEmbeddings(golden.inputIds, attentionMask: golden.attentionMask)
+        for (s, ids) in unpadded.enumerated() {
+            #expect(Array(try model.sentenceEmbeddings([ids]).values) == Array(whole[s]), "sentence \(s)")
+        }
+        // Six sentences: two threads take three each; four take one each and run the last two on all four.
+        for threads in [2, 4] {
+            model.threads = threads
+            #expect(try model.sentenceEmbeddings(unpadded) == whole, "\(threads) threads")
+            #expect(try model.sentenceEmbeddings(golden.inputIds, attentionMask: golden.attentionMask) == masked)
+        }
+        // A bad sentence is named by its place in the whole batch, not in a slice.
+        var bad = unpadded
+        bad[4] = [101, 30522, 102]
+        do {
+            _ = try model.sentenceEmbeddings(bad)
+            Issue.record("an id outside the vocabulary was accepted")
+        } catch {
+            #expect(error.code == .invalidInput)
+            #expect(error.message.hasPrefix("sentence 4 "), "\(error.message)")
+        }
+    }
+
     @Test("token id outside the vocabulary, too many tokens, bad mask → invalidInput")
     func badInputs() async throws {
         let model = try await BERTModel(directory: folder)

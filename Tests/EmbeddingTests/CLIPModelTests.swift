@@ -225,9 +225,25 @@ enum CLIPGoldenCheck {
         model.threads = 1
         let one = try model.imageFeatures(pixelValues: pixels)
         let textOne = try model.textFeatures(g.texts.map(\.inputIds))
-        model.threads = 2
-        #expect(try model.imageFeatures(pixelValues: pixels) == one)
-        #expect(try model.textFeatures(g.texts.map(\.inputIds)) == textOne)
+        // Two and three threads split the batch into slices (three leaves a remainder run on all threads).
+        for threads in [2, 3] {
+            model.threads = threads
+            #expect(try model.imageFeatures(pixelValues: pixels) == one, "\(threads) threads")
+            #expect(try model.textFeatures(g.texts.map(\.inputIds)) == textOne, "\(threads) threads")
+        }
+    }
+
+    @Test("a text embedded alone equals its row in a padded batch, bit for bit")
+    func paddingInvariant() async throws {
+        var model = try await CLIPModel(directory: folder)
+        model.threads = 1
+        let g = try CLIPGoldens.load(folder.appendingPathComponent("goldens.json"))
+        let ids = g.texts.map(\.inputIds)
+        #expect(Set(ids.map(\.count)).count > 1, "the goldens should mix lengths")
+        let batch = try model.textFeatures(ids)
+        for (s, sequence) in ids.enumerated() {
+            #expect(Array(try model.textFeatures([sequence]).values) == Array(batch[s]), "text \(s)")
+        }
     }
 }
 

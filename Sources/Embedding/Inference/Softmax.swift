@@ -26,15 +26,17 @@ package enum Softmax {
                 sums += e
                 j &+= 8
             }
-            var sum = sums.sum()
-            while j < width {
-                let v = unsafe row[j]
-                let e = v == -Float.infinity ? 0 : VectorMath.exp(SIMD8(repeating: v - maximum))[0]
-                unsafe row[j] = e
-                sum += e
-                j &+= 1
+            // The tail goes through the same lanes, the missing entries as masked ones: entry `j` always lands
+            // in lane `j % 8`, so extra masked (padded) keys add exact zeros and change no sum — a sequence
+            // gets the same probabilities however far its batch is padded.
+            if j < width {
+                var v = SIMD8<Float>(repeating: -.infinity)
+                for l in 0..<(width &- j) { v[l] = unsafe row[j &+ l] }
+                let e = VectorMath.exp(v - maximum).replacing(with: 0, where: v .== -Float.infinity)
+                for l in 0..<(width &- j) { unsafe row[j &+ l] = e[l] }
+                sums += e
             }
-            let scale = 1 / sum
+            let scale = 1 / sums.sum()
             for j in 0..<width { unsafe row[j] *= scale }
         }
     }

@@ -164,30 +164,12 @@ extension BERTModel {
         guard batch > 0 else {
             return Output(batch: 0, length: 0, lastHiddenState: [], hiddenStates: [], tokenIsValid: [])
         }
+        try validate(tokenIDs, attentionMask: attentionMask, tokenTypeIDs: tokenTypeIDs)
         var valid: [Bool] = []
         var x = [Float](repeating: 0, count: batch * length * d)
         for (s, ids) in tokenIDs.enumerated() {
-            guard !ids.isEmpty else { throw EmbeddingError(.invalidInput, "sentence \(s) has no tokens") }
-            guard ids.count <= c.maxPositionEmbeddings else {
-                throw EmbeddingError(
-                    .invalidInput,
-                    "sentence \(s) has \(ids.count) tokens; the model takes at most \(c.maxPositionEmbeddings)"
-                )
-            }
-            if let bad = ids.first(where: { $0 < 0 || $0 >= c.vocabSize }) {
-                throw EmbeddingError(
-                    .invalidInput,
-                    "sentence \(s) has token id \(bad) outside the vocabulary 0..<\(c.vocabSize)"
-                )
-            }
-            let types = tokenTypeIDs.map { s < $0.count ? $0[s] : [] } ?? Array(repeating: 0, count: ids.count)
-            guard types.count == ids.count, types.allSatisfy({ $0 >= 0 && $0 < c.typeVocabSize }) else {
-                throw EmbeddingError(.invalidInput, "sentence \(s) has token types of the wrong length or out of range")
-            }
+            let types = tokenTypeIDs.map { $0[s] } ?? Array(repeating: 0, count: ids.count)
             if let attentionMask {
-                guard attentionMask.count == batch, attentionMask[s].count == length, ids.count == length else {
-                    throw EmbeddingError(.invalidInput, "sentence \(s): ids and attention mask lengths differ")
-                }
                 valid += attentionMask[s].map { $0 != 0 }
             } else {
                 valid += Array(repeating: true, count: ids.count) + Array(repeating: false, count: length - ids.count)
@@ -209,6 +191,42 @@ extension BERTModel {
             if recordHiddenStates { hidden.append(x) }
         }
         return Output(batch: batch, length: length, lastHiddenState: x, hiddenStates: hidden, tokenIsValid: valid)
+    }
+
+    /// Checks a batch before any work: the errors ``encode(_:attentionMask:tokenTypeIDs:recordHiddenStates:)``
+    /// documents, naming the sentence's position in `tokenIDs`.
+    private func validate(
+        _ tokenIDs: [[Int]],
+        attentionMask: [[Int]]?,
+        tokenTypeIDs: [[Int]]?
+    ) throws(EmbeddingError) {
+        let c = configuration
+        let length = tokenIDs.map(\.count).max() ?? 0
+        for (s, ids) in tokenIDs.enumerated() {
+            guard !ids.isEmpty else { throw EmbeddingError(.invalidInput, "sentence \(s) has no tokens") }
+            guard ids.count <= c.maxPositionEmbeddings else {
+                throw EmbeddingError(
+                    .invalidInput,
+                    "sentence \(s) has \(ids.count) tokens; the model takes at most \(c.maxPositionEmbeddings)"
+                )
+            }
+            if let bad = ids.first(where: { $0 < 0 || $0 >= c.vocabSize }) {
+                throw EmbeddingError(
+                    .invalidInput,
+                    "sentence \(s) has token id \(bad) outside the vocabulary 0..<\(c.vocabSize)"
+                )
+            }
+            let types = tokenTypeIDs.map { s < $0.count ? $0[s] : [] } ?? Array(repeating: 0, count: ids.count)
+            guard types.count == ids.count, types.allSatisfy({ $0 >= 0 && $0 < c.typeVocabSize }) else {
+                throw EmbeddingError(.invalidInput, "sentence \(s) has token types of the wrong length or out of range")
+            }
+            if let attentionMask {
+                guard attentionMask.count == tokenIDs.count, attentionMask[s].count == length, ids.count == length
+                else {
+                    throw EmbeddingError(.invalidInput, "sentence \(s): ids and attention mask lengths differ")
+                }
+            }
+        }
     }
 
     /// Pools an encoder output into one row per sentence (``pooling``; no normalisation).
@@ -240,6 +258,15 @@ extension BERTModel {
         _ tokenIDs: [[Int]],
         attentionMask: [[Int]]? = nil
     ) throws(EmbeddingError) -> EmbeddingMatrix {
+        try validate(tokenIDs, attentionMask: attentionMask, tokenTypeIDs: nil)
+        @Sendable func slice(_ range: Range<Int>, threads: Int) throws(EmbeddingError) -> EmbeddingMatrix {
+            var model = self
+            model.threads = threads
+            let mask = attentionMask.map { Array($0[range]) }
+            return try model.sentenceEmbeddings(Array(tokenIDs[range]), attentionMask: mask)
+        }
+        let sliced = try BatchSlices.run(count: tokenIDs.count, threads: threads, slice)
+        if let sliced { return sliced }
         let pooled = pool(try encode(tokenIDs, attentionMask: attentionMask))
         return normalizes ? pooled.normalized() : pooled
     }

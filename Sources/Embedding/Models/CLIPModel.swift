@@ -181,6 +181,14 @@ extension CLIPModel {
             positions.append(try text.poolingPosition(ids))
             padded.append(ids + Array(repeating: ids[ids.count - 1], count: length - ids.count))
         }
+        // The whole batch is valid by now, so slices cannot fail with positions relative to a slice.
+        @Sendable func slice(_ range: Range<Int>, threads: Int) throws(EmbeddingError) -> EmbeddingMatrix {
+            var model = self
+            model.threads = threads
+            return try model.textFeatures(Array(tokenIDs[range]), attentionMask: attentionMask.map { Array($0[range]) })
+        }
+        let sliced = try BatchSlices.run(count: tokenIDs.count, threads: threads, slice)
+        if let sliced { return sliced }
         let anyPadding = valid.contains(false)
         let (last, _) = text.encode(padded, keyIsValid: anyPadding ? valid : nil, threads: threads, record: false)
         let d = configuration.text.hiddenSize
@@ -257,6 +265,14 @@ extension CLIPModel {
         let batch = try imageCount(pixelValues)
         let projection = configuration.projectionDim
         guard batch > 0 else { return EmbeddingMatrix(values: [], dimension: projection) }
+        let per = vision.pixelsPerImage
+        let sliced = try BatchSlices.run(count: batch, threads: threads) { range, threads throws(EmbeddingError) in
+            var model = self
+            model.threads = threads
+            let slice = Array(pixelValues[range.lowerBound * per..<range.upperBound * per])
+            return try model.imageFeatures(pixelValues: slice)
+        }
+        if let sliced { return sliced }
         let (_, _, last) = vision.encode(pixelValues, batch: batch, threads: threads, record: false)
         let features = vision.projection(vision.pool(last, batch: batch), rows: batch, threads: threads)
         return EmbeddingMatrix(values: ContiguousArray(features), dimension: projection)
