@@ -4,7 +4,8 @@
 /// whether they are L2-normalised.
 ///
 /// Two embedders whose spaces are equal produce comparable vectors; this is how contrastive pairs (a CLIP text
-/// tower and image tower) are expressed, and how an index refuses to mix vectors from different models.
+/// tower and image tower) are expressed. Store it beside the vectors you index and compare it before adding or
+/// searching, so vectors of different models never mix (``CachingEmbedder`` keys its entries by it).
 public struct EmbeddingSpace: Sendable, Hashable, Codable, CustomStringConvertible {
     /// How the vectors of a space are normalised.
     public enum Normalization: String, Sendable, Hashable, Codable {

@@ -119,8 +119,24 @@ import _RAGTestSupport
         expectCode(.corruptFile) { _ = try SafetensorsFile(data: b.data(header: "[1, 2, 3]      ")) }
         let noOffsets = "{\"a.weight\":{\"dtype\":\"F32\",\"shape\":[2,3]}}"
         expectCode(.corruptFile, mentioning: "a.weight") { _ = try SafetensorsFile(data: b.data(header: noOffsets)) }
-        let badType = "{\"a.weight\":{\"dtype\":\"F33\",\"shape\":[2,3],\"data_offsets\":[0,24]}}"
-        expectCode(.corruptFile, mentioning: "F33") { _ = try SafetensorsFile(data: b.data(header: badType)) }
+    }
+
+    @Test("a dtype this library does not know opens; reading it is unsupportedDType naming the type")
+    func unrecognizedDType() throws {
+        var b = sample()
+        // Four-bit elements: 6 values in 3 bytes, a size the header check cannot verify.
+        b.add("packed", dtype: "F4", shape: [2, 3], bytes: [0x12, 0x34, 0x56])
+        let file = try SafetensorsFile(data: b.data())
+        #expect(try file.info("packed").dtype.name == "F4")
+        #expect(try !file.info("packed").dtype.isRecognized)
+        #expect(try file.floats("a.weight") == [1, 2, 3, 4, 5, 6])
+        expectCode(.unsupportedDType, mentioning: "F4") { _ = try file.floats("packed") }
+        expectCode(.unsupportedDType, mentioning: "packed") { _ = try file.int64s("packed") }
+        // Its range is still checked against the file.
+        expectCode(.corruptFile, mentioning: "packed") {
+            _ = try SafetensorsFile(data: b.data(offsets: ["packed": (40, 4000)]))
+        }
+        #expect(SafetensorsDType(name: "F8_E8M0")?.size == 1)
     }
 
     @Test func offsetsOutOfRangeOverlappingOrOfTheWrongSize() throws {

@@ -105,7 +105,7 @@ public struct BERTModel: Sendable {
             configuration: configuration,
             weights: weights,
             pooling: pooling,
-            normalizes: SentencePooling.normalizes(directory: directory),
+            normalizes: try SentencePooling.normalizes(directory: directory),
             modelID: snapshot?.repo ?? directory.lastPathComponent,
             revision: snapshot?.commit ?? ""
         )

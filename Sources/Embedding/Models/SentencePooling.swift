@@ -60,13 +60,24 @@ public enum SentencePooling: String, Sendable, Hashable, Codable {
         }
     }
 
-    /// Whether a sentence-transformers folder's `modules.json` ends in a `Normalize` module; `true` when the
+    /// Whether a sentence-transformers folder's `modules.json` lists a `Normalize` module; `true` when the
     /// file is absent (sentence embeddings are compared by cosine).
-    public static func normalizes(directory: URL) -> Bool {
+    /// - Throws: ``EmbeddingError/Code/invalidConfiguration`` when `modules.json` exists but cannot be read or
+    ///   is not a JSON array of modules.
+    public static func normalizes(directory: URL) throws(EmbeddingError) -> Bool {
         let url = directory.appendingPathComponent("modules.json")
-        guard let data = try? Data(contentsOf: url) else { return true }
+        guard FileManager.default.fileExists(atPath: url.path) else { return true }
         struct Module: Decodable { let type: String? }
-        guard let modules = try? JSONDecoder().decode([Module].self, from: data) else { return true }
+        let modules: [Module]
+        do {
+            modules = try JSONDecoder().decode([Module].self, from: Data(contentsOf: url))
+        } catch {
+            throw EmbeddingError(
+                .invalidConfiguration,
+                "modules.json is not a readable list of modules: \(error)",
+                underlying: error
+            )
+        }
         return modules.contains { $0.type?.hasSuffix("Normalize") == true }
     }
 }

@@ -78,9 +78,7 @@ public struct SafetensorsFile: Sendable {
         let dataLength = data.count - 8 - headerLength
         var infos: [String: SafetensorsTensorInfo] = [:]
         for entry in header.entries {
-            guard let dtype = SafetensorsDType(name: entry.dtype) else {
-                throw corrupt("tensor \(entry.name) has unknown dtype \(entry.dtype)")
-            }
+            let dtype = SafetensorsDType(name: entry.dtype) ?? .unrecognized(entry.dtype)
             guard entry.offsets.count == 2 else {
                 throw corrupt("tensor \(entry.name) needs 2 data_offsets, has \(entry.offsets.count)")
             }
@@ -98,7 +96,7 @@ public struct SafetensorsFile: Sendable {
                 }
                 elements = product
             }
-            guard elements * dtype.size == end - begin else {
+            guard !dtype.isRecognized || elements * dtype.size == end - begin else {
                 throw corrupt(
                     "tensor \(entry.name) shape \(entry.shape) × \(dtype) needs \(elements * dtype.size) bytes, "
                         + "offsets give \(end - begin)"
