@@ -102,9 +102,10 @@ private struct ScriptedTokenizer: Tokenizer {
     }
 }
 
-/// Expects `body` to throw an ``EmbeddingError`` with `code`.
+/// Expects `body` to throw an ``EmbeddingError`` with `code` (and a message containing `fragment`, when given).
 func expectEmbeddingError(
     _ code: EmbeddingError.Code,
+    mentioning fragment: String? = nil,
     sourceLocation: SourceLocation = #_sourceLocation,
     _ body: () async throws -> Void
 ) async {
@@ -113,6 +114,7 @@ func expectEmbeddingError(
         Issue.record("expected \(code)", sourceLocation: sourceLocation)
     } catch let error as EmbeddingError {
         #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
+        if let fragment { #expect(error.message.contains(fragment), "\(error)", sourceLocation: sourceLocation) }
     } catch {
         Issue.record("not an EmbeddingError: \(error)", sourceLocation: sourceLocation)
     }

@@ -102,4 +102,14 @@ struct CLIPTinyEmbedderTests {
         // fp16 weights against the float32 goldens: 2e-3 × norm (models/README.md).
         Compare.expectClose(out[0], goldens.texts[0].textEmbeds, tolerance: 2e-3, "fp16 text 0")
     }
+
+    @Test("a tokenizer folder without vocabulary files fails the load with the tokenizer's notFound")
+    func missingTokenizer() async throws {
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("mmrag-cliptok-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: empty) }
+        await expectEmbeddingError(.notFound, mentioning: "no vocab.json + merges.txt or tokenizer.json") {
+            _ = try await CLIPEmbedder(directory: folder, tokenizerDirectory: empty)
+        }
+    }
 }

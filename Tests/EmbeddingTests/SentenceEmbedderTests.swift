@@ -62,4 +62,26 @@ struct SentenceEmbedderTests {
         let registry = try await ModelRegistry.standard.embedder(directory: folder)
         #expect(registry is SentenceEmbedder && registry.space == short.space)
     }
+
+    @Test("a bad or missing tokenizer fails the folder load with the tokenizer's own code and message")
+    func tokenizerFailures() async throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "mmrag-sentence-\(UUID().uuidString)"
+        )
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        for name in ["config.json", "model.safetensors"] {
+            try FileManager.default.createSymbolicLink(
+                at: scratch.appendingPathComponent(name),
+                withDestinationURL: folder.appendingPathComponent(name)
+            )
+        }
+        await expectEmbeddingError(.notFound, mentioning: "no tokenizer.json or vocab.txt") {
+            _ = try await SentenceEmbedder(directory: scratch)
+        }
+        try Data("not json".utf8).write(to: scratch.appendingPathComponent("tokenizer.json"))
+        await expectEmbeddingError(.malformedJSON, mentioning: "tokenizer.json") {
+            _ = try await SentenceEmbedder(directory: scratch)
+        }
+    }
 }

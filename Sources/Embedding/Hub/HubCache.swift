@@ -80,18 +80,18 @@ struct HubCache: Sendable {
     }
 
     /// Checks that a repository path is relative and stays inside the snapshot (no `..`, no empty components).
-    static func validate(path: String) throws(HubError) {
+    static func validate(path: String, in repo: HubRepoID) throws(EmbeddingError) {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
         guard !path.isEmpty, !path.hasPrefix("/"), !path.contains("\\"),
             parts.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." })
-        else { throw HubError(.invalidRepoID, "unsafe file path '\(path)' in \(Self.self)") }
+        else { throw EmbeddingError(.invalidRepoID, "unsafe file path '\(path)' in \(repo)") }
     }
 
     /// Checks that a revision or etag can be used as a file name under `refs/` or `blobs/`.
-    static func validate(name: String, what: String) throws(HubError) {
+    static func validate(name: String, what: String, in repo: HubRepoID) throws(EmbeddingError) {
         let parts = name.split(separator: "/", omittingEmptySubsequences: false)
         guard !name.isEmpty, !name.hasPrefix("/"), parts.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." })
-        else { throw HubError(.invalidResponse, "unusable \(what) '\(name)'") }
+        else { throw EmbeddingError(.invalidResponse, "unusable \(what) '\(name)' for \(repo)") }
     }
 
     /// The commit a revision points to in the cache: the revision itself if it is a commit hash, else `refs/`.
@@ -135,7 +135,7 @@ struct HubCache: Sendable {
     }
 
     /// Records the file list of a commit as the model API reported it.
-    func recordFiles(_ paths: [String], commit: String) throws(HubError) {
+    func recordFiles(_ paths: [String], commit: String) throws(EmbeddingError) {
         let url = fileList(commit)
         do {
             try FileManager.default.createDirectory(
@@ -144,7 +144,7 @@ struct HubCache: Sendable {
             )
             try Data(paths.joined(separator: "\n").utf8).write(to: url, options: .atomic)
         } catch {
-            throw HubError(.fileSystem, "cannot write \(url.path)", underlying: error)
+            throw EmbeddingError(.fileSystem, "cannot write \(url.path)", underlying: error)
         }
     }
 
@@ -177,7 +177,7 @@ struct HubCache: Sendable {
     }
 
     /// Records that `revision` points to `commit` (`refs/<revision>`); nothing is written for a commit hash.
-    func writeRef(_ revision: String, commit: String) throws(HubError) {
+    func writeRef(_ revision: String, commit: String) throws(EmbeddingError) {
         guard revision != commit else { return }
         let url = ref(revision)
         do {
@@ -187,7 +187,7 @@ struct HubCache: Sendable {
             )
             try Data(commit.utf8).write(to: url, options: .atomic)
         } catch {
-            throw HubError(.fileSystem, "cannot write \(url.path)", underlying: error)
+            throw EmbeddingError(.fileSystem, "cannot write \(url.path)", underlying: error)
         }
     }
 
@@ -197,7 +197,7 @@ struct HubCache: Sendable {
     /// Safe to run concurrently for the same file (two clients fetching one snapshot): the link is made under a
     /// temporary name in `.mmrag/tmp` and renamed over the destination, which replaces it atomically, and a
     /// destination that already links to the blob is left alone.
-    func link(_ path: String, commit: String, etag: String) throws(HubError) {
+    func link(_ path: String, commit: String, etag: String) throws(EmbeddingError) {
         let destination = file(path, commit: commit)
         let depth = path.split(separator: "/").count - 1
         let target = String(repeating: "../", count: depth + 2) + "blobs/" + etag
@@ -218,7 +218,7 @@ struct HubCache: Sendable {
             }
         } catch {
             try? manager.removeItem(at: temporary)
-            throw HubError(.fileSystem, "cannot link \(destination.path)", underlying: error)
+            throw EmbeddingError(.fileSystem, "cannot link \(destination.path)", underlying: error)
         }
     }
 }

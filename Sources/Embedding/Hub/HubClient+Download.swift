@@ -11,7 +11,7 @@ extension HubClient {
         /// The server sent another range than asked for, or refused it; the partial file was emptied.
         case restart
         /// The connection broke or went quiet mid-body; what arrived is on disk.
-        case interrupted(HubError)
+        case interrupted(EmbeddingError)
     }
 
     /// Downloads `metadata.location` into `blobs/<etag>`.
@@ -19,12 +19,12 @@ extension HubClient {
     /// An interrupted transfer (connection lost, timeout) is resumed from the bytes already on disk, up to
     /// ``HubConfiguration/maxAttempts`` times. Afterwards the size must equal the announced size and, for an LFS
     /// file (64-digit ETag), the SHA-256 must equal the ETag; otherwise the partial file is deleted and
-    /// ``HubError/Code/checksumMismatch`` is thrown.
+    /// ``EmbeddingError/Code/checksumMismatch`` is thrown.
     func download(
         _ metadata: FileMetadata,
         into cache: HubCache,
         report: @Sendable (Int64, Int64?) -> Void
-    ) async throws(HubError) {
+    ) async throws(EmbeddingError) {
         let partial = cache.incomplete(metadata.etag)
         let manager = FileManager.default
         do {
@@ -35,7 +35,7 @@ extension HubClient {
                 }
             }
         } catch {
-            throw HubError(.fileSystem, "cannot create \(partial.path)", underlying: error)
+            throw EmbeddingError(.fileSystem, "cannot create \(partial.path)", underlying: error)
         }
         var attempt = 0
         attempts: while true {
@@ -58,10 +58,11 @@ extension HubClient {
                 offset: offset,
                 into: partial,
                 total: metadata.size,
+                name: metadata.name,
                 report: report
             )
             if Task.isCancelled {  // keep the partial file for the next call to resume
-                throw HubError(.cancelled, "download of blob \(metadata.etag) was cancelled")
+                throw EmbeddingError(.cancelled, "download of \(metadata.name) (blob \(metadata.etag)) was cancelled")
             }
             let done = try Self.size(of: partial)
             let short = metadata.size.map { done < $0 } ?? false
@@ -85,7 +86,7 @@ extension HubClient {
                 try manager.moveItem(at: partial, to: cache.blob(metadata.etag))
             }
         } catch {
-            throw HubError(
+            throw EmbeddingError(
                 .fileSystem,
                 "cannot move the download into \(cache.blob(metadata.etag).path)",
                 underlying: error
@@ -98,13 +99,14 @@ extension HubClient {
         offset: Int64,
         into partial: URL,
         total: Int64?,
+        name: String,
         report: @Sendable (Int64, Int64?) -> Void
-    ) async throws(HubError) -> Outcome {
+    ) async throws(EmbeddingError) -> Outcome {
         let response: HTTPStreamingResponse
         do {
             response = try await http.stream(request, redirects: .follow)
         } catch {
-            throw Self.error(error)
+            throw Self.error(error, context: "downloading \(name)")
         }
         var position = offset
         switch response.head.status {
@@ -128,7 +130,7 @@ extension HubClient {
             handle = try FileHandle(forWritingTo: partial)
             try handle.seekToEnd()
         } catch {
-            throw HubError(.fileSystem, "cannot open \(partial.path)", underlying: error)
+            throw EmbeddingError(.fileSystem, "cannot open \(partial.path)", underlying: error)
         }
         defer { try? handle.close() }
         report(position, total)
@@ -138,15 +140,15 @@ extension HubClient {
             do {
                 chunk = try await iterator.next()
             } catch  where error.isTransient {
-                return .interrupted(Self.error(error))
+                return .interrupted(Self.error(error, context: "downloading \(name)"))
             } catch {
-                throw Self.error(error)
+                throw Self.error(error, context: "downloading \(name)")
             }
             guard let chunk else { break }
             do {
                 try handle.write(contentsOf: Data(chunk))
             } catch {
-                throw HubError(.fileSystem, "cannot write \(partial.path)", underlying: error)
+                throw EmbeddingError(.fileSystem, "cannot write \(partial.path)", underlying: error)
             }
             position += Int64(chunk.count)
             report(position, total)
@@ -154,25 +156,28 @@ extension HubClient {
         return .received
     }
 
-    private func verify(_ partial: URL, metadata: FileMetadata) throws(HubError) {
+    private func verify(_ partial: URL, metadata: FileMetadata) throws(EmbeddingError) {
         let size = try Self.size(of: partial)
         if let expected = metadata.size, size != expected {
             try? FileManager.default.removeItem(at: partial)
-            throw HubError(
+            throw EmbeddingError(
                 .checksumMismatch,
-                "downloaded \(size) bytes for blob \(metadata.etag), expected \(expected)"
+                "downloaded \(size) bytes for \(metadata.name) (blob \(metadata.etag)), expected \(expected)"
             )
         }
         guard HubCache.isSHA256(metadata.etag) else { return }
         let digest = try Self.sha256(of: partial)
         guard digest == metadata.etag else {
             try? FileManager.default.removeItem(at: partial)
-            throw HubError(.checksumMismatch, "SHA-256 of the download is \(digest), expected \(metadata.etag)")
+            throw EmbeddingError(
+                .checksumMismatch,
+                "SHA-256 of the download of \(metadata.name) is \(digest), expected \(metadata.etag)"
+            )
         }
     }
 
     /// The SHA-256 of a file as 64 hexadecimal digits.
-    static func sha256(of url: URL) throws(HubError) -> String {
+    static func sha256(of url: URL) throws(EmbeddingError) -> String {
         do {
             let handle = try FileHandle(forReadingFrom: url)
             defer { try? handle.close() }
@@ -180,7 +185,7 @@ extension HubClient {
             while let data = try handle.read(upToCount: 1 << 20), !data.isEmpty { hasher.update(data) }
             return hasher.finalize().hexString
         } catch {
-            throw HubError(.fileSystem, "cannot read \(url.path)", underlying: error)
+            throw EmbeddingError(.fileSystem, "cannot read \(url.path)", underlying: error)
         }
     }
 
@@ -190,22 +195,22 @@ extension HubClient {
         return value.dropFirst(6).split(separator: "-").first.flatMap { Int64($0) }
     }
 
-    private static func size(of url: URL) throws(HubError) -> Int64 {
+    private static func size(of url: URL) throws(EmbeddingError) -> Int64 {
         do {
             let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
             return (attributes[.size] as? NSNumber)?.int64Value ?? 0
         } catch {
-            throw HubError(.fileSystem, "cannot read the size of \(url.path)", underlying: error)
+            throw EmbeddingError(.fileSystem, "cannot read the size of \(url.path)", underlying: error)
         }
     }
 
-    private static func truncate(_ url: URL) throws(HubError) {
+    private static func truncate(_ url: URL) throws(EmbeddingError) {
         do {
             let handle = try FileHandle(forWritingTo: url)
             defer { try? handle.close() }
             try handle.truncate(atOffset: 0)
         } catch {
-            throw HubError(.fileSystem, "cannot truncate \(url.path)", underlying: error)
+            throw EmbeddingError(.fileSystem, "cannot truncate \(url.path)", underlying: error)
         }
     }
 }

@@ -9,15 +9,15 @@ extension HubClient {
     /// The lock is polled with `LOCK_NB`, sleeping between attempts (10 ms, doubling up to 250 ms), so a waiting
     /// task never blocks a thread. While another holder's partial file `blobs/<etag>.incomplete` keeps growing (or
     /// has reached the announced size, which means the holder is verifying it), the wait goes on; after
-    /// ``HubConfiguration/requestTimeout`` without either, it ends with ``HubError/Code/timeout``, as a silent
+    /// ``HubConfiguration/requestTimeout`` without either, it ends with ``EmbeddingError/Code/timeout``, as a silent
     /// server would. A file system without `flock` support runs `body` without a lock, as `huggingface_hub` does.
-    /// - Throws: ``HubError/Code/timeout`` or ``HubError/Code/cancelled`` while waiting,
-    ///   ``HubError/Code/fileSystem`` when the lock file can not be created, and what `body` throws.
+    /// - Throws: ``EmbeddingError/Code/timeout`` or ``EmbeddingError/Code/cancelled`` while waiting,
+    ///   ``EmbeddingError/Code/fileSystem`` when the lock file can not be created, and what `body` throws.
     func withBlobLock<Result>(
         _ metadata: FileMetadata,
         cache: HubCache,
-        _ body: () async throws(HubError) -> Result
-    ) async throws(HubError) -> Result {
+        _ body: () async throws(EmbeddingError) -> Result
+    ) async throws(EmbeddingError) -> Result {
         let url = cache.lock(metadata.etag)
         do {
             try FileManager.default.createDirectory(
@@ -25,7 +25,11 @@ extension HubClient {
                 withIntermediateDirectories: true
             )
         } catch {
-            throw HubError(.fileSystem, "cannot create \(url.deletingLastPathComponent().path)", underlying: error)
+            throw EmbeddingError(
+                .fileSystem,
+                "cannot create \(url.deletingLastPathComponent().path)",
+                underlying: error
+            )
         }
         let lock = try HubFileLock(path: url.path)
         let clock = ContinuousClock()
@@ -33,25 +37,28 @@ extension HubClient {
         var deadline = clock.now + timeout
         var seen = Self.partialSize(cache.incomplete(metadata.etag))
         var pause = Duration.milliseconds(10)
+        let cancelled = EmbeddingError(
+            .cancelled,
+            "waiting for the lock of \(metadata.name) (blob \(metadata.etag)) was cancelled"
+        )
         while try lock.tryLock() == .busy {
-            if Task.isCancelled {
-                throw HubError(.cancelled, "waiting for the lock of blob \(metadata.etag) was cancelled")
-            }
+            if Task.isCancelled { throw cancelled }
             let size = Self.partialSize(cache.incomplete(metadata.etag))
             if size != seen || (size != nil && size == metadata.size) {
                 seen = size
                 deadline = clock.now + timeout
             }
             guard clock.now < deadline else {
-                throw HubError(
+                throw EmbeddingError(
                     .timeout,
-                    "another download of blob \(metadata.etag) held \(lock.path) for \(timeout) without progress"
+                    "another download of \(metadata.name) (blob \(metadata.etag)) held \(lock.path) for \(timeout) "
+                        + "without progress"
                 )
             }
             do {
                 try await Task.sleep(for: pause)
             } catch {
-                throw HubError(.cancelled, "waiting for the lock of blob \(metadata.etag) was cancelled")
+                throw cancelled
             }
             pause = min(pause * 2, .milliseconds(250))
         }

@@ -7,6 +7,8 @@ import _RAGHTTP
 extension HubClient {
     /// What a `HEAD` on a file's `resolve` URL says about it.
     struct FileMetadata: Sendable {
+        /// The file as `namespace/name/path`, for messages.
+        var name: String
         /// The commit the revision resolved to (`X-Repo-Commit`).
         var commit: String?
         /// The blob id: `X-Linked-Etag` (LFS SHA-256) or `ETag` (git blob id), without quotes or `W/`.
@@ -19,7 +21,11 @@ extension HubClient {
 
     /// `HEAD {endpoint}/{repo}/resolve/{revision}/{path}`, following same-origin redirects (renamed repositories)
     /// but not the redirect to the storage host, whose `Location` becomes ``FileMetadata/location``.
-    func fileMetadata(_ path: String, of repo: HubRepoID, revision: String) async throws(HubError) -> FileMetadata {
+    func fileMetadata(
+        _ path: String,
+        of repo: HubRepoID,
+        revision: String
+    ) async throws(EmbeddingError) -> FileMetadata {
         let url = try resolveURL(repo, revision: revision, path: path)
         var request = HTTPRequest(
             method: .head,
@@ -33,7 +39,7 @@ extension HubClient {
         let location: URL
         if head.isRedirect {
             guard let target = head.headers["Location"].flatMap({ URL(string: $0, relativeTo: head.url)?.absoluteURL })
-            else { throw HubError(.invalidResponse, "redirect for \(repo)/\(path) has no usable Location") }
+            else { throw EmbeddingError(.invalidResponse, "redirect for \(repo)/\(path) has no usable Location") }
             location = target
         } else if head.isSuccess {
             location = head.url
@@ -41,13 +47,14 @@ extension HubClient {
             throw Self.error(for: head, what: "\(repo)/\(path) at '\(revision)'")
         }
         guard let rawETag = head.headers["X-Linked-Etag"] ?? head.headers["ETag"] else {
-            throw HubError(
+            throw EmbeddingError(
                 .invalidResponse,
                 "the hub sent no ETag for \(repo)/\(path); is \(configuration.endpoint) a hub?"
             )
         }
         let size = (head.headers["X-Linked-Size"] ?? head.headers["Content-Length"]).flatMap { Int64($0) }
         return FileMetadata(
+            name: "\(repo)/\(path)",
             commit: head.headers["X-Repo-Commit"],
             etag: Self.normalizedETag(rawETag),
             size: size,
@@ -64,22 +71,22 @@ extension HubClient {
     }
 
     /// `{endpoint}/api/models/{repo}/revision/{revision}`.
-    func apiURL(_ repo: HubRepoID, revision: String) throws(HubError) -> URL {
+    func apiURL(_ repo: HubRepoID, revision: String) throws(EmbeddingError) -> URL {
         try url("api/models/\(repo)/revision/\(Self.encoded(revision, keepingSlashes: false))")
     }
 
     /// `{endpoint}/{repo}/resolve/{revision}/{path}`.
-    func resolveURL(_ repo: HubRepoID, revision: String, path: String) throws(HubError) -> URL {
+    func resolveURL(_ repo: HubRepoID, revision: String, path: String) throws(EmbeddingError) -> URL {
         try url(
             "\(repo)/resolve/\(Self.encoded(revision, keepingSlashes: false))/\(Self.encoded(path, keepingSlashes: true))"
         )
     }
 
-    private func url(_ relative: String) throws(HubError) -> URL {
+    private func url(_ relative: String) throws(EmbeddingError) -> URL {
         var base = configuration.endpoint.absoluteString
         while base.hasSuffix("/") { base.removeLast() }
         guard let url = URL(string: base + "/" + relative) else {
-            throw HubError(.invalidRepoID, "cannot form a URL for '\(relative)'")
+            throw EmbeddingError(.invalidRepoID, "cannot form a URL for '\(relative)'")
         }
         return url
     }
@@ -103,11 +110,11 @@ extension HubClient {
         return headers
     }
 
-    /// Sends a request with retries and redirects, mapping transport failures to ``HubError``.
+    /// Sends a request with retries and redirects, mapping transport failures to ``EmbeddingError``.
     func send(
         _ request: HTTPRequest,
         redirects: HTTPClient.RedirectMode = .follow
-    ) async throws(HubError) -> HTTPResponse {
+    ) async throws(EmbeddingError) -> HTTPResponse {
         do {
             return try await http.send(request, redirects: redirects)
         } catch {
@@ -115,32 +122,34 @@ extension HubClient {
         }
     }
 
-    /// A ``HubError`` for a transport failure.
-    static func error(_ error: HTTPError) -> HubError {
-        switch error.code {
-        case .timeout: HubError(.timeout, error.message, underlying: error)
-        case .cancelled: HubError(.cancelled, error.message, underlying: error)
-        case .invalidResponse, .redirect: HubError(.invalidResponse, error.message, underlying: error)
-        default: HubError(.network, error.message, underlying: error)
+    /// An ``EmbeddingError`` for a transport failure; `context` (such as the file being downloaded) starts the
+    /// message.
+    static func error(_ error: HTTPError, context: String? = nil) -> EmbeddingError {
+        let message = context.map { "\($0): \(error.message)" } ?? error.message
+        return switch error.code {
+        case .timeout: EmbeddingError(.timeout, message, underlying: error)
+        case .cancelled: EmbeddingError(.cancelled, message, underlying: error)
+        case .invalidResponse, .redirect: EmbeddingError(.invalidResponse, message, underlying: error)
+        default: EmbeddingError(.network, message, underlying: error)
         }
     }
 
-    /// A ``HubError`` for an unexpected status, using the hub's `X-Error-Code` when present.
-    static func error(for head: HTTPResponseHead, what: String) -> HubError {
+    /// An ``EmbeddingError`` for an unexpected status, using the hub's `X-Error-Code` when present.
+    static func error(for head: HTTPResponseHead, what: String) -> EmbeddingError {
         let hubCode = head.headers["X-Error-Code"] ?? ""
         let hubMessage = head.headers["X-Error-Message"].map { ": \($0)" } ?? ""
         switch (hubCode, head.status) {
         case ("RepoNotFound", _), ("RevisionNotFound", _), ("EntryNotFound", _), (_, 404):
-            return HubError(.notFound, "\(what) not found (HTTP \(head.status) \(hubCode))\(hubMessage)")
+            return EmbeddingError(.notFound, "\(what) not found (HTTP \(head.status) \(hubCode))\(hubMessage)")
         case ("GatedRepo", _), (_, 401), (_, 403):
-            return HubError(
+            return EmbeddingError(
                 .unauthorized,
                 "access to \(what) refused (HTTP \(head.status)); check HF_TOKEN\(hubMessage)"
             )
         case (_, 429), (_, 500...599):
-            return HubError(.network, "the hub kept failing for \(what) (HTTP \(head.status))\(hubMessage)")
+            return EmbeddingError(.network, "the hub kept failing for \(what) (HTTP \(head.status))\(hubMessage)")
         default:
-            return HubError(.invalidResponse, "unexpected HTTP \(head.status) for \(what)\(hubMessage)")
+            return EmbeddingError(.invalidResponse, "unexpected HTTP \(head.status) for \(what)\(hubMessage)")
         }
     }
 }

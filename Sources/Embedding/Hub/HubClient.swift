@@ -76,13 +76,13 @@ public struct HubClient: Sendable {
     ///   - patterns: Shell-style patterns such as `*.json`; only matching files are fetched (all when empty).
     ///   - progress: Called as bytes arrive, from any thread.
     /// - Returns: The snapshot directory, whose files have the repository's relative paths.
-    /// - Throws: ``HubError``; ``HubError/Code/notFound`` for a path that does not exist.
+    /// - Throws: ``EmbeddingError``; ``EmbeddingError/Code/notFound`` for a path that does not exist.
     public func snapshot(
         _ repoOrPath: String,
         revision: String? = nil,
         matching patterns: [String] = [],
         progress: (@Sendable (HubProgress) -> Void)? = nil
-    ) async throws(HubError) -> URL {
+    ) async throws(EmbeddingError) -> URL {
         if let directory = try Self.localDirectory(repoOrPath) { return directory }
         return try await snapshot(
             of: HubRepoID(repoOrPath),
@@ -102,20 +102,20 @@ public struct HubClient: Sendable {
     ///   - patterns: Shell-style patterns; only matching files are fetched (all when empty).
     ///   - progress: Called as bytes arrive, from any thread.
     /// - Returns: `<cache>/models--namespace--name/snapshots/<commit>`.
-    /// - Throws: ``HubError``: ``HubError/Code/offlineMissing`` offline with a cold cache;
-    ///   ``HubError/Code/notFound``, ``HubError/Code/unauthorized``, ``HubError/Code/network``,
-    ///   ``HubError/Code/timeout``, ``HubError/Code/checksumMismatch`` and others online.
+    /// - Throws: ``EmbeddingError``: ``EmbeddingError/Code/offlineMissing`` offline with a cold cache;
+    ///   ``EmbeddingError/Code/notFound``, ``EmbeddingError/Code/unauthorized``, ``EmbeddingError/Code/network``,
+    ///   ``EmbeddingError/Code/timeout``, ``EmbeddingError/Code/checksumMismatch`` and others online.
     public func snapshot(
         of repo: HubRepoID,
         revision: String = "main",
         matching patterns: [String] = [],
         progress: (@Sendable (HubProgress) -> Void)? = nil
-    ) async throws(HubError) -> URL {
-        try HubCache.validate(name: revision, what: "revision")
+    ) async throws(EmbeddingError) -> URL {
+        try HubCache.validate(name: revision, what: "revision", in: repo)
         let cache = HubCache(root: configuration.cacheDirectory, repo: repo)
         if configuration.offline {
             guard let cached = cache.cachedSnapshot(revision: revision, patterns: patterns) else {
-                throw HubError(
+                throw EmbeddingError(
                     .offlineMissing,
                     "offline mode is on and the cache \(configuration.cacheDirectory.path) has no snapshot of \(repo) "
                         + "at '\(revision)'\(patterns.isEmpty ? "" : " matching \(patterns)")"
@@ -136,10 +136,10 @@ public struct HubClient: Sendable {
             throw error
         }
         guard HubCache.isCommitHash(info.sha) else {
-            throw HubError(.invalidResponse, "the model API returned no commit hash for \(repo)")
+            throw EmbeddingError(.invalidResponse, "the model API returned no commit hash for \(repo)")
         }
         let files = info.siblings.map(\.path).filter { HubFilePattern.matches($0, anyOf: patterns) }
-        for path in files { try HubCache.validate(path: path) }
+        for path in files { try HubCache.validate(path: path, in: repo) }
         for (index, path) in files.enumerated() where !cache.hasFile(path, commit: info.sha) {
             try await fetch(path, of: repo, commit: info.sha, cache: cache) { done, total in
                 progress?(
@@ -156,7 +156,7 @@ public struct HubClient: Sendable {
         do {
             try FileManager.default.createDirectory(at: cache.snapshot(info.sha), withIntermediateDirectories: true)
         } catch {
-            throw HubError(.fileSystem, "cannot create \(cache.snapshot(info.sha).path)", underlying: error)
+            throw EmbeddingError(.fileSystem, "cannot create \(cache.snapshot(info.sha).path)", underlying: error)
         }
         try cache.recordFiles(info.siblings.map(\.path), commit: info.sha)
         try cache.writeRef(revision, commit: info.sha)
@@ -171,15 +171,15 @@ public struct HubClient: Sendable {
     ///   - revision: A branch, tag or commit hash.
     ///   - progress: Called as bytes arrive, from any thread.
     /// - Returns: `<cache>/models--namespace--name/snapshots/<commit>/<path>`.
-    /// - Throws: ``HubError``, as ``snapshot(of:revision:matching:progress:)``.
+    /// - Throws: ``EmbeddingError``, as ``snapshot(of:revision:matching:progress:)``.
     public func file(
         _ path: String,
         in repo: HubRepoID,
         revision: String = "main",
         progress: (@Sendable (HubProgress) -> Void)? = nil
-    ) async throws(HubError) -> URL {
-        try HubCache.validate(path: path)
-        try HubCache.validate(name: revision, what: "revision")
+    ) async throws(EmbeddingError) -> URL {
+        try HubCache.validate(path: path, in: repo)
+        try HubCache.validate(name: revision, what: "revision", in: repo)
         let cache = HubCache(root: configuration.cacheDirectory, repo: repo)
         if configuration.offline || configuration.cachePolicy == .preferCache,
             let commit = cache.commit(for: revision), cache.hasFile(path, commit: commit)
@@ -187,7 +187,7 @@ public struct HubClient: Sendable {
             return cache.file(path, commit: commit)
         }
         if configuration.offline {
-            throw HubError(
+            throw EmbeddingError(
                 .offlineMissing,
                 "offline mode is on and the cache has no \(path) of \(repo) at '\(revision)'"
             )
@@ -195,7 +195,7 @@ public struct HubClient: Sendable {
         let metadata = try await fileMetadata(path, of: repo, revision: revision)
         let commit = metadata.commit ?? revision
         guard HubCache.isCommitHash(commit) else {
-            throw HubError(.invalidResponse, "the hub sent no X-Repo-Commit for \(repo)/\(path)")
+            throw EmbeddingError(.invalidResponse, "the hub sent no X-Repo-Commit for \(repo)/\(path)")
         }
         if !cache.hasFile(path, commit: commit) {
             try await store(path, metadata: metadata, commit: commit, cache: cache) { done, total in
@@ -208,9 +208,9 @@ public struct HubClient: Sendable {
 
     /// The repository's files and the commit a revision points to, from the hub's model API.
     ///
-    /// - Throws: ``HubError/Code/notFound``, ``HubError/Code/unauthorized``, ``HubError/Code/network``,
-    ///   ``HubError/Code/timeout`` or ``HubError/Code/invalidResponse``.
-    public func modelInfo(_ repo: HubRepoID, revision: String = "main") async throws(HubError) -> HubModelInfo {
+    /// - Throws: ``EmbeddingError/Code/notFound``, ``EmbeddingError/Code/unauthorized``,
+    ///   ``EmbeddingError/Code/network``, ``EmbeddingError/Code/timeout`` or ``EmbeddingError/Code/invalidResponse``.
+    public func modelInfo(_ repo: HubRepoID, revision: String = "main") async throws(EmbeddingError) -> HubModelInfo {
         let url = try apiURL(repo, revision: revision)
         let response = try await send(
             HTTPRequest(url: url, headers: headers(for: url), timeout: configuration.requestTimeout)
@@ -219,7 +219,7 @@ public struct HubClient: Sendable {
         do {
             return try JSONDecoder().decode(HubModelInfo.self, from: Data(response.body))
         } catch {
-            throw HubError(
+            throw EmbeddingError(
                 .invalidResponse,
                 "the model API answer for \(repo) is not valid model JSON",
                 underlying: error
@@ -233,7 +233,7 @@ public struct HubClient: Sendable {
         commit: String,
         cache: HubCache,
         report: @Sendable (Int64, Int64?) -> Void
-    ) async throws(HubError) {
+    ) async throws(EmbeddingError) {
         let metadata = try await fileMetadata(path, of: repo, revision: commit)
         try await store(path, metadata: metadata, commit: commit, cache: cache, report: report)
     }
@@ -244,10 +244,10 @@ public struct HubClient: Sendable {
         commit: String,
         cache: HubCache,
         report: @Sendable (Int64, Int64?) -> Void
-    ) async throws(HubError) {
-        try HubCache.validate(name: metadata.etag, what: "ETag")
+    ) async throws(EmbeddingError) {
+        try HubCache.validate(name: metadata.etag, what: "ETag", in: cache.repo)
         if !cache.hasBlob(metadata.etag, size: metadata.size) {
-            try await withBlobLock(metadata, cache: cache) { () async throws(HubError) in
+            try await withBlobLock(metadata, cache: cache) { () async throws(EmbeddingError) in
                 // Another task or process may have finished the blob while this one waited for the lock.
                 if !cache.hasBlob(metadata.etag, size: metadata.size) {
                     try await download(metadata, into: cache, report: report)
@@ -258,13 +258,13 @@ public struct HubClient: Sendable {
     }
 
     /// A directory for `text` if it names one (or looks like a path), `nil` if it should be a repository id.
-    static func localDirectory(_ text: String) throws(HubError) -> URL? {
+    static func localDirectory(_ text: String) throws(EmbeddingError) -> URL? {
         let looksLikePath = ["/", "./", "../", "~/"].contains { text.hasPrefix($0) } || text == "." || text == ".."
         let expanded = text.hasPrefix("~/") ? NSString(string: text).expandingTildeInPath : text
         if HubCache.isDirectory(expanded) == true {
             return URL(fileURLWithPath: expanded, isDirectory: true).standardizedFileURL
         }
-        if looksLikePath { throw HubError(.notFound, "no directory at \(text)") }
+        if looksLikePath { throw EmbeddingError(.notFound, "no directory at \(text)") }
         return nil
     }
 }

@@ -35,8 +35,8 @@ struct HubFileLock: ~Copyable {
     let path: String
 
     /// Opens (creating if needed) the lock file at `path`; its folder must exist.
-    /// - Throws: ``HubError/Code/fileSystem`` when the file can not be opened.
-    init(path: String) throws(HubError) {
+    /// - Throws: ``EmbeddingError/Code/fileSystem`` when the file can not be opened.
+    init(path: String) throws(EmbeddingError) {
         let fd = unsafe open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw Self.failure("cannot open the lock file \(path)") }
         self.fd = fd
@@ -46,8 +46,8 @@ struct HubFileLock: ~Copyable {
     deinit { close(fd) }  // closing the descriptor releases the lock
 
     /// Tries once to take the exclusive lock, without waiting.
-    /// - Throws: ``HubError/Code/fileSystem`` for an unexpected `flock` failure.
-    func tryLock() throws(HubError) -> Attempt {
+    /// - Throws: ``EmbeddingError/Code/fileSystem`` for an unexpected `flock` failure.
+    func tryLock() throws(EmbeddingError) -> Attempt {
         while true {
             if flock(fd, LOCK_EX | LOCK_NB) == 0 { return .acquired }
             let code = errno
@@ -59,8 +59,8 @@ struct HubFileLock: ~Copyable {
         }
     }
 
-    private static func failure(_ what: String, code: Int32 = errno) -> HubError {
+    private static func failure(_ what: String, code: Int32 = errno) -> EmbeddingError {
         let reason = unsafe strerror(code).map { unsafe String(cString: $0) } ?? "errno \(code)"
-        return HubError(.fileSystem, "\(what): \(reason)")
+        return EmbeddingError(.fileSystem, "\(what): \(reason)")
     }
 }

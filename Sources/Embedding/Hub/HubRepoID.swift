@@ -11,11 +11,11 @@ public struct HubRepoID: Hashable, Sendable, CustomStringConvertible {
     ///
     /// Each part is 1–96 characters of letters, digits, `-`, `_` and `.`; it may not start or end with `-` or `.`,
     /// nor contain `--` or `..`, and the name may not end in `.git`.
-    /// - Throws: ``HubError/Code/invalidRepoID``.
-    public init(_ id: String) throws(HubError) {
+    /// - Throws: ``EmbeddingError/Code/invalidRepoID``.
+    public init(_ id: String) throws(EmbeddingError) {
         let parts = id.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 1 || parts.count == 2, parts.allSatisfy(Self.isValidPart), !id.hasSuffix(".git") else {
-            throw HubError(.invalidRepoID, "'\(id)' is not a repository id of the form 'namespace/name'")
+            throw EmbeddingError(.invalidRepoID, "'\(id)' is not a repository id of the form 'namespace/name'")
         }
         namespace = parts.count == 2 ? parts[0] : nil
         name = parts[parts.count - 1]

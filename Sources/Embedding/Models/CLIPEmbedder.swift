@@ -81,11 +81,7 @@ public struct CLIPEmbedder: Embedder {
                 FileManager.default.fileExists(atPath: tokenizerFolder.appendingPathComponent($0).path)
             })
         {
-            do {
-                tokenizer = try CLIPTokenizer(directory: tokenizerFolder)
-            } catch {
-                throw EmbeddingError(loadingTokenizer: error)
-            }
+            tokenizer = try CLIPTokenizer(directory: tokenizerFolder)
         }
         let preprocessor = try ImagePreprocessor(directory: directory, imageSize: model.configuration.vision.imageSize)
         self.init(model: model, tokenizer: tokenizer, preprocessor: preprocessor)

@@ -55,12 +55,7 @@ public struct SentenceEmbedder: Embedder {
     /// - Throws: ``EmbeddingError`` for an unreadable or invalid configuration, checkpoint or tokenizer.
     public init(directory: URL, variant: String? = nil) async throws(EmbeddingError) {
         let model = try await BERTModel(directory: directory, variant: variant)
-        let tokenizer: WordPieceTokenizer
-        do {
-            tokenizer = try WordPieceTokenizer(directory: directory)
-        } catch {
-            throw EmbeddingError(loadingTokenizer: error)
-        }
+        let tokenizer = try WordPieceTokenizer(directory: directory)
         let limit = try Self.maxSequenceLength(in: directory)
         if let limit, limit < 2 {
             throw EmbeddingError(.invalidConfiguration, "sentence_bert_config.json: max_seq_length \(limit) < 2")

@@ -64,7 +64,7 @@ struct TokenizerConfig: Sendable {
     }
 
     /// Reads the two files from a directory; either may be missing.
-    init(directory: URL) throws(TokenizerError) {
+    init(directory: URL) throws(EmbeddingError) {
         for name in ["special_tokens_map.json", "tokenizer_config.json"] {
             let url = directory.appendingPathComponent(name)
             guard FileManager.default.fileExists(atPath: url.path) else { continue }

@@ -6,26 +6,26 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// The file-system edge of the tokenizers: reads whole files and turns failures into ``TokenizerError``s.
+/// The file-system edge of the tokenizers: reads whole files and turns failures into ``EmbeddingError``s.
 enum TokenizerFiles {
     /// The bytes of a file.
-    static func read(_ url: URL) throws(TokenizerError) -> [UInt8] {
+    static func read(_ url: URL) throws(EmbeddingError) -> [UInt8] {
         let path = url.path
         guard FileManager.default.fileExists(atPath: path) else {
-            throw TokenizerError(.fileNotFound, "no file at \(path)")
+            throw EmbeddingError(.notFound, "no file at \(path)")
         }
         do {
             return [UInt8](try Data(contentsOf: url))
         } catch {
-            throw TokenizerError(.unreadableFile, "cannot read \(path)", underlying: error)
+            throw EmbeddingError(.fileSystem, "cannot read \(path)", underlying: error)
         }
     }
 
     /// The text of a file's bytes, which must be UTF-8 (a leading byte-order mark is dropped).
-    static func utf8(_ bytes: [UInt8], name: String) throws(TokenizerError) -> String {
+    static func utf8(_ bytes: [UInt8], name: String) throws(EmbeddingError) -> String {
         let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes.dropFirst(3) : bytes[...]
         guard let text = String(validating: body, as: UTF8.self) else {
-            throw TokenizerError(.invalidUTF8, "\(name) is not valid UTF-8")
+            throw EmbeddingError(.invalidUTF8, "\(name) is not valid UTF-8")
         }
         return text
     }
@@ -66,14 +66,14 @@ enum TokenizerFiles {
     }
 
     /// Decodes JSON, naming the offending key path in the error.
-    static func decodeJSON<T: Decodable>(_ type: T.Type, from bytes: [UInt8], name: String) throws(TokenizerError) -> T
+    static func decodeJSON<T: Decodable>(_ type: T.Type, from bytes: [UInt8], name: String) throws(EmbeddingError) -> T
     {
         do {
             return try JSONDecoder().decode(type, from: Data(bytes))
         } catch let error as DecodingError {
-            throw TokenizerError(.malformedJSON, "\(name): \(describe(error))", underlying: error)
+            throw EmbeddingError(.malformedJSON, "\(name): \(describe(error))", underlying: error)
         } catch {
-            throw TokenizerError(.malformedJSON, "\(name): \(error)", underlying: error)
+            throw EmbeddingError(.malformedJSON, "\(name): \(error)", underlying: error)
         }
     }
 

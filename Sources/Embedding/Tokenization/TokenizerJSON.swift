@@ -70,10 +70,10 @@ struct TokenizerJSON: Decodable, Sendable {
     }
 
     /// Parses a `tokenizer.json` and checks its model type.
-    static func parse(_ bytes: [UInt8], expecting modelType: String) throws(TokenizerError) -> TokenizerJSON {
+    static func parse(_ bytes: [UInt8], expecting modelType: String) throws(EmbeddingError) -> TokenizerJSON {
         let file = try TokenizerFiles.decodeJSON(TokenizerJSON.self, from: bytes, name: "tokenizer.json")
         guard file.model.resolvedType == modelType else {
-            throw TokenizerError(
+            throw EmbeddingError(
                 .unsupportedModel,
                 "tokenizer.json model type is \(file.model.resolvedType), this tokenizer reads \(modelType)"
             )

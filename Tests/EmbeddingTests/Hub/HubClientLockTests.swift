@@ -129,11 +129,12 @@ final class HeldLock {
         defer { other.release() }
         let client = client(hub, timeout: .milliseconds(300))
         let start = ContinuousClock.now
-        let error = await #expect(throws: HubError.self) {
+        let error = await #expect(throws: EmbeddingError.self) {
             try await client.snapshot("tiny-org/tiny-model", matching: ["*.safetensors"])
         }
         #expect(error?.code == .timeout)
         #expect(error?.message.contains(weights.etag) == true)
+        #expect(error?.message.contains("tiny-org/tiny-model/model.safetensors") == true)
         #expect(ContinuousClock.now - start >= .milliseconds(300))
         #expect(hub.storage.requests.isEmpty)
         #expect(!FileManager.default.fileExists(atPath: repoFolder.appendingPathComponent("refs/main").path))
@@ -195,7 +196,7 @@ final class HeldLock {
         try await Task.sleep(for: .milliseconds(100))
         let start = ContinuousClock.now
         task.cancel()
-        let error = await #expect(throws: HubError.self) { try await task.value }
+        let error = await #expect(throws: EmbeddingError.self) { try await task.value }
         #expect(error?.code == .cancelled)
         #expect(ContinuousClock.now - start < .seconds(60))
         #expect(hub.storage.requests.isEmpty)

@@ -167,7 +167,7 @@ final class DelayRecorder: Sendable {
         try hub.start()
         defer { hub.stop() }
         let weights = hub.file("model.safetensors")
-        let failure = await #expect(throws: HubError.self) {
+        let failure = await #expect(throws: EmbeddingError.self) {
             try await client(hub, attempts: 1).snapshot("tiny-org/tiny-model", matching: ["*.safetensors"])
         }
         #expect(failure?.code == .network)
@@ -201,7 +201,7 @@ final class DelayRecorder: Sendable {
         }
         try #require(received.withLock { $0 } == 60_000, "the download never reached the stall point")
         task.cancel()
-        let error = await #expect(throws: HubError.self) { try await task.value }
+        let error = await #expect(throws: EmbeddingError.self) { try await task.value }
         #expect(error?.code == .cancelled)
         let partial = try contents(repoFolder.appendingPathComponent("blobs/\(weights.etag).incomplete"))
         #expect(partial == Array(weights.bytes.prefix(60_000)))
@@ -226,10 +226,11 @@ final class DelayRecorder: Sendable {
         try hub.start()
         defer { hub.stop() }
         let weights = hub.file("model.safetensors")
-        let error = await #expect(throws: HubError.self) {
+        let error = await #expect(throws: EmbeddingError.self) {
             try await client(hub).snapshot("tiny-org/tiny-model", matching: ["*.safetensors"])
         }
         #expect(error?.code == .checksumMismatch)
+        #expect(error?.message.contains("tiny-org/tiny-model/model.safetensors") == true)
         let snapshot = repoFolder.appendingPathComponent("snapshots/\(hub.commit)")
         #expect(!exists(snapshot.appendingPathComponent("model.safetensors")))
         #expect(!exists(repoFolder.appendingPathComponent("blobs/\(weights.etag)")))
@@ -240,7 +241,7 @@ final class DelayRecorder: Sendable {
     @Test func offlineUsesAWarmCacheAndRejectsAColdOne() async throws {
         let hub = FakeHub.tiny()
         try hub.start()
-        let cold = await #expect(throws: HubError.self) {
+        let cold = await #expect(throws: EmbeddingError.self) {
             try await client(hub, offline: true).snapshot("tiny-org/tiny-model")
         }
         #expect(cold?.code == .offlineMissing)
@@ -255,7 +256,7 @@ final class DelayRecorder: Sendable {
         #expect(try await offline.snapshot("tiny-org/tiny-model", matching: ["*.json"]) == online)
         let file = try await offline.file("config.json", in: HubRepoID("tiny-org/tiny-model"))
         #expect(try contents(file) == hub.file("config.json").bytes)
-        let other = await #expect(throws: HubError.self) { try await offline.snapshot("tiny-org/other") }
+        let other = await #expect(throws: EmbeddingError.self) { try await offline.snapshot("tiny-org/other") }
         #expect(other?.code == .offlineMissing)
     }
 
@@ -272,9 +273,11 @@ final class DelayRecorder: Sendable {
         let hub = FakeHub.tiny(faults: .init(requiredToken: "hf_secret123"))
         try hub.start()
         defer { hub.stop() }
-        let refused = await #expect(throws: HubError.self) { try await client(hub).snapshot("tiny-org/tiny-model") }
+        let refused = await #expect(throws: EmbeddingError.self) {
+            try await client(hub).snapshot("tiny-org/tiny-model")
+        }
         #expect(refused?.code == .unauthorized)
-        let wrong = await #expect(throws: HubError.self) {
+        let wrong = await #expect(throws: EmbeddingError.self) {
             try await client(hub, token: "hf_wrong").snapshot("tiny-org/tiny-model")
         }
         #expect(wrong.map { !$0.description.contains("hf_wrong") } == true)
@@ -320,7 +323,7 @@ final class DelayRecorder: Sendable {
         try hub.start()
         defer { hub.stop() }
         let slept = DelayRecorder()
-        let error = await #expect(throws: HubError.self) {
+        let error = await #expect(throws: EmbeddingError.self) {
             try await client(hub, attempts: 3, slept: slept).snapshot("tiny-org/tiny-model")
         }
         #expect(error?.code == .network)
@@ -334,7 +337,7 @@ final class DelayRecorder: Sendable {
         defer { hub.stop() }
         hub.storage.stop()
         let slept = DelayRecorder()
-        let error = await #expect(throws: HubError.self) {
+        let error = await #expect(throws: EmbeddingError.self) {
             try await client(hub, attempts: 3, slept: slept).snapshot(
                 "tiny-org/tiny-model",
                 matching: ["*.safetensors"]
@@ -349,7 +352,7 @@ final class DelayRecorder: Sendable {
         try hub.start()
         defer { hub.stop() }
         let start = ContinuousClock.now
-        let error = await #expect(throws: HubError.self) {
+        let error = await #expect(throws: EmbeddingError.self) {
             try await client(hub, timeout: .milliseconds(300), attempts: 1).snapshot("tiny-org/tiny-model")
         }
         #expect(error?.code == .timeout)
@@ -361,13 +364,13 @@ final class DelayRecorder: Sendable {
         let hub = FakeHub.tiny()
         try hub.start()
         defer { hub.stop() }
-        let repo = await #expect(throws: HubError.self) { try await client(hub).snapshot("tiny-org/absent") }
+        let repo = await #expect(throws: EmbeddingError.self) { try await client(hub).snapshot("tiny-org/absent") }
         #expect(repo?.code == .notFound)
-        let revision = await #expect(throws: HubError.self) {
+        let revision = await #expect(throws: EmbeddingError.self) {
             try await client(hub).snapshot("tiny-org/tiny-model", revision: "v9")
         }
         #expect(revision?.code == .notFound)
-        let file = await #expect(throws: HubError.self) {
+        let file = await #expect(throws: EmbeddingError.self) {
             try await client(hub).file("absent.bin", in: HubRepoID("tiny-org/tiny-model"))
         }
         #expect(file?.code == .notFound)
@@ -377,9 +380,11 @@ final class DelayRecorder: Sendable {
         let hub = FakeHub.tiny()
         let local = try await client(hub).snapshot(cache.path)
         #expect(local.standardizedFileURL.path == cache.standardizedFileURL.path)
-        let missing = await #expect(throws: HubError.self) { try await client(hub).snapshot("./no-such-model-dir") }
+        let missing = await #expect(throws: EmbeddingError.self) {
+            try await client(hub).snapshot("./no-such-model-dir")
+        }
         #expect(missing?.code == .notFound)
-        let invalid = await #expect(throws: HubError.self) { try await client(hub).snapshot("a/b/c") }
+        let invalid = await #expect(throws: EmbeddingError.self) { try await client(hub).snapshot("a/b/c") }
         #expect(invalid?.code == .invalidRepoID)
     }
 }

@@ -14,7 +14,7 @@ import Testing
         for bad in [
             "", "a/b/c", "../x", "org/", "/name", "org/na--me", "org/a..b", "org/x.git", "org/-x", "org/sp ace",
         ] {
-            #expect(throws: HubError.self, "\(bad)") { try HubRepoID(bad) }
+            #expect(throws: EmbeddingError.self, "\(bad)") { try HubRepoID(bad) }
         }
     }
 }

@@ -23,7 +23,7 @@ struct BytePairEncoder: Sendable {
     private let cache: WordCache
 
     /// Builds the encoder; merges are in rank order.
-    /// - Throws: ``TokenizerError/Code/malformedMerges`` when a merge names a symbol, or makes a token, that the
+    /// - Throws: ``EmbeddingError/Code/malformedMerges`` when a merge names a symbol, or makes a token, that the
     ///   vocabulary lacks (`lineOffset` is added to the 0-based merge index to name the line).
     init(
         vocabulary: Vocabulary,
@@ -32,7 +32,7 @@ struct BytePairEncoder: Sendable {
         unknownID: Int,
         mergesName: String,
         lineOffset: Int
-    ) throws(TokenizerError) {
+    ) throws(EmbeddingError) {
         self.vocabulary = vocabulary
         let alphabet = ByteAlphabet.characters
         byteIDs = alphabet.map { Int32(vocabulary.ids[String($0)] ?? -1) }
@@ -43,13 +43,13 @@ struct BytePairEncoder: Sendable {
             let line = rank + lineOffset
             guard let l = vocabulary.ids[String(left)], let r = vocabulary.ids[String(right)] else {
                 let missing = vocabulary.ids[String(left)] == nil ? left : right
-                throw TokenizerError(
+                throw EmbeddingError(
                     .malformedMerges,
                     "\(mergesName) line \(line): \"\(missing)\" is not in the vocabulary"
                 )
             }
             guard let merged = vocabulary.ids[String(left) + String(right)] else {
-                throw TokenizerError(
+                throw EmbeddingError(
                     .malformedMerges,
                     "\(mergesName) line \(line): the merged token \"\(left)\(right)\" is not in the vocabulary"
                 )

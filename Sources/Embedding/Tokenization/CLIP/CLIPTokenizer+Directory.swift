@@ -16,9 +16,9 @@ extension CLIPTokenizer {
     /// - Parameters:
     ///   - directory: The folder holding the tokenizer files.
     ///   - cleaning: The text repair and normalisation.
-    /// - Throws: ``TokenizerError`` with code `fileNotFound` when neither kind of vocabulary file exists, or any
+    /// - Throws: ``EmbeddingError`` with code `notFound` when neither kind of vocabulary file exists, or any
     ///   code of the file-based initialisers.
-    public init(directory: URL, cleaning: TextCleaning = .ftfy) throws(TokenizerError) {
+    public init(directory: URL, cleaning: TextCleaning = .ftfy) throws(EmbeddingError) {
         let config = try TokenizerConfig(directory: directory)
         let vocabulary: Vocabulary
         let pairs: [(Substring, Substring)]
@@ -39,8 +39,8 @@ extension CLIPTokenizer {
             offset = 0
             mergesName = "tokenizer.json model.merges"
         } else {
-            throw TokenizerError(
-                .fileNotFound,
+            throw EmbeddingError(
+                .notFound,
                 "no vocab.json + merges.txt or tokenizer.json in \(directory.path)"
             )
         }

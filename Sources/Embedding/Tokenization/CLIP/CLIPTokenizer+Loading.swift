@@ -17,7 +17,7 @@ extension CLIPTokenizer {
     ///   - maxLength: The longest sequence ``encode(_:)`` returns.
     ///   - cleaning: The text repair and normalisation.
     ///   - padToken: The padding token; `nil` means `<|endoftext|>` (Hugging Face's choice).
-    /// - Throws: ``TokenizerError`` with code `malformedJSON`, `malformedVocabulary`, `malformedMerges`,
+    /// - Throws: ``EmbeddingError`` with code `malformedJSON`, `malformedVocabulary`, `malformedMerges`,
     ///   `invalidUTF8` or `missingToken`.
     public init(
         vocabularyJSON: [UInt8],
@@ -25,7 +25,7 @@ extension CLIPTokenizer {
         maxLength: Int = 77,
         cleaning: TextCleaning = .ftfy,
         padToken: String? = nil
-    ) throws(TokenizerError) {
+    ) throws(EmbeddingError) {
         let (vocabulary, pairs, offset) = try Self.parse(vocabularyJSON: vocabularyJSON, merges: merges)
         try self.init(
             vocabulary: vocabulary,
@@ -46,7 +46,7 @@ extension CLIPTokenizer {
     ///   - maxLength: The longest sequence ``encode(_:)`` returns.
     ///   - cleaning: The text repair and normalisation.
     ///   - padToken: The padding token; `nil` means `<|endoftext|>`.
-    /// - Throws: ``TokenizerError`` with code `fileNotFound` or `unreadableFile`, or any code of
+    /// - Throws: ``EmbeddingError`` with code `notFound` or `fileSystem`, or any code of
     ///   ``init(vocabularyJSON:merges:maxLength:cleaning:padToken:)``.
     public init(
         vocabularyFile: URL,
@@ -54,7 +54,7 @@ extension CLIPTokenizer {
         maxLength: Int = 77,
         cleaning: TextCleaning = .ftfy,
         padToken: String? = nil
-    ) throws(TokenizerError) {
+    ) throws(EmbeddingError) {
         try self.init(
             vocabularyJSON: try TokenizerFiles.read(vocabularyFile),
             merges: try TokenizerFiles.read(mergesFile),
@@ -73,14 +73,14 @@ extension CLIPTokenizer {
     ///   - maxLength: The longest sequence ``encode(_:)`` returns.
     ///   - cleaning: The text repair and normalisation.
     ///   - padToken: The padding token; `nil` means `<|endoftext|>`.
-    /// - Throws: ``TokenizerError`` with code `malformedJSON`, `unsupportedModel` (not `BPE`),
+    /// - Throws: ``EmbeddingError`` with code `malformedJSON`, `unsupportedModel` (not `BPE`),
     ///   `malformedVocabulary`, `malformedMerges` or `missingToken`.
     public init(
         tokenizerJSON: [UInt8],
         maxLength: Int = 77,
         cleaning: TextCleaning = .ftfy,
         padToken: String? = nil
-    ) throws(TokenizerError) {
+    ) throws(EmbeddingError) {
         let (vocabulary, pairs, suffix) = try Self.parse(tokenizerJSON: tokenizerJSON)
         try self.init(
             vocabulary: vocabulary,
@@ -100,14 +100,14 @@ extension CLIPTokenizer {
     ///   - maxLength: The longest sequence ``encode(_:)`` returns.
     ///   - cleaning: The text repair and normalisation.
     ///   - padToken: The padding token; `nil` means `<|endoftext|>`.
-    /// - Throws: ``TokenizerError`` with code `fileNotFound` or `unreadableFile`, or any code of
+    /// - Throws: ``EmbeddingError`` with code `notFound` or `fileSystem`, or any code of
     ///   ``init(tokenizerJSON:maxLength:cleaning:padToken:)``.
     public init(
         tokenizerFile: URL,
         maxLength: Int = 77,
         cleaning: TextCleaning = .ftfy,
         padToken: String? = nil
-    ) throws(TokenizerError) {
+    ) throws(EmbeddingError) {
         try self.init(
             tokenizerJSON: try TokenizerFiles.read(tokenizerFile),
             maxLength: maxLength,
@@ -123,7 +123,7 @@ extension CLIPTokenizer {
     static func parse(
         vocabularyJSON: [UInt8],
         merges: [UInt8]
-    ) throws(TokenizerError) -> (Vocabulary, [(Substring, Substring)], Int) {
+    ) throws(EmbeddingError) -> (Vocabulary, [(Substring, Substring)], Int) {
         let map = try TokenizerFiles.decodeJSON([String: Int].self, from: vocabularyJSON, name: "vocab.json")
         let vocabulary = try Vocabulary(map, name: "vocab.json")
         let text = try TokenizerFiles.utf8(merges, name: "merges.txt")
@@ -139,7 +139,7 @@ extension CLIPTokenizer {
         for (index, line) in lines.enumerated() {
             let parts = TokenizerFiles.fields(line)
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-                throw TokenizerError(
+                throw EmbeddingError(
                     .malformedMerges,
                     "merges.txt line \(index + offset) is not two space-separated symbols: \"\(line.prefix(80))\""
                 )
@@ -150,13 +150,13 @@ extension CLIPTokenizer {
     }
 
     /// Parses a BPE `tokenizer.json`: the vocabulary with added tokens, the merge pairs, the end-of-word suffix.
-    static func parse(tokenizerJSON: [UInt8]) throws(TokenizerError) -> (Vocabulary, [(Substring, Substring)], String) {
+    static func parse(tokenizerJSON: [UInt8]) throws(EmbeddingError) -> (Vocabulary, [(Substring, Substring)], String) {
         let file = try TokenizerJSON.parse(tokenizerJSON, expecting: "BPE")
         let vocabulary = try Vocabulary(file.fullVocabulary, name: "tokenizer.json model.vocab")
         var pairs: [(Substring, Substring)] = []
         for (index, merge) in (file.model.merges ?? []).enumerated() {
             guard merge.pair.count == 2, !merge.pair[0].isEmpty, !merge.pair[1].isEmpty else {
-                throw TokenizerError(
+                throw EmbeddingError(
                     .malformedMerges,
                     "tokenizer.json model.merges[\(index)] is not a pair of symbols: \(merge.pair)"
                 )

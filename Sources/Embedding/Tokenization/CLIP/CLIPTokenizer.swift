@@ -48,14 +48,14 @@ public struct CLIPTokenizer: Tokenizer {
         startToken start: String = "<|startoftext|>",
         endToken end: String = "<|endoftext|>",
         unknownToken: String? = nil
-    ) throws(TokenizerError) {
+    ) throws(EmbeddingError) {
         precondition(maxLength >= 2, "maxLength must leave room for the start and end tokens")
         let startID = try vocabulary.require(start, name: "the vocabulary")
         let endID = try vocabulary.require(end, name: "the vocabulary")
-        let unknownID = try unknownToken.map { token throws(TokenizerError) in
+        let unknownID = try unknownToken.map { token throws(EmbeddingError) in
             try vocabulary.require(token, name: "the vocabulary")
         }
-        let padID = try padToken.map { token throws(TokenizerError) in
+        let padID = try padToken.map { token throws(EmbeddingError) in
             try vocabulary.require(token, name: "the vocabulary")
         }
         encoder = try BytePairEncoder(

@@ -14,9 +14,9 @@ extension WordPieceTokenizer {
     /// (`cls_token`, `sep_token`, `pad_token`, `unk_token`, `mask_token`) and give `model_max_length`
     /// (default 512) and, for `vocab.txt`, `do_lower_case`, `strip_accents` and `tokenize_chinese_chars`.
     /// - Parameter directory: The folder holding the tokenizer files.
-    /// - Throws: ``TokenizerError`` with code `fileNotFound` when neither `tokenizer.json` nor `vocab.txt` exists,
+    /// - Throws: ``EmbeddingError`` with code `notFound` when neither `tokenizer.json` nor `vocab.txt` exists,
     ///   or any code of the file-based initialisers.
-    public init(directory: URL) throws(TokenizerError) {
+    public init(directory: URL) throws(EmbeddingError) {
         let config = try TokenizerConfig(directory: directory)
         var names = SpecialNames()
         names.cls = config.clsToken ?? names.cls
@@ -51,7 +51,7 @@ extension WordPieceTokenizer {
                 name: "vocab.txt"
             )
         } else {
-            throw TokenizerError(.fileNotFound, "no tokenizer.json or vocab.txt in \(directory.path)")
+            throw EmbeddingError(.notFound, "no tokenizer.json or vocab.txt in \(directory.path)")
         }
     }
 }

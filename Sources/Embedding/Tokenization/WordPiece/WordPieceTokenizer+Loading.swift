@@ -13,9 +13,9 @@ extension WordPieceTokenizer {
     ///   - vocabularyText: The bytes of `vocab.txt`.
     ///   - maxLength: The longest sequence ``encode(_:)`` returns.
     ///   - options: Normalisation and splitting settings.
-    /// - Throws: ``TokenizerError`` with code `invalidUTF8`, `malformedVocabulary` (empty file, empty line, repeated
+    /// - Throws: ``EmbeddingError`` with code `invalidUTF8`, `malformedVocabulary` (empty file, empty line, repeated
     ///   token, naming the line) or `missingToken` (no `[CLS]`, `[SEP]`, `[PAD]` or `[UNK]`).
-    public init(vocabularyText: [UInt8], maxLength: Int = 512, options: Options = Options()) throws(TokenizerError) {
+    public init(vocabularyText: [UInt8], maxLength: Int = 512, options: Options = Options()) throws(EmbeddingError) {
         let text = try TokenizerFiles.utf8(vocabularyText, name: "vocab.txt")
         let vocabulary = try Vocabulary(lines: text, name: "vocab.txt")
         try self.init(
@@ -32,9 +32,9 @@ extension WordPieceTokenizer {
     ///   - vocabularyFile: The `vocab.txt` file.
     ///   - maxLength: The longest sequence ``encode(_:)`` returns.
     ///   - options: Normalisation and splitting settings.
-    /// - Throws: ``TokenizerError`` with code `fileNotFound` or `unreadableFile`, or any code of
+    /// - Throws: ``EmbeddingError`` with code `notFound` or `fileSystem`, or any code of
     ///   ``init(vocabularyText:maxLength:options:)``.
-    public init(vocabularyFile: URL, maxLength: Int = 512, options: Options = Options()) throws(TokenizerError) {
+    public init(vocabularyFile: URL, maxLength: Int = 512, options: Options = Options()) throws(EmbeddingError) {
         try self.init(vocabularyText: try TokenizerFiles.read(vocabularyFile), maxLength: maxLength, options: options)
     }
 
@@ -45,9 +45,9 @@ extension WordPieceTokenizer {
     /// - Parameters:
     ///   - tokenizerJSON: The bytes of `tokenizer.json`.
     ///   - maxLength: The longest sequence ``encode(_:)`` returns.
-    /// - Throws: ``TokenizerError`` with code `malformedJSON`, `unsupportedModel` (not `WordPiece`),
+    /// - Throws: ``EmbeddingError`` with code `malformedJSON`, `unsupportedModel` (not `WordPiece`),
     ///   `malformedVocabulary` or `missingToken`.
-    public init(tokenizerJSON: [UInt8], maxLength: Int = 512) throws(TokenizerError) {
+    public init(tokenizerJSON: [UInt8], maxLength: Int = 512) throws(EmbeddingError) {
         let (vocabulary, options, unknown) = try Self.parse(tokenizerJSON: tokenizerJSON)
         try self.init(
             vocabulary: vocabulary,
@@ -62,15 +62,15 @@ extension WordPieceTokenizer {
     /// - Parameters:
     ///   - tokenizerFile: The `tokenizer.json` file.
     ///   - maxLength: The longest sequence ``encode(_:)`` returns.
-    /// - Throws: ``TokenizerError`` with code `fileNotFound` or `unreadableFile`, or any code of
+    /// - Throws: ``EmbeddingError`` with code `notFound` or `fileSystem`, or any code of
     ///   ``init(tokenizerJSON:maxLength:)``.
-    public init(tokenizerFile: URL, maxLength: Int = 512) throws(TokenizerError) {
+    public init(tokenizerFile: URL, maxLength: Int = 512) throws(EmbeddingError) {
         try self.init(tokenizerJSON: try TokenizerFiles.read(tokenizerFile), maxLength: maxLength)
     }
 
     /// Parses a WordPiece `tokenizer.json`: the vocabulary with added tokens, the options from the model and a
     /// `BertNormalizer`, and the model's `unk_token`.
-    static func parse(tokenizerJSON: [UInt8]) throws(TokenizerError) -> (Vocabulary, Options, String?) {
+    static func parse(tokenizerJSON: [UInt8]) throws(EmbeddingError) -> (Vocabulary, Options, String?) {
         let file = try TokenizerJSON.parse(tokenizerJSON, expecting: "WordPiece")
         let vocabulary = try Vocabulary(file.fullVocabulary, name: "tokenizer.json model.vocab")
         var options = Options()

@@ -77,7 +77,7 @@ public struct WordPieceTokenizer: Tokenizer {
         maxLength: Int,
         names: SpecialNames,
         name: String
-    ) throws(TokenizerError) {
+    ) throws(EmbeddingError) {
         precondition(maxLength >= 2, "maxLength must leave room for [CLS] and [SEP]")
         let cls = try vocabulary.require(names.cls, name: name)
         let sep = try vocabulary.require(names.sep, name: name)

@@ -4,8 +4,8 @@ import Embedding
 import Foundation
 import Testing
 
-/// Bad tokenizer files give a ``TokenizerError`` with the right code and a message naming the line or key.
-@Suite struct TokenizerErrorTests {
+/// Bad tokenizer files give an ``EmbeddingError`` with the right code and a message naming the line or key.
+@Suite struct TokenizerFileErrorTests {
     /// A tiny CLIP-style vocabulary: the 256 byte characters, the same with `</w>`, merged tokens, specials.
     static func tinyCLIP(
         merges: [String],
@@ -41,7 +41,7 @@ import Testing
     }
 
     static func expectError(
-        _ code: TokenizerError.Code,
+        _ code: EmbeddingError.Code,
         containing fragment: String,
         sourceLocation: SourceLocation = #_sourceLocation,
         _ body: () throws -> Void
@@ -49,12 +49,12 @@ import Testing
         do {
             try body()
             Issue.record("expected \(code)", sourceLocation: sourceLocation)
-        } catch let error as TokenizerError {
+        } catch let error as EmbeddingError {
             #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
             #expect(error.message.contains(fragment), "\(error)", sourceLocation: sourceLocation)
             #expect(error.description.hasPrefix("\(code): "), sourceLocation: sourceLocation)
         } catch {
-            Issue.record("expected a TokenizerError, got \(error)", sourceLocation: sourceLocation)
+            Issue.record("expected an EmbeddingError, got \(error)", sourceLocation: sourceLocation)
         }
     }
 
@@ -72,13 +72,13 @@ import Testing
     @Test("missing and unreadable files")
     func missingFiles() throws {
         let nowhere = URL(fileURLWithPath: "/nonexistent/vocab.txt")
-        Self.expectError(.fileNotFound, containing: "/nonexistent/vocab.txt") {
+        Self.expectError(.notFound, containing: "/nonexistent/vocab.txt") {
             _ = try WordPieceTokenizer(vocabularyFile: nowhere)
         }
-        Self.expectError(.fileNotFound, containing: "tokenizer.json") {
+        Self.expectError(.notFound, containing: "tokenizer.json") {
             _ = try CLIPTokenizer(tokenizerFile: URL(fileURLWithPath: "/nonexistent/tokenizer.json"))
         }
-        Self.expectError(.unreadableFile, containing: "cannot read") {
+        Self.expectError(.fileSystem, containing: "cannot read") {
             _ = try WordPieceTokenizer(vocabularyFile: URL(fileURLWithPath: NSTemporaryDirectory()))
         }
     }
@@ -90,10 +90,10 @@ import Testing
         )
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: empty) }
-        Self.expectError(.fileNotFound, containing: "no tokenizer.json or vocab.txt") {
+        Self.expectError(.notFound, containing: "no tokenizer.json or vocab.txt") {
             _ = try WordPieceTokenizer(directory: empty)
         }
-        Self.expectError(.fileNotFound, containing: "no vocab.json + merges.txt or tokenizer.json") {
+        Self.expectError(.notFound, containing: "no vocab.json + merges.txt or tokenizer.json") {
             _ = try CLIPTokenizer(directory: empty)
         }
         try Data("{\"model_max_length\": \"long\"}".utf8).write(
