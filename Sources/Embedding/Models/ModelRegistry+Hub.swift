@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
+import Foundation
+
 extension ModelRegistry {
     /// The embedder of a Hugging Face model, downloaded into the hub cache if needed: a model one line away.
     ///
@@ -8,8 +10,11 @@ extension ModelRegistry {
     /// let minilm = try await ModelRegistry.standard.embedder(hubModel: "sentence-transformers/all-MiniLM-L6-v2")
     /// ```
     ///
-    /// Only the files a native model reads are fetched (JSON configuration, safetensors weights and tokenizer
-    /// text files); see <doc:ModelCacheAndOfflineUse> for the cache and offline mode.
+    /// Only the files a native model reads are fetched: the JSON and text files (configuration, tokenizer,
+    /// pooling), then the one weight file `model[.variant].safetensors` or, when the repository has an index
+    /// `model[.variant].safetensors.index.json`, exactly the shards it names. Other weight formats and variants
+    /// (`pytorch_model.bin`, ONNX exports, an fp16 copy) are not downloaded. See <doc:ModelCacheAndOfflineUse> for
+    /// the cache and offline mode.
     ///
     /// The embedder's ``EmbeddingSpace`` names the repository (`modelID`) and the commit the snapshot was taken
     /// at (`revision`), so vectors and ``EmbeddingCacheKey``s from one commit are never mixed with another's.
@@ -17,6 +22,7 @@ extension ModelRegistry {
     /// - Parameters:
     ///   - repoOrPath: A repository id such as `openai/clip-vit-base-patch32`, or a local checkpoint folder.
     ///   - revision: A branch, tag or commit; `nil` for `main`.
+    ///   - variant: A weight variant such as `fp16` (`model.fp16.safetensors`), or `nil` for `model.safetensors`.
     ///   - hub: The hub client; by default configured from `HF_HOME`, `HF_TOKEN`, `HF_HUB_OFFLINE` and friends.
     ///   - progress: Called as files download.
     /// - Returns: The embedder, for example a ``CLIPEmbedder`` or a ``SentenceEmbedder``.
@@ -27,15 +33,38 @@ extension ModelRegistry {
     public func embedder(
         hubModel repoOrPath: String,
         revision: String? = nil,
+        variant: String? = nil,
         hub: HubClient = HubClient(),
         progress: (@Sendable (HubProgress) -> Void)? = nil
     ) async throws(EmbeddingError) -> any Embedder {
-        let folder = try await hub.snapshot(
-            repoOrPath,
-            revision: revision,
-            matching: ["*.json", "*.safetensors", "*.txt"],
-            progress: progress
-        )
-        return try await embedder(directory: folder)
+        let matching = ["*.json", "*.txt"]
+        let folder = try await hub.snapshot(repoOrPath, revision: revision, matching: matching, progress: progress)
+        // A local folder comes back as it is; a snapshot then gets the weights of the same commit.
+        if let snapshot = HubCache.snapshotIdentity(folder) {
+            let weights = try Self.weightFiles(in: folder, variant: variant)
+            _ = try await hub.snapshot(repoOrPath, revision: snapshot.commit, matching: weights, progress: progress)
+        }
+        return try await embedder(directory: folder, variant: variant)
+    }
+
+    /// The safetensors files a checkpoint folder's weights live in: the shards its index names, else the one file.
+    private static func weightFiles(in folder: URL, variant: String?) throws(EmbeddingError) -> [String] {
+        let stem = variant.map { "model.\($0).safetensors" } ?? "model.safetensors"
+        let index = folder.appendingPathComponent(stem + ".index.json")
+        guard FileManager.default.fileExists(atPath: index.path) else { return [stem] }
+        struct Index: Decodable {
+            let weightMap: [String: String]
+            enum CodingKeys: String, CodingKey { case weightMap = "weight_map" }
+        }
+        do {
+            let shards = try JSONDecoder().decode(Index.self, from: Data(contentsOf: index)).weightMap.values
+            return Array(Set(shards)).sorted()
+        } catch {
+            throw EmbeddingError(
+                .corruptFile,
+                "\(index.lastPathComponent) is not a safetensors index: \(error)",
+                underlying: error
+            )
+        }
     }
 }

@@ -20,17 +20,13 @@ import _RAGTestSupport
 
     static let repo = "tiny-org/tiny-bert"
 
-    /// The files of a one-layer BERT (hidden size 4, two heads, six-word vocabulary) with seeded random weights.
-    static func tinyBERTFiles(seed: UInt64) -> [FakeHub.File] {
+    /// The tensors of a one-layer BERT (hidden size 4, two heads, six-word vocabulary) with seeded random values.
+    static func tinyBERTTensors(seed: UInt64) -> [(name: String, shape: [Int], values: [Float])] {
         var generator = SeededGenerator(seed: seed)
-        var weights = SafetensorsBuilder()
+        var tensors: [(name: String, shape: [Int], values: [Float])] = []
         func add(_ name: String, _ shape: [Int]) {
             let count = shape.reduce(1, *)
-            weights.add(
-                name,
-                shape: shape,
-                floats: (0..<count).map { _ in Float.random(in: -1...1, using: &generator) }
-            )
+            tensors.append((name, shape, (0..<count).map { _ in Float.random(in: -1...1, using: &generator) }))
         }
         add("embeddings.word_embeddings.weight", [6, 4])
         add("embeddings.position_embeddings.weight", [8, 4])
@@ -49,18 +45,35 @@ import _RAGTestSupport
         add(layer + "intermediate.dense.bias", [8])
         add(layer + "output.dense.weight", [4, 8])
         add(layer + "output.dense.bias", [4])
-        let config = """
-            {"model_type": "bert", "vocab_size": 6, "hidden_size": 4, "num_hidden_layers": 1,
-             "num_attention_heads": 2, "intermediate_size": 8, "max_position_embeddings": 8, "type_vocab_size": 2}
-            """
-        return [
-            FakeHub.File(path: "config.json", bytes: Array(config.utf8), isLFS: false),
-            FakeHub.File(
-                path: "vocab.txt",
-                bytes: Array("[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nhello\n".utf8),
-                isLFS: false
+        return tensors
+    }
+
+    /// A safetensors file holding `tensors`.
+    static func safetensors(_ tensors: some Sequence<(name: String, shape: [Int], values: [Float])>) -> [UInt8] {
+        var builder = SafetensorsBuilder()
+        for tensor in tensors { builder.add(tensor.name, shape: tensor.shape, floats: tensor.values) }
+        return [UInt8](builder.data())
+    }
+
+    /// The configuration and vocabulary of the tiny BERT.
+    static let tinyBERTConfiguration: [FakeHub.File] = [
+        FakeHub.File(
+            path: "config.json",
+            bytes: Array(
+                """
+                {"model_type": "bert", "vocab_size": 6, "hidden_size": 4, "num_hidden_layers": 1,
+                 "num_attention_heads": 2, "intermediate_size": 8, "max_position_embeddings": 8, "type_vocab_size": 2}
+                """.utf8
             ),
-            FakeHub.File(path: "model.safetensors", bytes: [UInt8](weights.data()), isLFS: true),
+            isLFS: false
+        ),
+        FakeHub.File(path: "vocab.txt", bytes: Array("[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nhello\n".utf8), isLFS: false),
+    ]
+
+    /// The files of the tiny BERT with its weights in `model.safetensors`.
+    static func tinyBERTFiles(seed: UInt64) -> [FakeHub.File] {
+        tinyBERTConfiguration + [
+            FakeHub.File(path: "model.safetensors", bytes: safetensors(tinyBERTTensors(seed: seed)), isLFS: true)
         ]
     }
 
@@ -149,5 +162,67 @@ import _RAGTestSupport
         #expect(plain.modelID == sha && plain.revision == "")
         let other = try await BERTModel(directory: folder("datasets--org--name/snapshots/\(sha)"))
         #expect(other.modelID == sha && other.revision == "")
+    }
+
+    /// The storage paths the fake hub served: one `/lfs/<etag>` per blob download.
+    private func downloadedBlobs(_ hub: FakeHub) -> Set<String> {
+        Set(hub.storage.requests.filter { $0.method == "GET" }.map(\.path))
+    }
+
+    @Test("only model.safetensors (or the variant asked for) is downloaded, not other weight files")
+    func downloadsOneWeightFile() async throws {
+        let tensors = Self.tinyBERTTensors(seed: 4)
+        let weights = FakeHub.File(path: "model.safetensors", bytes: Self.safetensors(tensors), isLFS: true)
+        let reordered = Self.safetensors(tensors.reversed())
+        let half = FakeHub.File(path: "model.fp16.safetensors", bytes: reordered, isLFS: true)
+        let pickle = FakeHub.File(path: "pytorch_model.bin", bytes: Array(repeating: 7, count: 4096), isLFS: true)
+        let onnx = FakeHub.File(path: "onnx/model.safetensors", bytes: Array(repeating: 9, count: 2048), isLFS: true)
+        let hub = FakeHub(repo: Self.repo, files: Self.tinyBERTConfiguration + [weights, half, pickle, onnx])
+        try hub.start()
+        defer { hub.stop() }
+        let plain = try await ModelRegistry.standard.embedder(hubModel: Self.repo, hub: client(hub))
+        #expect(downloadedBlobs(hub) == ["/lfs/\(weights.etag)"])
+        let fp16 = try await ModelRegistry.standard.embedder(hubModel: Self.repo, variant: "fp16", hub: client(hub))
+        #expect(downloadedBlobs(hub) == ["/lfs/\(weights.etag)", "/lfs/\(half.etag)"])
+        // Same tensors in another order: the same embedding.
+        #expect(try await plain.embed(.text("hello")) == fp16.embed(.text("hello")))
+    }
+
+    @Test("a sharded checkpoint downloads exactly the shards its index names and embeds as the single file does")
+    func downloadsTheIndexedShards() async throws {
+        let tensors = Self.tinyBERTTensors(seed: 5)
+        let first = FakeHub.File(
+            path: "model-00001-of-00002.safetensors",
+            bytes: Self.safetensors(tensors.prefix(7)),
+            isLFS: true
+        )
+        let second = FakeHub.File(
+            path: "model-00002-of-00002.safetensors",
+            bytes: Self.safetensors(tensors.dropFirst(7)),
+            isLFS: true
+        )
+        let stray = FakeHub.File(path: "model-old.safetensors", bytes: Array(repeating: 1, count: 512), isLFS: true)
+        let map = tensors.enumerated().map { i, t in "\"\(t.name)\": \"\(i < 7 ? first.path : second.path)\"" }
+        let index = FakeHub.File(
+            path: "model.safetensors.index.json",
+            bytes: Array("{\"metadata\": {}, \"weight_map\": {\(map.joined(separator: ", "))}}".utf8),
+            isLFS: false
+        )
+        let hub = FakeHub(repo: Self.repo, files: Self.tinyBERTConfiguration + [index, first, second, stray])
+        try hub.start()
+        defer { hub.stop() }
+        let sharded = try await ModelRegistry.standard.embedder(hubModel: Self.repo, hub: client(hub))
+        #expect(downloadedBlobs(hub) == ["/lfs/\(first.etag)", "/lfs/\(second.etag)"])
+
+        let single = FakeHub(
+            repo: "tiny-org/tiny-bert-single",
+            files: Self.tinyBERTConfiguration + [
+                FakeHub.File(path: "model.safetensors", bytes: Self.safetensors(tensors), isLFS: true)
+            ]
+        )
+        try single.start()
+        defer { single.stop() }
+        let whole = try await ModelRegistry.standard.embedder(hubModel: single.repo, hub: client(single))
+        #expect(try await sharded.embed(.text("hello")) == whole.embed(.text("hello")))
     }
 }
