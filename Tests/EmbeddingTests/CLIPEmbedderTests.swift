@@ -102,24 +102,6 @@ private struct ScriptedTokenizer: Tokenizer {
     }
 }
 
-/// Expects `body` to throw an ``EmbeddingError`` with `code` (and a message containing `fragment`, when given).
-func expectEmbeddingError(
-    _ code: EmbeddingError.Code,
-    mentioning fragment: String? = nil,
-    sourceLocation: SourceLocation = #_sourceLocation,
-    _ body: () async throws -> Void
-) async {
-    do {
-        try await body()
-        Issue.record("expected \(code)", sourceLocation: sourceLocation)
-    } catch let error as EmbeddingError {
-        #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
-        if let fragment { #expect(error.message.contains(fragment), "\(error)", sourceLocation: sourceLocation) }
-    } catch {
-        Issue.record("not an EmbeddingError: \(error)", sourceLocation: sourceLocation)
-    }
-}
-
 /// Rebuilds the 8-bit image a golden pixel tensor was normalised from.
 ///
 /// Every value of a CLIP `pixel_values` tensor is `(byte / 255 − mean) / std` for the byte of an already

@@ -17,23 +17,6 @@ import _RAGTestSupport
         )
     }
 
-    private func expectError(
-        _ code: EmbeddingError.Code,
-        mentioning word: String,
-        sourceLocation: SourceLocation = #_sourceLocation,
-        _ body: () throws -> Void
-    ) {
-        do {
-            try body()
-            Issue.record("expected \(code)", sourceLocation: sourceLocation)
-        } catch let error as EmbeddingError {
-            #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
-            #expect(error.message.contains(word), "\(error)", sourceLocation: sourceLocation)
-        } catch {
-            Issue.record("not an EmbeddingError: \(error)", sourceLocation: sourceLocation)
-        }
-    }
-
     @Test("the config is read, not hard-coded")
     func decodesConfig() throws {
         let c = try configuration()

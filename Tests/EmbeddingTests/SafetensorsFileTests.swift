@@ -15,25 +15,6 @@ import _RAGTestSupport
         return b
     }
 
-    private func expectCode(
-        _ code: EmbeddingError.Code,
-        mentioning word: String? = nil,
-        sourceLocation: SourceLocation = #_sourceLocation,
-        _ body: () throws -> Void
-    ) {
-        do {
-            try body()
-            Issue.record("expected \(code), nothing thrown", sourceLocation: sourceLocation)
-        } catch {
-            guard let error = error as? EmbeddingError else {
-                Issue.record("not an EmbeddingError: \(error)", sourceLocation: sourceLocation)
-                return
-            }
-            #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
-            if let word { #expect(error.message.contains(word), "\(error)", sourceLocation: sourceLocation) }
-        }
-    }
-
     @Test func readsF32TensorsAndMetadata() throws {
         let file = try SafetensorsFile(data: sample().data())
         #expect(file.metadata == ["format": "pt"])
@@ -90,35 +71,35 @@ import _RAGTestSupport
         b.add("mask", dtype: "U8", shape: [3], bytes: [1, 0, 1])
         let file = try SafetensorsFile(data: b.data())
         #expect(try file.int64s("position_ids") == ints)
-        expectCode(.unsupportedDType, mentioning: "position_ids") { _ = try file.floats("position_ids") }
-        expectCode(.unsupportedDType, mentioning: "mask") { _ = try file.floats("mask") }
-        expectCode(.unsupportedDType, mentioning: "a.weight") { _ = try file.int64s("a.weight") }
+        expectError(.unsupportedDType, mentioning: "position_ids") { _ = try file.floats("position_ids") }
+        expectError(.unsupportedDType, mentioning: "mask") { _ = try file.floats("mask") }
+        expectError(.unsupportedDType, mentioning: "a.weight") { _ = try file.int64s("a.weight") }
     }
 
     @Test func missingTensorAndWrongShapeNameTheTensor() throws {
         let file = try SafetensorsFile(data: sample().data())
-        expectCode(.missingTensor, mentioning: "c.weight") { _ = try file.floats("c.weight") }
-        expectCode(.shapeMismatch, mentioning: "a.weight") { _ = try file.floats("a.weight", shape: [3, 2]) }
+        expectError(.missingTensor, mentioning: "c.weight") { _ = try file.floats("c.weight") }
+        expectError(.shapeMismatch, mentioning: "a.weight") { _ = try file.floats("a.weight", shape: [3, 2]) }
     }
 
     @Test func truncatedFiles() throws {
         let good = sample().data()
-        expectCode(.corruptFile) { _ = try SafetensorsFile(data: Data()) }
-        expectCode(.corruptFile) { _ = try SafetensorsFile(data: good.prefix(7)) }
-        expectCode(.corruptFile, mentioning: "header length") { _ = try SafetensorsFile(data: good.prefix(20)) }
+        expectError(.corruptFile) { _ = try SafetensorsFile(data: Data()) }
+        expectError(.corruptFile) { _ = try SafetensorsFile(data: good.prefix(7)) }
+        expectError(.corruptFile, mentioning: "header length") { _ = try SafetensorsFile(data: good.prefix(20)) }
         // The header is intact but the data section is cut: the last tensor's offsets run past the end.
-        expectCode(.corruptFile, mentioning: "b.bias") { _ = try SafetensorsFile(data: good.dropLast(1)) }
+        expectError(.corruptFile, mentioning: "b.bias") { _ = try SafetensorsFile(data: good.dropLast(1)) }
         var huge = good
         huge.replaceSubrange(0..<8, with: [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F])
-        expectCode(.corruptFile) { _ = try SafetensorsFile(data: huge) }
+        expectError(.corruptFile) { _ = try SafetensorsFile(data: huge) }
     }
 
     @Test func badJSON() throws {
         let b = sample()
-        expectCode(.corruptFile, mentioning: "JSON") { _ = try SafetensorsFile(data: b.data(header: "{\"a\": [1, 2")) }
-        expectCode(.corruptFile) { _ = try SafetensorsFile(data: b.data(header: "[1, 2, 3]      ")) }
+        expectError(.corruptFile, mentioning: "JSON") { _ = try SafetensorsFile(data: b.data(header: "{\"a\": [1, 2")) }
+        expectError(.corruptFile) { _ = try SafetensorsFile(data: b.data(header: "[1, 2, 3]      ")) }
         let noOffsets = "{\"a.weight\":{\"dtype\":\"F32\",\"shape\":[2,3]}}"
-        expectCode(.corruptFile, mentioning: "a.weight") { _ = try SafetensorsFile(data: b.data(header: noOffsets)) }
+        expectError(.corruptFile, mentioning: "a.weight") { _ = try SafetensorsFile(data: b.data(header: noOffsets)) }
     }
 
     @Test("a dtype this library does not know opens; reading it is unsupportedDType naming the type")
@@ -130,10 +111,10 @@ import _RAGTestSupport
         #expect(try file.info("packed").dtype.name == "F4")
         #expect(try !file.info("packed").dtype.isRecognized)
         #expect(try file.floats("a.weight") == [1, 2, 3, 4, 5, 6])
-        expectCode(.unsupportedDType, mentioning: "F4") { _ = try file.floats("packed") }
-        expectCode(.unsupportedDType, mentioning: "packed") { _ = try file.int64s("packed") }
+        expectError(.unsupportedDType, mentioning: "F4") { _ = try file.floats("packed") }
+        expectError(.unsupportedDType, mentioning: "packed") { _ = try file.int64s("packed") }
         // Its range is still checked against the file.
-        expectCode(.corruptFile, mentioning: "packed") {
+        expectError(.corruptFile, mentioning: "packed") {
             _ = try SafetensorsFile(data: b.data(offsets: ["packed": (40, 4000)]))
         }
         #expect(SafetensorsDType(name: "F8_E8M0")?.size == 1)
@@ -141,22 +122,22 @@ import _RAGTestSupport
 
     @Test func offsetsOutOfRangeOverlappingOrOfTheWrongSize() throws {
         let b = sample()
-        expectCode(.corruptFile, mentioning: "b.bias") {
+        expectError(.corruptFile, mentioning: "b.bias") {
             _ = try SafetensorsFile(data: b.data(offsets: ["b.bias": (24, 40)]))
         }
-        expectCode(.corruptFile, mentioning: "a.weight") {
+        expectError(.corruptFile, mentioning: "a.weight") {
             _ = try SafetensorsFile(data: b.data(offsets: ["a.weight": (8, 0)]))
         }
-        expectCode(.corruptFile, mentioning: "overlap") {
+        expectError(.corruptFile, mentioning: "overlap") {
             _ = try SafetensorsFile(data: b.data(offsets: ["b.bias": (16, 24)]))
         }
-        expectCode(.corruptFile, mentioning: "needs 24 bytes") {
+        expectError(.corruptFile, mentioning: "needs 24 bytes") {
             _ = try SafetensorsFile(data: b.data(offsets: ["a.weight": (0, 20)]))
         }
         let negative = "{\"a.weight\":{\"dtype\":\"F32\",\"shape\":[-2,-3],\"data_offsets\":[0,24]}}"
-        expectCode(.corruptFile, mentioning: "negative") { _ = try SafetensorsFile(data: b.data(header: negative)) }
+        expectError(.corruptFile, mentioning: "negative") { _ = try SafetensorsFile(data: b.data(header: negative)) }
         let overflow = "{\"a.weight\":{\"dtype\":\"F32\",\"shape\":[4611686018427387904,4],\"data_offsets\":[0,24]}}"
-        expectCode(.corruptFile) { _ = try SafetensorsFile(data: b.data(header: overflow)) }
+        expectError(.corruptFile) { _ = try SafetensorsFile(data: b.data(header: overflow)) }
     }
 
     @Test func shardedCheckpointThroughIndex() async throws {

@@ -40,24 +40,6 @@ import Testing
         return String(UnicodeScalar(UInt32(next))!)
     }
 
-    static func expectError(
-        _ code: EmbeddingError.Code,
-        containing fragment: String,
-        sourceLocation: SourceLocation = #_sourceLocation,
-        _ body: () throws -> Void
-    ) {
-        do {
-            try body()
-            Issue.record("expected \(code)", sourceLocation: sourceLocation)
-        } catch let error as EmbeddingError {
-            #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
-            #expect(error.message.contains(fragment), "\(error)", sourceLocation: sourceLocation)
-            #expect(error.description.hasPrefix("\(code): "), sourceLocation: sourceLocation)
-        } catch {
-            Issue.record("expected an EmbeddingError, got \(error)", sourceLocation: sourceLocation)
-        }
-    }
-
     @Test("a tiny in-memory BPE merges lowest rank first and marks the end of words")
     func tinyBPE() throws {
         let files = try Self.tinyCLIP(merges: ["a b</w>", "a b", "ab c</w>"])
@@ -72,13 +54,13 @@ import Testing
     @Test("missing and unreadable files")
     func missingFiles() throws {
         let nowhere = URL(fileURLWithPath: "/nonexistent/vocab.txt")
-        Self.expectError(.notFound, containing: "/nonexistent/vocab.txt") {
+        expectError(.notFound, mentioning: "/nonexistent/vocab.txt") {
             _ = try WordPieceTokenizer(vocabularyFile: nowhere)
         }
-        Self.expectError(.notFound, containing: "tokenizer.json") {
+        expectError(.notFound, mentioning: "tokenizer.json") {
             _ = try CLIPTokenizer(tokenizerFile: URL(fileURLWithPath: "/nonexistent/tokenizer.json"))
         }
-        Self.expectError(.fileSystem, containing: "cannot read") {
+        expectError(.fileSystem, mentioning: "cannot read") {
             _ = try WordPieceTokenizer(vocabularyFile: URL(fileURLWithPath: NSTemporaryDirectory()))
         }
     }
@@ -90,17 +72,17 @@ import Testing
         )
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: empty) }
-        Self.expectError(.notFound, containing: "no tokenizer.json or vocab.txt") {
+        expectError(.notFound, mentioning: "no tokenizer.json or vocab.txt") {
             _ = try WordPieceTokenizer(directory: empty)
         }
-        Self.expectError(.notFound, containing: "no vocab.json + merges.txt or tokenizer.json") {
+        expectError(.notFound, mentioning: "no vocab.json + merges.txt or tokenizer.json") {
             _ = try CLIPTokenizer(directory: empty)
         }
         try Data("{\"model_max_length\": \"long\"}".utf8).write(
             to: empty.appendingPathComponent("tokenizer_config.json")
         )
         try Data("[PAD]\n[UNK]\n[CLS]\n[SEP]\n".utf8).write(to: empty.appendingPathComponent("vocab.txt"))
-        Self.expectError(.malformedJSON, containing: "tokenizer_config.json: key \"model_max_length\"") {
+        expectError(.malformedJSON, mentioning: "tokenizer_config.json: key \"model_max_length\"") {
             _ = try WordPieceTokenizer(directory: empty)
         }
         let config = #"{"model_max_length": 1e30, "do_lower_case": false, "pad_token": {"content": "[CLS]"}}"#
@@ -113,19 +95,19 @@ import Testing
 
     @Test("malformed vocab.txt")
     func badVocabularyText() {
-        Self.expectError(.malformedVocabulary, containing: "is empty") {
+        expectError(.malformedVocabulary, mentioning: "is empty") {
             _ = try WordPieceTokenizer(vocabularyText: [])
         }
-        Self.expectError(.malformedVocabulary, containing: "line 3 is empty") {
+        expectError(.malformedVocabulary, mentioning: "line 3 is empty") {
             _ = try WordPieceTokenizer(vocabularyText: Array("[PAD]\n[UNK]\n\n[CLS]\n".utf8))
         }
-        Self.expectError(.malformedVocabulary, containing: "line 4 repeats \"a\" from line 2") {
+        expectError(.malformedVocabulary, mentioning: "line 4 repeats \"a\" from line 2") {
             _ = try WordPieceTokenizer(vocabularyText: Array("[PAD]\na\n[UNK]\na\n".utf8))
         }
-        Self.expectError(.missingToken, containing: "[CLS]") {
+        expectError(.missingToken, mentioning: "[CLS]") {
             _ = try WordPieceTokenizer(vocabularyText: Array("[PAD]\n[UNK]\n[SEP]\n".utf8))
         }
-        Self.expectError(.invalidUTF8, containing: "vocab.txt") {
+        expectError(.invalidUTF8, mentioning: "vocab.txt") {
             _ = try WordPieceTokenizer(vocabularyText: [0x61, 0xFF, 0x0A])
         }
     }
@@ -141,58 +123,58 @@ import Testing
     @Test("malformed vocab.json and merges.txt")
     func badCLIPFiles() throws {
         let good = try Self.tinyCLIP(merges: ["a b"])
-        Self.expectError(.malformedJSON, containing: "vocab.json") {
+        expectError(.malformedJSON, mentioning: "vocab.json") {
             _ = try CLIPTokenizer(vocabularyJSON: Array("{\"a\": 1,".utf8), merges: good.merges)
         }
-        Self.expectError(.malformedJSON, containing: "top level") {
+        expectError(.malformedJSON, mentioning: "top level") {
             _ = try CLIPTokenizer(vocabularyJSON: Array("[1, 2]".utf8), merges: good.merges)
         }
-        Self.expectError(.malformedVocabulary, containing: "share id 0") {
+        expectError(.malformedVocabulary, mentioning: "share id 0") {
             _ = try CLIPTokenizer(vocabularyJSON: Array("{\"a\": 0, \"b\": 0}".utf8), merges: good.merges)
         }
-        Self.expectError(.malformedVocabulary, containing: "outside") {
+        expectError(.malformedVocabulary, mentioning: "outside") {
             _ = try CLIPTokenizer(vocabularyJSON: Array("{\"a\": -1}".utf8), merges: good.merges)
         }
-        Self.expectError(.malformedMerges, containing: "line 3 is not two space-separated symbols") {
+        expectError(.malformedMerges, mentioning: "line 3 is not two space-separated symbols") {
             _ = try CLIPTokenizer(vocabularyJSON: good.vocab, merges: Array("#version: 0.2\na b\nabc\n".utf8))
         }
-        Self.expectError(.malformedMerges, containing: "line 2: the merged token \"bc\" is not in the vocabulary") {
+        expectError(.malformedMerges, mentioning: "line 2: the merged token \"bc\" is not in the vocabulary") {
             _ = try CLIPTokenizer(vocabularyJSON: good.vocab, merges: Array("#version: 0.2\nb c\n".utf8))
         }
-        Self.expectError(.malformedMerges, containing: "line 1: \"xyz\" is not in the vocabulary") {
+        expectError(.malformedMerges, mentioning: "line 1: \"xyz\" is not in the vocabulary") {
             _ = try CLIPTokenizer(vocabularyJSON: good.vocab, merges: Array("xyz a\n".utf8))
         }
         let noSpecials = try Self.tinyCLIP(merges: [], specials: false)
-        Self.expectError(.missingToken, containing: "<|startoftext|>") {
+        expectError(.missingToken, mentioning: "<|startoftext|>") {
             _ = try CLIPTokenizer(vocabularyJSON: noSpecials.vocab, merges: noSpecials.merges)
         }
-        Self.expectError(.missingToken, containing: "<pad>") {
+        expectError(.missingToken, mentioning: "<pad>") {
             _ = try CLIPTokenizer(vocabularyJSON: good.vocab, merges: good.merges, padToken: "<pad>")
         }
     }
 
     @Test("malformed tokenizer.json")
     func badTokenizerJSON() {
-        Self.expectError(.malformedJSON, containing: "tokenizer.json") {
+        expectError(.malformedJSON, mentioning: "tokenizer.json") {
             _ = try WordPieceTokenizer(tokenizerJSON: Array("not json".utf8))
         }
-        Self.expectError(.malformedJSON, containing: "missing key \"model\"") {
+        expectError(.malformedJSON, mentioning: "missing key \"model\"") {
             _ = try WordPieceTokenizer(tokenizerJSON: Array("{\"version\": \"1.0\"}".utf8))
         }
-        Self.expectError(.malformedJSON, containing: "key \"model.vocab\"") {
+        expectError(.malformedJSON, mentioning: "key \"model.vocab\"") {
             _ = try WordPieceTokenizer(
                 tokenizerJSON: Array("{\"model\": {\"type\": \"WordPiece\", \"vocab\": [\"a\"]}}".utf8)
             )
         }
-        Self.expectError(.unsupportedModel, containing: "Unigram") {
+        expectError(.unsupportedModel, mentioning: "Unigram") {
             _ = try WordPieceTokenizer(tokenizerJSON: Array("{\"model\": {\"type\": \"Unigram\", \"vocab\": {}}}".utf8))
         }
-        Self.expectError(.unsupportedModel, containing: "WordPiece") {
+        expectError(.unsupportedModel, mentioning: "WordPiece") {
             _ = try CLIPTokenizer(
                 tokenizerJSON: Array("{\"model\": {\"type\": \"WordPiece\", \"vocab\": {\"a\": 0}}}".utf8)
             )
         }
-        Self.expectError(.malformedMerges, containing: "model.merges[1]") {
+        expectError(.malformedMerges, mentioning: "model.merges[1]") {
             _ = try CLIPTokenizer(
                 tokenizerJSON: Array(
                     "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0, \"b\": 1, \"ab\": 2}, \"merges\": [\"a b\", \"ab\"]}}"
@@ -200,7 +182,7 @@ import Testing
                 )
             )
         }
-        Self.expectError(.missingToken, containing: "[CLS]") {
+        expectError(.missingToken, mentioning: "[CLS]") {
             _ = try WordPieceTokenizer(tokenizerJSON: Array("{\"model\": {\"vocab\": {\"[UNK]\": 0}}}".utf8))
         }
     }
