@@ -29,7 +29,8 @@ public struct EmbeddingError: Error, Sendable, CustomStringConvertible {
         public static let unsupportedModality = Code(.unsupportedModality)
         /// An input is out of range: a token id outside the vocabulary, a sequence longer than the model's
         /// positions, a pixel tensor of the wrong size, an empty batch where one is not allowed; or a wrapped
-        /// embedder returned the wrong number of rows, or a hosted embedder's request could not be encoded.
+        /// embedder returned the wrong number of rows, or a hosted embedder's request could not be encoded; or a
+        /// revision passed to the hub client that is not a usable name (empty, absolute, or with `.`/`..` parts).
         public static let invalidInput = Code(.invalidInput)
         /// A weight file is truncated or its header is malformed or inconsistent.
         public static let corruptFile = Code(.corruptFile)
@@ -49,13 +50,12 @@ public struct EmbeddingError: Error, Sendable, CustomStringConvertible {
 
         // MARK: Files
 
-        /// A local file or folder could not be opened, read, written, created, linked or locked: a model's
-        /// configuration or weights (also when they are missing), a tokenizer file that exists but cannot be read,
-        /// the embedding cache's folder, or the hub cache.
+        /// A local file or folder exists but could not be opened, read, written, created, linked or locked: a
+        /// model's configuration or weights, a tokenizer file, the embedding cache's folder, or the hub cache.
         public static let fileSystem = Code(.fileSystem)
-        /// Something named does not exist: a tokenizer file, or every vocabulary file a tokenizer folder could
-        /// hold; a local folder passed to the hub client; or, on the hub, the repository, revision or file
-        /// (HTTP 404).
+        /// Something named does not exist: a model's `config.json` or weight file, a tokenizer file, or every
+        /// vocabulary file a tokenizer folder could hold; a local folder passed to the hub client; or, on the
+        /// hub, the repository, revision or file (HTTP 404).
         public static let notFound = Code(.notFound)
 
         // MARK: Tokenizer files

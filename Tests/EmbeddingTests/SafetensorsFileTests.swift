@@ -170,12 +170,12 @@ import _RAGTestSupport
         } catch {
             #expect(error.code == .corruptFile && error.message.contains("b.bias"))
         }
-        // A missing weight file is a file-system error.
+        // A missing weight file is notFound, naming the file.
         do {
             _ = try await SafetensorsCheckpoint(directory: dir, variant: "fp16")
             Issue.record("missing file accepted")
         } catch {
-            #expect(error.code == .fileSystem)
+            #expect(error.code == .notFound && error.message.contains("model.fp16.safetensors"), "\(error)")
         }
     }
 }

@@ -88,10 +88,15 @@ struct HubCache: Sendable {
     }
 
     /// Checks that a revision or etag can be used as a file name under `refs/` or `blobs/`.
-    static func validate(name: String, what: String, in repo: HubRepoID) throws(EmbeddingError) {
+    static func validate(
+        name: String,
+        what: String,
+        in repo: HubRepoID,
+        code: EmbeddingError.Code = .invalidResponse
+    ) throws(EmbeddingError) {
         let parts = name.split(separator: "/", omittingEmptySubsequences: false)
         guard !name.isEmpty, !name.hasPrefix("/"), parts.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." })
-        else { throw EmbeddingError(.invalidResponse, "unusable \(what) '\(name)' for \(repo)") }
+        else { throw EmbeddingError(code, "unusable \(what) '\(name)' for \(repo)") }
     }
 
     /// The commit a revision points to in the cache: the revision itself if it is a commit hash, else `refs/`.

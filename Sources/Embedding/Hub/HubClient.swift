@@ -111,7 +111,7 @@ public struct HubClient: Sendable {
         matching patterns: [String] = [],
         progress: (@Sendable (HubProgress) -> Void)? = nil
     ) async throws(EmbeddingError) -> URL {
-        try HubCache.validate(name: revision, what: "revision", in: repo)
+        try HubCache.validate(name: revision, what: "revision", in: repo, code: .invalidInput)
         let cache = HubCache(root: configuration.cacheDirectory, repo: repo)
         if configuration.offline {
             guard let cached = cache.cachedSnapshot(revision: revision, patterns: patterns) else {
@@ -179,7 +179,7 @@ public struct HubClient: Sendable {
         progress: (@Sendable (HubProgress) -> Void)? = nil
     ) async throws(EmbeddingError) -> URL {
         try HubCache.validate(path: path, in: repo)
-        try HubCache.validate(name: revision, what: "revision", in: repo)
+        try HubCache.validate(name: revision, what: "revision", in: repo, code: .invalidInput)
         let cache = HubCache(root: configuration.cacheDirectory, repo: repo)
         if configuration.offline || configuration.cachePolicy == .preferCache,
             let commit = cache.commit(for: revision), cache.hasFile(path, commit: commit)

@@ -16,6 +16,9 @@ enum ModelConfigurationFile {
     /// The raw bytes of `directory/name`.
     static func data(in directory: URL, name: String = "config.json") throws(EmbeddingError) -> Data {
         let url = directory.appendingPathComponent(name)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw EmbeddingError(.notFound, "no \(name) in \(directory.path)")
+        }
         do {
             return try Data(contentsOf: url)
         } catch {

@@ -45,8 +45,8 @@ public struct SafetensorsCheckpoint: Sendable {
     /// - Parameters:
     ///   - directory: The checkpoint folder.
     ///   - variant: A file variant such as `fp16` or `bf16` (`model.fp16.safetensors`), or `nil`.
-    /// - Throws: ``EmbeddingError/Code/fileSystem`` when no weight file exists or one cannot be read;
-    ///   ``EmbeddingError/Code/corruptFile`` for a malformed index or file, or an index naming a tensor its
+    /// - Throws: ``EmbeddingError/Code/notFound`` when no weight file exists, ``EmbeddingError/Code/fileSystem``
+    ///   when one cannot be read; ``EmbeddingError/Code/corruptFile`` for a malformed index or file, or an index naming a tensor its
     ///   shard lacks.
     public init(directory: URL, variant: String? = nil) async throws(EmbeddingError) {
         let stem = variant.map { "model.\($0).safetensors" } ?? "model.safetensors"

@@ -33,9 +33,13 @@ public struct SafetensorsFile: Sendable {
 
     /// Reads and validates the file at `url` (memory-mapped when possible).
     /// - Parameter url: A `.safetensors` file.
-    /// - Throws: ``EmbeddingError/Code/fileSystem`` when it cannot be read, ``EmbeddingError/Code/corruptFile``
-    ///   when the header is malformed or inconsistent with the file.
+    /// - Throws: ``EmbeddingError/Code/notFound`` when there is no such file, ``EmbeddingError/Code/fileSystem``
+    ///   when it cannot be read, ``EmbeddingError/Code/corruptFile`` when the header is malformed or
+    ///   inconsistent with the file.
     public init(contentsOf url: URL) async throws(EmbeddingError) {
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw EmbeddingError(.notFound, "no file at \(url.path)")
+        }
         let data: Data
         do {
             data = try Data(contentsOf: url, options: .mappedIfSafe)

@@ -139,6 +139,22 @@ final class DelayRecorder: Sendable {
         #expect(hub.storage.requests.count == 1)
     }
 
+    @Test func unusableRevisionsAreTheCallersInputAndSendNothing() async throws {
+        let hub = FakeHub.tiny()
+        try hub.start()
+        defer { hub.stop() }
+        let repo = try HubRepoID("tiny-org/tiny-model")
+        for revision in ["..", "", "/main", "a/../b"] {
+            await expectEmbeddingError(.invalidInput, mentioning: "revision") {
+                _ = try await client(hub).snapshot(of: repo, revision: revision)
+            }
+            await expectEmbeddingError(.invalidInput, mentioning: "revision") {
+                _ = try await client(hub).file("config.json", in: repo, revision: revision)
+            }
+        }
+        #expect(hub.hub.requests.isEmpty && hub.storage.requests.isEmpty)
+    }
+
     @Test func singleFileDownload() async throws {
         let hub = FakeHub.tiny()
         try hub.start()
