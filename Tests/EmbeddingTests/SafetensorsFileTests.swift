@@ -178,4 +178,40 @@ import _RAGTestSupport
             #expect(error.code == .notFound && error.message.contains("model.fp16.safetensors"), "\(error)")
         }
     }
+
+    @Test("every byte flipped three ways and every truncation: a typed error or a file whose tensors read safely")
+    func mutatedFilesNeverTrap() throws {
+        var b = sample()
+        b.add("packed", dtype: "F4", shape: [2, 3], bytes: [0x12, 0x34, 0x56])
+        b.add("ids", dtype: "I64", shape: [1], bytes: [7, 0, 0, 0, 0, 0, 0, 0])
+        let good = [UInt8](b.data())
+        var opened = 0
+        var refused = 0
+        func attempt(_ bytes: [UInt8]) {
+            let file: SafetensorsFile
+            do {
+                file = try SafetensorsFile(data: Data(bytes))
+            } catch {
+                #expect(error.code == .corruptFile, "\(error)")
+                refused += 1
+                return
+            }
+            opened += 1
+            // Whatever the header now says, reading each tensor either works or is a typed error.
+            for name in file.names {
+                _ = try? file.floats(name)
+                _ = try? file.int64s(name)
+            }
+        }
+        for index in good.indices {
+            for mask: UInt8 in [0x01, 0x20, 0xFF] {
+                var bytes = good
+                bytes[index] ^= mask
+                attempt(bytes)
+            }
+        }
+        for length in 0..<good.count { attempt(Array(good.prefix(length))) }
+        // Flips in the data section leave the header valid; most header flips break the JSON.
+        #expect(opened > 0 && refused > 0)
+    }
 }
