@@ -96,8 +96,8 @@ public struct EmbeddingError: Error, Sendable, CustomStringConvertible {
         /// From the hub client also: another download of the same file (in this process or another) held the
         /// file's lock that long without making progress.
         public static let timeout = Code(.timeout)
-        /// The task was cancelled while waiting for a server (a hosted embedder or the hub) or for a hub
-        /// download's lock.
+        /// The task was cancelled: while waiting for a server (a hosted embedder or the hub) or for a hub
+        /// download lock, or between two batches of a native embedder (``CLIPEmbedder``, ``SentenceEmbedder``).
         public static let cancelled = Code(.cancelled)
         /// A hosted embedder's provider kept answering 429 (too many requests) after every retry.
         public static let rateLimited = Code(.rateLimited)

@@ -86,6 +86,23 @@ private struct ScriptedTokenizer: Tokenizer {
         Compare.expectClose(sampled[0], g.images[2].imageEmbeds, tolerance: 1e-4, "sampled video")
     }
 
+    @Test("a cancelled task stops before the next batch with cancelled")
+    func cancellation() async throws {
+        var embedder = try await CLIPEmbedder(directory: folder)
+        embedder.batchSize = 1
+        let image = Image(width: 64, height: 64, format: .rgb, samples: .uint8([UInt8](repeating: 128, count: 64 * 64 * 3)))
+        let inputs = [EmbeddingInput](repeating: .image(image), count: 4)
+        let shared = embedder
+        let task = Task { () async throws -> EmbeddingMatrix in
+            while !Task.isCancelled { await Task.yield() }  // starts the work only once cancelled
+            return try await shared.embed(inputs)
+        }
+        task.cancel()
+        await expectEmbeddingError(.cancelled, mentioning: "1 of 4 images") { _ = try await task.value }
+        // Not cancelled, the same call completes.
+        #expect(try await embedder.embed(inputs).count == 4)
+    }
+
     @Test("text without a tokenizer, audio, empty images and videos are refused with typed errors")
     func refusedInputs() async throws {
         let embedder = try await CLIPEmbedder(directory: folder)

@@ -26,6 +26,18 @@ struct SentenceEmbedderTests {
         )
     }
 
+    @Test("a cancelled task stops before the first batch with cancelled")
+    func cancellation() async throws {
+        let embedder = try await SentenceEmbedder(directory: folder)
+        let inputs = golden.sentences.map(EmbeddingInput.text)
+        let task = Task { () async throws -> EmbeddingMatrix in
+            while !Task.isCancelled { await Task.yield() }  // starts the work only once cancelled
+            return try await embedder.embed(inputs)
+        }
+        task.cancel()
+        await expectEmbeddingError(.cancelled, mentioning: "texts") { _ = try await task.value }
+    }
+
     @Test("raw sentences give the golden embeddings, batched or one at a time")
     func rawSentences() async throws {
         let embedder = try await SentenceEmbedder(directory: folder)

@@ -118,7 +118,8 @@ public struct CLIPEmbedder: Embedder {
     /// - Returns: One L2-normalised row per input, in order.
     /// - Throws: ``EmbeddingError/Code/unsupportedModality`` for audio or a modality without its conversion, before
     ///   any work; ``EmbeddingError/Code/invalidInput`` for an empty image or video, or a preprocessor whose
-    ///   output is not the model's input size.
+    ///   output is not the model's input size; ``EmbeddingError/Code/cancelled`` when the task is cancelled
+    ///   (checked before each batch).
     public func embed(_ inputs: [EmbeddingInput]) async throws -> EmbeddingMatrix {
         try checkModalities(inputs)
         let d = model.configuration.projectionDim
@@ -143,11 +144,13 @@ public struct CLIPEmbedder: Embedder {
             }
         }
         for batch in LengthBatches.plan(lengths: texts.map(\.count), batchSize: batchSize) {
+            try EmbeddingError.checkCancellation("embedding \(batch.count) of \(texts.count) texts")
             let rows = try model.textEmbeddings(batch.map { texts[$0] })
             for (r, t) in batch.enumerated() { add(rows[r], to: &sums, row: textOwners[t], dimension: d) }
         }
         for start in stride(from: 0, to: frames.count, by: batchSize) {
             let batch = frames[start..<min(start + batchSize, frames.count)]
+            try EmbeddingError.checkCancellation("embedding \(batch.count) of \(frames.count) images and frames")
             var pixels: [Float] = []
             pixels.reserveCapacity(batch.count * model.pixelsPerImage)
             for (owner, image) in batch { pixels += try preprocess(image, input: owner) }

@@ -72,7 +72,8 @@ public struct SentenceEmbedder: Embedder {
     /// Embeds a batch of texts.
     /// - Parameter inputs: Texts.
     /// - Returns: One row per input, in order (unit length when the model normalises).
-    /// - Throws: ``EmbeddingError/Code/unsupportedModality`` for any non-text input, before any work.
+    /// - Throws: ``EmbeddingError/Code/unsupportedModality`` for any non-text input, before any work;
+    ///   ``EmbeddingError/Code/cancelled`` when the task is cancelled (checked before each batch).
     public func embed(_ inputs: [EmbeddingInput]) async throws -> EmbeddingMatrix {
         try checkModalities(inputs)
         var ids: [[Int]] = []
@@ -81,6 +82,7 @@ public struct SentenceEmbedder: Embedder {
         let d = model.configuration.hiddenSize
         var values = ContiguousArray<Float>(repeating: 0, count: ids.count * d)
         for batch in LengthBatches.plan(lengths: ids.map(\.count), batchSize: batchSize) {
+            try EmbeddingError.checkCancellation("embedding \(batch.count) of \(ids.count) texts")
             let rows = try model.sentenceEmbeddings(batch.map { ids[$0] })
             for (r, s) in batch.enumerated() { values.replaceSubrange(s * d..<(s + 1) * d, with: rows[r]) }
         }
