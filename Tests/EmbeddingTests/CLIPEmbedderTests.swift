@@ -90,7 +90,8 @@ private struct ScriptedTokenizer: Tokenizer {
     func cancellation() async throws {
         var embedder = try await CLIPEmbedder(directory: folder)
         embedder.batchSize = 1
-        let image = Image(width: 64, height: 64, format: .rgb, samples: .uint8([UInt8](repeating: 128, count: 64 * 64 * 3)))
+        let gray = [UInt8](repeating: 128, count: 64 * 64 * 3)
+        let image = Image(width: 64, height: 64, format: .rgb, samples: .uint8(gray))
         let inputs = [EmbeddingInput](repeating: .image(image), count: 4)
         let shared = embedder
         let task = Task { () async throws -> EmbeddingMatrix in
