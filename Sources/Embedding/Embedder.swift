@@ -4,7 +4,8 @@
 ///
 /// This is the seam between media and retrieval: native models (``CLIPModel``, ``BERTModel``), a Core ML or MLX
 /// model, or a remote embedding service all conform. Work in batches; the requirement is deliberately small,
-/// conveniences live in extensions.
+/// conveniences live in extensions. Implementations that compute (rather than wait for a server) mark
+/// ``embed(_:)`` `@concurrent`, so a caller on the main actor is not blocked while they work.
 ///
 /// ```swift
 /// let embedder: any Embedder = myEmbedder

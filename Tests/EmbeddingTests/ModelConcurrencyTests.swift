@@ -2,6 +2,7 @@
 
 import Embedding
 import Foundation
+import MediaDecoding
 import Testing
 import _RAGTestSupport
 
@@ -31,5 +32,32 @@ import _RAGTestSupport
                 #expect(t == texts)
             }
         }
+    }
+
+    /// Counts turns of the main actor.
+    @MainActor final class Ticker {
+        var ticks = 0
+    }
+
+    @MainActor
+    @Test("a main-actor caller stays free while a model loads and embeds (the work runs off the caller's actor)")
+    func workLeavesTheCallersActorFree() async throws {
+        let ticker = Ticker()
+        let spinner = Task { @MainActor in
+            while !Task.isCancelled {
+                ticker.ticks += 1
+                await Task.yield()
+            }
+        }
+        defer { spinner.cancel() }
+        // Nothing below suspends on its own: the spinner can only run if the calls leave the main actor.
+        var embedder = try await CLIPEmbedder(directory: ModelFixture.geluP16)
+        let afterLoad = ticker.ticks
+        embedder.batchSize = 1
+        let gray = [UInt8](repeating: 128, count: 64 * 64 * 3)
+        let image = Image(width: 64, height: 64, format: .rgb, samples: .uint8(gray))
+        _ = try await embedder.embed([EmbeddingInput](repeating: .image(image), count: 8))
+        #expect(afterLoad > 0, "loading ran on the main actor")
+        #expect(ticker.ticks > afterLoad, "embedding ran on the main actor")
     }
 }

@@ -39,7 +39,7 @@ public struct CachingEmbedder: Embedder {
     /// - Returns: One row per input, in order, equal to what the wrapped embedder returned when it computed them.
     /// - Throws: ``EmbeddingError/Code/unsupportedModality`` before any work; what the wrapped embedder throws;
     ///   ``EmbeddingError/Code/invalidInput`` when it returns the wrong number of rows or the wrong dimension.
-    public func embed(_ inputs: [EmbeddingInput]) async throws -> EmbeddingMatrix {
+    @concurrent public func embed(_ inputs: [EmbeddingInput]) async throws -> EmbeddingMatrix {
         try checkModalities(inputs)
         let space = base.space
         let d = space.dimension

@@ -77,7 +77,7 @@ public struct HubClient: Sendable {
     ///   - progress: Called as bytes arrive, from any thread.
     /// - Returns: The snapshot directory, whose files have the repository's relative paths.
     /// - Throws: ``EmbeddingError``; ``EmbeddingError/Code/notFound`` for a path that does not exist.
-    public func snapshot(
+    @concurrent public func snapshot(
         _ repoOrPath: String,
         revision: String? = nil,
         matching patterns: [String] = [],
@@ -105,7 +105,7 @@ public struct HubClient: Sendable {
     /// - Throws: ``EmbeddingError``: ``EmbeddingError/Code/offlineMissing`` offline with a cold cache;
     ///   ``EmbeddingError/Code/notFound``, ``EmbeddingError/Code/unauthorized``, ``EmbeddingError/Code/network``,
     ///   ``EmbeddingError/Code/timeout``, ``EmbeddingError/Code/checksumMismatch`` and others online.
-    public func snapshot(
+    @concurrent public func snapshot(
         of repo: HubRepoID,
         revision: String = "main",
         matching patterns: [String] = [],
@@ -172,7 +172,7 @@ public struct HubClient: Sendable {
     ///   - progress: Called as bytes arrive, from any thread.
     /// - Returns: `<cache>/models--namespace--name/snapshots/<commit>/<path>`.
     /// - Throws: ``EmbeddingError``, as ``snapshot(of:revision:matching:progress:)``.
-    public func file(
+    @concurrent public func file(
         _ path: String,
         in repo: HubRepoID,
         revision: String = "main",
@@ -210,7 +210,10 @@ public struct HubClient: Sendable {
     ///
     /// - Throws: ``EmbeddingError/Code/notFound``, ``EmbeddingError/Code/unauthorized``,
     ///   ``EmbeddingError/Code/network``, ``EmbeddingError/Code/timeout`` or ``EmbeddingError/Code/invalidResponse``.
-    public func modelInfo(_ repo: HubRepoID, revision: String = "main") async throws(EmbeddingError) -> HubModelInfo {
+    @concurrent public func modelInfo(
+        _ repo: HubRepoID,
+        revision: String = "main"
+    ) async throws(EmbeddingError) -> HubModelInfo {
         let url = try apiURL(repo, revision: revision)
         let response = try await send(
             HTTPRequest(url: url, headers: headers(for: url), timeout: configuration.requestTimeout)

@@ -92,7 +92,7 @@ public struct BERTModel: Sendable {
     /// A Hugging Face cache snapshot (`…/models--namespace--name/snapshots/<commit>`, as ``HubClient`` returns)
     /// names the model `namespace/name` at revision `<commit>`; any other folder names it by its last path component.
     /// - Throws: ``EmbeddingError`` for an unreadable or invalid config, or bad weights.
-    public init(directory: URL, variant: String? = nil) async throws(EmbeddingError) {
+    @concurrent public init(directory: URL, variant: String? = nil) async throws(EmbeddingError) {
         let configuration = try ModelConfigurationFile.decode(
             BERTConfiguration.self,
             in: directory,

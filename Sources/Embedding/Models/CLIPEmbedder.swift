@@ -67,7 +67,7 @@ public struct CLIPEmbedder: Embedder {
     ///   - variant: A weight-file variant (`fp16` → `model.fp16.safetensors`), or `nil`.
     /// - Throws: ``EmbeddingError`` for an unreadable or invalid configuration, checkpoint, tokenizer or
     ///   preprocessor configuration.
-    public init(
+    @concurrent public init(
         directory: URL,
         tokenizerDirectory: URL? = nil,
         variant: String? = nil
@@ -120,7 +120,7 @@ public struct CLIPEmbedder: Embedder {
     ///   any work; ``EmbeddingError/Code/invalidInput`` for an empty image or video, or a preprocessor whose
     ///   output is not the model's input size; ``EmbeddingError/Code/cancelled`` when the task is cancelled
     ///   (checked before each batch).
-    public func embed(_ inputs: [EmbeddingInput]) async throws -> EmbeddingMatrix {
+    @concurrent public func embed(_ inputs: [EmbeddingInput]) async throws -> EmbeddingMatrix {
         try checkModalities(inputs)
         let d = model.configuration.projectionDim
         var sums = ContiguousArray<Float>(repeating: 0, count: inputs.count * d)

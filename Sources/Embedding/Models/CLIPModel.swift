@@ -79,7 +79,7 @@ public struct CLIPModel: Sendable {
     ///   - directory: The folder.
     ///   - variant: A weight-file variant (`fp16` → `model.fp16.safetensors`), or `nil`.
     /// - Throws: ``EmbeddingError`` for an unreadable or invalid config, or bad weights.
-    public init(directory: URL, variant: String? = nil) async throws(EmbeddingError) {
+    @concurrent public init(directory: URL, variant: String? = nil) async throws(EmbeddingError) {
         let configuration = try ModelConfigurationFile.decode(
             CLIPConfiguration.self,
             in: directory,

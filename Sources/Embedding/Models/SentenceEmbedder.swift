@@ -53,7 +53,7 @@ public struct SentenceEmbedder: Embedder {
     ///   - directory: The model folder.
     ///   - variant: A weight-file variant, or `nil`.
     /// - Throws: ``EmbeddingError`` for an unreadable or invalid configuration, checkpoint or tokenizer.
-    public init(directory: URL, variant: String? = nil) async throws(EmbeddingError) {
+    @concurrent public init(directory: URL, variant: String? = nil) async throws(EmbeddingError) {
         let model = try await BERTModel(directory: directory, variant: variant)
         let tokenizer = try WordPieceTokenizer(directory: directory)
         let limit = try Self.maxSequenceLength(in: directory)
@@ -74,7 +74,7 @@ public struct SentenceEmbedder: Embedder {
     /// - Returns: One row per input, in order (unit length when the model normalises).
     /// - Throws: ``EmbeddingError/Code/unsupportedModality`` for any non-text input, before any work;
     ///   ``EmbeddingError/Code/cancelled`` when the task is cancelled (checked before each batch).
-    public func embed(_ inputs: [EmbeddingInput]) async throws -> EmbeddingMatrix {
+    @concurrent public func embed(_ inputs: [EmbeddingInput]) async throws -> EmbeddingMatrix {
         try checkModalities(inputs)
         var ids: [[Int]] = []
         ids.reserveCapacity(inputs.count)

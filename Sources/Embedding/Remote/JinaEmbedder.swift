@@ -132,7 +132,7 @@ public struct JinaEmbedder: Embedder, CustomStringConvertible {
     /// - Throws: ``EmbeddingError``: `unsupportedModality` for audio or video; `network`, `timeout`,
     ///   `cancelled`, `rateLimited`, `unauthorized` or `providerError` when the server fails;
     ///   `invalidResponse` when its answer is malformed.
-    public func embed(_ inputs: [EmbeddingInput]) async throws(EmbeddingError) -> EmbeddingMatrix {
+    @concurrent public func embed(_ inputs: [EmbeddingInput]) async throws(EmbeddingError) -> EmbeddingMatrix {
         try checkModalities(inputs)
         let items = inputs.map(wireItem)
         var values = ContiguousArray<Float>()

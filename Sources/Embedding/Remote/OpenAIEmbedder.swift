@@ -132,7 +132,7 @@ public struct OpenAIEmbedder: Embedder, CustomStringConvertible {
     /// - Throws: ``EmbeddingError``: `unsupportedModality` for a non-text input; `network`, `timeout`,
     ///   `cancelled`, `rateLimited`, `unauthorized` or `providerError` when the server fails;
     ///   `invalidResponse` when its answer is malformed.
-    public func embed(_ inputs: [EmbeddingInput]) async throws(EmbeddingError) -> EmbeddingMatrix {
+    @concurrent public func embed(_ inputs: [EmbeddingInput]) async throws(EmbeddingError) -> EmbeddingMatrix {
         try checkModalities(inputs)
         let texts = inputs.map { input -> String in
             if case .text(let text) = input { return text }

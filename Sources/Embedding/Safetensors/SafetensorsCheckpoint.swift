@@ -48,7 +48,7 @@ public struct SafetensorsCheckpoint: Sendable {
     /// - Throws: ``EmbeddingError/Code/notFound`` when no weight file exists, ``EmbeddingError/Code/fileSystem``
     ///   when one cannot be read; ``EmbeddingError/Code/corruptFile`` for a malformed index or file, or an index naming a tensor its
     ///   shard lacks.
-    public init(directory: URL, variant: String? = nil) async throws(EmbeddingError) {
+    @concurrent public init(directory: URL, variant: String? = nil) async throws(EmbeddingError) {
         let stem = variant.map { "model.\($0).safetensors" } ?? "model.safetensors"
         let indexURL = directory.appendingPathComponent(stem + ".index.json")
         if FileManager.default.fileExists(atPath: indexURL.path) {
@@ -61,7 +61,7 @@ public struct SafetensorsCheckpoint: Sendable {
 
     /// Opens a sharded checkpoint from its `*.safetensors.index.json`; shards are resolved beside it.
     /// - Throws: ``EmbeddingError`` as for ``init(directory:variant:)``.
-    public init(index url: URL) async throws(EmbeddingError) {
+    @concurrent public init(index url: URL) async throws(EmbeddingError) {
         struct Index: Decodable {
             let weightMap: [String: String]
             enum CodingKeys: String, CodingKey { case weightMap = "weight_map" }

@@ -36,7 +36,7 @@ public struct SafetensorsFile: Sendable {
     /// - Throws: ``EmbeddingError/Code/notFound`` when there is no such file, ``EmbeddingError/Code/fileSystem``
     ///   when it cannot be read, ``EmbeddingError/Code/corruptFile`` when the header is malformed or
     ///   inconsistent with the file.
-    public init(contentsOf url: URL) async throws(EmbeddingError) {
+    @concurrent public init(contentsOf url: URL) async throws(EmbeddingError) {
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw EmbeddingError(.notFound, "no file at \(url.path)")
         }

@@ -53,7 +53,7 @@ extension FlatIndex {
     ///
     /// - Throws: ``VectorIndexError/Code/fileSystem`` when the file cannot be written; the previous file at
     ///   `path`, if any, is then left as it was.
-    public func save(to path: String) async throws(VectorIndexError) {
+    @concurrent public func save(to path: String) async throws(VectorIndexError) {
         let storage = snapshot()
         try FileStorage.writeAtomically(to: path) { (sink) throws(VectorIndexError) in
             var writer = IndexFileWriter(sink)
@@ -65,7 +65,7 @@ extension FlatIndex {
     ///
     /// - Throws: ``VectorIndexError/Code/fileSystem`` when the file cannot be read, otherwise as
     ///   ``init(serialized:)``.
-    public static func load(from path: String) async throws(VectorIndexError) -> FlatIndex {
+    @concurrent public static func load(from path: String) async throws(VectorIndexError) -> FlatIndex {
         let (metric, storage) = try FileStorage.withContents(of: path) { (source) throws(VectorIndexError) in
             try read(source)
         }

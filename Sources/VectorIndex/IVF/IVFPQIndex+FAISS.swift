@@ -125,7 +125,7 @@ extension IVFPQIndex {
     ///
     /// - Throws: ``VectorIndexError/Code/fileSystem`` when the file cannot be read, otherwise as
     ///   ``init(faissIndex:)``.
-    public static func load(faissIndexAt path: String) async throws(VectorIndexError) -> IVFPQIndex {
+    @concurrent public static func load(faissIndexAt path: String) async throws(VectorIndexError) -> IVFPQIndex {
         let bytes = try FileStorage.withContents(of: path) { (source) throws(VectorIndexError) in
             var source = source
             var bytes = [UInt8](repeating: 0, count: source.length)

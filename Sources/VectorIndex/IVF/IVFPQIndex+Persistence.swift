@@ -57,7 +57,7 @@ extension IVFPQIndex {
     ///
     /// - Throws: ``VectorIndexError/Code/fileSystem`` when the file cannot be written; a previous file at `path`
     ///   is then left as it was.
-    public func save(to path: String) async throws(VectorIndexError) {
+    @concurrent public func save(to path: String) async throws(VectorIndexError) {
         let (contents, parameters, count) = state.withLock { ($0.contents, $0.parameters, $0.locations.count) }
         try FileStorage.writeAtomically(to: path) { (sink) throws(VectorIndexError) in
             var writer = IndexFileWriter(sink)
@@ -69,7 +69,7 @@ extension IVFPQIndex {
     ///
     /// - Throws: ``VectorIndexError/Code/fileSystem`` when the file cannot be read, otherwise as
     ///   ``init(serialized:)``.
-    public static func load(from path: String) async throws(VectorIndexError) -> IVFPQIndex {
+    @concurrent public static func load(from path: String) async throws(VectorIndexError) -> IVFPQIndex {
         let loaded = try FileStorage.withContents(of: path) { (source) throws(VectorIndexError) in try read(source) }
         return IVFPQIndex(
             dimension: loaded.dimension,
