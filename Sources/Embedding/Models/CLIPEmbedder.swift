@@ -144,13 +144,13 @@ public struct CLIPEmbedder: Embedder {
             }
         }
         for batch in LengthBatches.plan(lengths: texts.map(\.count), batchSize: batchSize) {
-            try EmbeddingError.checkCancellation("embedding \(batch.count) of \(texts.count) texts")
+            try await EmbeddingError.betweenBatches("embedding \(batch.count) of \(texts.count) texts")
             let rows = try model.textEmbeddings(batch.map { texts[$0] })
             for (r, t) in batch.enumerated() { add(rows[r], to: &sums, row: textOwners[t], dimension: d) }
         }
         for start in stride(from: 0, to: frames.count, by: batchSize) {
             let batch = frames[start..<min(start + batchSize, frames.count)]
-            try EmbeddingError.checkCancellation("embedding \(batch.count) of \(frames.count) images and frames")
+            try await EmbeddingError.betweenBatches("embedding \(batch.count) of \(frames.count) images and frames")
             var pixels: [Float] = []
             pixels.reserveCapacity(batch.count * model.pixelsPerImage)
             for (owner, image) in batch { pixels += try preprocess(image, input: owner) }

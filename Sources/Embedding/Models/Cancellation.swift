@@ -6,4 +6,11 @@ extension EmbeddingError {
     static func checkCancellation(_ what: @autoclosure () -> String) throws(EmbeddingError) {
         if Task.isCancelled { throw EmbeddingError(.cancelled, "cancelled before \(what())") }
     }
+
+    /// Between two batches of a long embedding: lets other tasks waiting for this cooperative thread run (a
+    /// batch can take a second), then checks for cancellation.
+    static func betweenBatches(_ what: @autoclosure () -> String) async throws(EmbeddingError) {
+        await Task.yield()
+        try checkCancellation(what())
+    }
 }

@@ -82,7 +82,7 @@ public struct SentenceEmbedder: Embedder {
         let d = model.configuration.hiddenSize
         var values = ContiguousArray<Float>(repeating: 0, count: ids.count * d)
         for batch in LengthBatches.plan(lengths: ids.map(\.count), batchSize: batchSize) {
-            try EmbeddingError.checkCancellation("embedding \(batch.count) of \(ids.count) texts")
+            try await EmbeddingError.betweenBatches("embedding \(batch.count) of \(ids.count) texts")
             let rows = try model.sentenceEmbeddings(batch.map { ids[$0] })
             for (r, s) in batch.enumerated() { values.replaceSubrange(s * d..<(s + 1) * d, with: rows[r]) }
         }
