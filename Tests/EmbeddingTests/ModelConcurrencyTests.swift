@@ -50,14 +50,21 @@ import _RAGTestSupport
             }
         }
         defer { spinner.cancel() }
-        // Nothing below suspends on its own: the spinner can only run if the calls leave the main actor.
+        // Nothing below suspends on its own (one batch: the embedder yields only between batches), so the
+        // spinner can run only while a call has left the main actor. Its job is queued ahead of the caller's
+        // continuation, so each call that leaves lets it turn at least once.
         var embedder = try await CLIPEmbedder(directory: ModelFixture.geluP16)
         let afterLoad = ticker.ticks
-        embedder.batchSize = 1
+        #expect(afterLoad > 0, "loading ran on the main actor")
         let gray = [UInt8](repeating: 128, count: 64 * 64 * 3)
         let image = Image(width: 64, height: 64, format: .rgb, samples: .uint8(gray))
-        _ = try await embedder.embed([EmbeddingInput](repeating: .image(image), count: 8))
-        #expect(afterLoad > 0, "loading ran on the main actor")
+        let inputs = [EmbeddingInput](repeating: .image(image), count: 8)
+        embedder.batchSize = inputs.count
+        // Were `embed` run on the main actor, this loop would never suspend and would stop at the deadline.
+        let deadline = ContinuousClock.now + .seconds(10)
+        repeat {
+            _ = try await embedder.embed(inputs)
+        } while ticker.ticks == afterLoad && ContinuousClock.now < deadline
         #expect(ticker.ticks > afterLoad, "embedding ran on the main actor")
     }
 }

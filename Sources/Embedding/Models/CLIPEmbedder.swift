@@ -122,6 +122,7 @@ public struct CLIPEmbedder: Embedder {
     ///   (checked before each batch).
     @concurrent public func embed(_ inputs: [EmbeddingInput]) async throws -> EmbeddingMatrix {
         try checkModalities(inputs)
+        var batches = 0
         let d = model.configuration.projectionDim
         var sums = ContiguousArray<Float>(repeating: 0, count: inputs.count * d)
         var texts: [[Int]] = []
@@ -144,13 +145,14 @@ public struct CLIPEmbedder: Embedder {
             }
         }
         for batch in LengthBatches.plan(lengths: texts.map(\.count), batchSize: batchSize) {
-            try await EmbeddingError.betweenBatches("embedding \(batch.count) of \(texts.count) texts")
+            try await EmbeddingError.beforeBatch(&batches, "embedding \(batch.count) of \(texts.count) texts")
             let rows = try model.textEmbeddings(batch.map { texts[$0] })
             for (r, t) in batch.enumerated() { add(rows[r], to: &sums, row: textOwners[t], dimension: d) }
         }
         for start in stride(from: 0, to: frames.count, by: batchSize) {
             let batch = frames[start..<min(start + batchSize, frames.count)]
-            try await EmbeddingError.betweenBatches("embedding \(batch.count) of \(frames.count) images and frames")
+            let what = "embedding \(batch.count) of \(frames.count) images and frames"
+            try await EmbeddingError.beforeBatch(&batches, what)
             var pixels: [Float] = []
             pixels.reserveCapacity(batch.count * model.pixelsPerImage)
             for (owner, image) in batch { pixels += try preprocess(image, input: owner) }

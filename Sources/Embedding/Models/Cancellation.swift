@@ -7,10 +7,11 @@ extension EmbeddingError {
         if Task.isCancelled { throw EmbeddingError(.cancelled, "cancelled before \(what())") }
     }
 
-    /// Between two batches of a long embedding: lets other tasks waiting for this cooperative thread run (a
-    /// batch can take a second), then checks for cancellation.
-    static func betweenBatches(_ what: @autoclosure () -> String) async throws(EmbeddingError) {
-        await Task.yield()
+    /// Before batch `started` (counting from 0) of an embedding: from the second batch on, lets other tasks
+    /// waiting for this cooperative thread run (a batch can take a second); then checks for cancellation.
+    static func beforeBatch(_ started: inout Int, _ what: @autoclosure () -> String) async throws(EmbeddingError) {
+        if started > 0 { await Task.yield() }
+        started += 1
         try checkCancellation(what())
     }
 }

@@ -76,13 +76,14 @@ public struct SentenceEmbedder: Embedder {
     ///   ``EmbeddingError/Code/cancelled`` when the task is cancelled (checked before each batch).
     @concurrent public func embed(_ inputs: [EmbeddingInput]) async throws -> EmbeddingMatrix {
         try checkModalities(inputs)
+        var batches = 0
         var ids: [[Int]] = []
         ids.reserveCapacity(inputs.count)
         for case .text(let text) in inputs { ids.append(tokenizer.encode(text, maxLength: maxLength)) }
         let d = model.configuration.hiddenSize
         var values = ContiguousArray<Float>(repeating: 0, count: ids.count * d)
         for batch in LengthBatches.plan(lengths: ids.map(\.count), batchSize: batchSize) {
-            try await EmbeddingError.betweenBatches("embedding \(batch.count) of \(ids.count) texts")
+            try await EmbeddingError.beforeBatch(&batches, "embedding \(batch.count) of \(ids.count) texts")
             let rows = try model.sentenceEmbeddings(batch.map { ids[$0] })
             for (r, s) in batch.enumerated() { values.replaceSubrange(s * d..<(s + 1) * d, with: rows[r]) }
         }
