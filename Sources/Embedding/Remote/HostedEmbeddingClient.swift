@@ -13,7 +13,7 @@ struct HostedEmbeddingClient: Sendable, CustomStringConvertible {
     /// Timeouts and batching.
     let options: HostedEmbedderOptions
     /// The client with the retry policy.
-    let http: HTTPClient
+    var http: HTTPClient
 
     /// The client of a hosted embedder: the one place where its endpoint, key, options and retry policy are set up.
     /// - Parameters:
@@ -22,14 +22,12 @@ struct HostedEmbeddingClient: Sendable, CustomStringConvertible {
     ///   - apiKey: Sent as `Authorization: Bearer <key>`; `nil` or empty sends none.
     ///   - options: Timeouts, retries (attempts, base delay, `Retry-After` cap; waits at most 30 s) and batching.
     ///   - transport: How requests reach the server.
-    ///   - sleep: Replaces the waits between retries (tests record them instead of sleeping); `nil` sleeps.
     init(
         baseURL: URL,
         path: String,
         apiKey: String?,
         options: HostedEmbedderOptions,
-        transport: any HTTPTransport,
-        sleep: (@Sendable (Duration) async -> Void)?
+        transport: any HTTPTransport
     ) {
         self.endpoint = Self.url(base: baseURL, path: path)
         self.apiKey = apiKey.flatMap { $0.isEmpty ? nil : APIKey(value: $0) }
@@ -40,9 +38,7 @@ struct HostedEmbeddingClient: Sendable, CustomStringConvertible {
             maxDelay: .seconds(30),
             maxRetryAfter: options.maxRetryAfter
         )
-        var http = HTTPClient(transport: transport, retryPolicy: policy)
-        if let sleep { http.sleep = sleep }
-        self.http = http
+        self.http = HTTPClient(transport: transport, retryPolicy: policy)
     }
 
     /// `POST scheme://host/path`, without query or credentials.

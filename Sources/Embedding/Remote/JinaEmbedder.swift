@@ -44,7 +44,7 @@ public struct JinaEmbedder: Embedder, CustomStringConvertible {
     public let imageEncoding: ImageEncoding
     /// Timeouts, retries and batching.
     public var options: HostedEmbedderOptions { client.options }
-    let client: HostedEmbeddingClient
+    private(set) var client: HostedEmbeddingClient
 
     /// Text and images.
     public var modalities: Set<Modality> { [.text, .image] }
@@ -78,35 +78,6 @@ public struct JinaEmbedder: Embedder, CustomStringConvertible {
         options: HostedEmbedderOptions = HostedEmbedderOptions(maxInputsPerRequest: 64),
         transport: any HTTPTransport = URLSessionTransport()
     ) {
-        self.init(
-            model: model,
-            dimension: dimension,
-            baseURL: baseURL,
-            apiKey: apiKey,
-            sendsDimensions: sendsDimensions,
-            normalized: normalized,
-            maxImageSide: maxImageSide,
-            imageEncoding: imageEncoding,
-            options: options,
-            transport: transport,
-            sleep: nil
-        )
-    }
-
-    /// Creates an embedder on a given transport; `sleep` replaces the waits between retries (for tests).
-    package init(
-        model: String = "jina-clip-v2",
-        dimension: Int = 1024,
-        baseURL: URL,
-        apiKey: String?,
-        sendsDimensions: Bool = false,
-        normalized: Bool = true,
-        maxImageSide: Int = 512,
-        imageEncoding: ImageEncoding = .jpeg(quality: 90),
-        options: HostedEmbedderOptions,
-        transport: any HTTPTransport,
-        sleep: (@Sendable (Duration) async -> Void)?
-    ) {
         precondition(maxImageSide >= 1, "maxImageSide must be at least 1")
         self.space = EmbeddingSpace(modelID: model, dimension: dimension, normalization: normalized ? .l2 : .none)
         self.model = model
@@ -118,9 +89,15 @@ public struct JinaEmbedder: Embedder, CustomStringConvertible {
             path: "embeddings",
             apiKey: apiKey,
             options: options,
-            transport: transport,
-            sleep: sleep
+            transport: transport
         )
+    }
+
+    /// The same embedder with `sleep` in place of the waits between retries (tests record them instead).
+    package func replacingRetryWaits(with sleep: @escaping @Sendable (Duration) async -> Void) -> JinaEmbedder {
+        var copy = self
+        copy.client.http.sleep = sleep
+        return copy
     }
 
     /// `JinaEmbedder(<space>, POST <endpoint>)`, without the key.

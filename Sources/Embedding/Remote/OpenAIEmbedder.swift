@@ -50,7 +50,7 @@ public struct OpenAIEmbedder: Embedder, CustomStringConvertible {
     public let encodingFormat: EncodingFormat
     /// Timeouts, retries and batching.
     public var options: HostedEmbedderOptions { client.options }
-    let client: HostedEmbeddingClient
+    private(set) var client: HostedEmbeddingClient
 
     /// Text only.
     public var modalities: Set<Modality> { [.text] }
@@ -82,33 +82,6 @@ public struct OpenAIEmbedder: Embedder, CustomStringConvertible {
         options: HostedEmbedderOptions = HostedEmbedderOptions(),
         transport: any HTTPTransport = URLSessionTransport()
     ) {
-        self.init(
-            model: model,
-            dimension: dimension,
-            baseURL: baseURL,
-            apiKey: apiKey,
-            sendsDimensions: sendsDimensions,
-            normalization: normalization,
-            encodingFormat: encodingFormat,
-            options: options,
-            transport: transport,
-            sleep: nil
-        )
-    }
-
-    /// Creates an embedder on a given transport; `sleep` replaces the waits between retries (for tests).
-    package init(
-        model: String,
-        dimension: Int,
-        baseURL: URL,
-        apiKey: String?,
-        sendsDimensions: Bool = false,
-        normalization: EmbeddingSpace.Normalization = .l2,
-        encodingFormat: EncodingFormat = .base64,
-        options: HostedEmbedderOptions,
-        transport: any HTTPTransport,
-        sleep: (@Sendable (Duration) async -> Void)?
-    ) {
         self.space = EmbeddingSpace(modelID: model, dimension: dimension, normalization: normalization)
         self.model = model
         self.sendsDimensions = sendsDimensions
@@ -118,9 +91,15 @@ public struct OpenAIEmbedder: Embedder, CustomStringConvertible {
             path: "embeddings",
             apiKey: apiKey,
             options: options,
-            transport: transport,
-            sleep: sleep
+            transport: transport
         )
+    }
+
+    /// The same embedder with `sleep` in place of the waits between retries (tests record them instead).
+    package func replacingRetryWaits(with sleep: @escaping @Sendable (Duration) async -> Void) -> OpenAIEmbedder {
+        var copy = self
+        copy.client.http.sleep = sleep
+        return copy
     }
 
     /// `OpenAIEmbedder(<space>, POST <endpoint>)`, without the key.

@@ -27,7 +27,7 @@ import _RAGTestSupport
             imageEncoding: imageEncoding,
             options: options,
             transport: URLSessionTransport()
-        ) { _ in }
+        ).replacingRetryWaits { _ in }
     }
 
     /// A `width × height` RGB gradient.

@@ -30,7 +30,7 @@ import _RAGTestSupport
             encodingFormat: encodingFormat,
             options: options,
             transport: URLSessionTransport()
-        ) { slept?.record($0) }
+        ).replacingRetryWaits { slept?.record($0) }
     }
 
     func started(_ fake: FakeEmbeddingServer) throws -> FakeEmbeddingServer {
