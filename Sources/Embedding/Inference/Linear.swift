@@ -39,6 +39,25 @@ package struct Linear: Sendable {
         self.init(weight: w, bias: b, inFeatures: inFeatures, outFeatures: outFeatures)
     }
 
+    /// Loads `prefix.weight` and `prefix.bias` for each of `prefixes` (each `[out, in]` and `[out]`) and stacks
+    /// them into one layer whose outputs are concatenated (the Q, K and V projections), packing the weight once.
+    init(
+        _ weights: SafetensorsCheckpoint,
+        stacking prefixes: [String],
+        in inFeatures: Int,
+        out outFeatures: Int
+    ) throws(EmbeddingError) {
+        var w = ContiguousArray<Float>()
+        var b = ContiguousArray<Float>()
+        w.reserveCapacity(prefixes.count * outFeatures * inFeatures)
+        b.reserveCapacity(prefixes.count * outFeatures)
+        for prefix in prefixes {
+            w += try weights.floats(prefix + ".weight", shape: [outFeatures, inFeatures])
+            b += try weights.floats(prefix + ".bias", shape: [outFeatures])
+        }
+        self.init(weight: w, bias: b, inFeatures: inFeatures, outFeatures: prefixes.count * outFeatures)
+    }
+
     /// Stacks layers with the same input size into one, outputs concatenated (the Q, K and V projections).
     init(concatenating layers: [Linear]) {
         precondition(!layers.isEmpty && layers.allSatisfy { $0.inFeatures == layers[0].inFeatures })

@@ -25,11 +25,18 @@ package struct MultiHeadAttention: Sendable {
     let output: Linear
     let heads: Int
 
-    package init(query: Linear, key: Linear, value: Linear, output: Linear, heads: Int) {
-        precondition(query.outFeatures % heads == 0, "attention: width not divisible by heads")
-        qkv = Linear(concatenating: [query, key, value])
+    /// Creates the attention from its stacked `[3d, d]` Q/K/V projection and its `[d, d]` output projection.
+    package init(qkv: Linear, output: Linear, heads: Int) {
+        precondition(qkv.outFeatures == 3 * output.outFeatures, "attention: Q/K/V must stack three widths")
+        precondition(output.outFeatures % heads == 0, "attention: width not divisible by heads")
+        self.qkv = qkv
         self.output = output
         self.heads = heads
+    }
+
+    /// Creates the attention from separate projections (stacked here, for tests and hand-built layers).
+    package init(query: Linear, key: Linear, value: Linear, output: Linear, heads: Int) {
+        self.init(qkv: Linear(concatenating: [query, key, value]), output: output, heads: heads)
     }
 
     var width: Int { output.outFeatures }

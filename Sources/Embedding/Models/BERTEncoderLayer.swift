@@ -22,9 +22,12 @@ struct BERTEncoderLayer: Sendable {
     ) throws(EmbeddingError) {
         let a = prefix + ".attention."
         attention = MultiHeadAttention(
-            query: try Linear(weights, a + "self.query", in: width, out: width),
-            key: try Linear(weights, a + "self.key", in: width, out: width),
-            value: try Linear(weights, a + "self.value", in: width, out: width),
+            qkv: try Linear(
+                weights,
+                stacking: [a + "self.query", a + "self.key", a + "self.value"],
+                in: width,
+                out: width
+            ),
             output: try Linear(weights, a + "output.dense", in: width, out: width),
             heads: heads
         )

@@ -22,9 +22,7 @@ struct CLIPEncoderLayer: Sendable {
         norm1 = try LayerNorm(weights, prefix + ".layer_norm1", size: width, epsilon: epsilon)
         let a = prefix + ".self_attn."
         attention = MultiHeadAttention(
-            query: try Linear(weights, a + "q_proj", in: width, out: width),
-            key: try Linear(weights, a + "k_proj", in: width, out: width),
-            value: try Linear(weights, a + "v_proj", in: width, out: width),
+            qkv: try Linear(weights, stacking: [a + "q_proj", a + "k_proj", a + "v_proj"], in: width, out: width),
             output: try Linear(weights, a + "out_proj", in: width, out: width),
             heads: heads
         )
