@@ -270,7 +270,17 @@ extension MatrixProduct {
                     // A prepacked operand's panel is read in place: its slivers start at multiples of `nr`
                     // columns, and `jc` always is one (threads split on multiples of 16, panels of `nc`).
                     if unsafe self.packedB == nil {
-                        unsafe packB(into: packedB, columns: jc, count: ncur, depth: pc, kcur: kcur)
+                        unsafe Self.packB(
+                            b,
+                            ldb: ldb,
+                            layout: layout,
+                            nr: nr,
+                            into: packedB,
+                            columns: jc,
+                            count: ncur,
+                            depth: pc,
+                            kcur: kcur
+                        )
                     }
                     let offset = pc * paddedColumns + jc * kcur
                     let panel = unsafe self.packedB.map { unsafe $0 + offset } ?? UnsafePointer(packedB)
@@ -321,8 +331,17 @@ extension MatrixProduct {
 
         /// Packs `count` columns of `op(B)` starting at `columns`, depth `depth..<depth+kcur`, into slivers of
         /// `nr` columns: sliver `s` holds, for each `p`, the `nr` values `op(B)[p, s*nr ..< s*nr+nr]` (zero-padded).
-        func packB(into dst: UnsafeMutablePointer<Float>, columns: Int, count: Int, depth: Int, kcur: Int) {
-            let nr = tile.columns
+        static func packB(
+            _ b: UnsafePointer<Float>,
+            ldb: Int,
+            layout: RightOperandLayout,
+            nr: Int,
+            into dst: UnsafeMutablePointer<Float>,
+            columns: Int,
+            count: Int,
+            depth: Int,
+            kcur: Int
+        ) {
             var out = unsafe dst
             var j0 = 0
             while j0 < count {
@@ -360,7 +379,7 @@ extension MatrixProduct {
 
         /// Transposes 8 rows of `kcur` floats into `kcur` groups of 8, four depths per step.
         @inline(__always)
-        func _packTransposed8(
+        static func _packTransposed8(
             from src: UnsafePointer<Float>,
             ldb: Int,
             kcur: Int,

@@ -59,24 +59,14 @@ package struct PackedMatrix: Sendable {
         var packed = ContiguousArray<Float>(repeating: 0, count: padded * depth)
         unsafe source.withUnsafeBufferPointer { src in
             unsafe packed.withUnsafeMutableBufferPointer { dst in
-                let problem = unsafe MatrixProduct._Problem(
-                    m: 0,
-                    n: columns,
-                    k: depth,
-                    a: src.baseAddress!,
-                    lda: 0,
-                    b: src.baseAddress!,
-                    ldb: layout == .transposed ? depth : columns,
-                    layout: layout,
-                    c: dst.baseAddress!,
-                    ldc: 0,
-                    accumulate: false,
-                    tile: tile
-                )
                 var pc = 0
                 while pc < depth {
                     let kcur = min(MatrixProduct.kc, depth - pc)
-                    unsafe problem.packB(
+                    unsafe MatrixProduct._Problem.packB(
+                        src.baseAddress!,
+                        ldb: layout == .transposed ? depth : columns,
+                        layout: layout,
+                        nr: nr,
                         into: dst.baseAddress! + pc * padded,
                         columns: 0,
                         count: columns,
