@@ -49,22 +49,9 @@ extension ModelRegistry {
 
     /// The safetensors files a checkpoint folder's weights live in: the shards its index names, else the one file.
     private static func weightFiles(in folder: URL, variant: String?) throws(EmbeddingError) -> [String] {
-        let stem = variant.map { "model.\($0).safetensors" } ?? "model.safetensors"
+        let stem = SafetensorsCheckpoint.weightFileName(variant: variant)
         let index = folder.appendingPathComponent(stem + ".index.json")
         guard FileManager.default.fileExists(atPath: index.path) else { return [stem] }
-        struct Index: Decodable {
-            let weightMap: [String: String]
-            enum CodingKeys: String, CodingKey { case weightMap = "weight_map" }
-        }
-        do {
-            let shards = try JSONDecoder().decode(Index.self, from: Data(contentsOf: index)).weightMap.values
-            return Array(Set(shards)).sorted()
-        } catch {
-            throw EmbeddingError(
-                .corruptFile,
-                "\(index.lastPathComponent) is not a safetensors index: \(error)",
-                underlying: error
-            )
-        }
+        return try SafetensorsIndex(contentsOf: index).shardNames
     }
 }

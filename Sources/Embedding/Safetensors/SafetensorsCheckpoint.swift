@@ -49,7 +49,7 @@ public struct SafetensorsCheckpoint: Sendable {
     ///   when one cannot be read; ``EmbeddingError/Code/corruptFile`` for a malformed index or file, or an index naming a tensor its
     ///   shard lacks.
     @concurrent public init(directory: URL, variant: String? = nil) async throws(EmbeddingError) {
-        let stem = variant.map { "model.\($0).safetensors" } ?? "model.safetensors"
+        let stem = Self.weightFileName(variant: variant)
         let indexURL = directory.appendingPathComponent(stem + ".index.json")
         if FileManager.default.fileExists(atPath: indexURL.path) {
             try await self.init(index: indexURL)
@@ -59,30 +59,18 @@ public struct SafetensorsCheckpoint: Sendable {
         }
     }
 
+    /// `model.safetensors`, or `model.<variant>.safetensors`; a sharded checkpoint's index adds `.index.json`.
+    static func weightFileName(variant: String?) -> String {
+        variant.map { "model.\($0).safetensors" } ?? "model.safetensors"
+    }
+
     /// Opens a sharded checkpoint from its `*.safetensors.index.json`; shards are resolved beside it.
     /// - Throws: ``EmbeddingError`` as for ``init(directory:variant:)``.
     @concurrent public init(index url: URL) async throws(EmbeddingError) {
-        struct Index: Decodable {
-            let weightMap: [String: String]
-            enum CodingKeys: String, CodingKey { case weightMap = "weight_map" }
-        }
-        let index: Index
-        do {
-            index = try JSONDecoder().decode(Index.self, from: Data(contentsOf: url))
-        } catch {
-            throw EmbeddingError(
-                .corruptFile,
-                "\(url.lastPathComponent) is not a safetensors index: \(error)",
-                underlying: error
-            )
-        }
+        let index = try SafetensorsIndex(contentsOf: url)
         let folder = url.deletingLastPathComponent()
-        let shardNames = Array(Set(index.weightMap.values)).sorted()
         var files: [SafetensorsFile] = []
-        for name in shardNames {
-            guard !name.contains("/"), !name.hasPrefix(".") else {
-                throw EmbeddingError(.corruptFile, "\(url.lastPathComponent) names shard \(name) outside its folder")
-            }
+        for name in index.shardNames {
             files.append(try await SafetensorsFile(contentsOf: folder.appendingPathComponent(name)))
         }
         try self.init(files: files)
