@@ -15,15 +15,7 @@ enum ModelConfigurationFile {
 
     /// The raw bytes of `directory/name`.
     static func data(in directory: URL, name: String = "config.json") throws(EmbeddingError) -> Data {
-        let url = directory.appendingPathComponent(name)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw EmbeddingError(.notFound, "no \(name) in \(directory.path)")
-        }
-        do {
-            return try Data(contentsOf: url)
-        } catch {
-            throw EmbeddingError(.fileSystem, "cannot read \(url.path): \(error)", underlying: error)
-        }
+        try LocalFile.read(directory.appendingPathComponent(name))
     }
 
     /// The `model_type` field of `config.json`.

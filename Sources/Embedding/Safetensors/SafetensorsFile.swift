@@ -37,15 +37,7 @@ public struct SafetensorsFile: Sendable {
     ///   when it cannot be read, ``EmbeddingError/Code/corruptFile`` when the header is malformed or
     ///   inconsistent with the file.
     @concurrent public init(contentsOf url: URL) async throws(EmbeddingError) {
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw EmbeddingError(.notFound, "no file at \(url.path)")
-        }
-        let data: Data
-        do {
-            data = try Data(contentsOf: url, options: .mappedIfSafe)
-        } catch {
-            throw EmbeddingError(.fileSystem, "cannot read \(url.path): \(error)", underlying: error)
-        }
+        let data = try LocalFile.read(url, mapped: true)
         try self.init(data: data, sourceName: url.lastPathComponent)
     }
 

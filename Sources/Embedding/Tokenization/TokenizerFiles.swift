@@ -10,15 +10,7 @@ import Foundation
 enum TokenizerFiles {
     /// The bytes of a file.
     static func read(_ url: URL) throws(EmbeddingError) -> [UInt8] {
-        let path = url.path
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw EmbeddingError(.notFound, "no file at \(path)")
-        }
-        do {
-            return [UInt8](try Data(contentsOf: url))
-        } catch {
-            throw EmbeddingError(.fileSystem, "cannot read \(path)", underlying: error)
-        }
+        [UInt8](try LocalFile.read(url))
     }
 
     /// The text of a file's bytes, which must be UTF-8 (a leading byte-order mark is dropped).
