@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "MediaDecoding", targets: ["MediaDecoding"]),
         .library(name: "VectorIndex", targets: ["VectorIndex"]),
         .library(name: "Embedding", targets: ["Embedding"]),
+        .library(name: "Retrieval", targets: ["Retrieval"]),
         .library(name: "MultimodalRAG", targets: ["MultimodalRAG"]),
     ],
     targets: [
@@ -35,9 +36,10 @@ let package = Package(
         .target(name: "MediaDecoding"),
         .target(name: "VectorIndex", dependencies: ["_RAGNumerics"]),
         .target(name: "Embedding", dependencies: ["MediaDecoding", "_RAGNumerics", "_RAGHTTP"]),
+        .target(name: "Retrieval", dependencies: ["Embedding", "VectorIndex", "MediaDecoding", "_RAGNumerics"]),
 
         // MARK: - Umbrella (only `@_exported import` lines)
-        .target(name: "MultimodalRAG", dependencies: ["Embedding", "MediaDecoding", "VectorIndex"]),
+        .target(name: "MultimodalRAG", dependencies: ["Embedding", "MediaDecoding", "Retrieval", "VectorIndex"]),
 
         // MARK: - Tests
         .target(name: "_RAGTestSupport", dependencies: ["_RAGNumerics"], path: "Tests/_RAGTestSupport"),
@@ -54,6 +56,7 @@ let package = Package(
             dependencies: ["Embedding", "MediaDecoding", "_RAGHTTP", "_RAGTestSupport"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "_RAGTestSupport"]),
         .testTarget(name: "MultimodalRAGTests", dependencies: ["MultimodalRAG"]),
     ]
 )

@@ -2,4 +2,5 @@
 
 @_exported public import Embedding
 @_exported public import MediaDecoding
+@_exported public import Retrieval
 @_exported public import VectorIndex
