@@ -56,7 +56,11 @@ let package = Package(
             dependencies: ["Embedding", "MediaDecoding", "_RAGHTTP", "_RAGTestSupport"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "_RAGTestSupport"]),
+        .testTarget(
+            name: "RetrievalTests",
+            dependencies: ["Retrieval", "_RAGTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "MultimodalRAGTests", dependencies: ["MultimodalRAG"]),
     ]
 )
