@@ -4,7 +4,7 @@ import Embedding
 import Foundation
 import Retrieval
 import Testing
-import _RAGNumerics
+import _RAGInternals
 import _RAGTestSupport
 
 /// ``HostedReranker`` against a fake `/rerank` endpoint on loopback sockets, and ``Reranker/rerank`` on top.
