@@ -29,7 +29,9 @@ private struct ScriptedTokenizer: Tokenizer {
     func loadsFromDirectory() async throws {
         let embedder = try await CLIPEmbedder(directory: folder)
         #expect(embedder.modalities == [.image, .video])
-        #expect(embedder.space == EmbeddingSpace(modelID: "clip-tiny-gelu-p16", dimension: 24, normalization: .l2))
+        #expect(embedder.space == embedder.model.space)
+        #expect(embedder.space.modelID == "clip-tiny-gelu-p16" && embedder.space.revision.hasPrefix("sha256:"))
+        #expect(embedder.space.dimension == 24 && embedder.space.normalization == .l2)
         let expected = ImagePreprocessor(
             shortestEdge: 64,
             cropWidth: 64,
