@@ -139,7 +139,8 @@ import _RAGTestSupport
         #expect(before.space != after.space)
         let input = EmbeddingInput.text("hello")
         #expect(
-            EmbeddingCacheKey(space: before.space, input: input) != EmbeddingCacheKey(space: after.space, input: input)
+            try EmbeddingCacheKey(space: before.space, input: input)
+                != EmbeddingCacheKey(space: after.space, input: input)
         )
     }
 
