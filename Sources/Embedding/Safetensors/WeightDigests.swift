@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 package import Foundation
-import _RAGNumerics
+import _RAGInternals
 
 #if canImport(Glibc)
 import Glibc
