@@ -138,6 +138,7 @@ import _RAGTestSupport
             Issue.record("expected an error")
         } catch {
             #expect((error.underlying as? POSIXError)?.code == .ENOENT)
+            #expect(error.description.contains("(underlying: "), "\(error)")
         }
     }
 

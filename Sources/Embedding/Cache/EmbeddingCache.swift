@@ -55,7 +55,7 @@ public final class EmbeddingCache: Sendable {
             } catch {
                 throw EmbeddingError(
                     .fileSystem,
-                    "cannot create cache folder \(directory.path): \(error)",
+                    "cannot create cache folder \(directory.path)",
                     underlying: error
                 )
             }
