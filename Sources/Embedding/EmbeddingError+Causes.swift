@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
+import _RAGInternals
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -25,6 +27,17 @@ extension EmbeddingError {
     static func posix(_ number: Int32, _ message: String) -> EmbeddingError {
         let underlying = POSIXError(POSIXErrorCode(rawValue: number) ?? .EIO)
         return EmbeddingError(number == ENOENT ? .notFound : .fileSystem, message, underlying: underlying)
+    }
+
+    /// The error for a failed file helper: ``Code/notFound`` for `ENOENT`, else ``Code/fileSystem``, with the
+    /// `errno` kept as a `POSIXError` in ``underlying`` (the helper's own error when it has no `errno`).
+    /// - Parameters:
+    ///   - error: What the helper threw.
+    ///   - message: What was being done, naming the file.
+    /// - Returns: The error to throw.
+    static func file(_ error: FileError, _ message: String) -> EmbeddingError {
+        guard let number = error.errno else { return EmbeddingError(.fileSystem, message, underlying: error) }
+        return posix(number, message)
     }
 
     /// The error for a JSON file that does not decode: the message names the file and the key path at fault

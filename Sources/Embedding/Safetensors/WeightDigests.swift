@@ -24,7 +24,7 @@ import Darwin
 /// ``FileStamp`` (device, inode, size, modification and status-change times in nanoseconds): a file rewritten in
 /// place, replaced, or copied elsewhere is hashed again; an untouched one never is. The shared store's file is
 /// `$XDG_CACHE_HOME/mmrag/weight-digests`, else `~/.cache/mmrag/weight-digests` (outside the hub cache, which
-/// `huggingface_hub` expects to hold repository folders only). It is rewritten whole (temporary file, rename)
+/// `huggingface_hub` expects to hold repository folders only). It is rewritten whole (temporary file, synced, renamed)
 /// after each new digest, keeping only entries whose file still has the recorded stamp, at most
 /// ``maximumEntries``. The store is an optimisation: an unreadable or damaged file is ignored, a failed write
 /// is dropped, and two processes writing at once lose at most an entry (hashed again later).
@@ -164,15 +164,9 @@ package final class WeightDigests: Sendable {
             text += entry.digest + " " + entry.stamp.fields.map(String.init).joined(separator: " ")
             text += " " + entry.path + "\n"
         }
-        do {
-            try FileManager.default.createDirectory(
-                at: store.deletingLastPathComponent(),
-                withIntermediateDirectories: true
-            )
-            try Data(text.utf8).write(to: store, options: .atomic)
-        } catch {
-            return  // the store is an optimisation; the digest is still remembered in memory
-        }
+        // The store is an optimisation: a failed write leaves the digest remembered in memory only.
+        try? Files.createFolder(store.deletingLastPathComponent().path)
+        try? Files.writeAtomically(Array(text.utf8), to: store.path)
     }
 
     /// The entries in the store's file, oldest first; none when it is absent, unreadable or not this format.
