@@ -3,14 +3,6 @@
 package import Foundation
 import _RAGInternals
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The SHA-256 digests of local weight files, remembered so that opening a checkpoint again does not read all of
 /// its weights again.
 ///
@@ -110,9 +102,14 @@ package final class WeightDigests: Sendable {
     ///   `POSIXError` in `underlying`) when the file cannot be opened or read.
     package func digest(of url: URL) throws(EmbeddingError) -> String {
         let path = url.resolvingSymlinksInPath().standardizedFileURL.path
-        let descriptor = unsafe open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw EmbeddingError.posix(errno, "cannot open \(path)") }
-        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        let file: OpenFile
+        do throws(FileError) {
+            file = try OpenFile(path, mode: .read)
+        } catch {
+            throw EmbeddingError.file(error, "cannot open \(path)")
+        }
+        let descriptor = file.descriptor
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: false)  // `file` closes it
         let stamp = try FileStamp(descriptor: descriptor, path: path)
         if let known = remembered(path, stamp) { return known }
         let started = Date().timeIntervalSince1970
@@ -134,6 +131,7 @@ package final class WeightDigests: Sendable {
             if settled { state.entries[path] = entry }
         }
         if settled { persist(entry) }
+        withExtendedLifetime(file) {}
         return digest
     }
 
