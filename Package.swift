@@ -77,7 +77,8 @@ let package = Package(
         ),
         .testTarget(
             name: "RetrievalTests",
-            dependencies: ["Retrieval", "RetrievalCrashWorker", "_RAGInternals", "_RAGTestSupport"]
+            dependencies: ["Retrieval", "RetrievalCrashWorker", "_RAGInternals", "_RAGTestSupport"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "MultimodalRAGTests", dependencies: ["MultimodalRAG"]),
     ]

@@ -1,17 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 
-import Foundation
+package import Foundation
 import _RAGHTTP
 
 /// The HTTP side shared by the hosted embedders: posts JSON to one endpoint with retries and turns every failure
 /// into an ``EmbeddingError`` that names the request (never its headers) and carries the provider's message.
-struct HostedEmbeddingClient: Sendable, CustomStringConvertible {
+///
+/// `package` so that other hosted JSON clients (the hosted reranker in Retrieval) share it instead of a second copy.
+package struct HostedEmbeddingClient: Sendable, CustomStringConvertible {
     /// The URL every request is posted to.
-    let endpoint: URL
+    package let endpoint: URL
     /// The key sent as `Authorization: Bearer …`, if any.
     let apiKey: APIKey?
     /// Timeouts and batching.
-    let options: HostedEmbedderOptions
+    package let options: HostedEmbedderOptions
     /// The client with the retry policy.
     var http: HTTPClient
 
@@ -22,7 +24,7 @@ struct HostedEmbeddingClient: Sendable, CustomStringConvertible {
     ///   - apiKey: Sent as `Authorization: Bearer <key>`; `nil` or empty sends none.
     ///   - options: Timeouts, retries (attempts, base delay, `Retry-After` cap; waits at most 30 s) and batching.
     ///   - transport: How requests reach the server.
-    init(
+    package init(
         baseURL: URL,
         path: String,
         apiKey: String?,
@@ -41,8 +43,13 @@ struct HostedEmbeddingClient: Sendable, CustomStringConvertible {
         self.http = HTTPClient(transport: transport, retryPolicy: policy)
     }
 
+    /// Replaces the waits between retries (tests record them instead of sleeping).
+    package mutating func replaceRetryWaits(with sleep: @escaping @Sendable (Duration) async -> Void) {
+        http.sleep = sleep
+    }
+
     /// `POST scheme://host/path`, without query or credentials.
-    var description: String { "POST \(HTTPRequest.redacted(endpoint))" }
+    package var description: String { "POST \(HTTPRequest.redacted(endpoint))" }
 
     /// `{base}/{path}` with exactly one slash between them.
     private static func url(base: URL, path: String) -> URL {
@@ -56,7 +63,7 @@ struct HostedEmbeddingClient: Sendable, CustomStringConvertible {
     /// - Returns: The response body.
     /// - Throws: ``EmbeddingError`` with code `network`, `timeout`, `cancelled`, `rateLimited`, `unauthorized` or
     ///   `providerError`.
-    func post(_ body: [UInt8]) async throws(EmbeddingError) -> [UInt8] {
+    package func post(_ body: [UInt8]) async throws(EmbeddingError) -> [UInt8] {
         var headers: HTTPHeaders = [
             "Content-Type": "application/json",
             "Accept": "application/json",
