@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "VectorIndex", targets: ["VectorIndex"]),
         .library(name: "Embedding", targets: ["Embedding"]),
         .library(name: "Retrieval", targets: ["Retrieval"]),
+        .library(name: "Generation", targets: ["Generation"]),
         .library(name: "MultimodalRAG", targets: ["MultimodalRAG"]),
     ],
     targets: [
@@ -37,6 +38,7 @@ let package = Package(
         .target(name: "VectorIndex", dependencies: ["_RAGNumerics"]),
         .target(name: "Embedding", dependencies: ["MediaDecoding", "_RAGNumerics", "_RAGHTTP"]),
         .target(name: "Retrieval", dependencies: ["Embedding", "VectorIndex", "MediaDecoding", "_RAGNumerics"]),
+        .target(name: "Generation", dependencies: ["Retrieval", "Embedding", "MediaDecoding", "_RAGHTTP"]),
 
         // MARK: - Umbrella (only `@_exported import` lines)
         .target(name: "MultimodalRAG", dependencies: ["Embedding", "MediaDecoding", "Retrieval", "VectorIndex"]),
@@ -57,6 +59,10 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "_RAGTestSupport"]),
+        .testTarget(
+            name: "GenerationTests",
+            dependencies: ["Generation", "Embedding", "MediaDecoding", "_RAGHTTP", "_RAGTestSupport"]
+        ),
         .testTarget(name: "MultimodalRAGTests", dependencies: ["MultimodalRAG"]),
     ]
 )
