@@ -61,7 +61,10 @@ let package = Package(
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "_RAGTestSupport"]),
         .testTarget(
             name: "GenerationTests",
-            dependencies: ["Generation", "Embedding", "MediaDecoding", "_RAGHTTP", "_RAGTestSupport"]
+            dependencies: [
+                "Generation", "Embedding", "MediaDecoding", "_RAGHTTP", "_RAGNumerics", "_RAGTestSupport",
+            ],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "MultimodalRAGTests", dependencies: ["MultimodalRAG"]),
     ]

@@ -16,10 +16,12 @@ enum StreamSignal: Sendable, Equatable {
 
 /// Turns the bytes of one provider's streamed body into ``StreamSignal``s.
 protocol StreamDecoder: Sendable {
-    /// Reads the next chunk (split at any byte).
+    /// Reads the next chunk (split at any byte), appending the signals it completes.
+    ///
+    /// Signals appended before an error are still delivered, so text that precedes an error event arrives.
     /// - Throws: ``GenerationError``: `providerError` for an in-band error event, `invalidResponse` for a
     ///   malformed event.
-    mutating func feed(_ chunk: [UInt8]) throws(GenerationError) -> [StreamSignal]
+    mutating func feed(_ chunk: [UInt8], into signals: inout [StreamSignal]) throws(GenerationError)
 
     /// The body ended without the terminal event: the signals its last bytes complete, or a
     /// `invalidResponse` error if the provider's framing requires a terminal event.
@@ -47,7 +49,15 @@ struct StreamDriver<Decoder: StreamDecoder>: Sendable {
     ) async throws(GenerationError) {
         do {
             for try await chunk in body {
-                handle(try decoder.feed(chunk), continuation)
+                var signals: [StreamSignal] = []
+                var failure: GenerationError?
+                do throws(GenerationError) {
+                    try decoder.feed(chunk, into: &signals)
+                } catch {
+                    failure = error
+                }
+                handle(signals, continuation)
+                if let failure { throw failure }
                 if ended { break }
             }
         } catch let error as HTTPError {

@@ -154,7 +154,7 @@ public struct OpenAIImageGenerator: ImageGenerator, CustomStringConvertible {
     }
 
     /// The request body, after checking it against the model's limits.
-    func body(_ request: ImageGenerationRequest) throws(GenerationError) -> JSONValue {
+    package func body(_ request: ImageGenerationRequest) throws(GenerationError) -> JSONValue {
         let model = request.model ?? self.model
         guard !request.prompt.isEmpty else { throw GenerationError(.invalidRequest, "the image prompt is empty") }
         guard request.count >= 1 else { throw GenerationError(.invalidRequest, "count must be at least 1") }

@@ -114,7 +114,7 @@ public struct AnthropicChatModel: ChatModel, CustomStringConvertible {
     }
 
     /// The request body.
-    func body(_ request: ChatRequest, stream: Bool) throws(GenerationError) -> JSONValue {
+    package func body(_ request: ChatRequest, stream: Bool) throws(GenerationError) -> JSONValue {
         try request.validate()
         let options = request.options
         var messages: [JSONValue] = []
@@ -174,14 +174,13 @@ public struct AnthropicChatModel: ChatModel, CustomStringConvertible {
         var parser = ServerSentEventParser()
         var inputTokens: Int?
 
-        mutating func feed(_ chunk: [UInt8]) throws(GenerationError) -> [StreamSignal] {
+        mutating func feed(_ chunk: [UInt8], into signals: inout [StreamSignal]) throws(GenerationError) {
             let events: [ServerSentEvent]
             do {
                 events = try parser.feed(chunk)
             } catch {
                 throw ProviderClient.error(error)
             }
-            var signals: [StreamSignal] = []
             for event in events {
                 guard let json = JSONValue(parsing: Array(event.data.utf8)) else {
                     throw GenerationError(.invalidResponse, "an Anthropic stream event is not JSON")
@@ -203,14 +202,13 @@ public struct AnthropicChatModel: ChatModel, CustomStringConvertible {
                     }
                 case "message_stop":
                     signals.append(.end)
-                    return signals
+                    return
                 case "error":
                     throw StreamErrors.inBand(json["error"], provider: "Anthropic")
                 default:
                     break  // ping, content_block_start/stop, other delta kinds
                 }
             }
-            return signals
         }
 
         mutating func finish() throws(GenerationError) -> [StreamSignal] {

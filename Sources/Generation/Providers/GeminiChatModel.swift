@@ -123,7 +123,7 @@ public struct GeminiChatModel: ChatModel, CustomStringConvertible {
     }
 
     /// The request body.
-    func body(_ request: ChatRequest) throws(GenerationError) -> JSONValue {
+    package func body(_ request: ChatRequest) throws(GenerationError) -> JSONValue {
         try request.validate()
         var contents: [JSONValue] = []
         for message in request.messages {
@@ -200,14 +200,13 @@ public struct GeminiChatModel: ChatModel, CustomStringConvertible {
     struct EventDecoder: StreamDecoder {
         var parser = ServerSentEventParser()
 
-        mutating func feed(_ chunk: [UInt8]) throws(GenerationError) -> [StreamSignal] {
+        mutating func feed(_ chunk: [UInt8], into signals: inout [StreamSignal]) throws(GenerationError) {
             let events: [ServerSentEvent]
             do {
                 events = try parser.feed(chunk)
             } catch {
                 throw ProviderClient.error(error)
             }
-            var signals: [StreamSignal] = []
             for event in events {
                 guard let json = JSONValue(parsing: Array(event.data.utf8)) else {
                     throw GenerationError(.invalidResponse, "a Gemini stream event is not JSON")
@@ -218,7 +217,6 @@ public struct GeminiChatModel: ChatModel, CustomStringConvertible {
                 if let usage = reading.usage { signals.append(.usage(usage)) }
                 if let finish = reading.finish { signals.append(.finish(finish)) }
             }
-            return signals
         }
 
         mutating func finish() throws(GenerationError) -> [StreamSignal] {

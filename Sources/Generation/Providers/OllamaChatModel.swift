@@ -34,8 +34,7 @@ public struct OllamaChatModel: ChatModel, CustomStringConvertible {
     /// Creates a client.
     /// - Parameters:
     ///   - model: The default model, such as `llava` or `gemma3`.
-    ///   - baseURL: The server; `nil` reads `OLLAMA_HOST` (`host`, `host:port` or a URL), else
-    ///     ``defaultBaseURL``.
+    ///   - baseURL: The server; `nil` reads `OLLAMA_HOST` (see ``baseURL(host:)``), else ``defaultBaseURL``.
     ///   - apiKey: Sent as `Authorization: Bearer <key>` for servers behind an authenticating proxy; none by
     ///     default.
     ///   - imagePolicy: Image budgets; at most 2048 pixels a side by default.
@@ -57,15 +56,20 @@ public struct OllamaChatModel: ChatModel, CustomStringConvertible {
         )
     }
 
-    /// The server an `OLLAMA_HOST` value names: `host`, `host:port`, or a URL; port 11434 when none is given.
+    /// The server an `OLLAMA_HOST` value names, read as Ollama reads it.
+    ///
+    /// `host` or `host:port` is `http` on port 11434 unless given; a URL with a scheme keeps that scheme's default
+    /// port; `0.0.0.0` (listen everywhere) is reached at `127.0.0.1`. An empty or unreadable value gives
+    /// ``defaultBaseURL``.
     public static func baseURL(host value: String?) -> URL {
         guard var text = value?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return defaultBaseURL }
-        if !text.contains("://") { text = "http://" + text }
+        let hasScheme = text.contains("://")
+        if !hasScheme { text = "http://" + text }
         guard var components = URLComponents(string: text), let host = components.host, !host.isEmpty else {
             return defaultBaseURL
         }
         if host == "0.0.0.0" { components.host = "127.0.0.1" }
-        if components.port == nil { components.port = 11434 }
+        if components.port == nil && !hasScheme { components.port = 11434 }
         return components.url ?? defaultBaseURL
     }
 
@@ -106,7 +110,7 @@ public struct OllamaChatModel: ChatModel, CustomStringConvertible {
     }
 
     /// The request body.
-    func body(_ request: ChatRequest, stream: Bool) throws(GenerationError) -> JSONValue {
+    package func body(_ request: ChatRequest, stream: Bool) throws(GenerationError) -> JSONValue {
         try request.validate()
         var messages: [JSONValue] = []
         if let system = request.system { messages.append(["role": "system", "content": .string(system)]) }
@@ -151,26 +155,26 @@ public struct OllamaChatModel: ChatModel, CustomStringConvertible {
     struct EventDecoder: StreamDecoder {
         var lines = JSONLinesSplitter()
 
-        mutating func feed(_ chunk: [UInt8]) throws(GenerationError) -> [StreamSignal] {
+        mutating func feed(_ chunk: [UInt8], into signals: inout [StreamSignal]) throws(GenerationError) {
             let complete: [[UInt8]]
             do {
                 complete = try lines.feed(chunk)
             } catch {
                 throw ProviderClient.error(error)
             }
-            return try Self.signals(complete)
+            try Self.read(complete, into: &signals)
         }
 
         mutating func finish() throws(GenerationError) -> [StreamSignal] {
-            let signals = try Self.signals(lines.finish().map { [$0] } ?? [])
+            var signals: [StreamSignal] = []
+            try Self.read(lines.finish().map { [$0] } ?? [], into: &signals)
             guard signals.contains(.end) else {
                 throw GenerationError(.invalidResponse, "the Ollama stream ended before \"done\": true")
             }
             return signals
         }
 
-        static func signals(_ lines: [[UInt8]]) throws(GenerationError) -> [StreamSignal] {
-            var signals: [StreamSignal] = []
+        static func read(_ lines: [[UInt8]], into signals: inout [StreamSignal]) throws(GenerationError) {
             for line in lines {
                 guard let json = JSONValue(parsing: line) else {
                     throw GenerationError(.invalidResponse, "an Ollama stream line is not JSON")
@@ -181,10 +185,9 @@ public struct OllamaChatModel: ChatModel, CustomStringConvertible {
                     if let usage = OllamaChatModel.usage(json) { signals.append(.usage(usage)) }
                     signals.append(.finish(FinishReason(provider: json["done_reason"].string ?? "stop")))
                     signals.append(.end)
-                    break
+                    return
                 }
             }
-            return signals
         }
     }
 }

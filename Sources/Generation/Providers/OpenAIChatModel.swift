@@ -123,7 +123,7 @@ public struct OpenAIChatModel: ChatModel, CustomStringConvertible {
     }
 
     /// The request body.
-    func body(_ request: ChatRequest, stream: Bool) throws(GenerationError) -> JSONValue {
+    package func body(_ request: ChatRequest, stream: Bool) throws(GenerationError) -> JSONValue {
         try request.validate()
         let model = request.options.model ?? self.model
         var messages: [JSONValue] = []
@@ -182,18 +182,17 @@ public struct OpenAIChatModel: ChatModel, CustomStringConvertible {
     struct EventDecoder: StreamDecoder {
         var parser = ServerSentEventParser()
 
-        mutating func feed(_ chunk: [UInt8]) throws(GenerationError) -> [StreamSignal] {
+        mutating func feed(_ chunk: [UInt8], into signals: inout [StreamSignal]) throws(GenerationError) {
             let events: [ServerSentEvent]
             do {
                 events = try parser.feed(chunk)
             } catch {
                 throw ProviderClient.error(error)
             }
-            var signals: [StreamSignal] = []
             for event in events {
                 if event.data == "[DONE]" {
                     signals.append(.end)
-                    break
+                    return
                 }
                 guard let json = JSONValue(parsing: Array(event.data.utf8)) else {
                     throw GenerationError(.invalidResponse, "an OpenAI stream event is not JSON")
@@ -206,7 +205,6 @@ public struct OpenAIChatModel: ChatModel, CustomStringConvertible {
                 }
                 if let usage = OpenAIChatModel.usage(json["usage"]) { signals.append(.usage(usage)) }
             }
-            return signals
         }
 
         /// Some compatible servers close the stream without `[DONE]`; the finish reason is what counts.
