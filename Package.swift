@@ -30,26 +30,40 @@ let package = Package(
     ],
     targets: [
         // MARK: - Support (hidden, `package` access only; not products)
-        .target(name: "_RAGNumerics", linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
-        .target(name: "_RAGHTTP", dependencies: ["_RAGNumerics"]),  // Locked (a TSan-visible lock) only
+        // Internals (locks, parallel-for, files, checksums) sit at the bottom and import nothing of ours.
+        .target(name: "_RAGInternals"),
+        .target(
+            name: "_RAGNumerics",
+            dependencies: ["_RAGInternals"],
+            linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]
+        ),
+        .target(name: "_RAGHTTP", dependencies: ["_RAGInternals"]),
 
         // MARK: - Library layers (leaves first)
         .target(name: "MediaDecoding"),
-        .target(name: "VectorIndex", dependencies: ["_RAGNumerics"]),
-        .target(name: "Embedding", dependencies: ["MediaDecoding", "_RAGNumerics", "_RAGHTTP"]),
-        .target(name: "Retrieval", dependencies: ["Embedding", "VectorIndex", "MediaDecoding", "_RAGNumerics"]),
+        .target(name: "VectorIndex", dependencies: ["_RAGInternals", "_RAGNumerics"]),
+        .target(name: "Embedding", dependencies: ["MediaDecoding", "_RAGInternals", "_RAGNumerics", "_RAGHTTP"]),
+        .target(
+            name: "Retrieval",
+            dependencies: ["Embedding", "VectorIndex", "MediaDecoding", "_RAGInternals", "_RAGNumerics"]
+        ),
         .target(name: "Generation", dependencies: ["Retrieval", "Embedding", "MediaDecoding", "_RAGHTTP"]),
 
         // MARK: - Umbrella (only `@_exported import` lines)
         .target(name: "MultimodalRAG", dependencies: ["Embedding", "MediaDecoding", "Retrieval", "VectorIndex"]),
 
         // MARK: - Tests
-        .target(name: "_RAGTestSupport", dependencies: ["_RAGNumerics"], path: "Tests/_RAGTestSupport"),
+        .target(
+            name: "_RAGTestSupport",
+            dependencies: ["_RAGInternals", "_RAGNumerics"],
+            path: "Tests/_RAGTestSupport"
+        ),
         .testTarget(
             name: "MediaDecodingTests",
             dependencies: ["MediaDecoding", "_RAGTestSupport"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "RAGInternalsTests", dependencies: ["_RAGInternals", "_RAGTestSupport"]),
         .testTarget(name: "RAGNumericsTests", dependencies: ["_RAGNumerics", "_RAGTestSupport"]),
         .testTarget(name: "RAGHTTPTests", dependencies: ["_RAGHTTP", "_RAGTestSupport"]),
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "_RAGTestSupport"]),
@@ -62,7 +76,7 @@ let package = Package(
         .testTarget(
             name: "GenerationTests",
             dependencies: [
-                "Generation", "Embedding", "MediaDecoding", "_RAGHTTP", "_RAGNumerics", "_RAGTestSupport",
+                "Generation", "Embedding", "MediaDecoding", "_RAGHTTP", "_RAGInternals", "_RAGTestSupport",
             ],
             resources: [.copy("Fixtures")]
         ),

@@ -2,7 +2,7 @@
 
 import Dispatch
 import Foundation
-import _RAGNumerics
+import _RAGInternals
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking

@@ -3,7 +3,7 @@
 import Foundation
 import Generation
 import Testing
-import _RAGNumerics
+import _RAGInternals
 
 /// A chat model that answers from a script and records the requests it was given.
 final class ScriptedChatModel: ChatModel {

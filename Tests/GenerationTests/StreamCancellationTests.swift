@@ -4,7 +4,7 @@ import Foundation
 import Generation
 import Testing
 import _RAGHTTP
-import _RAGNumerics
+import _RAGInternals
 import _RAGTestSupport
 
 /// Stopping or cancelling the consumer of a stream ends the HTTP request.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
+import _RAGInternals
 import _RAGNumerics
 
 #if canImport(FoundationEssentials)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import Dispatch
+import _RAGInternals
 import _RAGNumerics
 
 /// Runs a batch as equal slices on separate threads, one whole model pass per slice.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
+import _RAGInternals
 import _RAGNumerics
 
 #if canImport(FoundationEssentials)
@@ -83,7 +84,7 @@ public struct BERTModel: Sendable {
         self.normalizes = normalizes
         self.modelID = modelID
         self.revision = revision
-        threads = max(1, Parallelism.processorCount)
+        threads = max(1, Parallel.processorCount)
     }
 
     /// Loads `config.json`, the weights, and the sentence-transformers pooling (`1_Pooling/config.json`, mean when

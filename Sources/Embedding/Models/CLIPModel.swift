@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
+import _RAGInternals
 import _RAGNumerics
 
 #if canImport(FoundationEssentials)
@@ -68,7 +69,7 @@ public struct CLIPModel: Sendable {
         logitScale = Float(exp(Double(scale[0])))
         self.modelID = modelID
         self.revision = revision
-        threads = max(1, Parallelism.processorCount)
+        threads = max(1, Parallel.processorCount)
     }
 
     /// Loads `config.json` and the weights from a checkpoint folder.

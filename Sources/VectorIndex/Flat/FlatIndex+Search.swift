@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import Dispatch
+import _RAGInternals
 import _RAGNumerics
 
 extension FlatIndex {
@@ -50,7 +51,7 @@ extension FlatIndex {
         guard k > 0, !queries.isEmpty else { return Array(repeating: [], count: queries.count) }
         let storage = snapshot()
         let n = storage.ids.count
-        let threadCount = max(1, min(threads ?? Parallelism.processorCount, max(1, n / 4096)))
+        let threadCount = max(1, min(threads ?? Parallel.processorCount, max(1, n / 4096)))
         let kept = min(k, n)
         let shardTops = Locked([[TopK]](repeating: [], count: threadCount))
         let metric = self.metric

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
+import _RAGInternals
 import _RAGNumerics
 
 /// An exact vector index: every search scores the query against every stored vector.

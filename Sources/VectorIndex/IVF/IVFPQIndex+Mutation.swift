@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
+import _RAGInternals
 import _RAGNumerics
 
 extension IVFPQIndex {
@@ -77,7 +78,7 @@ extension IVFPQIndex {
             guard let model else {
                 throw VectorIndexError(.untrained, "train the index before adding vectors")
             }
-            let (lists, codes) = model.encode(prepared, threads: Parallelism.processorCount)
+            let (lists, codes) = model.encode(prepared, threads: Parallel.processorCount)
             let halves = configuration.storedVectors == .float16 ? prepared.values.map(HalfPrecision.bits) : []
             let done = try state.withLock { (state: inout IVFPQState) throws(VectorIndexError) -> Bool in
                 guard state.generation == generation else { return false }

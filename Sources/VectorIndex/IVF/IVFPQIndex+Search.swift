@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import Dispatch
+import _RAGInternals
 import _RAGNumerics
 
 extension IVFPQIndex {
@@ -64,7 +65,7 @@ extension IVFPQIndex {
         guard k > 0, n > 0 else { return Array(repeating: [], count: n) }
         let chunk = 32
         let chunks = (n + chunk - 1) / chunk
-        let threadCount = max(1, min(threads ?? Parallelism.processorCount, chunks))
+        let threadCount = max(1, min(threads ?? Parallel.processorCount, chunks))
         let results = Locked([[SearchResult]](repeating: [], count: n))
         let configuration = self.configuration
         let metric = self.metric

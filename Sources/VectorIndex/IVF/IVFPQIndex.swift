@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
+import _RAGInternals
 import _RAGNumerics
 
 /// A compressed approximate index: an inverted file over k-means lists with product-quantised residuals
@@ -140,7 +141,7 @@ public final class IVFPQIndex: VectorSearchIndex {
                 "the index already holds \(stored) vectors; train a new index (or remove them first)"
             )
         }
-        let threadCount = max(1, threads ?? Parallelism.processorCount)
+        let threadCount = max(1, threads ?? Parallel.processorCount)
         let (model, report) = Self.trainModel(data, metric: metric, configuration: configuration, threads: threadCount)
         try state.withLock { (state: inout IVFPQState) throws(VectorIndexError) in
             guard state.locations.count == 0 else {

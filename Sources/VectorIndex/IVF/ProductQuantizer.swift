@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import Dispatch
+import _RAGInternals
 import _RAGNumerics
 
 /// Splits a vector into `M` equal sub-vectors and replaces each by the index of its nearest centroid among

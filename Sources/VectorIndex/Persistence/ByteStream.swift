@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
+import _RAGInternals
+
 // Index files are little-endian and arrays are written and read as their in-memory bytes.
 #if _endian(big)
 #error("index files are little-endian; big-endian hosts are not supported")

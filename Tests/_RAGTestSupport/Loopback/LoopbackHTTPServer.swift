@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 public import Foundation
-import _RAGNumerics
+import _RAGInternals
 
 /// A small HTTP/1.1 server on `127.0.0.1` for tests: real sockets, an ephemeral port, one thread per connection.
 ///

@@ -2,7 +2,7 @@
 
 import Dispatch
 import Testing
-import _RAGNumerics
+import _RAGInternals
 
 @Suite struct LockedConcurrencyTests {
     @Test("increments from many threads are neither lost nor reported as races")

@@ -7,12 +7,23 @@
 /// into chunks. Every step is a bijection of the running state for a fixed input and changes the state for a
 /// changed input, so any change confined to a single byte (in particular any single-bit flip) always changes
 /// the checksum.
-struct Checksum {
+package struct Checksum {
     private static let prime: UInt64 = 0x0000_0100_0000_01B3
     private var state: UInt64 = 0xCBF2_9CE4_8422_2325
     /// Bytes absorbed since the last whole word, packed little-endian.
     private var pending: UInt64 = 0
     private var pendingCount = 0
+
+    /// A checksum of nothing yet.
+    package init() {}
+
+    /// The checksum of `bytes`, in one call.
+    package static func of(_ bytes: some Collection<UInt8>) -> UInt64 {
+        var checksum = Checksum()
+        let contiguous = ContiguousArray(bytes)
+        unsafe contiguous.withUnsafeBytes { unsafe checksum.update($0) }
+        return checksum.value
+    }
 
     @inline(__always)
     private static func mix(_ h: UInt64, _ word: UInt64) -> UInt64 {
@@ -21,7 +32,7 @@ struct Checksum {
     }
 
     /// Absorbs `bytes`.
-    mutating func update(_ bytes: UnsafeRawBufferPointer) {
+    package mutating func update(_ bytes: UnsafeRawBufferPointer) {
         var h = state
         var i = 0
         while pendingCount > 0 && i < bytes.count {
@@ -51,7 +62,7 @@ struct Checksum {
     }
 
     /// The checksum of everything absorbed so far.
-    var value: UInt64 {
+    package var value: UInt64 {
         var h = state
         for b in 0..<pendingCount { h = (h ^ ((pending >> (8 * b)) & 0xFF)) &* Self.prime }
         return h ^ (h >> 32)

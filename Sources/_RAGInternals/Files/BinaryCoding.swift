@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: Apache-2.0
+
+// Stored files are little-endian.
+#if _endian(big)
+#error("stored files are little-endian; big-endian hosts are not supported")
+#endif
+
+/// Builds a little-endian byte string: integers, floats, length-prefixed strings and byte blocks.
+package struct BinaryWriter: Sendable {
+    /// The bytes written so far.
+    package private(set) var bytes: [UInt8] = []
+
+    package init() {}
+
+    /// Appends an integer, little-endian.
+    package mutating func append<T: FixedWidthInteger>(_ value: T) {
+        var v = value.littleEndian
+        for _ in 0..<MemoryLayout<T>.size {
+            bytes.append(UInt8(truncatingIfNeeded: v))
+            v >>= 8
+        }
+    }
+
+    /// Appends a `Double` as its IEEE 754 bits.
+    package mutating func append(_ value: Double) { append(value.bitPattern) }
+
+    /// Appends a `Float` as its IEEE 754 bits.
+    package mutating func append(_ value: Float) { append(value.bitPattern) }
+
+    /// Appends a `Bool` as one byte.
+    package mutating func append(_ value: Bool) { append(UInt8(value ? 1 : 0)) }
+
+    /// Appends raw bytes with no length prefix.
+    package mutating func append(bytes more: some Collection<UInt8>) { bytes.append(contentsOf: more) }
+
+    /// Appends a byte block with a 32-bit length prefix.
+    package mutating func append(block: some Collection<UInt8>) {
+        append(UInt32(block.count))
+        bytes.append(contentsOf: block)
+    }
+
+    /// Appends a string's UTF-8 with a 32-bit length prefix.
+    package mutating func append(_ string: String) { append(block: Array(string.utf8)) }
+
+    /// Appends floats as their bits with a 32-bit count prefix.
+    package mutating func append(floats: some Collection<Float>) {
+        append(UInt32(floats.count))
+        bytes.reserveCapacity(bytes.count + 4 * floats.count)
+        for value in floats { append(value.bitPattern) }
+    }
+}
+
+/// Reads what ``BinaryWriter`` wrote, checking every length against the bytes left before using it.
+///
+/// A read past the end or a malformed string is a ``FileError/Kind/corrupt`` error naming the path, never a
+/// trap, so damaged files are reported rather than crashing the reader.
+package struct BinaryReader {
+    private let bytes: ArraySlice<UInt8>
+    private var position: Int
+    private let path: String
+
+    /// Reads `bytes` from the start; `path` names the file in error messages.
+    package init(_ bytes: ArraySlice<UInt8>, path: String) {
+        self.bytes = bytes
+        position = bytes.startIndex
+        self.path = path
+    }
+
+    /// Whether every byte has been read.
+    package var isAtEnd: Bool { position == bytes.endIndex }
+
+    /// How many bytes are left.
+    package var remaining: Int { bytes.endIndex - position }
+
+    private func truncated(_ what: String) -> FileError {
+        FileError(.corrupt, path: path, "a record ends inside its \(what)")
+    }
+
+    /// The next integer.
+    package mutating func read<T: FixedWidthInteger>(_: T.Type) throws(FileError) -> T {
+        let size = MemoryLayout<T>.size
+        guard remaining >= size else { throw truncated("\(T.self)") }
+        var value = T(0)
+        for i in 0..<size { value |= T(bytes[position + i]) << (8 * i) }
+        position += size
+        return value
+    }
+
+    /// The next `Double`.
+    package mutating func readDouble() throws(FileError) -> Double { Double(bitPattern: try read(UInt64.self)) }
+
+    /// The next `Float`.
+    package mutating func readFloat() throws(FileError) -> Float { Float(bitPattern: try read(UInt32.self)) }
+
+    /// The next `Bool` (a byte that must be 0 or 1).
+    package mutating func readBool() throws(FileError) -> Bool {
+        switch try read(UInt8.self) {
+        case 0: return false
+        case 1: return true
+        case let other: throw FileError(.corrupt, path: path, "a flag byte is \(other), not 0 or 1")
+        }
+    }
+
+    /// The next `count` raw bytes.
+    package mutating func bytes(_ count: Int) throws(FileError) -> ArraySlice<UInt8> {
+        guard count >= 0, remaining >= count else { throw truncated("\(count)-byte block") }
+        defer { position += count }
+        return bytes[position..<position + count]
+    }
+
+    /// The next length-prefixed byte block.
+    package mutating func block() throws(FileError) -> ArraySlice<UInt8> {
+        let count = Int(try read(UInt32.self))
+        return try bytes(count)
+    }
+
+    /// The next length-prefixed UTF-8 string.
+    package mutating func readString() throws(FileError) -> String {
+        let raw = try block()
+        guard let string = String(validating: raw, as: UTF8.self) else {
+            throw FileError(.corrupt, path: path, "a stored string is not valid UTF-8")
+        }
+        return string
+    }
+
+    /// The next count-prefixed float array.
+    package mutating func readFloats() throws(FileError) -> [Float] {
+        let count = Int(try read(UInt32.self))
+        guard count <= remaining / 4 else { throw truncated("\(count)-float vector") }
+        var values = [Float]()
+        values.reserveCapacity(count)
+        for _ in 0..<count { values.append(Float(bitPattern: try read(UInt32.self))) }
+        return values
+    }
+
+    /// The integer stored little-endian at `offset` of `bytes`.
+    ///
+    /// - Precondition: `offset + size <= bytes.count`.
+    package static func littleEndian<T: FixedWidthInteger>(_: T.Type, _ bytes: [UInt8], at offset: Int) -> T {
+        var value = T(0)
+        for i in 0..<MemoryLayout<T>.size { value |= T(bytes[offset + i]) << (8 * i) }
+        return value
+    }
+}
