@@ -16,7 +16,4 @@ enum StreamErrors {
             providerErrorType: type
         )
     }
-
-    /// A `network`/`timeout`/`invalidResponse` error for a framing failure.
-    static func framing(_ error: HTTPError) -> GenerationError { ProviderClient.error(error) }
 }
