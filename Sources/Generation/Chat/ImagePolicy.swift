@@ -36,8 +36,11 @@ public struct ImagePolicy: Sendable, Hashable {
     ) throws(GenerationError) -> (bytes: [UInt8], mediaType: String) {
         let mediaType = ChatImage.sniffMediaType(bytes) ?? declared.lowercased()
         let fitsBytes = maxBytes.map { bytes.count <= $0 } ?? true
-        if accepted.contains(mediaType), fitsBytes, maxSide == nil {
-            return (bytes, mediaType)
+        if accepted.contains(mediaType), fitsBytes {
+            guard let maxSide else { return (bytes, mediaType) }
+            if let size = ImageDimensions.read(bytes), max(size.width, size.height) <= maxSide {
+                return (bytes, mediaType)
+            }
         }
         let image: Image
         do {
