@@ -72,7 +72,15 @@ let package = Package(
             dependencies: ["Embedding", "MediaDecoding", "_RAGHTTP", "_RAGTestSupport"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "_RAGTestSupport"]),
+        .executableTarget(
+            name: "RetrievalCrashWorker",
+            dependencies: ["Retrieval", "Embedding", "VectorIndex"],
+            path: "Tests/RetrievalCrashWorker"
+        ),
+        .testTarget(
+            name: "RetrievalTests",
+            dependencies: ["Retrieval", "RetrievalCrashWorker", "_RAGInternals", "_RAGTestSupport"]
+        ),
         .testTarget(
             name: "GenerationTests",
             dependencies: [
