@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(
             name: "GenerationTests",
             dependencies: [
-                "Generation", "Embedding", "MediaDecoding", "_RAGHTTP", "_RAGInternals", "_RAGTestSupport",
+                "Generation", "Embedding", "MediaDecoding", "Retrieval", "_RAGHTTP", "_RAGInternals", "_RAGTestSupport",
             ],
             resources: [.copy("Fixtures")]
         ),

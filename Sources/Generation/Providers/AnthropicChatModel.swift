@@ -16,7 +16,8 @@ import _RAGHTTP
 /// down) or a `url` source. Streams are typed server-sent events: `message_start` (input tokens),
 /// `content_block_delta` text deltas, `message_delta` (stop reason, output tokens), `message_stop`; `ping` is
 /// skipped and an `error` event ends the stream with a `providerError` carrying Anthropic's message and type.
-/// The API has no seed and no JSON switch; those options are not sent.
+/// The API has no seed and no JSON switch; those options are not sent. Its temperature range is 0...1, so a
+/// higher ``ChatOptions/temperature`` is an `invalidRequest` error rather than a silent change.
 ///
 /// The key travels only in the `x-api-key` header, with `anthropic-version: 2023-06-01`.
 public struct AnthropicChatModel: ChatModel, CustomStringConvertible {
