@@ -4,6 +4,7 @@ import Embedding
 import Foundation
 import Retrieval
 import Testing
+import _RAGInternals
 import _RAGNumerics
 import _RAGTestSupport
 
