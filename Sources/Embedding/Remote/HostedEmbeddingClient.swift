@@ -46,12 +46,12 @@ package struct HostedEmbeddingClient: Sendable, CustomStringConvertible {
         self.endpoint = service.url(path)
     }
 
-    /// `POST scheme://host/path`, without query or credentials.
     /// Replaces the waits between retries (tests record them instead of sleeping).
     package mutating func replaceRetryWaits(with sleep: @escaping @Sendable (Duration) async -> Void) {
         http.sleep = sleep
     }
 
+    /// `POST scheme://host/path`, without query or credentials.
     package var description: String { "POST \(HTTPRequest.redacted(endpoint))" }
 
     /// Posts a JSON body and returns the body of the 2xx answer.
