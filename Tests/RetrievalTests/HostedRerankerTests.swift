@@ -5,6 +5,7 @@ import Foundation
 import Retrieval
 import Testing
 import _RAGInternals
+import _RAGNumerics
 import _RAGTestSupport
 
 /// ``HostedReranker`` against a fake `/rerank` endpoint on loopback sockets, and ``Reranker/rerank`` on top.

@@ -3,7 +3,7 @@
 import Retrieval
 import Testing
 
-@Suite struct ScoreCutoffTests {
+@Suite struct AutocutTests {
     /// A worked example.
     ///
     /// By hand: with n = 6 the line is 0, .2, .4, .6, .8, 1; the scores rescaled from first 0 to last 1 are
@@ -13,23 +13,23 @@ import Testing
     @Test("cuts at the first, second and third jump of a worked example")
     func workedExample() {
         let scores = [0.9, 0.89, 0.88, 0.5, 0.49, 0.1]
-        #expect(ScoreCutoff.autocut(scores, jumps: 1) == 3)
-        #expect(ScoreCutoff.autocut(scores, jumps: 2) == 5)
-        #expect(ScoreCutoff.autocut(scores, jumps: 3) == 6)
+        #expect(Autocut.count(of: scores, jumps: 1) == 3)
+        #expect(Autocut.count(of: scores, jumps: 2) == 5)
+        #expect(Autocut.count(of: scores, jumps: 3) == 6)
         // Distances (ascending) cut at the same place as the mirrored similarities.
-        #expect(ScoreCutoff.autocut(scores.map { 1 - $0 }, jumps: 1) == 3)
+        #expect(Autocut.count(of: scores.map { 1 - $0 }, jumps: 1) == 3)
     }
 
     @Test("short, flat and disabled inputs keep everything")
     func edges() {
-        #expect(ScoreCutoff.autocut([], jumps: 1) == 0)
-        #expect(ScoreCutoff.autocut([0.4], jumps: 1) == 1)
-        #expect(ScoreCutoff.autocut([0.4, 0.1], jumps: 1) == 2)
-        #expect(ScoreCutoff.autocut([0.5, 0.5, 0.5], jumps: 1) == 3)
-        #expect(ScoreCutoff.autocut([0.9, 0.89, 0.88, 0.5, 0.49, 0.1], jumps: 0) == 6)
+        #expect(Autocut.count(of: [], jumps: 1) == 0)
+        #expect(Autocut.count(of: [0.4], jumps: 1) == 1)
+        #expect(Autocut.count(of: [0.4, 0.1], jumps: 1) == 2)
+        #expect(Autocut.count(of: [0.5, 0.5, 0.5], jumps: 1) == 3)
+        #expect(Autocut.count(of: [0.9, 0.89, 0.88, 0.5, 0.49, 0.1], jumps: 0) == 6)
         // A straight line has no jump.
-        #expect(ScoreCutoff.autocut([5, 4, 3, 2, 1], jumps: 1) == 5)
+        #expect(Autocut.count(of: [5, 4, 3, 2, 1], jumps: 1) == 5)
         // One outlier at the end: the last position is the first jump.
-        #expect(ScoreCutoff.autocut([1, 0.99, 0.98, 0.97, 0.1], jumps: 1) == 4)
+        #expect(Autocut.count(of: [1, 0.99, 0.98, 0.97, 0.1], jumps: 1) == 4)
     }
 }

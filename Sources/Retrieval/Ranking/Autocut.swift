@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
-/// Cut-offs for ranked result lists; ``autocut(_:jumps:)`` is Weaviate's `autocut`, which keeps results up to a
-/// jump in their score curve.
+/// Weaviate's `autocut`: keeps results up to a jump in their score curve.
 ///
 /// The scores (in result order, best first; similarities, distances or fused scores alike) are rescaled so the
 /// first maps to 0 and the last to 1, and compared with the straight line from 0 to 1 over the positions
@@ -10,11 +9,11 @@
 /// `jumps`-th such position are kept.
 ///
 /// ```swift
-/// ScoreCutoff.autocut([0.9, 0.89, 0.88, 0.5, 0.49, 0.1], jumps: 1)   // 3: cut at the drop after 0.88
-/// ScoreCutoff.autocut([0.9, 0.89, 0.88, 0.5, 0.49, 0.1], jumps: 2)   // 5
+/// Autocut.count(of: [0.9, 0.89, 0.88, 0.5, 0.49, 0.1], jumps: 1)   // 3: cut at the drop after 0.88
+/// Autocut.count(of: [0.9, 0.89, 0.88, 0.5, 0.49, 0.1], jumps: 2)   // 5
 /// ```
-public enum ScoreCutoff {
-    /// The number of leading results to keep under Weaviate's `autocut`.
+public enum Autocut {
+    /// The number of leading results to keep.
     ///
     /// - Parameters:
     ///   - scores: The results' scores in result order.
@@ -22,7 +21,7 @@ public enum ScoreCutoff {
     /// - Returns: A count in `0...scores.count`; all of them when there are fewer jumps, fewer than two scores,
     ///   or the first and last score are equal.
     /// - Complexity: O(n).
-    public static func autocut(_ scores: [Double], jumps: Int) -> Int {
+    public static func count(of scores: [Double], jumps: Int) -> Int {
         let n = scores.count
         guard jumps >= 1, n > 1 else { return n }
         let first = scores[0]
