@@ -6,7 +6,7 @@
 //   and IVF-PQ with exact re-ranking) with recall@10, reopen seconds, resident bytes and disk bytes per object.
 // Data: Benchmarks/Scripts/retrieval_data.py <fixtures>/ann <data>.
 // Usage: swift run -c release --package-path Benchmarks retrieval-report <data> <work> [--n 100000] [--runs 3]
-//          [--ivf LISTS,M,PROBES,REFINE] [--no-ivf] [--snapshot-mib N]
+//          [--ivf LISTS,M,PROBES,REFINE] [--no-ivf] [--snapshot-mib N] [--no-sync] [--ingest-only]
 //        retrieval-report --tune <data> [--n 100000] [--ivf LISTS,M]   (recall and latency of IVF-PQ settings)
 //        retrieval-report --reopen <folder> <data>                      (one reopen, in a fresh process)
 
@@ -30,11 +30,13 @@ let count = Int(value("--n") ?? "") ?? 100_000
 let runs = Int(value("--runs") ?? "") ?? 3
 let ivfArguments = (value("--ivf") ?? "256,48,64,8").split(separator: ",").compactMap { Int($0) }
 let batchSize = 1_000
-/// `--snapshot-mib N`: the store's snapshot threshold (default: the store's default).
-let storeOptions =
-    value("--snapshot-mib").flatMap { Int($0) }.map {
-        LocalVectorStore.Options(snapshotThreshold: $0 << 20)
-    } ?? LocalVectorStore.Options()
+/// `--snapshot-mib N`: the store's snapshot threshold; `--no-sync`: commits without `fsync` (the store's defaults
+/// otherwise).
+let storeOptions = LocalVectorStore.Options(
+    snapshotThreshold: value("--snapshot-mib").flatMap { Int($0) }.map { $0 << 20 }
+        ?? LocalVectorStore.Options().snapshotThreshold,
+    syncOnCommit: !arguments.contains("--no-sync")
+)
 let passes = 3
 
 // MARK: - One reopen (child process)
@@ -212,6 +214,10 @@ for run in 0..<runs {
     ingestResident = resident
     flat = collection
     say("ingest run \(run + 1): \(Int(rate)) objects/s (load \(loadAverage()))")
+}
+if arguments.contains("--ingest-only") {
+    say("ingest median \(Int(median(rates))) objects/s (runs \(rates.map { Int($0) }))")
+    exit(0)
 }
 let flatQueries = try await queries(flat!)
 say("flat near-vector top-10: \(flatQueries.line) (load \(loadAverage()))")
