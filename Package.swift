@@ -26,6 +26,7 @@ let package = Package(
         .library(name: "Embedding", targets: ["Embedding"]),
         .library(name: "Retrieval", targets: ["Retrieval"]),
         .library(name: "MultimodalRAG", targets: ["MultimodalRAG"]),
+        .executable(name: "mmrag", targets: ["mmrag"]),
     ],
     targets: [
         // MARK: - Support (hidden, `package` access only; not products)
@@ -49,6 +50,9 @@ let package = Package(
 
         // MARK: - Umbrella (only `@_exported import` lines)
         .target(name: "MultimodalRAG", dependencies: ["Embedding", "MediaDecoding", "Retrieval", "VectorIndex"]),
+
+        // MARK: - Command line (public API only: imports `MultimodalRAG`)
+        .executableTarget(name: "mmrag", dependencies: ["MultimodalRAG"], resources: [.copy("Samples")]),
 
         // MARK: - Tests
         .target(
@@ -80,6 +84,7 @@ let package = Package(
             dependencies: ["Retrieval", "RetrievalCrashWorker", "_RAGInternals", "_RAGTestSupport"]
         ),
         .testTarget(name: "MultimodalRAGTests", dependencies: ["MultimodalRAG"]),
+        .testTarget(name: "mmragTests", dependencies: ["mmrag", "_RAGTestSupport"]),
     ]
 )
 
