@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "VectorIndex", targets: ["VectorIndex"]),
         .library(name: "Embedding", targets: ["Embedding"]),
         .library(name: "Retrieval", targets: ["Retrieval"]),
+        .library(name: "Generation", targets: ["Generation"]),
         .library(name: "MultimodalRAG", targets: ["MultimodalRAG"]),
         .executable(name: "mmrag", targets: ["mmrag"]),
     ],
@@ -47,6 +48,7 @@ let package = Package(
             name: "Retrieval",
             dependencies: ["Embedding", "VectorIndex", "MediaDecoding", "_RAGInternals", "_RAGNumerics"]
         ),
+        .target(name: "Generation", dependencies: ["Retrieval", "Embedding", "MediaDecoding", "_RAGHTTP"]),
 
         // MARK: - Umbrella (only `@_exported import` lines)
         .target(name: "MultimodalRAG", dependencies: ["Embedding", "MediaDecoding", "Retrieval", "VectorIndex"]),
@@ -81,7 +83,15 @@ let package = Package(
         ),
         .testTarget(
             name: "RetrievalTests",
-            dependencies: ["Retrieval", "RetrievalCrashWorker", "_RAGInternals", "_RAGTestSupport"]
+            dependencies: ["Retrieval", "RetrievalCrashWorker", "_RAGInternals", "_RAGTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "GenerationTests",
+            dependencies: [
+                "Generation", "Embedding", "MediaDecoding", "Retrieval", "_RAGHTTP", "_RAGInternals", "_RAGTestSupport",
+            ],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "MultimodalRAGTests", dependencies: ["MultimodalRAG"]),
         .testTarget(name: "mmragTests", dependencies: ["mmrag", "_RAGTestSupport"]),

@@ -119,7 +119,7 @@ extension MultimodalCollection {
         }
         var page = Array(joined.dropFirst(query.offset).prefix(query.limit))
         if let jumps = query.autocut, jumps > 0 {
-            page = Array(page.prefix(Autocut.cut(page.map(\.distance), jumps: jumps)))
+            page = Array(page.prefix(Autocut.count(of: page.map { Double($0.distance) }, jumps: jumps)))
         }
         var results: [QueryResult] = []
         for entry in page {

@@ -227,8 +227,9 @@ extension MultimodalCollection {
         )
     }
 
-    /// A video clip as an embedder input.
+    /// A video clip as an embedder input; the embedder samples and decodes the frames it uses (a
+    /// `CLIPEmbedder` at most `maxVideoFrames`, 8 by default, at the clip's segment centres).
     static func videoInput(_ clip: VideoClip) throws -> EmbeddingInput {
-        .video(try clip.frames(sampledUniformly: min(8, clip.frameCount)))
+        .video(clip)
     }
 }

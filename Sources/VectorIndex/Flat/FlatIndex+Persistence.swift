@@ -29,7 +29,7 @@ extension FlatIndex {
     public func serialized() -> [UInt8] {
         let storage = snapshot()
         var sink = MemorySink()
-        sink.bytes.reserveCapacity(FlatIndexFile.headerSize + storage.ids.count * (8 + 4 * dimension) + 8)
+        sink.bytes.reserveCapacity(FlatIndexFile.headerSize + storage.count * (8 + 4 * dimension) + 8)
         var writer = IndexFileWriter(sink)
         Self.write(storage, metric: metric, to: &writer)
         return writer.sink.bytes
@@ -75,7 +75,7 @@ extension FlatIndex {
     // MARK: - Format
 
     static func write<Sink: ByteSink>(
-        _ storage: FlatStorage,
+        _ storage: FlatRows,
         metric: Metric,
         to writer: inout IndexFileWriter<Sink>
     ) throws(Sink.Failure) {
@@ -83,7 +83,7 @@ extension FlatIndex {
         header += IndexFileCoding.littleEndianBytes(FlatIndexFile.version)
         header += [metric.rawValue, 0, 0, 0]
         header += IndexFileCoding.littleEndianBytes(UInt64(storage.dimension))
-        header += IndexFileCoding.littleEndianBytes(UInt64(storage.ids.count))
+        header += IndexFileCoding.littleEndianBytes(UInt64(storage.count))
         try writer.write(header)
         try writer.write(storage.ids)
         try writer.write(storage.vectors)
@@ -123,8 +123,18 @@ extension FlatIndex {
             )
         }
         let count = Int(count64)
-        let ids = try reader.read(UInt64.self, count: count, "ids")
-        let vectors = try reader.read(Float.self, count: count * dimension, "vectors")
+        var rows = FlatRows(dimension: dimension)
+        var firstNonFinite: Int?
+        let chunkRows = 1 << FlatRows.chunkShift
+        try reader.read(count, into: &rows.ids, "ids")
+        for start in stride(from: 0, to: count, by: chunkRows) {
+            let n = min(chunkRows, count - start)
+            let vectors = try reader.read(Float.self, count: n * dimension, "vectors")
+            if firstNonFinite == nil, let bad = vectors.firstIndex(where: { !$0.isFinite }) {
+                firstNonFinite = start + bad / dimension
+            }
+            rows.vectors.append(contentsOf: vectors)
+        }
         try reader.verifyChecksum()
         // The bytes are the ones that were written; what follows catches files written by faulty code.
         guard let metric = Metric(rawValue: versionAndMetric[4]) else {
@@ -133,16 +143,14 @@ extension FlatIndex {
         guard versionAndMetric[5...].allSatisfy({ $0 == 0 }) else {
             throw VectorIndexError(.corruptFile, "reserved header bytes are not zero")
         }
-        var storage = FlatStorage(dimension: dimension)
-        storage.rowOfID.reserveCapacity(count)
-        for (row, id) in ids.enumerated() where storage.rowOfID.updateValue(row, forKey: id) != nil {
-            throw VectorIndexError(.corruptFile, "id \(id) is stored twice")
+        if let firstNonFinite {
+            throw VectorIndexError(.corruptFile, "vector \(firstNonFinite) has a NaN or infinite component")
         }
-        if let bad = vectors.firstIndex(where: { !$0.isFinite }) {
-            throw VectorIndexError(.corruptFile, "vector \(bad / dimension) has a NaN or infinite component")
+        var rowOfID: [UInt64: Int] = [:]
+        rowOfID.reserveCapacity(count)
+        for row in 0..<count where rowOfID.updateValue(row, forKey: rows.ids[row]) != nil {
+            throw VectorIndexError(.corruptFile, "id \(rows.ids[row]) is stored twice")
         }
-        storage.ids = ids
-        storage.vectors = vectors
-        return (metric, storage)
+        return (metric, FlatStorage(rows: rows, rowOfID: rowOfID))
     }
 }

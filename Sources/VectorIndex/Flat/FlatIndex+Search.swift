@@ -24,9 +24,21 @@ extension FlatIndex {
         let q = try prepareQuery(query, k: k)
         guard k > 0 else { return [] }
         let storage = snapshot()
-        var top = TopK(k: min(k, storage.ids.count))
-        Self.scan(storage, rows: 0..<storage.ids.count, query: q, metric: metric, filter: filter, into: &top)
+        var top = TopK(k: min(k, storage.count))
+        Self.scan(storage, rows: 0..<storage.count, query: q, metric: metric, filter: filter, into: &top)
         return results(top)
+    }
+
+    /// The `k` closest stored vectors for every row of `queries`, using every processor.
+    ///
+    /// - Returns: One result list per query, in query order.
+    /// - Throws: As ``search(_:k:filter:)-(_,_,_)``, naming the first bad query.
+    public func search(
+        _ queries: VectorMatrix,
+        k: Int,
+        filter: SearchFilter? = nil
+    ) throws(VectorIndexError) -> [[SearchResult]] {
+        try search(queries, k: k, filter: filter, threads: nil)
     }
 
     /// The `k` closest stored vectors for every row of `queries`, using up to `threads` threads.
@@ -45,12 +57,12 @@ extension FlatIndex {
         _ queries: VectorMatrix,
         k: Int,
         filter: SearchFilter? = nil,
-        threads: Int? = nil
+        threads: Int?
     ) throws(VectorIndexError) -> [[SearchResult]] {
         let prepared = try VectorValidation.prepareQueries(queries, k: k, dimension: dimension, metric: metric)
         guard k > 0, !queries.isEmpty else { return Array(repeating: [], count: queries.count) }
         let storage = snapshot()
-        let n = storage.ids.count
+        let n = storage.count
         let threadCount = max(1, min(threads ?? Parallel.processorCount, max(1, n / 4096)))
         let kept = min(k, n)
         let shardTops = Locked([[TopK]](repeating: [], count: threadCount))
@@ -98,50 +110,44 @@ extension FlatIndex {
 
     /// Scores `query` against `rows` of `storage` and offers each passing row to `top`.
     static func scan(
-        _ storage: FlatStorage,
+        _ storage: FlatRows,
         rows: Range<Int>,
         query: ContiguousArray<Float>,
         metric: Metric,
         filter: SearchFilter?,
         into top: inout TopK
     ) {
-        guard !rows.isEmpty else { return }
         let d = storage.dimension
         let isL2 = metric == .squaredL2
-        let ids = storage.ids
-        unsafe query.withUnsafeBufferPointer { q in
-            unsafe storage.vectors.withUnsafeBufferPointer { v in
-                let qp = q.baseAddress!
-                let base = v.baseAddress!
-                if let filter {
-                    for row in rows where filter.includes(ids[row]) {
-                        let p = unsafe base + row * d
-                        let s = unsafe isL2 ? Kernels._squaredL2(qp, p, d) : Kernels._dot(qp, p, d)
-                        top.push(isL2 ? s : -s, id: ids[row])
+        storage.forEachChunk(in: rows) { vectors, ids, local, _ in
+            unsafe query.withUnsafeBufferPointer { q in
+                unsafe vectors.withUnsafeBufferPointer { v in
+                    let qp = q.baseAddress!
+                    let base = v.baseAddress!
+                    if let filter {
+                        for row in local where filter.includes(ids[row]) {
+                            let p = unsafe base + row * d
+                            let s = unsafe isL2 ? Kernels._squaredL2(qp, p, d) : Kernels._dot(qp, p, d)
+                            top.push(isL2 ? s : -s, id: ids[row])
+                        }
+                        return
                     }
-                    return
-                }
-                let block = 1024
-                unsafe withUnsafeTemporaryAllocation(of: Float.self, capacity: block) { scratch in
-                    var start = rows.lowerBound
-                    while start < rows.upperBound {
-                        let count = min(block, rows.upperBound - start)
-                        let out = unsafe UnsafeMutableBufferPointer(rebasing: scratch[0..<count])
+                    let count = local.count
+                    unsafe withUnsafeTemporaryAllocation(of: Float.self, capacity: count) { out in
                         if isL2 {
-                            unsafe Kernels._squaredL2s(qp, base + start * d, d, out)
+                            unsafe Kernels._squaredL2s(qp, base + local.lowerBound * d, d, out)
                         } else {
-                            unsafe Kernels._dots(qp, base + start * d, d, out)
+                            unsafe Kernels._dots(qp, base + local.lowerBound * d, d, out)
                         }
                         var threshold = top.threshold
                         for i in 0..<count {
                             let s = unsafe out[i]
                             let key = isL2 ? s : -s
                             if key <= threshold {
-                                top.push(key, id: ids[start + i])
+                                top.push(key, id: ids[local.lowerBound + i])
                                 threshold = top.threshold
                             }
                         }
-                        start += count
                     }
                 }
             }
@@ -150,7 +156,7 @@ extension FlatIndex {
 
     /// Scores every query against `rows` in blocks with the matrix-product kernel.
     static func scanWithProduct(
-        _ storage: FlatStorage,
+        _ storage: FlatRows,
         rows: Range<Int>,
         queries: VectorMatrix,
         metric: Metric,
@@ -161,17 +167,15 @@ extension FlatIndex {
         let m = queries.count
         let isL2 = metric == .squaredL2
         let queryNorms = isL2 ? queries.squaredNorms() : []
-        let ids = storage.ids
-        let block = 512
+        let block = 1 << FlatRows.chunkShift
         unsafe queries.values.withUnsafeBufferPointer { q in
-            unsafe storage.vectors.withUnsafeBufferPointer { v in
-                unsafe withUnsafeTemporaryAllocation(of: Float.self, capacity: m * block + block) { scratch in
-                    let products = scratch.baseAddress!
-                    let rowNorms = unsafe products + m * block
-                    var start = rows.lowerBound
-                    while start < rows.upperBound {
-                        let count = min(block, rows.upperBound - start)
-                        let b = unsafe v.baseAddress! + start * d
+            unsafe withUnsafeTemporaryAllocation(of: Float.self, capacity: m * block + block) { scratch in
+                let products = scratch.baseAddress!
+                let rowNorms = unsafe products + m * block
+                storage.forEachChunk(in: rows) { vectors, ids, local, _ in
+                    unsafe vectors.withUnsafeBufferPointer { v in
+                        let count = local.count
+                        let b = unsafe v.baseAddress! + local.lowerBound * d
                         unsafe MatrixProduct.multiply(
                             m: m,
                             n: count,
@@ -199,13 +203,12 @@ extension FlatIndex {
                                 let product = unsafe row[j]
                                 let key = unsafe isL2 ? max(0, queryNorm + rowNorms[j] - 2 * product) : -product
                                 if key <= threshold {
-                                    top.push(key, id: ids[start + j])
+                                    top.push(key, id: ids[local.lowerBound + j])
                                     threshold = top.threshold
                                 }
                             }
                             swap(&top, &tops[i])
                         }
-                        start += count
                     }
                 }
             }

@@ -79,7 +79,7 @@ extension IVFPQIndex {
             )
         }
         let codebooks = try reader.floats(count: codebookCount, "sub-quantizer centroids")
-        let lists = try reader.invertedLists(listCount: listCount, codeSize: m)
+        let lists = try reader.invertedLists(listCount: listCount, codeSize: m, dimension: d)
         guard reader.isAtEnd else {
             throw VectorIndexError(.corruptFile, "\(reader.remaining) unexpected bytes after the inverted lists")
         }
@@ -90,7 +90,8 @@ extension IVFPQIndex {
         var stored = 0
         state.locations.reserve(lists.reduce(0) { $0 + $1.count }, lists: lists)
         for (l, list) in lists.enumerated() {
-            for (offset, id) in list.ids.enumerated() {
+            for offset in 0..<list.count {
+                let id = list.ids[offset]
                 guard state.locations.location(of: id, in: lists) == nil else {
                     throw VectorIndexError(
                         .unsupported,
@@ -253,7 +254,11 @@ struct FAISSReader {
     }
 
     /// Array inverted lists (`ilar`): per list its ids and codes.
-    mutating func invertedLists(listCount: Int, codeSize: Int) throws(VectorIndexError) -> [InvertedList] {
+    mutating func invertedLists(
+        listCount: Int,
+        codeSize: Int,
+        dimension: Int
+    ) throws(VectorIndexError) -> [InvertedList] {
         let type = try fourCC("inverted list type")
         guard type == "ilar" else { throw FAISSReader.unsupportedType(type, what: "inverted list type") }
         let count = try size("inverted list count", limit: 1 << 24)
@@ -295,10 +300,10 @@ struct FAISSReader {
         var lists: [InvertedList] = []
         lists.reserveCapacity(listCount)
         for size in sizes {
-            var list = InvertedList()
+            var list = InvertedList(codeSize: codeSize, dimension: dimension)
             if size > 0 {
-                list.codes = ContiguousArray(try take(size * codeSize, "codes"))
-                list.ids = try elements(UInt64.self, count: size, "ids")
+                list.codes.append(contentsOf: try take(size * codeSize, "codes"))
+                list.ids.append(contentsOf: try elements(UInt64.self, count: size, "ids"))
             }
             lists.append(list)
         }

@@ -40,22 +40,20 @@ extension IVFPQIndex {
     /// - Complexity: O(M + d) per removed vector: the last entry of its list moves into the hole.
     @discardableResult
     public func remove(_ ids: [UInt64]) -> Int {
-        let codeSize = configuration.subquantizerCount
-        let d = dimension
-        return state.withLock { state in
+        state.withLock { state in
             var removed = 0
-            for id in ids where state.removeID(id, codeSize: codeSize, dimension: d) { removed += 1 }
+            for id in ids where state.removeID(id) { removed += 1 }
             return removed
         }
     }
 
     /// Removes every vector and keeps the training.
     public func removeAll() {
-        let lists = configuration.listCount
+        let empty = emptyLists()
         state.withLock { state in
             state.locations.removeAll()
             if state.contents.model != nil {
-                state.contents.lists = [InvertedList](repeating: InvertedList(), count: lists)
+                state.contents.lists = empty
             }
         }
     }
@@ -94,7 +92,7 @@ extension IVFPQIndex {
                 }
                 if replacing {
                     for id in ids {
-                        _ = state.removeID(id, codeSize: configuration.subquantizerCount, dimension: dimension)
+                        _ = state.removeID(id)
                     }
                 }
                 append(prepared, ids: ids, lists: lists, codes: codes, halves: halves, to: &state)
@@ -102,6 +100,14 @@ extension IVFPQIndex {
             }
             if done { return }
         }
+    }
+
+    /// `listCount` empty lists shaped for this index.
+    func emptyLists() -> [InvertedList] {
+        [InvertedList](
+            repeating: InvertedList(codeSize: configuration.subquantizerCount, dimension: dimension),
+            count: configuration.listCount
+        )
     }
 
     private func append(
@@ -118,7 +124,7 @@ extension IVFPQIndex {
         for (i, id) in ids.enumerated() {
             let list = Int(lists[i])
             let offset = state.contents.lists[list].count
-            state.contents.lists[list].ids.append(id)
+            state.contents.lists[list].ids.append(contentsOf: CollectionOfOne(id))
             state.contents.lists[list].codes.append(contentsOf: codes[i * codeSize..<(i + 1) * codeSize])
             switch configuration.storedVectors {
             case .none: break

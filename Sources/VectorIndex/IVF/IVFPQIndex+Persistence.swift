@@ -263,14 +263,12 @@ extension IVFPQIndex {
         lists.reserveCapacity(listCount)
         for size in sizes {
             let n = Int(size)
-            var list = InvertedList()
-            list.ids = try reader.read(UInt64.self, count: n, "ids")
-            list.codes = try reader.read(UInt8.self, count: n * m, "codes")
-            if configuration.storedVectors == .float32 {
-                list.vectors = try reader.read(Float.self, count: n * d, "stored vectors")
-            }
+            var list = InvertedList(codeSize: m, dimension: d)
+            try reader.read(n, into: &list.ids, "ids")
+            try reader.read(n, into: &list.codes, "codes")
+            if configuration.storedVectors == .float32 { try reader.read(n, into: &list.vectors, "stored vectors") }
             if configuration.storedVectors == .float16 {
-                list.halfVectors = try reader.read(UInt16.self, count: n * d, "stored vectors")
+                try reader.read(n, into: &list.halfVectors, "stored vectors")
             }
             lists.append(list)
         }
@@ -282,16 +280,17 @@ extension IVFPQIndex {
         var locations = LocationMap()
         locations.reserve(Int(total), lists: lists)
         for (l, list) in lists.enumerated() {
-            for (offset, id) in list.ids.enumerated() {
+            for offset in 0..<list.count {
+                let id = list.ids[offset]
                 guard locations.location(of: id, in: lists) == nil else {
                     throw VectorIndexError(.corruptFile, "id \(id) is stored twice")
                 }
                 locations.insert(id, at: IVFPQState.location(list: l, offset: offset), lists: lists)
             }
-            if ksub < 256, let bad = list.codes.first(where: { Int($0) >= ksub }) {
+            if ksub < 256, let bad = list.codes.chunks.lazy.compactMap({ $0.first { Int($0) >= ksub } }).first {
                 throw VectorIndexError(.corruptFile, "code \(bad) is out of range for \(ksub) centroids")
             }
-            guard list.vectors.allSatisfy(\.isFinite) else {
+            guard list.vectors.chunks.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
                 throw VectorIndexError(.corruptFile, "a stored vector has a NaN or infinite component")
             }
         }

@@ -43,6 +43,19 @@ extension IVFPQIndex {
         }
     }
 
+    /// The `k` closest stored vectors for every row of `queries` that pass `filter`, with ``searchParameters``
+    /// and every processor.
+    ///
+    /// - Returns: One result list per query, in query order.
+    /// - Throws: As ``search(_:k:parameters:filter:threads:)``.
+    public func search(
+        _ queries: VectorMatrix,
+        k: Int,
+        filter: SearchFilter? = nil
+    ) throws(VectorIndexError) -> [[SearchResult]] {
+        try search(queries, k: k, parameters: searchParameters, filter: filter, threads: nil)
+    }
+
     /// The `k` closest stored vectors for every row of `queries`, using up to `threads` threads.
     ///
     /// Coarse distances and query tables for a block of queries come from matrix products, so scores can differ

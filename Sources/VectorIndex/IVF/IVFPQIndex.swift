@@ -26,7 +26,7 @@ import _RAGNumerics
 /// ## Concurrency
 /// The index is `Sendable`. Mutations encode outside the lock and take it only to splice codes into the
 /// lists; searches take it only to snapshot the lists (copy-on-write), as ``FlatIndex`` does.
-public final class IVFPQIndex: VectorSearchIndex {
+public final class IVFPQIndex: TrainableVectorIndex {
     /// The length of every stored vector.
     public let dimension: Int
     /// How vectors are compared.
@@ -60,12 +60,54 @@ public final class IVFPQIndex: VectorSearchIndex {
     /// Whether ``train(_:threads:)`` has run; vectors can only be added to a trained index.
     public var isTrained: Bool { state.withLock { $0.contents.model != nil } }
 
+    /// The fewest vectors ``train(_:threads:)`` accepts: one per list and one per sub-quantizer centroid
+    /// (`max(listCount, 2^bitsPerCode)`).
+    public var minimumTrainingCount: Int { max(configuration.listCount, 1 << configuration.bitsPerCode) }
+
     /// The number of stored vectors.
     public var count: Int { state.withLock { $0.locations.count } }
 
     /// Whether a vector is stored under `id`.
     public func contains(_ id: UInt64) -> Bool {
         state.withLock { $0.locations.location(of: id, in: $0.contents.lists) != nil }
+    }
+
+    /// The ids of all stored vectors, list after list.
+    public var ids: [UInt64] {
+        snapshot().lists.flatMap { list in list.ids.chunks.joined() }
+    }
+
+    /// The vector stored under `id`, or `nil`.
+    ///
+    /// With ``IVFPQConfiguration/StoredVectors/float32`` this is the stored vector (unit length for cosine);
+    /// with ``IVFPQConfiguration/StoredVectors/float16`` the stored vector rounded to half precision and back.
+    /// Without stored vectors it is the reconstruction from the codes, the list's centroid plus the decoded
+    /// residual: an approximation whose error is what the product quantizer loses.
+    public func vector(for id: UInt64) -> [Float]? {
+        let d = dimension
+        return state.withLock { state -> [Float]? in
+            guard let model = state.contents.model,
+                let location = state.locations.location(of: id, in: state.contents.lists)
+            else { return nil }
+            let listIndex = Int(location >> 32)
+            let offset = Int(location & 0xFFFF_FFFF)
+            let list = state.contents.lists[listIndex]
+            switch configuration.storedVectors {
+            case .float32:
+                return Array(list.vectors.row(offset))
+            case .float16:
+                return list.halfVectors.row(offset).map(HalfPrecision.value)
+            case .none:
+                let pq = model.quantizer
+                let code = list.codes.row(offset)
+                var vector = Array(model.coarseCentroids[listIndex * d..<(listIndex + 1) * d])
+                for (m, c) in code.enumerated() {
+                    let centroid = (m * pq.centroidCount + Int(c)) * pq.subdimension
+                    for j in 0..<pq.subdimension { vector[m * pq.subdimension + j] += pq.centroids[centroid + j] }
+                }
+                return vector
+            }
+        }
     }
 
     /// The parameters ``search(_:k:filter:)`` uses.
@@ -125,7 +167,7 @@ public final class IVFPQIndex: VectorSearchIndex {
         let data = metric == .cosine ? try VectorValidation.unitLength(vectors) { "training vector \($0)" } : vectors
         let n = data.count
         let ksub = 1 << configuration.bitsPerCode
-        let needed = max(configuration.listCount, ksub)
+        let needed = minimumTrainingCount
         guard n >= needed else {
             throw VectorIndexError(
                 .invalidArgument,
@@ -147,10 +189,7 @@ public final class IVFPQIndex: VectorSearchIndex {
             guard state.locations.count == 0 else {
                 throw VectorIndexError(.invalidArgument, "vectors were added while the index was training")
             }
-            state.contents = IVFPQContents(
-                model: model,
-                lists: [InvertedList](repeating: InvertedList(), count: configuration.listCount)
-            )
+            state.contents = IVFPQContents(model: model, lists: emptyLists())
             state.generation += 1
         }
         return report

@@ -110,43 +110,43 @@ struct IVFPQModel: Sendable {
 }
 
 /// One inverted list: the ids, codes and (optionally) full vectors of the vectors assigned to one centroid, in
-/// parallel arrays.
+/// parallel columns chunked by 256 entries (see ``ChunkedRows``), so a write during a search copies only the
+/// chunks it touches.
 struct InvertedList: Sendable {
-    var ids = ContiguousArray<UInt64>()
-    /// `count × M` code bytes.
-    var codes = ContiguousArray<UInt8>()
-    /// `count × dimension` Float32 components when the index keeps Float32 vectors.
-    var vectors = ContiguousArray<Float>()
-    /// `count × dimension` half-precision bit patterns when the index keeps Float16 vectors.
-    var halfVectors = ContiguousArray<UInt16>()
+    /// Entries per chunk as a power of two.
+    static let chunkShift = 8
+
+    var ids: ChunkedRows<UInt64>
+    /// `M` code bytes per entry.
+    var codes: ChunkedRows<UInt8>
+    /// `dimension` Float32 components per entry when the index keeps Float32 vectors (else empty).
+    var vectors: ChunkedRows<Float>
+    /// `dimension` half-precision bit patterns per entry when the index keeps Float16 vectors (else empty).
+    var halfVectors: ChunkedRows<UInt16>
+
+    init(codeSize: Int, dimension: Int) {
+        ids = ChunkedRows(width: 1, chunkShift: Self.chunkShift)
+        codes = ChunkedRows(width: codeSize, chunkShift: Self.chunkShift)
+        vectors = ChunkedRows(width: dimension, chunkShift: Self.chunkShift)
+        halfVectors = ChunkedRows(width: dimension, chunkShift: Self.chunkShift)
+    }
 
     var count: Int { ids.count }
 
     /// Moves the last entry into `offset` and drops the last; returns the id that moved, if any.
-    mutating func removeEntry(at offset: Int, codeSize: Int, dimension: Int) -> UInt64? {
+    mutating func removeEntry(at offset: Int) -> UInt64? {
         let last = ids.count - 1
-        var moved: UInt64?
-        if offset != last {
-            ids[offset] = ids[last]
-            moved = ids[last]
-            for j in 0..<codeSize { codes[offset * codeSize + j] = codes[last * codeSize + j] }
-            if !vectors.isEmpty {
-                for j in 0..<dimension { vectors[offset * dimension + j] = vectors[last * dimension + j] }
-            }
-            if !halfVectors.isEmpty {
-                for j in 0..<dimension { halfVectors[offset * dimension + j] = halfVectors[last * dimension + j] }
-            }
-        }
-        ids.removeLast()
-        codes.removeLast(codeSize)
-        if !vectors.isEmpty { vectors.removeLast(dimension) }
-        if !halfVectors.isEmpty { halfVectors.removeLast(dimension) }
+        let moved: UInt64? = offset != last ? ids[last] : nil
+        ids.removeRowByMovingLast(offset)
+        codes.removeRowByMovingLast(offset)
+        if !vectors.isEmpty { vectors.removeRowByMovingLast(offset) }
+        if !halfVectors.isEmpty { halfVectors.removeRowByMovingLast(offset) }
         return moved
     }
 
-    /// Bytes held by the list's arrays (their capacity, not just their count).
+    /// Bytes held by the list's columns (their capacity, not just their count).
     var memoryFootprint: Int {
-        ids.capacity * 8 + codes.capacity + vectors.capacity * 4 + halfVectors.capacity * 2
+        ids.memoryFootprint + codes.memoryFootprint + vectors.memoryFootprint + halfVectors.memoryFootprint
     }
 }
 
@@ -168,12 +168,12 @@ struct IVFPQState: Sendable {
     static func location(list: Int, offset: Int) -> UInt64 { LocationMap.pack(list: list, offset: offset) }
 
     /// Removes `id` from its list and from the map (moving its list's last entry into its place).
-    mutating func removeID(_ id: UInt64, codeSize: Int, dimension: Int) -> Bool {
+    mutating func removeID(_ id: UInt64) -> Bool {
         guard let location = locations.remove(id, lists: contents.lists) else { return false }
         let list = Int(location >> 32)
         let offset = Int(location & 0xFFFF_FFFF)
         let last = contents.lists[list].count - 1
-        if let moved = contents.lists[list].removeEntry(at: offset, codeSize: codeSize, dimension: dimension) {
+        if let moved = contents.lists[list].removeEntry(at: offset) {
             locations.relocate(moved, from: Self.location(list: list, offset: last), to: location)
         }
         return true

@@ -92,7 +92,7 @@ struct IVFPQSearcher {
         let innerProduct = model.innerProduct
         // 1. The probeCount nearest non-empty lists.
         var probes = TopK(k: min(parameters.probeCount, listCount))
-        for list in 0..<listCount where !lists[list].ids.isEmpty {
+        for list in 0..<listCount where lists[list].count > 0 {
             probes.push(unsafe coarseKeys[list], id: UInt64(list))
         }
         // 2. Scan them.
@@ -198,41 +198,45 @@ struct IVFPQSearcher {
         filter: SearchFilter?,
         into top: inout TopK
     ) {
-        let count = entries.count
-        guard count > 0 else { return }
+        guard entries.count > 0 else { return }
         let m = codeSize
         let tag = UInt64(list) << 32
-        unsafe entries.codes.withUnsafeBufferPointer { codes in
-            unsafe entries.ids.withUnsafeBufferPointer { ids in
-                let codes = codes.baseAddress!
-                let ids = ids.baseAddress!
-                // Specialised loops: 256 centroids makes every table row offset a constant.
-                if centroidCount == 256 {
-                    unsafe Self.scanLoop(
-                        codes,
-                        ids,
-                        count: count,
-                        codeSize: m,
-                        base: base,
-                        tag: tagLocations ? tag : nil,
-                        filter: filter,
-                        into: &top
-                    ) {
-                        unsafe Self.distance256($0, table: table, codeSize: m)
-                    }
-                } else {
-                    let ksub = centroidCount
-                    unsafe Self.scanLoop(
-                        codes,
-                        ids,
-                        count: count,
-                        codeSize: m,
-                        base: base,
-                        tag: tagLocations ? tag : nil,
-                        filter: filter,
-                        into: &top
-                    ) {
-                        unsafe Self.distance($0, table: table, codeSize: m, centroidCount: ksub)
+        for c in 0..<entries.ids.chunks.count {
+            let first = c << InvertedList.chunkShift
+            unsafe entries.codes.chunks[c].withUnsafeBufferPointer { codes in
+                unsafe entries.ids.chunks[c].withUnsafeBufferPointer { ids in
+                    let count = ids.count
+                    let codes = codes.baseAddress!
+                    let ids = ids.baseAddress!
+                    let chunkTag: UInt64? = tagLocations ? tag | UInt64(first) : nil
+                    // Specialised loops: 256 centroids makes every table row offset a constant.
+                    if centroidCount == 256 {
+                        unsafe Self.scanLoop(
+                            codes,
+                            ids,
+                            count: count,
+                            codeSize: m,
+                            base: base,
+                            tag: chunkTag,
+                            filter: filter,
+                            into: &top
+                        ) {
+                            unsafe Self.distance256($0, table: table, codeSize: m)
+                        }
+                    } else {
+                        let ksub = centroidCount
+                        unsafe Self.scanLoop(
+                            codes,
+                            ids,
+                            count: count,
+                            codeSize: m,
+                            base: base,
+                            tag: chunkTag,
+                            filter: filter,
+                            into: &top
+                        ) {
+                            unsafe Self.distance($0, table: table, codeSize: m, centroidCount: ksub)
+                        }
                     }
                 }
             }
@@ -337,20 +341,23 @@ struct IVFPQSearcher {
         var best = TopK(k: k)
         let half = storedVectors == .float16
         let lineStride = half ? 32 : 16  // components per 64-byte line
+        let shift = InvertedList.chunkShift
+        let mask = (1 << shift) - 1
         unsafe lists.withUnsafeBufferPointer { lists in
             var touched: UInt32 = 0
             for location in locations {
                 let list = Int(location >> 32)
                 let offset = Int(location & 0xFFFF_FFFF)
+                let (c, r) = (offset >> shift, offset & mask)
                 if half {
-                    unsafe lists[list].halfVectors.withUnsafeBufferPointer { h in
-                        for j in stride(from: offset * d, to: (offset + 1) * d, by: lineStride) {
+                    unsafe lists[list].halfVectors.chunks[c].withUnsafeBufferPointer { h in
+                        for j in stride(from: r * d, to: (r + 1) * d, by: lineStride) {
                             touched &+= UInt32(unsafe h[j])
                         }
                     }
                 } else {
-                    unsafe lists[list].vectors.withUnsafeBufferPointer { v in
-                        for j in stride(from: offset * d, to: (offset + 1) * d, by: lineStride) {
+                    unsafe lists[list].vectors.chunks[c].withUnsafeBufferPointer { v in
+                        for j in stride(from: r * d, to: (r + 1) * d, by: lineStride) {
                             touched &+= unsafe v[j].bitPattern
                         }
                     }
@@ -363,17 +370,18 @@ struct IVFPQSearcher {
                 for location in locations {
                     let list = Int(location >> 32)
                     let offset = Int(location & 0xFFFF_FFFF)
+                    let (c, r) = (offset >> shift, offset & mask)
                     let key: Float
                     if half {
-                        unsafe lists[list].halfVectors.withUnsafeBufferPointer { h in
-                            for j in 0..<d { unsafe scratch[j] = HalfPrecision.value(h[offset * d + j]) }
+                        unsafe lists[list].halfVectors.chunks[c].withUnsafeBufferPointer { h in
+                            for j in 0..<d { unsafe scratch[j] = HalfPrecision.value(h[r * d + j]) }
                         }
                         key =
                             unsafe model.innerProduct
                             ? -Kernels._dot(query, scratch, d) : Kernels._squaredL2(query, scratch, d)
                     } else {
-                        key = unsafe lists[list].vectors.withUnsafeBufferPointer { v in
-                            let row = unsafe v.baseAddress! + offset * d
+                        key = unsafe lists[list].vectors.chunks[c].withUnsafeBufferPointer { v in
+                            let row = unsafe v.baseAddress! + r * d
                             return unsafe model.innerProduct
                                 ? -Kernels._dot(query, row, d) : Kernels._squaredL2(query, row, d)
                         }

@@ -74,6 +74,11 @@ struct IndexFileWriter<Sink: ByteSink> {
         try unsafe values.span.bytes.withUnsafeBytes { (raw) throws(Sink.Failure) in try unsafe absorb(raw) }
     }
 
+    /// Writes every row of `rows`, chunk after chunk, straight from their storage.
+    mutating func write<Element>(_ rows: ChunkedRows<Element>) throws(Sink.Failure) {
+        for chunk in rows.chunks { try write(chunk) }
+    }
+
     /// Appends the checksum of everything written so far (the checksum does not cover itself).
     mutating func finish() throws(Sink.Failure) {
         try unsafe IndexFileCoding.littleEndianBytes(checksum.value).span.bytes.withUnsafeBytes {
@@ -130,6 +135,22 @@ struct IndexFileReader<Source: ByteSource> {
         }
         if let failure { throw failure }
         return values
+    }
+}
+
+extension IndexFileReader {
+    /// Reads `rowCount` rows into `rows`, one chunk at a time, each straight into the chunk's storage.
+    mutating func read<Element>(
+        _ rowCount: Int,
+        into rows: inout ChunkedRows<Element>,
+        _ what: String
+    ) throws(VectorIndexError) {
+        var done = 0
+        while done < rowCount {
+            let n = min(rows.rowsPerChunk, rowCount - done)
+            rows.append(contentsOf: try read(Element.self, count: n * rows.width, what))
+            done += n
+        }
     }
 }
 

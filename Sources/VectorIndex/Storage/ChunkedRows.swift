@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/// Fixed-width rows stored in chunks of ``rowsPerChunk`` rows, each chunk its own copy-on-write buffer.
+///
+/// Indexes search a snapshot (a copy of this value taken under their lock) while writers keep changing the
+/// index. With one flat buffer, the first write after a snapshot would copy every row. Here a copy shares
+/// every chunk; a write then copies only the array of chunk references (one word per chunk) and the chunks
+/// it touches, so a write costs O(batch + chunk + count / rowsPerChunk), not O(count).
+///
+/// Every chunk but the last is full, so row `r` lives in chunk `r >> chunkShift` at local row
+/// `r & (rowsPerChunk - 1)`.
+struct ChunkedRows<Element: BitwiseCopyable & Sendable>: Sendable {
+    /// Elements per row.
+    let width: Int
+    /// `rowsPerChunk == 1 << chunkShift`.
+    let chunkShift: Int
+    /// The chunks, each holding `rowsPerChunk × width` elements (the last one possibly fewer).
+    private(set) var chunks: [ContiguousArray<Element>] = []
+    /// The number of rows.
+    private(set) var count = 0
+
+    /// Creates empty storage for rows of `width` elements in chunks of `1 << chunkShift` rows.
+    init(width: Int, chunkShift: Int) {
+        precondition(width >= 1 && chunkShift >= 0 && chunkShift < 32)
+        self.width = width
+        self.chunkShift = chunkShift
+    }
+
+    /// The number of rows per chunk.
+    var rowsPerChunk: Int { 1 << chunkShift }
+
+    var isEmpty: Bool { count == 0 }
+
+    /// The chunk holding `row` and the row's index inside it.
+    @inline(__always)
+    func position(ofRow row: Int) -> (chunk: Int, row: Int) {
+        (row &>> chunkShift, row & (rowsPerChunk &- 1))
+    }
+
+    /// The global rows stored in chunk `chunk`.
+    func rows(inChunk chunk: Int) -> Range<Int> {
+        let start = chunk << chunkShift
+        return start..<min(count, start + rowsPerChunk)
+    }
+
+    /// Row `row`'s elements.
+    func row(_ row: Int) -> ArraySlice<Element> {
+        precondition(row >= 0 && row < count, "row \(row) out of range 0..<\(count)")
+        let (c, r) = position(ofRow: row)
+        return chunks[c][r * width..<(r + 1) * width]
+    }
+
+    /// The first element of row `row` (the element itself when `width == 1`).
+    subscript(row: Int) -> Element {
+        precondition(row >= 0 && row < count, "row \(row) out of range 0..<\(count)")
+        let (c, r) = position(ofRow: row)
+        return chunks[c][r * width]
+    }
+
+    /// Appends the rows stored back to back in `elements` (a multiple of ``width`` elements).
+    mutating func append(contentsOf elements: some Collection<Element>) {
+        precondition(elements.count % width == 0, "appended elements do not split into rows of \(width)")
+        var rest = elements[...]
+        let chunkElements = rowsPerChunk * width
+        while !rest.isEmpty {
+            if chunks.isEmpty || chunks[chunks.count - 1].count == chunkElements {
+                chunks.append(ContiguousArray())
+            }
+            let last = chunks.count - 1
+            let room = chunkElements - chunks[last].count
+            let take = min(room, rest.count)
+            let end = rest.index(rest.startIndex, offsetBy: take)
+            let needed = chunks[last].count + take
+            if needed > chunks[last].capacity {
+                // Grow geometrically, but never beyond one chunk.
+                chunks[last].reserveCapacity(min(chunkElements, max(needed, 2 * chunks[last].capacity)))
+            }
+            chunks[last].append(contentsOf: rest[..<end])
+            rest = rest[end...]
+        }
+        count += elements.count / width
+    }
+
+    /// Appends the rows in `elements`, adopting the array itself as a chunk when it starts one and fits in it.
+    mutating func append(contentsOf elements: ContiguousArray<Element>) {
+        precondition(elements.count % width == 0, "appended elements do not split into rows of \(width)")
+        guard count & (rowsPerChunk - 1) == 0, elements.count <= rowsPerChunk * width, !elements.isEmpty else {
+            append(contentsOf: elements[...])
+            return
+        }
+        chunks.append(elements)
+        count += elements.count / width
+    }
+
+    /// Overwrites row `row` with `elements` (exactly ``width`` of them).
+    mutating func replaceRow(_ row: Int, with elements: some Collection<Element>) {
+        precondition(row >= 0 && row < count && elements.count == width)
+        let (c, r) = position(ofRow: row)
+        var j = r * width
+        for value in elements {
+            chunks[c][j] = value
+            j += 1
+        }
+    }
+
+    /// Moves the last row into `row` (unless it is the last) and drops the last row.
+    mutating func removeRowByMovingLast(_ row: Int) {
+        precondition(row >= 0 && row < count, "row \(row) out of range 0..<\(count)")
+        let last = count - 1
+        if row != last {
+            let (lc, lr) = position(ofRow: last)
+            let (c, r) = position(ofRow: row)
+            for j in 0..<width { chunks[c][r * width + j] = chunks[lc][lr * width + j] }
+        }
+        let lc = chunks.count - 1
+        chunks[lc].removeLast(width)
+        if chunks[lc].isEmpty { chunks.removeLast() }
+        count -= 1
+    }
+
+    /// Removes every row.
+    mutating func removeAll() {
+        chunks = []
+        count = 0
+    }
+
+    /// Bytes held by the chunks (their capacity) and the chunk array.
+    var memoryFootprint: Int {
+        chunks.reduce(chunks.capacity * MemoryLayout<ContiguousArray<Element>>.stride) {
+            $0 + $1.capacity * MemoryLayout<Element>.stride
+        }
+    }
+
+    /// All elements, row after row, in one new array.
+    func joined() -> ContiguousArray<Element> {
+        var all = ContiguousArray<Element>()
+        all.reserveCapacity(count * width)
+        for chunk in chunks { all.append(contentsOf: chunk) }
+        return all
+    }
+}

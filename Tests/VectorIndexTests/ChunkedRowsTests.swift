@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import Testing
+import _RAGTestSupport
+
+@testable import VectorIndex
+
+/// The chunked storage behind both indexes: contents match a flat reference, and a write that lands while a
+/// snapshot is held copies only the chunks it touches (O(batch), not O(index)).
+@Suite struct ChunkedRowsTests {
+    /// The address of an array's storage: equal addresses mean shared (not copied) storage.
+    func address<Element>(_ array: ContiguousArray<Element>) -> UInt {
+        unsafe array.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+    }
+
+    @Test("appends, replacements and removals match a flat array", arguments: [0, 1, 3])
+    func matchesReference(shift: Int) {
+        var rows = ChunkedRows<Int>(width: 3, chunkShift: shift)
+        var reference: [Int] = []
+        var next = 0
+        func fresh(_ n: Int) -> [Int] {
+            defer { next += n * 3 }
+            return Array(next..<next + n * 3)
+        }
+        for batch in [1, 2, 7, 0, 9, 1] {
+            let values = fresh(batch)
+            rows.append(contentsOf: values)
+            reference += values
+        }
+        rows.append(contentsOf: ContiguousArray(fresh(2)))
+        reference += Array(next - 6..<next)
+        rows.replaceRow(4, with: [-1, -2, -3])
+        reference.replaceSubrange(12..<15, with: [-1, -2, -3])
+        for pick in [0, 5, -1, 2] {
+            let last = reference.count / 3 - 1
+            let row = pick < 0 ? last : pick
+            if row != last {
+                reference.replaceSubrange(row * 3..<row * 3 + 3, with: reference[last * 3..<last * 3 + 3])
+            }
+            reference.removeLast(3)
+            rows.removeRowByMovingLast(row)
+        }
+        #expect(rows.count == reference.count / 3)
+        #expect(Array(rows.joined()) == reference)
+        for r in 0..<rows.count { #expect(Array(rows.row(r)) == Array(reference[r * 3..<r * 3 + 3])) }
+        #expect(rows.chunks.dropLast().allSatisfy { $0.count == rows.rowsPerChunk * 3 })
+    }
+
+    @Test("a flat-index write during a held snapshot shares every chunk it does not touch")
+    func flatWriteIsPerChunk() throws {
+        let d = 8
+        let index = try FlatIndex(dimension: d, metric: .squaredL2)
+        let perChunk = 1 << FlatRows.chunkShift
+        let n = 3 * perChunk + 10
+        var rng = SeededGenerator(seed: 1)
+        try index.add(VectorMatrix(values: rng.floats(n * d), dimension: d), ids: (0..<n).map(UInt64.init))
+        let held = index.snapshot()
+        // One new row (touches the last chunk) and one removal in chunk 1 (touches chunk 1 and the last).
+        try index.add(rng.floats(d), id: UInt64(n))
+        #expect(index.remove([UInt64(perChunk + 5)]) == 1)
+        let now = index.snapshot()
+        #expect(held.count == n && now.count == n)
+        for c in [0, 2] {
+            #expect(address(now.vectors.chunks[c]) == address(held.vectors.chunks[c]), "chunk \(c) was copied")
+            #expect(address(now.ids.chunks[c]) == address(held.ids.chunks[c]))
+        }
+        for c in [1, 3] {
+            #expect(address(now.vectors.chunks[c]) != address(held.vectors.chunks[c]), "chunk \(c) was shared")
+        }
+        // The held snapshot still shows the index as it was.
+        #expect(held.ids[perChunk + 5] == UInt64(perChunk + 5))
+    }
+
+    @Test("an IVF-PQ write during a held snapshot copies only the chunks of the lists it touches")
+    func ivfpqWriteIsPerChunk() throws {
+        let d = 8
+        let index = try IVFPQIndex(
+            dimension: d,
+            metric: .squaredL2,
+            configuration: IVFPQConfiguration(
+                listCount: 4,
+                subquantizerCount: 2,
+                bitsPerCode: 4,
+                storedVectors: .float32
+            )
+        )
+        var rng = SeededGenerator(seed: 2)
+        let n = 4000
+        let data = try VectorMatrix(values: rng.floats(n * d), dimension: d)
+        try index.train(data, threads: 1)
+        try index.add(data, ids: (0..<n).map(UInt64.init))
+        let held = index.snapshot()
+        try index.add(Array(data[0]), id: UInt64(n))
+        let now = index.snapshot()
+        let touched = (0..<4).filter { now.lists[$0].count != held.lists[$0].count }
+        #expect(touched.count == 1)
+        var shared = 0
+        var copied = 0
+        for l in 0..<4 {
+            for c in 0..<held.lists[l].codes.chunks.count {
+                let same =
+                    address(now.lists[l].codes.chunks[c]) == address(held.lists[l].codes.chunks[c])
+                    && address(now.lists[l].vectors.chunks[c]) == address(held.lists[l].vectors.chunks[c])
+                if same { shared += 1 } else { copied += 1 }
+            }
+        }
+        // At most the last chunk of the touched list is copied.
+        #expect(copied <= 1 && shared >= 14, "\(copied) chunks copied, \(shared) shared")
+    }
+}
