@@ -69,8 +69,7 @@ struct MediaFile: Sendable {
     static func decode(
         _ bytes: [UInt8],
         name: String,
-        with decoder: MediaDecoder,
-        maxVideoFrames: Int = 8
+        with decoder: MediaDecoder
     ) -> Result<(EmbeddingInput, text: String?), SkipWithDetail> {
         if bytes.isEmpty { return .failure(SkipWithDetail(.empty)) }
         do {
@@ -81,7 +80,8 @@ struct MediaFile: Sendable {
             if decoder.videoDecoder(for: bytes) != nil {
                 let clip = try decoder.decodeVideo(bytes)
                 guard clip.frameCount > 0 else { return .failure(SkipWithDetail(.empty)) }
-                return .success((.video(try clip.frames(sampledUniformly: min(maxVideoFrames, clip.frameCount))), nil))
+                _ = try clip.frame(at: 0)  // a clip whose frames cannot be decoded is damaged, not an embedding failure
+                return .success((.video(clip), nil))
             }
         } catch let error as MediaDecodingError {
             let reason: SkipReason =

@@ -41,7 +41,9 @@ enum SearchCommand {
             throw .usage("give exactly one of --text, --image, --audio, --video, --vector-of")
         }
         for option in ["where", "hybrid", "alpha"] where arguments.values[option] != nil {
-            throw .failure("--\(option) is not available yet: property filters and hybrid search have not landed")
+            throw .failure(
+                "--\(option) is not available yet: collection queries take no property filters or keyword fusion yet"
+            )
         }
         let limit = try arguments.integer("limit", default: 10, in: 1...10_000)
         let query = arguments.values[kind]!

@@ -8,8 +8,11 @@ enum Tool {
     /// The commands, in the order `--help` lists them.
     static let commands: [CommandSpec] = [DemoCommand.spec, IndexCommand.spec, SearchCommand.spec, InfoCommand.spec]
 
-    /// Commands that need modules that have not landed yet.
-    static let unavailable = ["ask": "answering with a chat model", "imagine": "image generation"]
+    /// Commands that are planned but not built yet, with the reason.
+    static let unavailable = [
+        "ask": "answering with a chat model is not wired to the Generation module yet",
+        "imagine": "retrieve, describe and regenerate is not wired to the Generation module yet",
+    ]
 
     /// The overview `mmrag --help` prints.
     static var overview: String {
@@ -47,7 +50,7 @@ enum Tool {
         }
         if let missing = unavailable[name] {
             return fail(
-                .failure("'mmrag \(name)' is not available yet: it needs \(missing), which has not landed"),
+                .failure("'mmrag \(name)' is not available yet: \(missing)"),
                 spec: nil,
                 console: console
             )
