@@ -81,7 +81,7 @@ enum DemoCommand {
             throw .failure("cannot count the collection", underlying: error)
         }
         let kinds = summary.added.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-        console.print("model       \(embedder.space) — loaded in \(String(format: "%.1f", loadSeconds)) s")
+        console.print("model       \(describe(embedder.space)) — loaded in \(String(format: "%.1f", loadSeconds)) s")
         console.print(
             "collection  \(temporary ? "(temporary) " : "")\(folder) — \(total) objects"
                 + (kinds.isEmpty ? "" : " (added \(kinds))")
@@ -103,6 +103,13 @@ enum DemoCommand {
                 "kept the collection in \(folder); try: mmrag search --collection \(folder) --text \"a horse\""
             )
         }
+    }
+
+    /// A space with its revision shortened: `clip-tiny@sha256:8322701140d7… (32, l2)`.
+    static func describe(_ space: EmbeddingSpace) -> String {
+        let revision = space.revision.count > 19 ? space.revision.prefix(19) + "…" : Substring(space.revision)
+        return space.modelID + (revision.isEmpty ? "" : "@" + revision)
+            + " (\(space.dimension), \(space.normalization.rawValue))"
     }
 
     private static func answer(

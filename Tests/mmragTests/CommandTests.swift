@@ -14,6 +14,7 @@ struct CommandTests {
         let keep = try TinyModel.temporaryFolder("demo-keep").appendingPathComponent("c").path
         let result = await TinyModel.run(["demo", "--model", model, "--keep", keep])
         #expect(result.code == 0, "\(result.err)")
+        #expect(result.out.hasPrefix("model       clip-tiny@sha256:"))
         #expect(result.out.contains("collection  \(keep) — 15 objects (added 6 image, 8 text, 1 video)"))
         for title in [
             "text → image: \"a photo of a cat\"", "image → image: queries/cat-closeup.jpg",
@@ -122,10 +123,8 @@ struct CommandTests {
         let info = await TinyModel.run(["info", "--collection", collection])
         #expect(info.code == 0, "\(info.err)")
         #expect(info.out.contains("objects     15 (image 6, text 8, video 1)"))
-        #expect(
-            info.out.contains("vector      clip: clip-tiny (32, l2), metric cosine, index flat (exact search)"),
-            "\(info.out)"
-        )
+        #expect(info.out.contains("vector      clip: clip-tiny@sha256:"), "\(info.out)")
+        #expect(info.out.contains(" (32, l2), metric cosine, index flat (exact search), sources media, text"))
         #expect(info.out.contains("disk use"))
     }
 
