@@ -51,7 +51,10 @@ let package = Package(
         .target(name: "Generation", dependencies: ["Retrieval", "Embedding", "MediaDecoding", "_RAGHTTP"]),
 
         // MARK: - Umbrella (only `@_exported import` lines)
-        .target(name: "MultimodalRAG", dependencies: ["Embedding", "MediaDecoding", "Retrieval", "VectorIndex"]),
+        .target(
+            name: "MultimodalRAG",
+            dependencies: ["Embedding", "Generation", "MediaDecoding", "Retrieval", "VectorIndex"]
+        ),
 
         // MARK: - Command line (public API only: imports `MultimodalRAG`)
         .executableTarget(name: "mmrag", dependencies: ["MultimodalRAG"], resources: [.copy("Samples")]),
