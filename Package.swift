@@ -27,6 +27,7 @@ let package = Package(
         .library(name: "Retrieval", targets: ["Retrieval"]),
         .library(name: "Generation", targets: ["Generation"]),
         .library(name: "MultimodalRAG", targets: ["MultimodalRAG"]),
+        .executable(name: "mmrag", targets: ["mmrag"]),
     ],
     targets: [
         // MARK: - Support (hidden, `package` access only; not products)
@@ -54,6 +55,9 @@ let package = Package(
             name: "MultimodalRAG",
             dependencies: ["Embedding", "Generation", "MediaDecoding", "Retrieval", "VectorIndex"]
         ),
+
+        // MARK: - Command line (public API only: imports `MultimodalRAG`)
+        .executableTarget(name: "mmrag", dependencies: ["MultimodalRAG"], resources: [.copy("Samples")]),
 
         // MARK: - Tests
         .target(
@@ -93,6 +97,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "MultimodalRAGTests", dependencies: ["MultimodalRAG"]),
+        .testTarget(name: "mmragTests", dependencies: ["mmrag", "_RAGTestSupport"]),
     ]
 )
 

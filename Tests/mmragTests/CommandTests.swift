@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import Foundation
+import Testing
+import _RAGTestSupport
+
+@testable import mmrag
+
+/// Every command end to end, in-process, on the tiny random-weight CLIP checkpoint and the shipped samples.
+@Suite(.enabled(if: TinyModel.available, "needs MMRAG_FIXTURES (the tiny CLIP checkpoint)"))
+struct CommandTests {
+    @Test func demoWithTheTinyCheckpointPrintsEveryQueryTableAndKeepsItsCollection() async throws {
+        let model = try TinyModel.folder().path
+        let keep = try TinyModel.temporaryFolder("demo-keep").appendingPathComponent("c").path
+        let result = await TinyModel.run(["demo", "--model", model, "--keep", keep])
+        #expect(result.code == 0, "\(result.err)")
+        #expect(result.out.hasPrefix("model       clip-tiny@sha256:"))
+        #expect(result.out.contains("collection  \(keep) — 15 objects (added 6 image, 8 text, 1 video)"))
+        for title in [
+            "text → image: \"a photo of a cat\"", "image → image: queries/cat-closeup.jpg",
+            "image → text: collection/rocket.jpg", "video → image: collection/cat-pan.y4m",
+        ] {
+            #expect(result.out.contains(title))
+        }
+        // Each table: a header and three ranked rows of the wanted modality.
+        let lines = result.out.split(separator: "\n")
+        #expect(lines.filter { $0.hasPrefix("  rank    score  modality  name") }.count == DemoCommand.queries.count)
+        #expect(lines.filter { $0.hasPrefix("     3  ") }.count == DemoCommand.queries.count)
+        #expect(lines.filter { $0.hasPrefix("     4  ") }.isEmpty)
+        #expect(result.out.contains("kept the collection in \(keep)"))
+        #expect(result.err.isEmpty, "not a terminal: no progress, no notes")
+
+        let again = await TinyModel.run(["demo", "--model", model, "--keep", keep])
+        #expect(again.code == 0)
+        #expect(again.out.contains("— 15 objects indexed in"), "a rerun adds nothing")
+        #expect(
+            again.out.split(separator: "\n").filter { $0.hasPrefix("     1  ") }
+                == lines.filter { $0.hasPrefix("     1  ") }
+        )
+    }
+
+    @Test func indexSearchAndInfo() async throws {
+        let model = try TinyModel.folder().path
+        let samples = try TinyModel.samples()
+        let collection = try TinyModel.temporaryFolder("index").appendingPathComponent("c").path
+        // A folder with the samples, a duplicate, a damaged file, an unsupported file and a sound.
+        let folder = try TinyModel.temporaryFolder("input")
+        try FileManager.default.copyItem(
+            at: samples.appendingPathComponent("collection"),
+            to: folder.appendingPathComponent("s")
+        )
+        try FileManager.default.copyItem(
+            at: samples.appendingPathComponent("collection/cat.jpg"),
+            to: folder.appendingPathComponent("copy-of-cat.jpg")
+        )
+        try Data([0xFF, 0xD8, 0xFF, 0xE0, 0, 16, 0x4A, 0x46]).write(to: folder.appendingPathComponent("broken.jpg"))
+        try Data("%PDF-1.4".utf8).write(to: folder.appendingPathComponent("paper.pdf"))
+        try Data(contentsOf: Fixtures.shared("media/audio/speech_dog_16k_mono_s16.wav"))
+            .write(to: folder.appendingPathComponent("dog.wav"))
+
+        let index = await TinyModel.run([
+            "index", folder.path, "--collection", collection, "--model", model, "--batch-size", "4",
+        ])
+        #expect(index.code == 0, "\(index.err)")
+        #expect(index.out.contains("indexed 15 of 19 files (6 image, 8 text, 1 video)"), "\(index.out)")
+        #expect(index.out.contains("the collection holds 15 objects"))
+        #expect(index.out.contains("skipped 4 files:"))
+        #expect(index.out.contains("1 duplicate content in this run: s/cat.jpg = copy-of-cat.jpg"))
+        #expect(index.out.contains("1 not an image, sound, video or text file this library decodes: paper.pdf"))
+        #expect(index.out.contains("1 damaged or truncated: broken.jpg"))
+        #expect(index.out.contains("1 the model does not embed this kind of input: dog.wav (audio)"))
+
+        let again = await TinyModel.run(["index", folder.path, "--collection", collection, "--model", model])
+        #expect(again.code == 0)
+        #expect(again.out.contains("indexed 0 of 19 files"))
+        #expect(again.out.contains("16 already indexed (same content)"))
+
+        let search = await TinyModel.run([
+            "search", "--collection", collection, "--text", "a cat", "--model", model, "--limit", "5",
+        ])
+        #expect(search.code == 0, "\(search.err)")
+        let rows = search.out.split(separator: "\n")
+        #expect(rows.first?.hasPrefix("rank    score  modality  name") == true)
+        #expect(rows.count == 6)
+
+        let json = await TinyModel.run([
+            "search", "--collection", collection, "--vector-of", "copy-of-cat.jpg", "--json", "--limit", "3",
+        ])
+        #expect(json.code == 0, "\(json.err)")
+        let objects = try json.out.split(separator: "\n").map {
+            try JSONDecoder().decode(ResultTable.Row.self, from: Data($0.utf8))
+        }
+        #expect(objects.map(\.rank) == [1, 2, 3])
+        #expect(objects.first?.name == "copy-of-cat.jpg", "an object is nearest to itself")
+        #expect(abs((objects.first?.score ?? 0) - 1) < 1e-4)
+        #expect(objects == objects.sorted { $0.score > $1.score })
+
+        let image = await TinyModel.run([
+            "search", "--collection", collection, "--model", model, "--json", "--limit", "1",
+            "--image", samples.appendingPathComponent("collection/horse.png").path,
+        ])
+        #expect(image.code == 0, "\(image.err)")
+        #expect(image.out.contains("\"name\":\"s/horse.png\""), "an image's nearest neighbour is itself")
+
+        let video = await TinyModel.run([
+            "search", "--collection", collection, "--model", model, "--limit", "2",
+            "--video", samples.appendingPathComponent("collection/cat-pan.y4m").path,
+        ])
+        #expect(video.code == 0, "\(video.err)")
+        #expect(video.out.contains("video     s/cat-pan.y4m"))
+
+        let audio = await TinyModel.run([
+            "search", "--collection", collection, "--model", model,
+            "--audio", try Fixtures.shared("media/audio/speech_dog_16k_mono_s16.wav").path,
+        ])
+        #expect(audio.code == 1)
+        #expect(audio.err.hasPrefix("error: named vector \"clip\" cannot embed audio"), "\(audio.err)")
+
+        let noModel = await TinyModel.run(["search", "--collection", collection, "--text", "a cat"])
+        #expect(noModel.code == 1)
+        #expect(noModel.err.contains("built with a local model folder named 'clip-tiny'; pass it with --model PATH"))
+
+        let info = await TinyModel.run(["info", "--collection", collection])
+        #expect(info.code == 0, "\(info.err)")
+        #expect(info.out.contains("objects     15 (image 6, text 8, video 1)"))
+        #expect(info.out.contains("vector      clip: clip-tiny@sha256:"), "\(info.out)")
+        #expect(info.out.contains(" (32, l2), metric cosine, index flat (exact search), sources media, text"))
+        #expect(info.out.contains("disk use"))
+    }
+
+    @Test func anInterruptedRunKeepsItsBatchesAndARerunFinishes() async throws {
+        let model = try TinyModel.folder().path
+        let samples = try TinyModel.textFolder(10).path
+        let collection = try TinyModel.temporaryFolder("interrupt").appendingPathComponent("c").path
+        let first = await TinyModel.run(
+            ["index", samples, "--collection", collection, "--model", model, "--batch-size", "2"],
+            stopAfterBatches: 3
+        )
+        #expect(first.code == 130)
+        #expect(first.out.contains("indexed 6 of 10 files"), "\(first.out)")
+        #expect(first.err.contains("interrupted; the 6 files committed are kept"))
+        let second = await TinyModel.run(["index", samples, "--collection", collection, "--model", model])
+        #expect(second.code == 0)
+        #expect(second.out.contains("indexed 4 of 10 files"), "\(second.out)")
+        #expect(second.out.contains("6 already indexed"))
+        #expect(second.out.contains("the collection holds 10 objects"))
+    }
+
+    @Test func aCollectionOfAnotherModelIsRefused() async throws {
+        let model = try TinyModel.folder().path
+        let other = try Fixtures.shared("models/clip-tiny-gelu-p16").path
+        let samples = try TinyModel.textFolder(2).path
+        let collection = try TinyModel.temporaryFolder("space").appendingPathComponent("c").path
+        #expect(await TinyModel.run(["index", samples, "--collection", collection, "--model", model]).code == 0)
+        let wrong = await TinyModel.run(["index", samples, "--collection", collection, "--model", other])
+        #expect(wrong.code == 1)
+        #expect(wrong.err.hasPrefix("error: named vector \"clip\" holds vectors of clip-tiny"), "\(wrong.err)")
+        #expect(wrong.err.contains("pass the model the collection was built with (--model)"))
+    }
+
+    @Test func aCollectionInsideTheIndexedFolderIsNotIndexed() async throws {
+        let model = try TinyModel.folder().path
+        let folder = try TinyModel.textFolder(3)
+        let collection = folder.appendingPathComponent("collection").path
+        let first = await TinyModel.run(["index", folder.path, "--collection", collection, "--model", model])
+        #expect(first.out.hasPrefix("indexed 3 of 3 files"), "\(first.out)")
+        let second = await TinyModel.run(["index", folder.path, "--collection", collection, "--model", model])
+        #expect(second.out.hasPrefix("indexed 0 of 3 files"), "\(second.out)")
+    }
+
+    @Test func progressIsDrawnOnlyOnATerminal() async throws {
+        let model = try TinyModel.folder().path
+        let samples = try TinyModel.textFolder(6).path
+        for terminal in [false, true] {
+            let collection = try TinyModel.temporaryFolder("tty").appendingPathComponent("c").path
+            let run = await TinyModel.run(
+                ["index", samples, "--collection", collection, "--model", model],
+                terminal: terminal
+            )
+            #expect(run.code == 0)
+            let bytes = Array(run.err.utf8)
+            #expect(bytes.contains(0x0D) == terminal, "carriage returns only on a terminal")
+            #expect(run.err.contains("files/s") == terminal)
+            #expect(!run.out.contains("\r"))
+        }
+        let collection = try TinyModel.temporaryFolder("quiet").appendingPathComponent("c").path
+        let quiet = await TinyModel.run(
+            ["index", samples, "--collection", collection, "--model", model, "--quiet"],
+            terminal: true
+        )
+        #expect(quiet.code == 0)
+        #expect(quiet.err.isEmpty, "--quiet silences progress")
+    }
+}
