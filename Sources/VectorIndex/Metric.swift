@@ -112,13 +112,12 @@ public enum Metric: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .innerProduct:
             break
         case .squaredL2:
-            let qn = queries.squaredNorms()
-            let rn = rows.squaredNorms()
-            for i in 0..<queries.count {
-                for j in 0..<rows.count {
-                    out[i * rows.count + j] = max(0, qn[i] + rn[j] - 2 * out[i * rows.count + j])
-                }
-            }
+            var products = out.mutableSpan
+            Kernels.squaredL2sFromProducts(
+                &products,
+                querySquaredNorms: queries.squaredNorms().span,
+                rowSquaredNorms: rows.squaredNorms().span
+            )
         case .cosine:
             let qn = queries.squaredNorms()
             let rn = rows.squaredNorms()

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 
-import Dispatch
 import _RAGInternals
 import _RAGNumerics
 
@@ -65,34 +64,28 @@ extension FlatIndex {
         let n = storage.count
         let threadCount = max(1, min(threads ?? Parallel.processorCount, max(1, n / 4096)))
         let kept = min(k, n)
-        let shardTops = Locked([[TopK]](repeating: [], count: threadCount))
         let metric = self.metric
         let usesProduct = filter == nil && queries.count >= 4
+        // One contiguous shard of rows per thread; each shard keeps its own top k, merged at the end.
         let shard = (n + threadCount - 1) / threadCount
-        let batch = prepared
-        DispatchQueue.concurrentPerform(iterations: threadCount) { t in
-            let rows = min(n, t * shard)..<min(n, (t + 1) * shard)
-            var tops = [TopK](repeating: TopK(k: kept), count: batch.count)
-            if usesProduct {
-                Self.scanWithProduct(storage, rows: rows, queries: batch, metric: metric, into: &tops)
-            } else {
-                for i in 0..<batch.count {
-                    Self.scan(
-                        storage,
-                        rows: rows,
-                        query: ContiguousArray(batch[i]),
-                        metric: metric,
-                        filter: filter,
-                        into: &tops[i]
-                    )
+        let shardTops = Sharding.map(chunks: threadCount, threads: threadCount) { _, shards in
+            var tops = [TopK](repeating: TopK(k: kept), count: prepared.count)
+            for t in shards {
+                let rows = min(n, t * shard)..<min(n, (t + 1) * shard)
+                if usesProduct {
+                    Self.scanWithProduct(storage, rows: rows, queries: prepared, metric: metric, into: &tops)
+                } else {
+                    for i in 0..<prepared.count {
+                        let query = ContiguousArray(prepared[i])
+                        Self.scan(storage, rows: rows, query: query, metric: metric, filter: filter, into: &tops[i])
+                    }
                 }
             }
-            shardTops.withLock { $0[t] = tops }
+            return tops
         }
-        let all = shardTops.withLock { $0 }
         return (0..<queries.count).map { i in
-            var merged = all[0][i]
-            for t in 1..<all.count { merged.merge(all[t][i]) }
+            var merged = shardTops[0][i]
+            for t in 1..<shardTops.count { merged.merge(shardTops[t][i]) }
             return results(merged)
         }
     }
@@ -191,17 +184,21 @@ extension FlatIndex {
                         )
                         if isL2 {
                             for j in 0..<count { unsafe rowNorms[j] = Kernels._dot(b + j * d, b + j * d, d) }
+                            var block = unsafe UnsafeMutableBufferPointer(start: products, count: m * count).mutableSpan
+                            unsafe Kernels.squaredL2sFromProducts(
+                                &block,
+                                querySquaredNorms: queryNorms.span,
+                                rowSquaredNorms: UnsafeBufferPointer(start: rowNorms, count: count).span
+                            )
                         }
                         for i in 0..<m {
                             let row = unsafe products + i * count
-                            let queryNorm = isL2 ? queryNorms[i] : 0
                             // Work on a local copy moved out of the array: no retain/release per score.
                             var top = TopK(k: 0)
                             swap(&top, &tops[i])
                             var threshold = top.threshold
                             for j in 0..<count {
-                                let product = unsafe row[j]
-                                let key = unsafe isL2 ? max(0, queryNorm + rowNorms[j] - 2 * product) : -product
+                                let key = unsafe isL2 ? row[j] : -row[j]
                                 if key <= threshold {
                                     top.push(key, id: ids[local.lowerBound + j])
                                     threshold = top.threshold
