@@ -88,26 +88,20 @@ public enum Metric: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         precondition(threads >= 1, "threads must be at least 1")
         var out = ContiguousArray<Float>(repeating: 0, count: queries.count * rows.count)
         let d = queries.dimension
-        unsafe queries.values.withUnsafeBufferPointer { q in
-            unsafe rows.values.withUnsafeBufferPointer { r in
-                unsafe out.withUnsafeMutableBufferPointer { c in
-                    guard let qa = q.baseAddress, let ra = r.baseAddress, let ca = c.baseAddress else { return }
-                    unsafe MatrixProduct.multiply(
-                        m: queries.count,
-                        n: rows.count,
-                        k: d,
-                        a: qa,
-                        lda: d,
-                        b: ra,
-                        ldb: d,
-                        layout: .transposed,
-                        c: ca,
-                        ldc: rows.count,
-                        threads: threads
-                    )
-                }
-            }
-        }
+        var products = out.mutableSpan
+        MatrixProduct.multiply(
+            m: queries.count,
+            n: rows.count,
+            k: d,
+            a: queries.values.span,
+            lda: d,
+            b: rows.values.span,
+            ldb: d,
+            layout: .transposed,
+            c: &products,
+            ldc: rows.count,
+            threads: threads
+        )
         switch self {
         case .innerProduct:
             break

@@ -136,16 +136,6 @@ struct ProductQuantizer: Sendable, Hashable {
         }
     }
 
-    /// Writes the reconstruction of `code` (its `M` centroids side by side) to `output`.
-    func decode(_ code: UnsafePointer<UInt8>, into output: UnsafeMutablePointer<Float>) {
-        let ksub = centroidCount
-        let dsub = subdimension
-        for m in 0..<subquantizerCount {
-            let c = (m * ksub + Int(unsafe code[m])) * dsub
-            for j in 0..<dsub { unsafe output[m * dsub + j] = centroids[c + j] }
-        }
-    }
-
     /// Fills `table` (`M × 2^bits`) with `scale · ⟨x_m, c_mj⟩` for every sub-quantizer `m` and centroid `j`.
     ///
     /// The work is `d · 2^bits` multiply-adds, done 16 centroids at a time over the transposed centroids.
