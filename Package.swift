@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "VectorIndex", targets: ["VectorIndex"]),
         .library(name: "Embedding", targets: ["Embedding"]),
         .library(name: "Retrieval", targets: ["Retrieval"]),
+        .library(name: "Generation", targets: ["Generation"]),
         .library(name: "MultimodalRAG", targets: ["MultimodalRAG"]),
     ],
     targets: [
@@ -46,6 +47,7 @@ let package = Package(
             name: "Retrieval",
             dependencies: ["Embedding", "VectorIndex", "MediaDecoding", "_RAGInternals", "_RAGNumerics"]
         ),
+        .target(name: "Generation", dependencies: ["Retrieval", "Embedding", "MediaDecoding", "_RAGHTTP"]),
 
         // MARK: - Umbrella (only `@_exported import` lines)
         .target(name: "MultimodalRAG", dependencies: ["Embedding", "MediaDecoding", "Retrieval", "VectorIndex"]),
@@ -70,7 +72,23 @@ let package = Package(
             dependencies: ["Embedding", "MediaDecoding", "_RAGHTTP", "_RAGTestSupport"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "_RAGTestSupport"]),
+        .executableTarget(
+            name: "RetrievalCrashWorker",
+            dependencies: ["Retrieval", "Embedding", "VectorIndex"],
+            path: "Tests/RetrievalCrashWorker"
+        ),
+        .testTarget(
+            name: "RetrievalTests",
+            dependencies: ["Retrieval", "RetrievalCrashWorker", "_RAGInternals", "_RAGTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "GenerationTests",
+            dependencies: [
+                "Generation", "Embedding", "MediaDecoding", "Retrieval", "_RAGHTTP", "_RAGInternals", "_RAGTestSupport",
+            ],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "MultimodalRAGTests", dependencies: ["MultimodalRAG"]),
     ]
 )

@@ -2,8 +2,11 @@
 
 /// Turns batches of inputs (text, images, audio, video) into vectors of one space.
 ///
-/// This is the seam between media and retrieval: native models (``CLIPModel``, ``BERTModel``), a Core ML or MLX
-/// model, or a remote embedding service all conform. Work in batches; the requirement is deliberately small,
+/// This is the seam between media and retrieval. In this library ``CLIPEmbedder`` (a ``CLIPModel`` with its
+/// tokenizer and image preprocessing), ``SentenceEmbedder`` (a ``BERTModel`` with its tokenizer), the hosted
+/// ``OpenAIEmbedder`` and ``JinaEmbedder``, and ``CachingEmbedder`` conform; the bare models do not, since they
+/// take token ids and pixel tensors rather than ``EmbeddingInput``s. A host conforms its own Core ML or MLX model
+/// or embedding service (see <doc:UsingYourOwnEmbedder>). Work in batches; the requirement is deliberately small,
 /// conveniences live in extensions. Implementations that compute (rather than wait for a server) mark
 /// ``embed(_:)`` `@concurrent`, so a caller on the main actor is not blocked while they work.
 ///

@@ -149,6 +149,10 @@ public struct EmbeddingError: Error, Sendable, CustomStringConvertible {
     /// What went wrong, in words.
     public let message: String
     /// The error that caused this one, if any.
+    ///
+    /// For example the `DecodingError` of a malformed JSON file, the `MediaDecodingError` of a video frame, or
+    /// for a failed system call on a file a `POSIXError` whose `code` is the `errno` (`(error.underlying as? POSIXError)?.code == .EACCES`). Files read through Foundation give
+    /// a `CocoaError`, whose own `underlying` is that `POSIXError`.
     public let underlying: (any Error)?
 
     /// Creates an error.
@@ -162,6 +166,11 @@ public struct EmbeddingError: Error, Sendable, CustomStringConvertible {
         self.underlying = underlying
     }
 
-    /// `code: message`.
-    public var description: String { "\(code): \(message)" }
+    /// `code: message`, followed by ` (underlying: …)` with the description of ``underlying`` when there is one.
+    ///
+    /// Only the code part is stable; read ``code`` and ``underlying`` themselves rather than parsing this text.
+    public var description: String {
+        guard let underlying else { return "\(code): \(message)" }
+        return "\(code): \(message) (underlying: \(underlying))"
+    }
 }

@@ -17,7 +17,8 @@ public struct EmbeddingSpace: Sendable, Hashable, Codable, CustomStringConvertib
 
     /// The model's identifier, for example `openai/clip-vit-base-patch32`.
     public let modelID: String
-    /// The checkpoint revision (a commit hash, tag or file digest); empty when unknown.
+    /// The checkpoint revision: a commit hash or tag, or `sha256:<digest>` of the weight files (what ``CLIPModel``
+    /// and ``BERTModel`` record for a checkpoint folder that is not a hub snapshot); empty when unknown.
     public let revision: String
     /// The number of components of every vector.
     public let dimension: Int

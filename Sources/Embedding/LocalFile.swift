@@ -14,7 +14,7 @@ enum LocalFile {
         do {
             return try Data(contentsOf: url, options: mapped ? .mappedIfSafe : [])
         } catch {
-            throw EmbeddingError(.fileSystem, "cannot read \(url.path): \(error)", underlying: error)
+            throw EmbeddingError(.fileSystem, "cannot read \(url.path)", underlying: error)
         }
     }
 }

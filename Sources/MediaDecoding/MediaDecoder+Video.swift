@@ -35,6 +35,8 @@ extension MediaDecoder {
                 "no video decoder recognises the first bytes \(Self.describe(bytes))"
             )
         }
-        return try decoder.decode(bytes, limits: limits, using: self)
+        var clip = try decoder.decode(bytes, limits: limits, using: self)
+        clip.containerBytes = bytes
+        return clip
     }
 }

@@ -13,6 +13,7 @@ public struct RetrievalError: Error, Sendable, CustomStringConvertible {
         private enum Value: Hashable, Sendable {
             case invalidSchema, invalidObject, invalidQuery, unknownProperty, typeMismatch, unknownVector
             case spaceMismatch, dimensionMismatch, unsupportedModality, notFound, duplicateID, embeddingFailed
+            case rerankingFailed
             case corruptFile, unsupportedVersion, fileSystem, locked, closed, unsupported, index
         }
 
@@ -46,6 +47,9 @@ public struct RetrievalError: Error, Sendable, CustomStringConvertible {
         public static let duplicateID = Code(.duplicateID)
         /// An embedder failed; the batch it belonged to was not applied.
         public static let embeddingFailed = Code(.embeddingFailed)
+        /// A reranker failed or answered with something other than one score per candidate (see
+        /// ``RetrievalError/underlying`` for a hosted reranker's network or provider error).
+        public static let rerankingFailed = Code(.rerankingFailed)
 
         // MARK: - Storage
 
@@ -79,6 +83,7 @@ public struct RetrievalError: Error, Sendable, CustomStringConvertible {
             case .notFound: "notFound"
             case .duplicateID: "duplicateID"
             case .embeddingFailed: "embeddingFailed"
+            case .rerankingFailed: "rerankingFailed"
             case .corruptFile: "corruptFile"
             case .unsupportedVersion: "unsupportedVersion"
             case .fileSystem: "fileSystem"

@@ -29,7 +29,9 @@ private struct ScriptedTokenizer: Tokenizer {
     func loadsFromDirectory() async throws {
         let embedder = try await CLIPEmbedder(directory: folder)
         #expect(embedder.modalities == [.image, .video])
-        #expect(embedder.space == EmbeddingSpace(modelID: "clip-tiny-gelu-p16", dimension: 24, normalization: .l2))
+        #expect(embedder.space == embedder.model.space)
+        #expect(embedder.space.modelID == "clip-tiny-gelu-p16" && embedder.space.revision.hasPrefix("sha256:"))
+        #expect(embedder.space.dimension == 24 && embedder.space.normalization == .l2)
         let expected = ImagePreprocessor(
             shortestEdge: 64,
             cropWidth: 64,
@@ -67,23 +69,63 @@ private struct ScriptedTokenizer: Tokenizer {
         Compare.expectClose(try await single.embed(inputs).values, out.values, tolerance: 1e-5, "batch size 1")
     }
 
-    @Test("a video is the normalised mean of its frames; long videos are sampled uniformly")
+    @Test("a video is the normalised mean of its frames; long clips are sampled by the clip and decoded lazily")
     func video() async throws {
         let (g, pixels) = try goldens()
         var embedder = try await CLIPEmbedder(directory: folder)
         let frames = try (0..<4).map { try GoldenImage.rebuild(pixels, index: $0, size: 64) }
-        let out = try await embedder.embed([.video([frames[1], frames[3]])])
+        let out = try await embedder.embed([try .video(frames: [frames[1], frames[3]])])
         let mean = zip(g.images[1].imageEmbeds, g.images[3].imageEmbeds).map { ($0 + $1) / 2 }
         let expected = EmbeddingMatrix(values: ContiguousArray(mean), dimension: 24).normalized()
         Compare.expectClose(out[0], expected.values, tolerance: 1e-4, "video")
 
-        #expect(CLIPEmbedder.frameIndices(count: 3, limit: 8) == [0, 1, 2])
-        #expect(CLIPEmbedder.frameIndices(count: 4, limit: 2) == [1, 3])
-        #expect(CLIPEmbedder.frameIndices(count: 100, limit: 4) == [12, 37, 62, 87])
-        // Frames 1 and 3 of [0, 2, 0, 2] are both image 2, so the sampled video equals image 2.
-        embedder.maxVideoFrames = 2
-        let sampled = try await embedder.embed([.video([frames[0], frames[2], frames[0], frames[2]])])
-        Compare.expectClose(sampled[0], g.images[2].imageEmbeds, tolerance: 1e-4, "sampled video")
+        // A 100-frame clip with 4 frames allowed: only the clip's own 4 segment centres are decoded, once each.
+        let decoded = DecodeLog()
+        let clip = VideoClip(width: 64, height: 64, frameCount: 100, frameRate: .init(25)) {
+            index throws(MediaDecodingError) in
+            decoded.append(index)
+            return frames[index % 4]
+        }
+        embedder.maxVideoFrames = 4
+        let sampled = try await embedder.embed([.video(clip)])
+        #expect(clip.frameIndices(sampledUniformly: 4) == [12, 37, 62, 87])
+        #expect(decoded.indices.sorted() == [12, 37, 62, 87])
+        // Frames 12, 37, 62 and 87 are images 0, 1, 2 and 3.
+        let all = (0..<24).map { j in (0..<4).map { g.images[$0].imageEmbeds[j] }.reduce(0, +) / 4 }
+        let allExpected = EmbeddingMatrix(values: ContiguousArray(all), dimension: 24).normalized()
+        Compare.expectClose(sampled[0], allExpected.values, tolerance: 1e-4, "sampled clip")
+        // A clip no longer than the limit uses every frame.
+        let short = VideoClip(width: 64, height: 64, frameCount: 2, frameRate: .init(25)) {
+            index throws(MediaDecodingError) in
+            frames[[1, 3][index]]
+        }
+        Compare.expectClose(try await embedder.embed([.video(short)])[0], expected.values, tolerance: 1e-4, "short")
+    }
+
+    @Test(
+        "a decoded Y4M clip embeds as the mean of the frames it samples; its cache key is its bytes",
+        .enabled(if: Fixtures.hasShared, "set \(Fixtures.environmentVariable) to the shared fixtures folder")
+    )
+    func decodedClip() async throws {
+        var embedder = try await CLIPEmbedder(directory: folder)
+        embedder.maxVideoFrames = 3
+        let bytes = try [UInt8](Data(contentsOf: Fixtures.shared("media/video/video_bbb_420_160x90_25fps.y4m")))
+        let clip = try MediaDecoder().decodeVideo(bytes)
+        #expect(clip.frameCount > 3)
+        let out = try await embedder.embed([.video(clip)])
+        let frames = try clip.frames(sampledUniformly: 3)
+        let images = try await embedder.embed(frames.map { .image($0) })
+        let mean = (0..<24).map { j in (0..<3).map { images[$0][images[$0].startIndex + j] }.reduce(0, +) / 3 }
+        let expected = EmbeddingMatrix(values: ContiguousArray(mean), dimension: 24).normalized()
+        Compare.expectClose(out[0], expected.values, tolerance: 1e-5, "y4m clip")
+
+        let again = try MediaDecoder().decodeVideo(bytes)
+        let key = try EmbeddingCacheKey(space: embedder.space, input: .video(clip))
+        #expect(try EmbeddingCacheKey(space: embedder.space, input: .video(again)) == key)
+        var other = bytes
+        other[other.count - 1] ^= 1
+        let changed = try MediaDecoder().decodeVideo(other)
+        #expect(try EmbeddingCacheKey(space: embedder.space, input: .video(changed)) != key)
     }
 
     @Test("a cancelled task stops before the next batch with cancelled")
@@ -113,7 +155,19 @@ private struct ScriptedTokenizer: Tokenizer {
         for input: EmbeddingInput in [.text("t0"), .audio(audio)] {
             await expectEmbeddingError(.unsupportedModality) { _ = try await embedder.embed([.image(image), input]) }
         }
-        await expectEmbeddingError(.invalidInput) { _ = try await embedder.embed([.video([])]) }
+        expectError(.invalidInput, mentioning: "at least one frame") { _ = try EmbeddingInput.video(frames: []) }
+        let broken = VideoClip(width: 64, height: 64, frameCount: 3, frameRate: .init(25)) {
+            index throws(MediaDecodingError) in
+            guard index != 1 else { throw MediaDecodingError(.corrupt, "frame 1 is damaged") }
+            return image
+        }
+        do {
+            _ = try await embedder.embed([.image(image), .video(broken)])
+            Issue.record("a damaged frame was embedded")
+        } catch let error as EmbeddingError {
+            #expect(error.code == .invalidInput && error.message.contains("input 1: video frame 1"), "\(error)")
+            #expect((error.underlying as? MediaDecodingError)?.code == .corrupt)
+        }
         let empty = Image(width: 0, height: 0, format: .rgb, samples: .uint8([]))
         await expectEmbeddingError(.invalidInput) { _ = try await embedder.embed([.image(empty)]) }
         #expect(try await embedder.embed([]).count == 0)
@@ -141,4 +195,14 @@ enum GoldenImage {
         }
         return Image(width: size, height: size, format: .rgb, samples: .uint8(bytes))
     }
+}
+
+/// The frame indices a test clip was asked to decode.
+private final class DecodeLog: @unchecked Sendable {
+    // SAFETY: `log` is read and written only while `lock` is held.
+    private let lock = NSLock()
+    private var log: [Int] = []
+
+    func append(_ index: Int) { lock.withLock { log.append(index) } }
+    var indices: [Int] { lock.withLock { log } }
 }

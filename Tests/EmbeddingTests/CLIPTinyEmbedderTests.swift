@@ -68,7 +68,7 @@ struct CLIPTinyEmbedderTests {
             let bytes = try [UInt8](Data(contentsOf: Fixtures.shared("media/preprocess/clip_in_\(name).png")))
             return try MediaDecoder().decodeImage(bytes)
         }
-        let out = try await embedder.embed(images.map { .image($0) } + [.video(images)])
+        let out = try await embedder.embed(images.map { .image($0) } + [try .video(frames: images)])
         var report = ErrorReport("clip-tiny png")
         report.record("chelsea", Compare.expectClose(out[0], goldens.images[1].imageEmbeds, tolerance: 1e-4, "chelsea"))
         report.record("coffee", Compare.expectClose(out[1], goldens.images[2].imageEmbeds, tolerance: 1e-4, "coffee"))

@@ -32,7 +32,7 @@ private struct LengthEmbedder: Embedder {
             #expect(error.code == .unsupportedModality)
             #expect(error.message.contains("input 1 is image"))
         }
-        #expect(EmbeddingInput.video([image]).modality == .video)
+        #expect(try EmbeddingInput.video(frames: [image]).modality == .video)
         #expect(EmbeddingInput.audio(AudioBuffer(sampleRate: 8000, channelCount: 1, samples: [0])).modality == .audio)
     }
 

@@ -94,7 +94,14 @@ import _RAGTestSupport
         #expect(ModelRegistry.standard.modelTypes == ["bert", "clip"])
         let model = try await ModelRegistry.standard.load(directory: folder)
         let clip = try #require(model as? CLIPModel)
-        #expect(clip.space == EmbeddingSpace(modelID: "clip-tiny-gelu-p16", dimension: 24, normalization: .l2))
+        let weights = try SHA256.hash(Data(contentsOf: folder.appendingPathComponent("model.safetensors")))
+        let space = EmbeddingSpace(
+            modelID: "clip-tiny-gelu-p16",
+            revision: "sha256:" + weights.hexString,
+            dimension: 24,
+            normalization: .l2
+        )
+        #expect(clip.space == space)
         let onlyBERT = ModelRegistry([BERTModel.self])
         do {
             _ = try await onlyBERT.load(directory: folder)

@@ -38,7 +38,8 @@ public struct CachingEmbedder: Embedder {
     /// - Parameter inputs: Items of the wrapped embedder's modalities.
     /// - Returns: One row per input, in order, equal to what the wrapped embedder returned when it computed them.
     /// - Throws: ``EmbeddingError/Code/unsupportedModality`` before any work; what the wrapped embedder throws;
-    ///   ``EmbeddingError/Code/invalidInput`` when it returns the wrong number of rows or the wrong dimension.
+    ///   ``EmbeddingError/Code/invalidInput`` when it returns the wrong number of rows or the wrong dimension, or
+    ///   when a frame of a video keyed by its frames cannot be decoded (see ``EmbeddingCacheKey``).
     @concurrent public func embed(_ inputs: [EmbeddingInput]) async throws -> EmbeddingMatrix {
         try checkModalities(inputs)
         let space = base.space
@@ -48,7 +49,7 @@ public struct CachingEmbedder: Embedder {
         var missKeys: [EmbeddingCacheKey] = []
         var missRows: [EmbeddingCacheKey: [Int]] = [:]
         for (row, input) in inputs.enumerated() {
-            let key = EmbeddingCacheKey(space: space, input: input)
+            let key = try EmbeddingCacheKey(space: space, input: input)
             if let vector = cache.vector(for: key, dimension: d) {
                 values.replaceSubrange(row * d..<(row + 1) * d, with: vector)
             } else if missRows[key] != nil {

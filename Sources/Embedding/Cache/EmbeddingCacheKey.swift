@@ -6,8 +6,10 @@ import MediaDecoding
 ///
 /// Two keys are equal exactly when (barring a SHA-256 collision) the same space embeds the same content:
 /// text by its UTF-8 bytes, an image by its size, pixel format, bit depth and samples, audio by its rate,
-/// channel count and sample bit patterns, and a video by its frames in order. Every field is length-prefixed
-/// and tagged with its modality, so different inputs never serialise to the same bytes.
+/// channel count and sample bit patterns. A video that `MediaDecoder.decodeVideo(_:limits:)` read is keyed by its
+/// container's bytes, without decoding a frame; any other clip (one made with ``EmbeddingInput/video(frames:)``,
+/// or by a host decoder called directly) by every frame in order, decoded for the purpose. Every field is
+/// length-prefixed and tagged with its modality, so different inputs never serialise to the same bytes.
 public struct EmbeddingCacheKey: Sendable, Hashable, CustomStringConvertible {
     /// The 32 digest bytes.
     public let digest: [UInt8]
@@ -16,7 +18,9 @@ public struct EmbeddingCacheKey: Sendable, Hashable, CustomStringConvertible {
     /// - Parameters:
     ///   - space: The embedder's space (model, revision, dimension and normalisation all take part).
     ///   - input: The item to embed.
-    public init(space: EmbeddingSpace, input: EmbeddingInput) {
+    /// - Throws: ``EmbeddingError/Code/invalidInput`` when a frame of a video without container bytes cannot be
+    ///   decoded (the `MediaDecodingError` is the `underlying` error).
+    public init(space: EmbeddingSpace, input: EmbeddingInput) throws(EmbeddingError) {
         var hasher = SHA256()
         hasher.update(lengthPrefixed: "mmrag.embedding-cache.v1")
         hasher.update(lengthPrefixed: space.modelID)
@@ -36,10 +40,27 @@ public struct EmbeddingCacheKey: Sendable, Hashable, CustomStringConvertible {
             hasher.update(UInt64(audio.channelCount))
             hasher.update(UInt64(audio.samples.count))
             Self.addFloats(audio.samples, to: &hasher)
-        case .video(let frames):
-            hasher.update(lengthPrefixed: "video")
-            hasher.update(UInt64(frames.count))
-            for frame in frames { Self.add(frame, to: &hasher) }
+        case .video(let clip):
+            if let bytes = clip.containerBytes {
+                hasher.update(lengthPrefixed: "video-container")
+                hasher.update(UInt64(bytes.count))
+                hasher.update(bytes)
+            } else {
+                // The layout keys of frame lists had before clips, so cache files written then stay valid.
+                hasher.update(lengthPrefixed: "video")
+                hasher.update(UInt64(clip.frameCount))
+                for index in 0..<clip.frameCount {
+                    do {
+                        Self.add(try clip.frame(at: index), to: &hasher)
+                    } catch {
+                        throw EmbeddingError(
+                            .invalidInput,
+                            "video frame \(index) cannot be decoded for its cache key",
+                            underlying: error
+                        )
+                    }
+                }
+            }
         }
         digest = hasher.finalize().bytes
     }

@@ -1,14 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import Foundation
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import _RAGInternals
 
 /// One repository's folder in the cache, laid out as `huggingface_hub` lays it out.
 ///
@@ -139,17 +132,18 @@ struct HubCache: Sendable {
         return text.split(separator: "\n").map(String.init)
     }
 
-    /// Records the file list of a commit as the model API reported it.
+    /// Records the file list of a commit as the model API reported it (written atomically and synced).
     func recordFiles(_ paths: [String], commit: String) throws(EmbeddingError) {
-        let url = fileList(commit)
-        do {
-            try FileManager.default.createDirectory(
-                at: url.deletingLastPathComponent(),
-                withIntermediateDirectories: true
-            )
-            try Data(paths.joined(separator: "\n").utf8).write(to: url, options: .atomic)
+        try Self.write(Array(paths.joined(separator: "\n").utf8), to: fileList(commit))
+    }
+
+    /// Writes a small bookkeeping file atomically, synced, creating its folder.
+    private static func write(_ bytes: [UInt8], to url: URL) throws(EmbeddingError) {
+        do throws(FileError) {
+            try Files.createFolder(url.deletingLastPathComponent().path)
+            try Files.writeAtomically(bytes, to: url.path)
         } catch {
-            throw EmbeddingError(.fileSystem, "cannot write \(url.path)", underlying: error)
+            throw EmbeddingError.file(error, "cannot write \(url.path)")
         }
     }
 
@@ -184,24 +178,15 @@ struct HubCache: Sendable {
     /// Records that `revision` points to `commit` (`refs/<revision>`); nothing is written for a commit hash.
     func writeRef(_ revision: String, commit: String) throws(EmbeddingError) {
         guard revision != commit else { return }
-        let url = ref(revision)
-        do {
-            try FileManager.default.createDirectory(
-                at: url.deletingLastPathComponent(),
-                withIntermediateDirectories: true
-            )
-            try Data(commit.utf8).write(to: url, options: .atomic)
-        } catch {
-            throw EmbeddingError(.fileSystem, "cannot write \(url.path)", underlying: error)
-        }
+        try Self.write(Array(commit.utf8), to: ref(revision))
     }
 
     /// Points `snapshots/<commit>/<path>` at `blobs/<etag>` with a relative symbolic link (a copy where links
     /// are not supported).
     ///
     /// Safe to run concurrently for the same file (two clients fetching one snapshot): the link is made under a
-    /// temporary name in `.mmrag/tmp` and renamed over the destination, which replaces it atomically, and a
-    /// destination that already links to the blob is left alone.
+    /// temporary name in `.mmrag/tmp` and renamed over the destination, which replaces it atomically (the folder
+    /// is synced after), and a destination that already links to the blob is left alone.
     func link(_ path: String, commit: String, etag: String) throws(EmbeddingError) {
         let destination = file(path, commit: commit)
         let depth = path.split(separator: "/").count - 1
@@ -218,12 +203,15 @@ struct HubCache: Sendable {
             } catch {
                 try manager.copyItem(at: blob(etag), to: temporary)
             }
-            guard unsafe rename(temporary.path, destination.path) == 0 else {
-                throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
-            }
         } catch {
             try? manager.removeItem(at: temporary)
             throw EmbeddingError(.fileSystem, "cannot link \(destination.path)", underlying: error)
+        }
+        do throws(FileError) {
+            try Files.rename(temporary.path, to: destination.path)
+        } catch {
+            try? manager.removeItem(at: temporary)
+            throw EmbeddingError.file(error, "cannot link \(destination.path)")
         }
     }
 }

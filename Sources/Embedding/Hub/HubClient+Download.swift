@@ -2,6 +2,7 @@
 
 import Foundation
 import _RAGHTTP
+import _RAGInternals
 
 /// Streaming a blob into `blobs/<etag>.incomplete`, resuming it with `Range`, verifying it and moving it into place.
 extension HubClient {
@@ -79,18 +80,18 @@ extension HubClient {
             }
         }
         try verify(partial, metadata: metadata)
-        do {
-            if manager.fileExists(atPath: cache.blob(metadata.etag).path) {
-                try manager.removeItem(at: partial)
+        // The download is synced before it takes the blob's name, and the name is synced after, so after a power
+        // cut a blob is either complete or absent (the partial file is resumed or verified again).
+        let blob = cache.blob(metadata.etag).path
+        do throws(FileError) {
+            if Files.exists(blob) {
+                try Files.remove(partial.path)
             } else {
-                try manager.moveItem(at: partial, to: cache.blob(metadata.etag))
+                try OpenFile(partial.path, mode: .read).sync()
+                try Files.rename(partial.path, to: blob)
             }
         } catch {
-            throw EmbeddingError(
-                .fileSystem,
-                "cannot move the download into \(cache.blob(metadata.etag).path)",
-                underlying: error
-            )
+            throw EmbeddingError.file(error, "cannot move the download into \(blob)")
         }
     }
 

@@ -59,8 +59,9 @@ struct HubFileLock: ~Copyable {
         }
     }
 
+    /// ``EmbeddingError/Code/fileSystem`` with the `errno` kept as a `POSIXError` in `underlying`.
     private static func failure(_ what: String, code: Int32 = errno) -> EmbeddingError {
-        let reason = unsafe strerror(code).map { unsafe String(cString: $0) } ?? "errno \(code)"
-        return EmbeddingError(.fileSystem, "\(what): \(reason)")
+        let error = EmbeddingError.posix(code, what)
+        return EmbeddingError(.fileSystem, error.message, underlying: error.underlying)
     }
 }

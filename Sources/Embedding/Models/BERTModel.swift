@@ -25,7 +25,8 @@ public struct BERTModel: Sendable {
     public let normalizes: Bool
     /// The model's identifier: the repository id for a hub snapshot, else the checkpoint folder name, unless given.
     public let modelID: String
-    /// The checkpoint revision: the commit for a hub snapshot; empty when unknown, unless given.
+    /// The checkpoint revision: the commit for a hub snapshot, `sha256:<digest>` of the weight files for any other
+    /// folder, unless given; empty when unknown.
     public let revision: String
     /// The most threads one call may use.
     public var threads: Int
@@ -91,7 +92,10 @@ public struct BERTModel: Sendable {
     /// absent) and normalisation (`modules.json`, on when absent) from a folder.
     ///
     /// A Hugging Face cache snapshot (`…/models--namespace--name/snapshots/<commit>`, as ``HubClient`` returns)
-    /// names the model `namespace/name` at revision `<commit>`; any other folder names it by its last path component.
+    /// names the model `namespace/name` at revision `<commit>`. Any other folder names it by its last path
+    /// component at revision `sha256:<digest of the weight files>`, so two checkpoints with different weights are
+    /// never one ``EmbeddingSpace``. The digest is computed on the first open (reading every weight file once)
+    /// and remembered, in memory and in `~/.cache/mmrag/weight-digests`, until a weight file changes.
     /// - Throws: ``EmbeddingError`` for an unreadable or invalid config, or bad weights.
     @concurrent public init(directory: URL, variant: String? = nil) async throws(EmbeddingError) {
         let configuration = try ModelConfigurationFile.decode(
@@ -102,13 +106,19 @@ public struct BERTModel: Sendable {
         let pooling = try SentencePooling(directory: directory)
         let weights = try await SafetensorsCheckpoint(directory: directory, variant: variant)
         let snapshot = HubCache.snapshotIdentity(directory)
+        let revision: String
+        if let snapshot {
+            revision = snapshot.commit
+        } else {
+            revision = try WeightDigests.shared.revision(ofWeightsIn: directory, variant: variant)
+        }
         try self.init(
             configuration: configuration,
             weights: weights,
             pooling: pooling,
             normalizes: try SentencePooling.normalizes(directory: directory),
             modelID: snapshot?.repo ?? directory.lastPathComponent,
-            revision: snapshot?.commit ?? ""
+            revision: revision
         )
     }
 

@@ -12,13 +12,15 @@ public import Foundation
 ///
 /// Texts go through a ``Tokenizer`` (``CLIPTokenizer`` for real checkpoints), truncated to the model's positions;
 /// images through an `ImagePreprocessor` (resize the short side, centre crop, normalise). A video is embedded as
-/// the normalised mean of its frames' normalised embeddings; when it has more than ``maxVideoFrames`` frames,
-/// that many are sampled uniformly (see ``frameIndices(count:limit:)``). Texts are batched by length and images
-/// and frames are run through the vision tower together, ``batchSize`` per model call.
+/// the normalised mean of its frames' normalised embeddings: every frame of a clip of up to ``maxVideoFrames``
+/// frames, else ``maxVideoFrames`` frames at the clip's own `VideoClip.frameIndices(sampledUniformly:)` (the
+/// centres of equal segments). Only those frames are decoded, a batch at a time. Texts are batched by length and
+/// images and frames are run through the vision tower together, ``batchSize`` per model call.
 ///
 /// ```swift
 /// let clip = try await CLIPEmbedder(directory: checkpointFolder)   // config, weights, tokenizer, preprocessor
-/// let vectors = try await clip.embed([.text("a photo of a cat"), .image(photo), .video(frames)])
+/// let video = try MediaDecoder().decodeVideo(videoBytes)
+/// let vectors = try await clip.embed([.text("a photo of a cat"), .image(photo), .video(video)])
 /// let score = zip(vectors[0], vectors[1]).map(*).reduce(0, +)      // cosine similarity
 /// ```
 public struct CLIPEmbedder: Embedder {
@@ -98,28 +100,15 @@ public struct CLIPEmbedder: Embedder {
         return set
     }
 
-    /// The frames of a `count`-frame video that are embedded: all of them up to `limit`, else `limit` frames at
-    /// the centres of `limit` equal segments (`⌊(i + ½) · count / limit⌋`), so the first and last parts of the
-    /// video are represented like the middle.
-    /// - Parameters:
-    ///   - count: The number of frames.
-    ///   - limit: The most frames to keep.
-    /// - Returns: Increasing frame indices.
-    /// - Precondition: `count >= 0` and `limit >= 1`.
-    public static func frameIndices(count: Int, limit: Int) -> [Int] {
-        precondition(count >= 0 && limit >= 1, "frameIndices: count must be >= 0 and limit >= 1")
-        guard count > limit else { return Array(0..<count) }
-        return (0..<limit).map { (2 * $0 + 1) * count / (2 * limit) }
-    }
-
     /// Embeds a batch: texts by length in as few model calls as ``batchSize`` allows, images and video frames
     /// together through the vision tower.
-    /// - Parameter inputs: Texts, images or videos (a video needs at least one frame).
+    /// - Parameter inputs: Texts, images or video clips.
     /// - Returns: One L2-normalised row per input, in order.
     /// - Throws: ``EmbeddingError/Code/unsupportedModality`` for audio or a modality without its conversion, before
-    ///   any work; ``EmbeddingError/Code/invalidInput`` for an empty image or video, or a preprocessor whose
-    ///   output is not the model's input size; ``EmbeddingError/Code/cancelled`` when the task is cancelled
-    ///   (checked before each batch).
+    ///   any work; ``EmbeddingError/Code/invalidInput`` for an empty image or frame, a video frame that cannot be
+    ///   decoded (the `MediaDecodingError` is the `underlying` error), or a preprocessor whose output is not the
+    ///   model's input size; ``EmbeddingError/Code/cancelled`` when the task is cancelled (checked before each
+    ///   batch).
     @concurrent public func embed(_ inputs: [EmbeddingInput]) async throws -> EmbeddingMatrix {
         try checkModalities(inputs)
         var batches = 0
@@ -127,7 +116,7 @@ public struct CLIPEmbedder: Embedder {
         var sums = ContiguousArray<Float>(repeating: 0, count: inputs.count * d)
         var texts: [[Int]] = []
         var textOwners: [Int] = []
-        var frames: [(owner: Int, image: Image)] = []
+        var pictures: [(owner: Int, picture: Picture)] = []
         for (i, input) in inputs.enumerated() {
             switch input {
             case .text(let text):
@@ -136,10 +125,10 @@ public struct CLIPEmbedder: Embedder {
                 texts.append(tokenizer.encode(text, maxLength: limit))
                 textOwners.append(i)
             case .image(let image):
-                frames.append((i, image))
-            case .video(let video):
-                guard !video.isEmpty else { throw EmbeddingError(.invalidInput, "video \(i) has no frames") }
-                for f in Self.frameIndices(count: video.count, limit: maxVideoFrames) { frames.append((i, video[f])) }
+                pictures.append((i, .image(image)))
+            case .video(let clip):
+                let count = min(clip.frameCount, maxVideoFrames)
+                for f in clip.frameIndices(sampledUniformly: count) { pictures.append((i, .frame(clip, f))) }
             case .audio:
                 throw EmbeddingError(.unsupportedModality, "CLIP does not embed audio")
             }
@@ -149,18 +138,41 @@ public struct CLIPEmbedder: Embedder {
             let rows = try model.textEmbeddings(batch.map { texts[$0] })
             for (r, t) in batch.enumerated() { add(rows[r], to: &sums, row: textOwners[t], dimension: d) }
         }
-        for start in stride(from: 0, to: frames.count, by: batchSize) {
-            let batch = frames[start..<min(start + batchSize, frames.count)]
-            let what = "embedding \(batch.count) of \(frames.count) images and frames"
+        for start in stride(from: 0, to: pictures.count, by: batchSize) {
+            let batch = pictures[start..<min(start + batchSize, pictures.count)]
+            let what = "embedding \(batch.count) of \(pictures.count) images and frames"
             try await EmbeddingError.beforeBatch(&batches, what)
             var pixels: [Float] = []
             pixels.reserveCapacity(batch.count * model.pixelsPerImage)
-            for (owner, image) in batch { pixels += try preprocess(image, input: owner) }
+            for (owner, picture) in batch { pixels += try preprocess(try picture.image(input: owner), input: owner) }
             let rows = try model.imageEmbeddings(pixelValues: pixels)
             for (r, frame) in batch.enumerated() { add(rows[r], to: &sums, row: frame.owner, dimension: d) }
         }
         // Texts and images are unit rows already (normalising again changes nothing); video sums become means.
         return EmbeddingMatrix(values: sums, dimension: d).normalized()
+    }
+
+    /// An image to run through the vision tower: one given, or a video frame decoded when its batch runs.
+    private enum Picture {
+        case image(Image)
+        case frame(VideoClip, Int)
+
+        func image(input: Int) throws(EmbeddingError) -> Image {
+            switch self {
+            case .image(let image):
+                return image
+            case .frame(let clip, let index):
+                do {
+                    return try clip.frame(at: index)
+                } catch {
+                    throw EmbeddingError(
+                        .invalidInput,
+                        "input \(input): video frame \(index) cannot be decoded",
+                        underlying: error
+                    )
+                }
+            }
+        }
     }
 
     private func preprocess(_ image: Image, input: Int) throws(EmbeddingError) -> ContiguousArray<Float> {

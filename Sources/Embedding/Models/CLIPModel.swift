@@ -36,7 +36,8 @@ public struct CLIPModel: Sendable {
     public let logitScale: Float
     /// The model's identifier: the repository id for a hub snapshot, else the checkpoint folder name, unless given.
     public let modelID: String
-    /// The checkpoint revision: the commit for a hub snapshot; empty when unknown, unless given.
+    /// The checkpoint revision: the commit for a hub snapshot, `sha256:<digest>` of the weight files for any other
+    /// folder, unless given; empty when unknown.
     public let revision: String
     /// The most threads one call may use (matrix products and attention heads are split across them).
     public var threads: Int
@@ -75,7 +76,10 @@ public struct CLIPModel: Sendable {
     /// Loads `config.json` and the weights from a checkpoint folder.
     ///
     /// A Hugging Face cache snapshot (`…/models--namespace--name/snapshots/<commit>`, as ``HubClient`` returns)
-    /// names the model `namespace/name` at revision `<commit>`; any other folder names it by its last path component.
+    /// names the model `namespace/name` at revision `<commit>`. Any other folder names it by its last path
+    /// component at revision `sha256:<digest of the weight files>`, so two checkpoints with different weights are
+    /// never one ``EmbeddingSpace``. The digest is computed on the first open (reading every weight file once)
+    /// and remembered, in memory and in `~/.cache/mmrag/weight-digests`, until a weight file changes.
     /// - Parameters:
     ///   - directory: The folder.
     ///   - variant: A weight-file variant (`fp16` → `model.fp16.safetensors`), or `nil`.
@@ -88,11 +92,17 @@ public struct CLIPModel: Sendable {
         )
         let weights = try await SafetensorsCheckpoint(directory: directory, variant: variant)
         let snapshot = HubCache.snapshotIdentity(directory)
+        let revision: String
+        if let snapshot {
+            revision = snapshot.commit
+        } else {
+            revision = try WeightDigests.shared.revision(ofWeightsIn: directory, variant: variant)
+        }
         try self.init(
             configuration: configuration,
             weights: weights,
             modelID: snapshot?.repo ?? directory.lastPathComponent,
-            revision: snapshot?.commit ?? ""
+            revision: revision
         )
     }
 

@@ -80,7 +80,7 @@ extension ImagePreprocessor {
         do {
             file = try JSONDecoder().decode(File.self, from: Data(contentsOf: url))
         } catch {
-            throw EmbeddingError(.invalidConfiguration, "preprocessor_config.json: \(error)", underlying: error)
+            throw EmbeddingError.json(.invalidConfiguration, "preprocessor_config.json", error)
         }
         func unsupported(_ what: String) -> EmbeddingError {
             EmbeddingError(.unsupportedModel, "preprocessor_config.json: \(what) is not implemented")

@@ -32,7 +32,7 @@ enum ModelConfigurationFile {
         } catch let error as EmbeddingError {
             throw error
         } catch {
-            throw EmbeddingError(.invalidConfiguration, "config.json is not valid JSON: \(error)", underlying: error)
+            throw EmbeddingError(.invalidConfiguration, "config.json is not valid JSON", underlying: error)
         }
     }
 
@@ -49,7 +49,7 @@ enum ModelConfigurationFile {
         do {
             return try JSONDecoder().decode(T.self, from: data(in: directory))
         } catch {
-            throw EmbeddingError(.invalidConfiguration, "config.json: \(error)", underlying: error)
+            throw EmbeddingError.json(.invalidConfiguration, "config.json", error)
         }
     }
 }

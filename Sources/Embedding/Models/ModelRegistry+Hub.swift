@@ -41,17 +41,9 @@ extension ModelRegistry {
         let folder = try await hub.snapshot(repoOrPath, revision: revision, matching: matching, progress: progress)
         // A local folder comes back as it is; a snapshot then gets the weights of the same commit.
         if let snapshot = HubCache.snapshotIdentity(folder) {
-            let weights = try Self.weightFiles(in: folder, variant: variant)
+            let weights = try SafetensorsCheckpoint.weightFileNames(in: folder, variant: variant)
             _ = try await hub.snapshot(repoOrPath, revision: snapshot.commit, matching: weights, progress: progress)
         }
         return try await embedder(directory: folder, variant: variant)
-    }
-
-    /// The safetensors files a checkpoint folder's weights live in: the shards its index names, else the one file.
-    private static func weightFiles(in folder: URL, variant: String?) throws(EmbeddingError) -> [String] {
-        let stem = SafetensorsCheckpoint.weightFileName(variant: variant)
-        let index = folder.appendingPathComponent(stem + ".index.json")
-        guard FileManager.default.fileExists(atPath: index.path) else { return [stem] }
-        return try SafetensorsIndex(contentsOf: index).shardNames
     }
 }

@@ -101,7 +101,7 @@ public struct SentenceEmbedder: Embedder {
         do {
             return try JSONDecoder().decode(File.self, from: Data(contentsOf: url)).maxSeqLength
         } catch {
-            throw EmbeddingError(.invalidConfiguration, "sentence_bert_config.json: \(error)", underlying: error)
+            throw EmbeddingError.json(.invalidConfiguration, "sentence_bert_config.json", error)
         }
     }
 }

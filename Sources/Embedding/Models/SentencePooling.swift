@@ -41,7 +41,7 @@ public enum SentencePooling: String, Sendable, Hashable, Codable {
         do {
             file = try JSONDecoder().decode(File.self, from: Data(contentsOf: url))
         } catch {
-            throw EmbeddingError(.invalidConfiguration, "1_Pooling/config.json: \(error)", underlying: error)
+            throw EmbeddingError.json(.invalidConfiguration, "1_Pooling/config.json", error)
         }
         let unsupported = [
             file.modeMaxTokens, file.modeMeanSqrtLenTokens,
@@ -74,7 +74,7 @@ public enum SentencePooling: String, Sendable, Hashable, Codable {
         } catch {
             throw EmbeddingError(
                 .invalidConfiguration,
-                "modules.json is not a readable list of modules: \(error)",
+                "modules.json is not a readable list of modules",
                 underlying: error
             )
         }

@@ -3,7 +3,7 @@
 // The HTTP transport seam, re-exported so that `import Embedding` (or `import MultimodalRAG`) is all a host needs
 // to plug its own transport into `HubClient`, `OpenAIEmbedder` and `JinaEmbedder`.
 //
-// The types live in the hidden support target `_RAGHTTP` (Generation will share them) and are the only public
+// The types live in the hidden support target `_RAGHTTP` (Generation re-exports the same ones) and are the only public
 // declarations there; the client, redirects and retries on top of them stay `package`. They are re-exported with
 // scoped `@_exported` imports rather than typealiases: under `MemberImportVisibility` (SE-0444, on in this package
 // and the default in future language modes) a typealias makes the name visible but not the members of the type
@@ -18,6 +18,7 @@
 @_exported public import struct _RAGHTTP.HTTPResponseHead
 @_exported public import struct _RAGHTTP.HTTPStreamingResponse
 @_exported public import protocol _RAGHTTP.HTTPTransport
+@_exported public import struct _RAGHTTP.HostedServiceOptions
 @_exported public import class _RAGHTTP.URLSessionTransport
 
 /// The seam through which ``HubClient``, ``OpenAIEmbedder`` and ``JinaEmbedder`` reach the network.
@@ -79,3 +80,13 @@ public typealias HTTPError = _RAGHTTP.HTTPError
 
 /// The default ``HTTPTransport``, built on an ephemeral `URLSession` (no cookies, no cache, no redirects).
 public typealias URLSessionTransport = _RAGHTTP.URLSessionTransport
+
+/// Timeouts, retries and batching limits for a client of a hosted service: ``OpenAIEmbedder`` and
+/// ``JinaEmbedder`` here, the chat and image clients in `Generation`.
+///
+/// A request is retried after a connection failure, a timeout, or HTTP 408, 429, 500, 502, 503 or 504, up to
+/// `maxAttempts` sends in total. The wait before attempt *n* + 1 is `baseDelay` · 2ⁿ⁻¹ (at most 30 s) with up to
+/// half of it removed at random; a `Retry-After` header on a 429 or 503 replaces the computed wait, capped at
+/// `maxRetryAfter`. `timeout` is the per-attempt inactivity timeout. `maxInputsPerRequest` and
+/// `maxCharactersPerRequest` split an embedder's batch into several requests.
+public typealias HostedServiceOptions = _RAGHTTP.HostedServiceOptions

@@ -2,86 +2,13 @@
 
 /// How a hosted embedder talks to its server: timeouts, retries and how many inputs go into one request.
 ///
+/// The same ``HostedServiceOptions`` type that chat and image clients take in `Generation`; this name stays for
+/// the hosted embedders' sake.
+///
 /// ```swift
 /// var options = HostedEmbedderOptions()
 /// options.timeout = .seconds(20)
 /// options.maxAttempts = 6
 /// options.maxCharactersPerRequest = 200_000   // stay under a server's token budget
 /// ```
-///
-/// A request is retried after a connection failure, a timeout, or HTTP 408, 429, 500, 502, 503 or 504, up to
-/// ``maxAttempts`` sends in total. The wait before attempt *n* + 1 is ``baseDelay`` · 2ⁿ⁻¹ (at most 30 s) with up
-/// to half of it removed at random; a `Retry-After` header on a 429 or 503 replaces the computed wait, capped at
-/// ``maxRetryAfter``.
-public struct HostedEmbedderOptions: Sendable, Hashable {
-    /// How long an attempt waits for the next bytes of an answer before it fails.
-    ///
-    /// It covers connecting, the response head and the body, applies to each attempt separately, and fails the
-    /// last attempt with ``EmbeddingError/Code/timeout``.
-    public var timeout: Duration
-    /// How many times one request is sent at most, counting the first (1 means never retry).
-    public var maxAttempts: Int
-    /// The wait before the first retry.
-    public var baseDelay: Duration
-    /// The longest wait a `Retry-After` header may ask for; longer requests are shortened to it.
-    public var maxRetryAfter: Duration
-    /// The most inputs sent in one request; larger batches are split into several requests.
-    public var maxInputsPerRequest: Int
-    /// If set, the most text characters one request holds.
-    ///
-    /// It is a rough stand-in for a server's token budget (about four characters per token in English). A single
-    /// longer text still goes alone; images do not count.
-    public var maxCharactersPerRequest: Int?
-
-    /// Creates options.
-    /// - Parameters:
-    ///   - timeout: The per-attempt inactivity timeout; 60 s by default.
-    ///   - maxAttempts: Sends per request at most, counting the first; 4 by default.
-    ///   - baseDelay: The wait before the first retry; 0.5 s by default.
-    ///   - maxRetryAfter: The cap on `Retry-After` waits; 60 s by default.
-    ///   - maxInputsPerRequest: The most inputs per request; 2048 (OpenAI's limit) by default.
-    ///   - maxCharactersPerRequest: An optional character budget per request.
-    /// - Precondition: `maxAttempts >= 1`, `maxInputsPerRequest >= 1`, and a budget, if given, is positive.
-    public init(
-        timeout: Duration = .seconds(60),
-        maxAttempts: Int = 4,
-        baseDelay: Duration = .milliseconds(500),
-        maxRetryAfter: Duration = .seconds(60),
-        maxInputsPerRequest: Int = 2048,
-        maxCharactersPerRequest: Int? = nil
-    ) {
-        precondition(maxAttempts >= 1, "maxAttempts must be at least 1")
-        precondition(maxInputsPerRequest >= 1, "maxInputsPerRequest must be at least 1")
-        precondition((maxCharactersPerRequest ?? 1) >= 1, "maxCharactersPerRequest must be positive")
-        self.timeout = timeout
-        self.maxAttempts = maxAttempts
-        self.baseDelay = baseDelay
-        self.maxRetryAfter = maxRetryAfter
-        self.maxInputsPerRequest = maxInputsPerRequest
-        self.maxCharactersPerRequest = maxCharactersPerRequest
-    }
-
-    /// Splits items of the given sizes (characters) into consecutive request ranges.
-    ///
-    /// Each range holds at most ``maxInputsPerRequest`` items and, when a budget is set, at most
-    /// ``maxCharactersPerRequest`` characters, except that an item larger than the budget travels alone.
-    /// - Parameter sizes: The size of every item, in order.
-    /// - Returns: Consecutive, non-empty ranges covering `0..<sizes.count`.
-    func requestRanges(sizes: [Int]) -> [Range<Int>] {
-        var ranges: [Range<Int>] = []
-        var start = 0
-        var characters = 0
-        for (i, size) in sizes.enumerated() {
-            let full = i - start >= maxInputsPerRequest
-            let overBudget = maxCharactersPerRequest.map { i > start && characters + size > $0 } ?? false
-            if full || overBudget {
-                ranges.append(start..<i)
-                start = i
-                characters = 0
-            }
-            characters += size
-        }
-        if start < sizes.count { ranges.append(start..<sizes.count) }
-        return ranges
-    }
-}
+public typealias HostedEmbedderOptions = HostedServiceOptions

@@ -15,8 +15,8 @@ public import Foundation
 /// let vectors = try await openAI.embed([.text("a cat on a mat"), .text("a dog in the fog")])
 /// ```
 ///
-/// A batch is split into requests of at most ``HostedEmbedderOptions/maxInputsPerRequest`` texts (and, if set,
-/// ``HostedEmbedderOptions/maxCharactersPerRequest`` characters), sent one after another; the rows come back in
+/// A batch is split into requests of at most `HostedServiceOptions.maxInputsPerRequest` texts (and, if set,
+/// `HostedServiceOptions.maxCharactersPerRequest` characters), sent one after another; the rows come back in
 /// input order whatever order the server lists them in. Vectors are requested as base64 (`encoding_format`),
 /// which is about four times smaller than JSON numbers, and a server that ignores the option and sends arrays is
 /// understood too.

@@ -64,6 +64,16 @@ public struct SafetensorsCheckpoint: Sendable {
         variant.map { "model.\($0).safetensors" } ?? "model.safetensors"
     }
 
+    /// The safetensors files a checkpoint folder's weights live in, as ``init(directory:variant:)`` opens them:
+    /// the shards its index names (sorted), else the one file.
+    /// - Throws: ``EmbeddingError/Code/corruptFile`` for a malformed index.
+    static func weightFileNames(in directory: URL, variant: String?) throws(EmbeddingError) -> [String] {
+        let stem = weightFileName(variant: variant)
+        let index = directory.appendingPathComponent(stem + ".index.json")
+        guard FileManager.default.fileExists(atPath: index.path) else { return [stem] }
+        return try SafetensorsIndex(contentsOf: index).shardNames
+    }
+
     /// Opens a sharded checkpoint from its `*.safetensors.index.json`; shards are resolved beside it.
     /// - Throws: ``EmbeddingError`` as for ``init(directory:variant:)``.
     @concurrent public init(index url: URL) async throws(EmbeddingError) {

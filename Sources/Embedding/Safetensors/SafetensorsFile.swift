@@ -69,7 +69,7 @@ public struct SafetensorsFile: Sendable {
         } catch let error as EmbeddingError {
             throw corrupt(error.message)
         } catch {
-            throw EmbeddingError(.corruptFile, "\(sourceName): header is not valid JSON: \(error)", underlying: error)
+            throw EmbeddingError.json(.corruptFile, "\(sourceName): header", error)
         }
         let dataLength = data.count - 8 - headerLength
         var infos: [String: SafetensorsTensorInfo] = [:]

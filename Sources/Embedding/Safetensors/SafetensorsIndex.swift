@@ -22,7 +22,7 @@ struct SafetensorsIndex {
         } catch {
             throw EmbeddingError(
                 .corruptFile,
-                "\(url.lastPathComponent) is not a safetensors index: \(error)",
+                "\(url.lastPathComponent) is not a safetensors index",
                 underlying: error
             )
         }

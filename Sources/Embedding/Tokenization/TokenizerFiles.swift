@@ -62,32 +62,8 @@ enum TokenizerFiles {
     {
         do {
             return try JSONDecoder().decode(type, from: Data(bytes))
-        } catch let error as DecodingError {
-            throw EmbeddingError(.malformedJSON, "\(name): \(describe(error))", underlying: error)
         } catch {
-            throw EmbeddingError(.malformedJSON, "\(name): \(error)", underlying: error)
-        }
-    }
-
-    private static func describe(_ error: DecodingError) -> String {
-        func path(_ keys: [any CodingKey]) -> String {
-            keys.isEmpty
-                ? "top level"
-                : "key \""
-                    + keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
-                    .joined(separator: ".") + "\""
-        }
-        switch error {
-        case .typeMismatch(let type, let context):
-            return "\(path(context.codingPath)) is not a \(type)"
-        case .valueNotFound(let type, let context):
-            return "\(path(context.codingPath)) is null, expected \(type)"
-        case .keyNotFound(let key, let context):
-            return "missing \(path(context.codingPath + [key]))"
-        case .dataCorrupted(let context):
-            return "\(path(context.codingPath)): \(context.debugDescription)"
-        @unknown default:
-            return "\(error)"
+            throw EmbeddingError.json(.malformedJSON, name, error)
         }
     }
 }

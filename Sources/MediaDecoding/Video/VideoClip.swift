@@ -73,6 +73,12 @@ public struct VideoClip: Sendable {
     /// The container's audio track, when it has one this module can decode (PCM in AVI).
     public let audio: AudioBuffer?
 
+    /// The complete container the clip was read from, when ``MediaDecoder/decodeVideo(_:limits:)`` read it.
+    ///
+    /// Other modules of this package identify a clip by these bytes (an embedding cache key) instead of decoding
+    /// every frame. It shares storage with the array the caller passed (no copy is made).
+    package internal(set) var containerBytes: [UInt8]?
+
     /// The start time of each frame when frame durations vary; `nil` for a constant rate.
     private let startTimes: [Double]?
     private let decodeFrame: @Sendable (Int) throws(MediaDecodingError) -> Image

@@ -13,7 +13,9 @@ import Darwin
 /// The lock belongs to the open file description, so a second ``FileLock`` on the same path fails whether it
 /// is taken by another process or by this one; the kernel releases it when the process dies, so a crash never
 /// leaves a stale lock behind.
-package struct FileLock: ~Copyable {
+package struct FileLock: ~Copyable, @unchecked Sendable {
+    // SAFETY: the open file is only created in `init` and closed when the lock is dropped; nothing mutates it
+    // in between, so sharing the value across threads cannot race.
     private let file: OpenFile
 
     /// Takes the lock on `path` (creating the file), or throws ``FileError/Kind/locked`` at once when it is held.

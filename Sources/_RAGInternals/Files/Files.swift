@@ -19,13 +19,20 @@ package enum Files {
     /// then the folder is synced, so the new name survives a power cut. A crash or an error leaves the previous
     /// file, if any, untouched, and the temporary file is removed on error.
     ///
+    /// With `sync: false` both syncs are skipped (about 11 ms per small file on ext4 here, against 0.1 ms
+    /// without): readers still see the old file or the new one, never a mix, but after a power cut the file may
+    /// be missing, the old one, or on some file systems empty. Only for files that carry their own checksum and
+    /// can be recomputed, such as cache entries.
+    ///
     /// - Parameters:
     ///   - path: The destination.
+    ///   - sync: Whether the file and its folder are synced (the default).
     ///   - wrap: Turns a file-system failure into the caller's error type.
     ///   - body: Writes the contents through the open temporary file.
     /// - Throws: What `body` throws, or a wrapped file-system failure.
     package static func writeAtomically<Failure: Error>(
         to path: String,
+        sync: Bool = true,
         wrap: (FileError) -> Failure,
         _ body: (OpenFile) throws(Failure) -> Void
     ) throws(Failure) {
@@ -38,7 +45,7 @@ package enum Files {
         }
         do throws(Failure) {
             try body(file)
-            do throws(FileError) { try file.sync() } catch { throw wrap(error) }
+            if sync { do throws(FileError) { try file.sync() } catch { throw wrap(error) } }
         } catch {
             file.close()
             unsafe unlink(temporary)
@@ -50,12 +57,12 @@ package enum Files {
             unsafe unlink(temporary)
             throw wrap(error)
         }
-        syncFolder(containing: path)
+        if sync { syncFolder(containing: path) }
     }
 
-    /// Writes `bytes` to `path` atomically (see ``writeAtomically(to:wrap:_:)``).
-    package static func writeAtomically(_ bytes: [UInt8], to path: String) throws(FileError) {
-        try writeAtomically(to: path, wrap: { $0 }) { (file) throws(FileError) in try file.write(bytes) }
+    /// Writes `bytes` to `path` atomically (see ``writeAtomically(to:sync:wrap:_:)``).
+    package static func writeAtomically(_ bytes: [UInt8], to path: String, sync: Bool = true) throws(FileError) {
+        try writeAtomically(to: path, sync: sync, wrap: { $0 }) { (file) throws(FileError) in try file.write(bytes) }
     }
 
     /// The whole contents of the file at `path`.

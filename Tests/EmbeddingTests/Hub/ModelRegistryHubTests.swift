@@ -139,7 +139,8 @@ import _RAGTestSupport
         #expect(before.space != after.space)
         let input = EmbeddingInput.text("hello")
         #expect(
-            EmbeddingCacheKey(space: before.space, input: input) != EmbeddingCacheKey(space: after.space, input: input)
+            try EmbeddingCacheKey(space: before.space, input: input)
+                != EmbeddingCacheKey(space: after.space, input: input)
         )
     }
 
@@ -155,13 +156,16 @@ import _RAGTestSupport
         // A huggingface_hub cache written by Python, with a legacy repository id that has no namespace.
         let legacy = try await BERTModel(directory: folder("models--bert-base-uncased/snapshots/\(sha)"))
         #expect(legacy.modelID == "bert-base-uncased" && legacy.revision == sha)
-        // Not a commit hash, not a snapshots folder, not a models-- folder: named by the folder, no revision.
+        // Not a commit hash, not a snapshots folder, not a models-- folder: named by the folder, at the digest of
+        // its weights.
+        let weights = try #require(files.first { $0.path == "model.safetensors" })
+        let digest = "sha256:" + SHA256.hash(weights.bytes).hexString
         let tag = try await BERTModel(directory: folder("models--org--name/snapshots/v1.0"))
-        #expect(tag.modelID == "v1.0" && tag.revision == "")
+        #expect(tag.modelID == "v1.0" && tag.revision == digest)
         let plain = try await BERTModel(directory: folder("models--org--name/checkouts/\(sha)"))
-        #expect(plain.modelID == sha && plain.revision == "")
+        #expect(plain.modelID == sha && plain.revision == digest)
         let other = try await BERTModel(directory: folder("datasets--org--name/snapshots/\(sha)"))
-        #expect(other.modelID == sha && other.revision == "")
+        #expect(other.modelID == sha && other.revision == digest)
     }
 
     /// The storage paths the fake hub served: one `/lfs/<etag>` per blob download.

@@ -115,7 +115,7 @@ import _RAGTestSupport
         try fake.start()
         defer { fake.stop() }
         let error = await #expect(throws: EmbeddingError.self) {
-            try await embedder(fake).embed([.video([])])
+            try await embedder(fake).embed([.video(frames: [gradient(width: 4, height: 4)])])
         }
         #expect(error?.code == .unsupportedModality)
     }

@@ -85,6 +85,9 @@ public final class LoopbackHTTPServer: Sendable {
     /// Every request received so far, in order.
     public var requests: [LoopbackHTTPRequest] { state.withLock { $0.log } }
 
+    /// How many connections are open now (a client that cancels a request closes its connection).
+    public var openConnections: Int { state.withLock { $0.connections.count } }
+
     /// Forgets the recorded requests.
     public func clearRequests() { state.withLock { $0.log.removeAll() } }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
-import Synchronization
+import _RAGInternals
 
 /// Byte-level BPE over token ids: a word's UTF-8 bytes start as one symbol each (the last one carrying the
 /// end-of-word suffix), then the adjacent pair with the lowest merge rank is merged everywhere, until no pair has a
@@ -114,9 +114,12 @@ struct BytePairEncoder: Sendable {
 }
 
 /// A bounded, thread-safe cache of encoded words, keyed by their bytes.
+///
+/// Guarded by the project's `Locked` (a POSIX mutex), not the standard `Mutex`, whose futex calls the thread
+/// sanitizer cannot see on Linux.
 private final class WordCache: Sendable {
     private static let capacity = 65_536
-    private let words = Mutex<[[UInt8]: [Int32]]>([:])
+    private let words = Locked<[[UInt8]: [Int32]]>([:])
 
     func lookup(_ word: [UInt8]) -> [Int32]? {
         words.withLock { $0[word] }

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: Apache-2.0
+
+public import MediaDecoding
+
+public import struct Foundation.UUID
+
+/// What a vector query looks for: a text, an image, a sound, a video, a vector or a stored object.
+public enum Concept: Sendable {
+    /// A text, embedded by the named vector's embedder.
+    case text(String)
+    /// A decoded image.
+    case image(Image)
+    /// Decoded audio.
+    case audio(AudioBuffer)
+    /// A decoded video clip.
+    case video(VideoClip)
+    /// A vector of the named vector's space.
+    case vector([Float])
+    /// The stored vector of an object.
+    case object(UUID)
+}
+
+/// How the distances of several named vectors combine into one (the join strategies of multi-target search).
+public enum TargetJoin: Sendable, Hashable {
+    /// The smallest distance over the targets (the default).
+    case minimum
+    /// The sum of the distances.
+    case sum
+    /// The mean of the distances.
+    case average
+    /// The weighted sum of the distances, weights by named vector.
+    case manualWeights([String: Double])
+    /// The weighted sum of the distances after each target's distances are min-max normalised over the
+    /// candidates (0 for the nearest, 1 for the farthest), weights by named vector.
+    case relativeScore([String: Double])
+}
+
+/// A vector query over one or more named vectors.
+///
+/// Each target embeds its concepts in its named vector's space and combines them into one query vector: the
+/// weighted sum of the unit-length concept vectors, scaled back to unit length ("a pigeon photo + a motorbike
+/// sound"). Several targets are searched separately and their distances joined by ``join``.
+///
+/// ```swift
+/// var query = NearQuery(target: .init(vector: "bind", concepts: [(.image(pigeon), 1), (.audio(engine), 1)]))
+/// query.limit = 5
+/// let results = try await collection.search(query)
+/// ```
+public struct NearQuery: Sendable {
+    /// One named vector and what to look for in it.
+    public struct Target: Sendable {
+        /// The named vector (`nil`: the collection's only or first named vector).
+        public var vector: String?
+        /// The concepts and their weights.
+        public var concepts: [(concept: Concept, weight: Double)]
+
+        /// Creates a target.
+        public init(vector: String? = nil, concepts: [(concept: Concept, weight: Double)]) {
+            self.vector = vector
+            self.concepts = concepts
+        }
+
+        /// A target with one concept.
+        public init(vector: String? = nil, _ concept: Concept) {
+            self.init(vector: vector, concepts: [(concept, 1)])
+        }
+    }
+
+    /// The targets (at least one; distinct named vectors).
+    public var targets: [Target]
+    /// How the targets' distances combine.
+    public var join: TargetJoin = .minimum
+    /// The most results to return.
+    public var limit: Int = 10
+    /// How many of the best results to skip.
+    public var offset: Int = 0
+    /// Drop results farther than this (joined) distance.
+    public var maxDistance: Float?
+    /// Drop results whose certainty (`1 − distance / 2`, cosine distances only) is below this.
+    public var certainty: Float?
+    /// Cut the results after this many jumps in the distance curve (`nil` or 0: no cut).
+    public var autocut: Int?
+    /// Whether results carry the objects' vectors.
+    public var includeVectors = false
+    /// The blob properties whose bytes results should carry.
+    public var includeBlobs: [String] = []
+
+    /// Creates a query.
+    public init(targets: [Target]) {
+        self.targets = targets
+    }
+
+    /// A query with one target.
+    public init(target: Target) {
+        self.init(targets: [target])
+    }
+}
+
+/// One result of a vector query.
+public struct QueryResult: Sendable {
+    /// The object.
+    public var object: CollectionObject
+    /// The joined distance to the query (smaller is closer).
+    public var distance: Float
+    /// A similarity, higher is closer: the cosine similarity (`1 − distance`) when every target measures cosine
+    /// distances, `−distance` otherwise.
+    public var score: Float
+    /// `1 − distance / 2` when every target measures cosine distances.
+    public var certainty: Float?
+    /// The distance in each target.
+    public var distances: [String: Float]
+    /// The target that matched best (smallest distance).
+    public var matchedTarget: String
+    /// The requested blob properties' bytes, by property.
+    public var blobs: [String: [UInt8]]
+}

@@ -1,0 +1,405 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import Foundation
+import VectorIndex
+import _RAGInternals
+
+/// The log and snapshot side of a ``LocalVectorStore``: held while a batch commits, so commits run one at a time.
+struct WriterState {
+    var log: RecordLog?
+    var generation: UInt64
+}
+
+enum StoreFiles {
+    static let snapshotMagic = Array("MMRAGSNP".utf8)
+    static let logMagic = Array("MMRAGLOG".utf8)
+    static let version: UInt32 = 1
+    static let recordVersion: UInt8 = 1
+}
+
+extension LocalVectorStore {
+    // MARK: - Creating and opening
+
+    /// Creates a store in `folder` (or in memory when `nil`); the folder must not hold a store already.
+    ///
+    /// - Throws: ``RetrievalError/Code/invalidSchema`` when a store exists there, ``RetrievalError/Code/locked``
+    ///   when another writer holds the folder, file-system failures.
+    @concurrent public static func create(
+        at folder: String?,
+        layout: [VectorLayout],
+        metadata: [UInt8] = [],
+        options: Options = Options()
+    ) async throws(RetrievalError) -> LocalVectorStore {
+        let state = try StoreState(layout: layout)
+        guard let folder else {
+            return LocalVectorStore(
+                folder: nil,
+                layout: layout,
+                metadata: metadata,
+                state: state,
+                writer: WriterState(log: nil, generation: 0),
+                fileLock: nil,
+                options: options,
+                truncatedLogBytes: 0
+            )
+        }
+        do throws(FileError) {
+            try Files.createFolder(folder)
+            let lock = try FileLock(folder + "/LOCK")
+            guard !Files.exists(folder + "/snapshot") else {
+                throw FileError(.corrupt, path: folder, "a collection already exists here")
+            }
+            let bytes = snapshotBytes(layout: layout, metadata: metadata, generation: 0, state: state)
+            try Files.writeAtomically(bytes, to: folder + "/snapshot")
+            try RecordLog.create(
+                at: folder + "/log",
+                magic: StoreFiles.logMagic,
+                version: StoreFiles.version,
+                generation: 0
+            )
+            let (log, _) = try RecordLog.open(folder + "/log", magic: StoreFiles.logMagic, version: StoreFiles.version)
+            return LocalVectorStore(
+                folder: folder,
+                layout: layout,
+                metadata: metadata,
+                state: state,
+                writer: WriterState(log: log, generation: 0),
+                fileLock: lock,
+                options: options,
+                truncatedLogBytes: 0
+            )
+        } catch {
+            if error.kind == .corrupt && error.message.hasPrefix("a collection already") {
+                throw RetrievalError(.invalidSchema, "\(folder) already holds a collection; open it instead")
+            }
+            throw RetrievalError.wrap(error, "cannot create a collection in \(folder)")
+        }
+    }
+
+    /// Opens the store in `folder`: reads the snapshot, replays the log, loads saved IVF-PQ indexes.
+    ///
+    /// - Throws: ``RetrievalError/Code/notFound`` when the folder holds no store, ``RetrievalError/Code/locked``
+    ///   when another writer holds it, ``RetrievalError/Code/corruptFile`` for damage that is not a torn tail,
+    ///   ``RetrievalError/Code/unsupportedVersion`` for files of a newer format.
+    @concurrent public static func open(
+        at folder: String,
+        options: Options = Options()
+    ) async throws(RetrievalError) -> LocalVectorStore {
+        guard Files.exists(folder + "/snapshot") else {
+            throw RetrievalError(.notFound, "\(folder) holds no collection (no snapshot file)")
+        }
+        let lock: FileLock
+        do { lock = try FileLock(folder + "/LOCK") } catch { throw RetrievalError.wrap(error, "cannot open \(folder)") }
+        do throws(FileError) {
+            let snapshotPath = folder + "/snapshot"
+            let (layout, metadata, generation, puts) = try readSnapshot(
+                try Files.read(snapshotPath),
+                path: snapshotPath
+            )
+            var state: StoreState
+            do throws(RetrievalError) {
+                state = try StoreState(layout: layout)
+                try state.apply(puts: puts, deletes: [])
+            } catch {
+                throw FileError(.corrupt, path: snapshotPath, "the snapshot does not apply: \(error)")
+            }
+            let logPath = folder + "/log"
+            if !Files.exists(logPath) {
+                try RecordLog.create(
+                    at: logPath,
+                    magic: StoreFiles.logMagic,
+                    version: StoreFiles.version,
+                    generation: generation
+                )
+            }
+            var (log, contents) = try RecordLog.open(logPath, magic: StoreFiles.logMagic, version: StoreFiles.version)
+            if contents.generation < generation {
+                // A snapshot was written but its new log was not: the old log's records are all in the snapshot.
+                try RecordLog.create(
+                    at: logPath,
+                    magic: StoreFiles.logMagic,
+                    version: StoreFiles.version,
+                    generation: generation
+                )
+                (log, contents) = try RecordLog.open(logPath, magic: StoreFiles.logMagic, version: StoreFiles.version)
+            } else if contents.generation > generation {
+                throw FileError(
+                    .corrupt,
+                    path: logPath,
+                    "the log follows snapshot \(contents.generation), but the snapshot is \(generation)"
+                )
+            }
+            loadApproximateIndexes(folder: folder, generation: generation, into: &state)
+            for range in contents.records {
+                let (puts, deletes) = try decodeRecord(contents.bytes[range], path: logPath)
+                do throws(RetrievalError) {
+                    try state.apply(puts: puts, deletes: deletes)
+                } catch {
+                    throw FileError(.corrupt, path: logPath, "a log record does not apply: \(error)")
+                }
+            }
+            let store = LocalVectorStore(
+                folder: folder,
+                layout: layout,
+                metadata: metadata,
+                state: state,
+                writer: WriterState(log: log, generation: generation),
+                fileLock: lock,
+                options: options,
+                truncatedLogBytes: contents.truncatedBytes
+            )
+            store.startTrainingWhereDue()
+            return store
+        } catch {
+            throw RetrievalError.wrap(error, "cannot open the collection in \(folder)")
+        }
+    }
+
+    // MARK: - Committing
+
+    /// Applies a batch: validated, logged and synced, then applied in memory.
+    public func apply(_ batch: VectorStoreBatch) async throws {
+        try commit(batch)
+    }
+
+    func commit(_ batch: VectorStoreBatch) throws(RetrievalError) {
+        try writer.withLock { (writer) throws(RetrievalError) in
+            let puts = try state.withReadLock { (state) throws(RetrievalError) in
+                try state.validate(batch.puts)
+                if batch.insertsOnly, let taken = batch.puts.first(where: { state.objects[$0.id] != nil }) {
+                    throw RetrievalError(.duplicateID, "an object with id \(taken.id) is already stored")
+                }
+                return state.keyed(batch.puts)
+            }
+            if let log = writer.log {
+                let record = Self.encodeRecord(puts: puts, deletes: batch.deletes)
+                let before = log.length
+                do throws(FileError) {
+                    try log.append(record)
+                    if options.syncOnCommit { try log.sync() }
+                } catch {
+                    try? log.truncate(to: before)
+                    throw RetrievalError.wrap(error, "cannot commit the batch to the log")
+                }
+            }
+            try state.withWriteLock { (state) throws(RetrievalError) in
+                try state.apply(puts: puts, deletes: batch.deletes)
+            }
+            startTrainingWhereDue()
+            if let log = writer.log, log.length > options.snapshotThreshold {
+                try snapshot(&writer)
+            }
+        }
+    }
+
+    /// Writes a snapshot now and starts a new, empty log (a no-op in memory).
+    ///
+    /// - Throws: ``RetrievalError/Code/fileSystem`` when the files cannot be written; the previous snapshot and
+    ///   log then stay in force.
+    @concurrent public func checkpoint() async throws(RetrievalError) {
+        try writer.withLock { (writer) throws(RetrievalError) in try snapshot(&writer) }
+    }
+
+    private func snapshot(_ writer: inout WriterState) throws(RetrievalError) {
+        guard let folder, writer.log != nil else { return }
+        let generation = writer.generation + 1
+        let (bytes, approximate) = state.withReadLock { state in
+            (
+                Self.snapshotBytes(layout: layout, metadata: metadata, generation: generation, state: state),
+                state.slots.compactMapValues { $0.approximate?.serialized() }
+            )
+        }
+        do throws(FileError) {
+            for (name, index) in approximate {
+                try Files.writeAtomically(index, to: "\(folder)/ann-\(name)-\(generation)")
+            }
+            try Files.writeAtomically(bytes, to: folder + "/snapshot")
+            try RecordLog.create(
+                at: folder + "/log",
+                magic: StoreFiles.logMagic,
+                version: StoreFiles.version,
+                generation: generation
+            )
+            let (log, _) = try RecordLog.open(folder + "/log", magic: StoreFiles.logMagic, version: StoreFiles.version)
+            writer.log = log
+            writer.generation = generation
+            for name in try Files.contents(ofFolder: folder) where name.hasPrefix("ann-") {
+                if !approximate.keys.contains(where: { name == "ann-\($0)-\(generation)" }) {
+                    try Files.remove("\(folder)/\(name)")
+                }
+            }
+        } catch {
+            throw RetrievalError.wrap(error, "cannot write a snapshot of \(folder)")
+        }
+    }
+
+    // MARK: - Formats
+
+    static func encodeRecord(puts: [KeyedPut], deletes: [UUID]) -> [UInt8] {
+        var writer = BinaryWriter()
+        writer.append(StoreFiles.recordVersion)
+        writer.append(UInt32(puts.count))
+        for put in puts {
+            var bare = put.object
+            bare.vectors = [:]
+            StorageCoding.append(bare, key: put.key, vectors: put.object.vectors, to: &writer)
+        }
+        writer.append(UInt32(deletes.count))
+        for id in deletes { StorageCoding.appendUUID(id, to: &writer) }
+        return writer.bytes
+    }
+
+    static func decodeRecord(_ bytes: ArraySlice<UInt8>, path: String) throws(FileError) -> ([KeyedPut], [UUID]) {
+        var reader = BinaryReader(bytes, path: path)
+        let version = try reader.read(UInt8.self)
+        guard version <= StoreFiles.recordVersion else {
+            throw FileError(.unsupportedVersion, path: path, "a log record has version \(version)")
+        }
+        var puts: [KeyedPut] = []
+        let putCount = Int(try reader.read(UInt32.self))
+        for _ in 0..<min(putCount, reader.remaining) {
+            let (object, key) = try StorageCoding.readObject(&reader)
+            puts.append(KeyedPut(object: object, key: key))
+        }
+        var deletes: [UUID] = []
+        let deleteCount = Int(try reader.read(UInt32.self))
+        for _ in 0..<min(deleteCount, reader.remaining) { deletes.append(try StorageCoding.readUUID(&reader)) }
+        guard puts.count == putCount, deletes.count == deleteCount, reader.isAtEnd else {
+            throw FileError(.corrupt, path: path, "a log record's counts do not match its contents")
+        }
+        return (puts, deletes)
+    }
+
+    static func snapshotBytes(
+        layout: [VectorLayout],
+        metadata: [UInt8],
+        generation: UInt64,
+        state: StoreState
+    ) -> [UInt8] {
+        var writer = BinaryWriter()
+        writer.append(bytes: StoreFiles.snapshotMagic)
+        writer.append(StoreFiles.version)
+        writer.append(UInt32(0))
+        writer.append(generation)
+        writer.append(block: metadata)
+        writer.append(UInt32(layout.count))
+        for vector in layout { StorageCoding.append(vector, to: &writer) }
+        writer.append(state.nextKey)
+        writer.append(UInt64(state.objects.count))
+        for entry in state.objects.values.sorted(by: { $0.key < $1.key }) {
+            let full = state.object(entry, withVectors: true)
+            var bare = full
+            bare.vectors = [:]
+            StorageCoding.append(bare, key: entry.key, vectors: full.vectors, to: &writer)
+        }
+        writer.append(Checksum.of(writer.bytes))
+        return writer.bytes
+    }
+
+    static func readSnapshot(
+        _ bytes: [UInt8],
+        path: String
+    ) throws(FileError) -> ([VectorLayout], [UInt8], UInt64, [KeyedPut]) {
+        guard bytes.count >= 32, Array(bytes[0..<8]) == StoreFiles.snapshotMagic else {
+            throw FileError(.corrupt, path: path, "not a collection snapshot")
+        }
+        let stored = BinaryReader.littleEndian(UInt64.self, bytes, at: bytes.count - 8)
+        guard Checksum.of(bytes[..<(bytes.count - 8)]) == stored else {
+            throw FileError(.corrupt, path: path, "the snapshot fails its checksum")
+        }
+        var reader = BinaryReader(bytes[8..<(bytes.count - 8)], path: path)
+        let version = try reader.read(UInt32.self)
+        guard version <= StoreFiles.version else {
+            throw FileError(.unsupportedVersion, path: path, "the snapshot has format version \(version)")
+        }
+        _ = try reader.read(UInt32.self)
+        let generation = try reader.read(UInt64.self)
+        let metadata = Array(try reader.block())
+        var layout: [VectorLayout] = []
+        let layoutCount = Int(try reader.read(UInt32.self))
+        for _ in 0..<min(layoutCount, reader.remaining) { layout.append(try StorageCoding.readLayout(&reader)) }
+        _ = try reader.read(UInt64.self)
+        let count = try reader.read(UInt64.self)
+        guard count <= UInt64(reader.remaining) else { throw reader.corrupt("the snapshot's object count") }
+        var puts: [KeyedPut] = []
+        puts.reserveCapacity(Int(count))
+        for _ in 0..<count {
+            let (object, key) = try StorageCoding.readObject(&reader)
+            puts.append(KeyedPut(object: object, key: key))
+        }
+        guard layout.count == layoutCount, reader.isAtEnd else { throw reader.corrupt("the snapshot") }
+        return (layout, metadata, generation, puts)
+    }
+
+    // MARK: - Approximate indexes
+
+    static func loadApproximateIndexes(folder: String, generation: UInt64, into state: inout StoreState) {
+        for (name, slot) in state.slots where slot.layout.index.approximate != nil {
+            let path = "\(folder)/ann-\(name)-\(generation)"
+            guard Files.exists(path), let bytes = try? Files.read(path),
+                let index = try? IVFPQIndex(serialized: bytes), index.count == slot.exact.count
+            else { continue }  // missing or unusable: retrained from the exact vectors
+            state.slots[name]!.approximate = index
+        }
+    }
+
+    /// Starts background training for every named vector that has reached its threshold without an index.
+    func startTrainingWhereDue() {
+        let due = state.withReadLock { state in
+            state.slots.values.filter { slot in
+                slot.approximate == nil && slot.changedDuringTraining == nil
+                    && slot.layout.index.trainingThreshold.map { slot.exact.count >= $0 } == true
+            }.map(\.layout.name)
+        }
+        for name in due { startTraining(name) }
+    }
+
+    private func startTraining(_ name: String) {
+        training.withLock { tasks in
+            guard tasks[name] == nil else { return }
+            // Mark the slot so writes from now on are recorded, and read the vectors to train on.
+            let snapshot: (ids: [UInt64], vectors: VectorMatrix)? = state.withWriteLock { state in
+                guard var slot = state.slots[name], slot.approximate == nil else { return nil }
+                slot.changedDuringTraining = []
+                state.slots[name] = slot
+                let ids = slot.exact.ids
+                var vectors = VectorMatrix(dimension: slot.layout.dimension)
+                vectors.reserveCapacity(ids.count)
+                for id in ids { try? vectors.append(slot.exact.vector(for: id)!) }
+                return (ids, vectors)
+            }
+            guard let snapshot else { return }
+            tasks[name] = Task { [weak self] in
+                self?.train(name, ids: snapshot.ids, vectors: snapshot.vectors)
+                self?.training.withLock { $0[name] = nil }
+            }
+        }
+    }
+
+    private func train(_ name: String, ids: [UInt64], vectors: VectorMatrix) {
+        guard let layout = layout.first(where: { $0.name == name }),
+            let (configuration, _) = layout.index.approximate
+        else { return }
+        let index: IVFPQIndex
+        do {
+            index = try IVFPQIndex(dimension: layout.dimension, metric: layout.metric, configuration: configuration)
+            _ = try index.train(vectors)
+            try index.add(vectors, ids: ids)
+        } catch {
+            state.withWriteLock { $0.slots[name]?.changedDuringTraining = nil }
+            return
+        }
+        if Task.isCancelled { return }
+        state.withWriteLock { state in
+            guard var slot = state.slots[name] else { return }
+            // Catch up with the writes made while training, then swap the index in.
+            for key in slot.changedDuringTraining ?? [] {
+                index.remove([key])
+                if let vector = slot.exact.vector(for: key) { try? index.add(vector, id: key) }
+            }
+            slot.approximate = index
+            slot.changedDuringTraining = nil
+            state.slots[name] = slot
+        }
+    }
+}

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import Foundation
+import VectorIndex
+
+/// One object as held by a ``LocalVectorStore``: its value without vectors (the indexes hold those) and its key.
+struct StoredEntry: Sendable {
+    var object: CollectionObject
+    var key: UInt64
+}
+
+/// The indexes of one named vector.
+struct VectorSlot: Sendable {
+    let layout: VectorLayout
+    /// Every vector, exactly: the record for snapshots, training and re-ranking, and the search index until an
+    /// approximate one is ready.
+    let exact: FlatIndex
+    /// The trained approximate index, when there is one.
+    var approximate: IVFPQIndex?
+    /// While an approximate index trains in the background: the keys written since its vectors were read.
+    var changedDuringTraining: Set<UInt64>?
+
+    init(layout: VectorLayout) throws(RetrievalError) {
+        self.layout = layout
+        do {
+            exact = try FlatIndex(dimension: layout.dimension, metric: layout.metric)
+        } catch {
+            throw RetrievalError(.index, "cannot create the index of \"\(layout.name)\"", underlying: error)
+        }
+    }
+}
+
+/// A put with the key the store assigned to it.
+struct KeyedPut: Sendable {
+    var object: CollectionObject
+    var key: UInt64
+}
+
+/// Everything a ``LocalVectorStore`` holds in memory.
+struct StoreState: Sendable {
+    var objects: [UUID: StoredEntry] = [:]
+    var idOfKey: [UInt64: UUID] = [:]
+    var blobReferences: [String: Int] = [:]
+    var nextKey: UInt64 = 0
+    var slots: [String: VectorSlot] = [:]
+    /// Changes with every applied batch.
+    var version: UInt64 = 0
+
+    init(layout: [VectorLayout]) throws(RetrievalError) {
+        for vector in layout { slots[vector.name] = try VectorSlot(layout: vector) }
+    }
+
+    func object(_ entry: StoredEntry, withVectors: Bool) -> CollectionObject {
+        guard withVectors else { return entry.object }
+        var object = entry.object
+        for (name, slot) in slots {
+            if let vector = slot.exact.vector(for: entry.key) { object.vectors[name] = vector }
+        }
+        return object
+    }
+
+    // MARK: - Writes
+
+    /// Assigns keys to a batch's puts: the stored key for a known id, fresh ones otherwise.
+    func keyed(_ puts: [CollectionObject]) -> [KeyedPut] {
+        var next = nextKey
+        var fresh: [UUID: UInt64] = [:]
+        return puts.map { object in
+            if let key = objects[object.id]?.key ?? fresh[object.id] { return KeyedPut(object: object, key: key) }
+            let key = next
+            next += 1
+            fresh[object.id] = key
+            return KeyedPut(object: object, key: key)
+        }
+    }
+
+    /// Checks a batch against the layout: known named vectors, right dimensions, finite values, and no zero
+    /// vector where the metric is cosine.
+    func validate(_ puts: [CollectionObject]) throws(RetrievalError) {
+        for object in puts {
+            for (name, vector) in object.vectors {
+                guard let slot = slots[name] else {
+                    throw RetrievalError(
+                        .unknownVector,
+                        "object \(object.id) has a vector for \"\(name)\", which is not declared"
+                    )
+                }
+                guard vector.count == slot.layout.dimension else {
+                    throw RetrievalError(
+                        .dimensionMismatch,
+                        "object \(object.id): vector \"\(name)\" has \(vector.count) values, the space has "
+                            + "\(slot.layout.dimension)"
+                    )
+                }
+                guard vector.allSatisfy(\.isFinite) else {
+                    throw RetrievalError(.invalidObject, "object \(object.id): vector \"\(name)\" is not finite")
+                }
+                if slot.layout.metric == .cosine && vector.allSatisfy({ $0 == 0 }) {
+                    throw RetrievalError(.invalidObject, "object \(object.id): vector \"\(name)\" is all zeros")
+                }
+            }
+        }
+    }
+
+    /// Applies puts and deletes in memory.
+    ///
+    /// Replaying a logged batch twice leaves the same state (puts carry
+    /// their keys; deletes of unknown ids are skipped).
+    mutating func apply(puts: [KeyedPut], deletes: [UUID]) throws(RetrievalError) {
+        for id in deletes {
+            guard let entry = objects.removeValue(forKey: id) else { continue }
+            idOfKey[entry.key] = nil
+            release(entry.object)
+            removeVectors(key: entry.key)
+        }
+        for put in puts {
+            if let old = objects[put.object.id] {
+                release(old.object)
+                removeVectors(key: old.key)
+                idOfKey[old.key] = nil
+            }
+            var stored = put.object
+            let vectors = stored.vectors
+            stored.vectors = [:]
+            objects[stored.id] = StoredEntry(object: stored, key: put.key)
+            idOfKey[put.key] = stored.id
+            retain(stored)
+            nextKey = max(nextKey, put.key + 1)
+            for (name, vector) in vectors { try addVector(vector, key: put.key, to: name) }
+        }
+        version &+= 1
+    }
+
+    private mutating func retain(_ object: CollectionObject) {
+        for key in object.blobKeys { blobReferences[key, default: 0] += 1 }
+    }
+
+    private mutating func release(_ object: CollectionObject) {
+        for key in object.blobKeys {
+            let count = blobReferences[key, default: 0] - 1
+            blobReferences[key] = count > 0 ? count : nil
+        }
+    }
+
+    private mutating func removeVectors(key: UInt64) {
+        for name in slots.keys {
+            slots[name]!.exact.remove([key])
+            slots[name]!.approximate?.remove([key])
+            slots[name]!.changedDuringTraining?.insert(key)
+        }
+    }
+
+    private mutating func addVector(_ vector: [Float], key: UInt64, to name: String) throws(RetrievalError) {
+        guard var slot = slots[name] else { return }
+        do {
+            try slot.exact.add(vector, id: key)
+            try slot.approximate?.add(vector, id: key)
+        } catch {
+            throw RetrievalError(.index, "cannot index the vector of key \(key) in \"\(name)\"", underlying: error)
+        }
+        slot.changedDuringTraining?.insert(key)
+        slots[name] = slot
+    }
+
+    // MARK: - Search
+
+    func search(_ request: VectorStoreSearch) throws(RetrievalError) -> [VectorStoreHit] {
+        guard request.k > 0 else { return [] }
+        var candidates = Set<UInt64>()
+        for target in request.targets {
+            guard let slot = slots[target.vector] else {
+                throw RetrievalError(.unknownVector, "no named vector \"\(target.vector)\"")
+            }
+            for result in try slot.nearest(target.query, k: request.k) { candidates.insert(result) }
+        }
+        var hits: [VectorStoreHit] = []
+        hits.reserveCapacity(candidates.count)
+        for key in candidates {
+            guard let id = idOfKey[key], let entry = objects[id] else { continue }
+            var distances: [String: Float] = [:]
+            for target in request.targets {
+                let slot = slots[target.vector]!
+                if let vector = slot.exact.vector(for: key) {
+                    let score = slot.layout.metric.score(target.query, vector)
+                    distances[target.vector] = slot.layout.reportedMetric.distance(fromScore: score)
+                }
+            }
+            hits.append(
+                VectorStoreHit(object: object(entry, withVectors: request.includeVectors), distances: distances)
+            )
+        }
+        return hits
+    }
+}
+
+extension VectorSlot {
+    /// The keys of the `k` nearest vectors: from the approximate index (re-ranked exactly from the stored
+    /// vectors by the refine factor) when there is one, else exactly.
+    func nearest(_ query: [Float], k: Int) throws(RetrievalError) -> [UInt64] {
+        do {
+            if let approximate, case (_, let parameters)? = layout.index.approximate {
+                let wanted = k * max(1, parameters.refineFactor)
+                let coarse = try approximate.search(
+                    query,
+                    k: wanted,
+                    parameters: IVFPQSearchParameters(probeCount: parameters.probeCount, refineFactor: 1)
+                )
+                guard parameters.refineFactor > 1 else { return coarse.map(\.id) }
+                let metric = layout.metric
+                var rescored = coarse.compactMap { hit in
+                    exact.vector(for: hit.id).map { (hit.id, metric.score(query, $0)) }
+                }
+                rescored.sort { metric.higherIsBetter ? $0.1 > $1.1 : $0.1 < $1.1 }
+                return rescored.prefix(k).map(\.0)
+            }
+            return try exact.search(query, k: k, filter: nil).map(\.id)
+        } catch {
+            throw RetrievalError(.index, "search in \"\(layout.name)\" failed", underlying: error)
+        }
+    }
+}
