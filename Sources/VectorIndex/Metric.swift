@@ -5,6 +5,14 @@ import _RAGNumerics
 /// How two vectors are compared.
 ///
 /// The raw value is what index files store.
+///
+/// ## Choosing a metric for embeddings
+/// For vectors that are already unit length (an embedding space normalised with `.l2`, as CLIP and most
+/// sentence models are), use ``innerProduct``: on unit vectors it ranks and scores exactly as cosine
+/// similarity, and the index stores and scans the vectors as given, without normalising them a second time
+/// (which would change their last bits). Use ``cosine`` for vectors that may not be unit length; the index
+/// then normalises on insert and on search. ``squaredL2`` ranks unit vectors in the same order too
+/// (‖a − b‖² = 2 − 2a·b) but scores them as distances.
 public enum Metric: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     /// Squared Euclidean distance; smaller is closer.
     case squaredL2 = 1
