@@ -50,7 +50,10 @@ let package = Package(
         .target(name: "Generation", dependencies: ["Retrieval", "Embedding", "MediaDecoding", "_RAGHTTP"]),
 
         // MARK: - Umbrella (only `@_exported import` lines)
-        .target(name: "MultimodalRAG", dependencies: ["Embedding", "MediaDecoding", "Retrieval", "VectorIndex"]),
+        .target(
+            name: "MultimodalRAG",
+            dependencies: ["Embedding", "Generation", "MediaDecoding", "Retrieval", "VectorIndex"]
+        ),
 
         // MARK: - Tests
         .target(

@@ -11,6 +11,9 @@ import PackageDescription
 //      python Benchmarks/Scripts/ivfpq_faiss.py <fixtures>/ann)
 //      MMRAG_FIXTURES=… swift run -c release --package-path Benchmarks media-report [FILE…] (decode, CLIP ms;
 //      Pillow beside it: python Benchmarks/Scripts/media_pillow.py FILE…)
+//      swift run -c release --package-path Benchmarks retrieval-report <data> <work> (collection ingest, search,
+//      reopen, memory; data from Benchmarks/Scripts/retrieval_data.py, LanceDB and Chroma beside it:
+//      python Benchmarks/Scripts/retrieval_peers.py <data> <work>)
 
 let package = Package(
     name: "multimodal-rag-benchmarks",
@@ -72,6 +75,16 @@ let package = Package(
             name: "media-report",
             dependencies: [.product(name: "MediaDecoding", package: "multimodal-rag")],
             path: "Sources/MediaReport"
+        ),
+        .executableTarget(
+            name: "retrieval-report",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "Retrieval", package: "multimodal-rag"),
+                .product(name: "Embedding", package: "multimodal-rag"),
+                .product(name: "VectorIndex", package: "multimodal-rag"),
+            ],
+            path: "Sources/RetrievalReport"
         ),
     ]
 )

@@ -111,7 +111,7 @@ extension BM25Index {
     /// Per-query sums: a score and a count of matched words per slot, and the slots touched.
     struct Accumulator {
         var scores: [Double]
-        var matched: [UInt16]
+        var matched: [UInt32]
         var touched: [UInt32] = []
 
         init(slotCount: Int) {

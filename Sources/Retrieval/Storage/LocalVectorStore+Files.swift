@@ -8,6 +8,9 @@ import _RAGInternals
 struct WriterState {
     var log: RecordLog?
     var generation: UInt64
+    /// The size of the last snapshot: the log must outgrow it (and the threshold) before the next one, so the
+    /// cost of snapshots stays proportional to what was written since.
+    var snapshotBytes = 0
 }
 
 enum StoreFiles {
@@ -99,7 +102,7 @@ extension LocalVectorStore {
             var state: StoreState
             do throws(RetrievalError) {
                 state = try StoreState(layout: layout)
-                try state.apply(puts: puts, deletes: [])
+                try state.load(puts)
             } catch {
                 throw FileError(.corrupt, path: snapshotPath, "the snapshot does not apply: \(error)")
             }
@@ -143,7 +146,7 @@ extension LocalVectorStore {
                 layout: layout,
                 metadata: metadata,
                 state: state,
-                writer: WriterState(log: log, generation: generation),
+                writer: WriterState(log: log, generation: generation, snapshotBytes: Files.size(of: snapshotPath) ?? 0),
                 fileLock: lock,
                 options: options,
                 truncatedLogBytes: contents.truncatedBytes
@@ -186,7 +189,7 @@ extension LocalVectorStore {
                 try state.apply(puts: puts, deletes: batch.deletes)
             }
             startTrainingWhereDue()
-            if let log = writer.log, log.length > options.snapshotThreshold {
+            if let log = writer.log, log.length > max(options.snapshotThreshold, writer.snapshotBytes) {
                 try snapshot(&writer)
             }
         }
@@ -223,6 +226,7 @@ extension LocalVectorStore {
             let (log, _) = try RecordLog.open(folder + "/log", magic: StoreFiles.logMagic, version: StoreFiles.version)
             writer.log = log
             writer.generation = generation
+            writer.snapshotBytes = bytes.count
             for name in try Files.contents(ofFolder: folder) where name.hasPrefix("ann-") {
                 if !approximate.keys.contains(where: { name == "ann-\($0)-\(generation)" }) {
                     try Files.remove("\(folder)/\(name)")

@@ -21,7 +21,8 @@ public import struct Foundation.UUID
 public final class LocalVectorStore: VectorStore {
     /// Tuning for durability and snapshots.
     public struct Options: Sendable {
-        /// Take a snapshot (and start a new log) once the log grows past this many bytes.
+        /// Take a snapshot (and start a new log) once the log grows past this many bytes and past the size of
+        /// the last snapshot.
         public var snapshotThreshold: Int
         /// Whether commits `fsync` the log.
         ///

@@ -131,6 +131,43 @@ struct StoreState: Sendable {
         version &+= 1
     }
 
+    /// Loads a snapshot's objects into an empty state, adding each named vector's vectors in one call.
+    mutating func load(_ puts: [KeyedPut]) throws(RetrievalError) {
+        precondition(objects.isEmpty, "a snapshot loads into an empty state")
+        var batches: [String: (ids: [UInt64], values: ContiguousArray<Float>)] = [:]
+        objects.reserveCapacity(puts.count)
+        idOfKey.reserveCapacity(puts.count)
+        for put in puts {
+            var stored = put.object
+            for (name, vector) in stored.vectors where slots[name] != nil {
+                batches[name, default: ([], [])].ids.append(put.key)
+                batches[name, default: ([], [])].values.append(contentsOf: vector)
+            }
+            stored.vectors = [:]
+            guard objects.updateValue(StoredEntry(object: stored, key: put.key), forKey: stored.id) == nil,
+                idOfKey.updateValue(stored.id, forKey: put.key) == nil
+            else {
+                throw RetrievalError(.corruptFile, "the snapshot holds object \(stored.id) or key \(put.key) twice")
+            }
+            retain(stored)
+            nextKey = max(nextKey, put.key + 1)
+        }
+        for (name, batch) in batches {
+            let slot = slots[name]!
+            do {
+                let matrix = try VectorMatrix(values: batch.values, dimension: slot.layout.dimension)
+                try slot.exact.add(matrix, ids: batch.ids)
+            } catch {
+                throw RetrievalError(
+                    .corruptFile,
+                    "the snapshot's vectors of \"\(name)\" do not load",
+                    underlying: error
+                )
+            }
+        }
+        version &+= 1
+    }
+
     private mutating func retain(_ object: CollectionObject) {
         for key in object.blobKeys { blobReferences[key, default: 0] += 1 }
     }

@@ -42,11 +42,12 @@ package struct BinaryWriter: Sendable {
     /// Appends a string's UTF-8 with a 32-bit length prefix.
     package mutating func append(_ string: String) { append(block: Array(string.utf8)) }
 
-    /// Appends floats as their bits with a 32-bit count prefix.
+    /// Appends floats as their bits with a 32-bit count prefix, copied in one block (files are little-endian,
+    /// like every host this builds for).
     package mutating func append(floats: some Collection<Float>) {
         append(UInt32(floats.count))
-        bytes.reserveCapacity(bytes.count + 4 * floats.count)
-        for value in floats { append(value.bitPattern) }
+        let values = ContiguousArray(floats)
+        unsafe values.withUnsafeBytes { raw in unsafe bytes.append(contentsOf: raw) }
     }
 }
 
@@ -123,13 +124,15 @@ package struct BinaryReader {
         return string
     }
 
-    /// The next count-prefixed float array.
+    /// The next count-prefixed float array, copied in one block.
     package mutating func readFloats() throws(FileError) -> [Float] {
         let count = Int(try read(UInt32.self))
         guard count <= remaining / 4 else { throw truncated("\(count)-float vector") }
-        var values = [Float]()
-        values.reserveCapacity(count)
-        for _ in 0..<count { values.append(Float(bitPattern: try read(UInt32.self))) }
+        let raw = try bytes(count * 4)
+        var values = [Float](repeating: 0, count: count)
+        unsafe values.withUnsafeMutableBytes { destination in
+            unsafe raw.withUnsafeBytes { source in unsafe destination.copyMemory(from: source) }
+        }
         return values
     }
 
