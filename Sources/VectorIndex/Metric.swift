@@ -5,6 +5,14 @@ import _RAGNumerics
 /// How two vectors are compared.
 ///
 /// The raw value is what index files store.
+///
+/// ## Choosing a metric for embeddings
+/// For vectors that are already unit length (an embedding space normalised with `.l2`, as CLIP and most
+/// sentence models are), use ``innerProduct``: on unit vectors it ranks and scores exactly as cosine
+/// similarity, and the index stores and scans the vectors as given, without normalising them a second time
+/// (which would change their last bits). Use ``cosine`` for vectors that may not be unit length; the index
+/// then normalises on insert and on search. ``squaredL2`` ranks unit vectors in the same order too
+/// (‖a − b‖² = 2 − 2a·b) but scores them as distances.
 public enum Metric: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     /// Squared Euclidean distance; smaller is closer.
     case squaredL2 = 1
@@ -88,37 +96,30 @@ public enum Metric: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         precondition(threads >= 1, "threads must be at least 1")
         var out = ContiguousArray<Float>(repeating: 0, count: queries.count * rows.count)
         let d = queries.dimension
-        unsafe queries.values.withUnsafeBufferPointer { q in
-            unsafe rows.values.withUnsafeBufferPointer { r in
-                unsafe out.withUnsafeMutableBufferPointer { c in
-                    guard let qa = q.baseAddress, let ra = r.baseAddress, let ca = c.baseAddress else { return }
-                    unsafe MatrixProduct.multiply(
-                        m: queries.count,
-                        n: rows.count,
-                        k: d,
-                        a: qa,
-                        lda: d,
-                        b: ra,
-                        ldb: d,
-                        layout: .transposed,
-                        c: ca,
-                        ldc: rows.count,
-                        threads: threads
-                    )
-                }
-            }
-        }
+        var products = out.mutableSpan
+        MatrixProduct.multiply(
+            m: queries.count,
+            n: rows.count,
+            k: d,
+            a: queries.values.span,
+            lda: d,
+            b: rows.values.span,
+            ldb: d,
+            layout: .transposed,
+            c: &products,
+            ldc: rows.count,
+            threads: threads
+        )
         switch self {
         case .innerProduct:
             break
         case .squaredL2:
-            let qn = queries.squaredNorms()
-            let rn = rows.squaredNorms()
-            for i in 0..<queries.count {
-                for j in 0..<rows.count {
-                    out[i * rows.count + j] = max(0, qn[i] + rn[j] - 2 * out[i * rows.count + j])
-                }
-            }
+            var products = out.mutableSpan
+            Kernels.squaredL2sFromProducts(
+                &products,
+                querySquaredNorms: queries.squaredNorms().span,
+                rowSquaredNorms: rows.squaredNorms().span
+            )
         case .cosine:
             let qn = queries.squaredNorms()
             let rn = rows.squaredNorms()

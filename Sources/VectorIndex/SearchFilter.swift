@@ -2,8 +2,11 @@
 
 /// Restricts a search to some ids.
 ///
-/// The index applies the filter inside the scan, so `k` results come back whenever at least `k` stored
-/// vectors pass.
+/// The index applies the filter inside the scan, before a vector is scored. An exact index (``FlatIndex``) scans
+/// every vector, so it returns `k` results whenever at least `k` stored vectors pass. An approximate index
+/// filters only what it scans: ``IVFPQIndex`` looks at the ``IVFPQSearchParameters/probeCount`` lists nearest the
+/// query, so a selective filter can leave fewer than `k` results even when more vectors pass elsewhere (raise
+/// `probeCount`, or search a selective filter exactly).
 ///
 /// ```swift
 /// let even = SearchFilter { $0 % 2 == 0 }

@@ -66,6 +66,9 @@ public struct VectorIndexError: Error, Sendable, CustomStringConvertible {
         self.underlying = underlying
     }
 
-    /// `code: message`.
-    public var description: String { "\(code): \(message)" }
+    /// `code: message`, followed by `(underlying: …)` with the cause's own description when there is one.
+    public var description: String {
+        guard let underlying else { return "\(code): \(message)" }
+        return "\(code): \(message) (underlying: \(String(describing: underlying)))"
+    }
 }

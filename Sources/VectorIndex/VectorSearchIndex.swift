@@ -85,3 +85,28 @@ public protocol VectorSearchIndex: Sendable {
     ///   are not an index file this library reads.
     static func load(from path: String) async throws(VectorIndexError) -> Self
 }
+
+extension VectorSearchIndex {
+    /// Adds one vector under `id`.
+    ///
+    /// - Throws: As ``add(_:ids:)``; ``VectorIndexError/Code/dimensionMismatch`` when `vector.count` is not
+    ///   ``dimension``.
+    public func add(_ vector: [Float], id: UInt64) throws(VectorIndexError) {
+        try add(singleRow(vector), ids: [id])
+    }
+
+    /// Adds or replaces one vector under `id`.
+    ///
+    /// - Throws: As ``upsert(_:ids:)``; ``VectorIndexError/Code/dimensionMismatch`` when `vector.count` is not
+    ///   ``dimension``.
+    public func upsert(_ vector: [Float], id: UInt64) throws(VectorIndexError) {
+        try upsert(singleRow(vector), ids: [id])
+    }
+
+    private func singleRow(_ vector: [Float]) throws(VectorIndexError) -> VectorMatrix {
+        guard vector.count == dimension else {
+            throw VectorIndexError(.dimensionMismatch, "vector has \(vector.count) values, the index has \(dimension)")
+        }
+        return try VectorMatrix(values: vector, dimension: dimension)
+    }
+}

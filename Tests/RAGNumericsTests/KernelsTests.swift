@@ -107,6 +107,31 @@ private enum Exact {
         )
     }
 
+    @Test("squared distances from inner products match Float64 distances, clamped at 0", arguments: [1, 7, 16, 385])
+    func distancesFromProducts(dimension: Int) {
+        var rng = SeededGenerator(seed: UInt64(dimension))
+        let queries = (0..<3).map { _ in rng.floats(dimension) }
+        var rows = (0..<5).map { _ in rng.floats(dimension) }
+        rows[2] = queries[1]  // an exact match: the distance must come out as 0, not a tiny negative number
+        var products = ContiguousArray(queries.flatMap { q in rows.map { r in Float(Exact.dot(q[...], r[...])) } })
+        let queryNorms = ContiguousArray(queries.map { Float(Exact.dot($0[...], $0[...])) })
+        let rowNorms = ContiguousArray(rows.map { Float(Exact.dot($0[...], $0[...])) })
+        var span = products.mutableSpan
+        Kernels.squaredL2sFromProducts(&span, querySquaredNorms: queryNorms.span, rowSquaredNorms: rowNorms.span)
+        for (i, q) in queries.enumerated() {
+            for (j, r) in rows.enumerated() {
+                let scale = Double(queryNorms[i] + rowNorms[j])
+                expectApproximatelyEqual(
+                    products[i * rows.count + j],
+                    Exact.squaredL2(q[...], r[...]),
+                    relativeTolerance: 1e-5,
+                    scale: scale
+                )
+                #expect(products[i * rows.count + j] >= 0)
+            }
+        }
+    }
+
     @Test("cosine of a zero vector is 0, not NaN")
     func zeroCosine() {
         let query = ContiguousArray<Float>([1, 2, 3])

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
-import Dispatch
+import _RAGInternals
 import _RAGNumerics
 
 /// Which keys each query may attend to, for a batch of sequences padded to one length.
@@ -66,24 +66,16 @@ package struct MultiHeadAttention: Sendable {
                     unsafe job.run(tasks: 0..<tasks, qkv: q, context: o)
                 } else {
                     let chunk = (tasks + usable - 1) / usable
-                    let shared = unsafe _SharedPointers(qkv: q, context: o)
-                    DispatchQueue.concurrentPerform(iterations: usable) { t in
+                    // Each task writes a disjoint (sequence, head) block of `context`.
+                    Parallel.forEach(parts: usable) { t in
                         let range = min(tasks, t * chunk)..<min(tasks, (t + 1) * chunk)
-                        unsafe job.run(tasks: range, qkv: shared.qkv, context: shared.context)
+                        unsafe job.run(tasks: range, qkv: q, context: o)
                     }
                 }
             }
         }
         return output(context, rows: rows, threads: threads)
     }
-}
-
-/// Pointers handed to worker threads; each task writes a disjoint (sequence, head) block of `context`.
-@safe
-private struct _SharedPointers: @unchecked Sendable {
-    // SAFETY: immutable; the buffers outlive `concurrentPerform`, and writers touch disjoint blocks.
-    let qkv: UnsafePointer<Float>
-    let context: UnsafeMutablePointer<Float>
 }
 
 /// The per-(sequence, head) work of one attention call.

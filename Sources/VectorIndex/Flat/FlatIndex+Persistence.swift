@@ -79,9 +79,8 @@ extension FlatIndex {
         metric: Metric,
         to writer: inout IndexFileWriter<Sink>
     ) throws(Sink.Failure) {
-        var header = FlatIndexFile.magic
-        header += IndexFileCoding.littleEndianBytes(FlatIndexFile.version)
-        header += [metric.rawValue, 0, 0, 0]
+        try writer.writePreamble(magic: FlatIndexFile.magic, version: FlatIndexFile.version)
+        var header: [UInt8] = [metric.rawValue, 0, 0, 0]
         header += IndexFileCoding.littleEndianBytes(UInt64(storage.dimension))
         header += IndexFileCoding.littleEndianBytes(UInt64(storage.count))
         try writer.write(header)
@@ -93,19 +92,9 @@ extension FlatIndex {
     static func read<Source: ByteSource>(_ source: Source) throws(VectorIndexError) -> (Metric, FlatStorage) {
         let length = source.length
         var reader = IndexFileReader(source)
-        guard length >= 8, Array(try reader.read(UInt8.self, count: 8, "magic number")) == FlatIndexFile.magic else {
-            throw VectorIndexError(.corruptFile, "not a flat index file (wrong magic number)")
-        }
+        _ = try reader.readPreamble(magic: FlatIndexFile.magic, newest: FlatIndexFile.version, kind: "a flat index")
         guard length >= 16 else { throw IndexFileCoding.truncated("header") }
-        let versionAndMetric = Array(try reader.read(UInt8.self, count: 8, "header"))
-        let version = IndexFileCoding.littleEndian(UInt32.self, versionAndMetric, at: 0)
-        guard version != 0 else { throw VectorIndexError(.corruptFile, "format version 0 is invalid") }
-        guard version <= FlatIndexFile.version else {
-            throw VectorIndexError(
-                .unsupportedVersion,
-                "file has format version \(version); this library reads up to \(FlatIndexFile.version)"
-            )
-        }
+        let metricAndReserved = Array(try reader.read(UInt8.self, count: 4, "header"))
         guard length >= FlatIndexFile.headerSize + 8 else { throw IndexFileCoding.truncated("header") }
         let sizes = Array(try reader.read(UInt8.self, count: 16, "header"))
         let dimension64 = IndexFileCoding.littleEndian(UInt64.self, sizes, at: 0)
@@ -137,10 +126,10 @@ extension FlatIndex {
         }
         try reader.verifyChecksum()
         // The bytes are the ones that were written; what follows catches files written by faulty code.
-        guard let metric = Metric(rawValue: versionAndMetric[4]) else {
-            throw VectorIndexError(.corruptFile, "unknown metric code \(versionAndMetric[4])")
+        guard let metric = Metric(rawValue: metricAndReserved[0]) else {
+            throw VectorIndexError(.corruptFile, "unknown metric code \(metricAndReserved[0])")
         }
-        guard versionAndMetric[5...].allSatisfy({ $0 == 0 }) else {
+        guard metricAndReserved[1...].allSatisfy({ $0 == 0 }) else {
             throw VectorIndexError(.corruptFile, "reserved header bytes are not zero")
         }
         if let firstNonFinite {

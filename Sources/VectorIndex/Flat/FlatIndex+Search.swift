@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 
-import Dispatch
 import _RAGInternals
 import _RAGNumerics
 
@@ -65,34 +64,28 @@ extension FlatIndex {
         let n = storage.count
         let threadCount = max(1, min(threads ?? Parallel.processorCount, max(1, n / 4096)))
         let kept = min(k, n)
-        let shardTops = Locked([[TopK]](repeating: [], count: threadCount))
         let metric = self.metric
         let usesProduct = filter == nil && queries.count >= 4
+        // One contiguous shard of rows per thread; each shard keeps its own top k, merged at the end.
         let shard = (n + threadCount - 1) / threadCount
-        let batch = prepared
-        DispatchQueue.concurrentPerform(iterations: threadCount) { t in
-            let rows = min(n, t * shard)..<min(n, (t + 1) * shard)
-            var tops = [TopK](repeating: TopK(k: kept), count: batch.count)
-            if usesProduct {
-                Self.scanWithProduct(storage, rows: rows, queries: batch, metric: metric, into: &tops)
-            } else {
-                for i in 0..<batch.count {
-                    Self.scan(
-                        storage,
-                        rows: rows,
-                        query: ContiguousArray(batch[i]),
-                        metric: metric,
-                        filter: filter,
-                        into: &tops[i]
-                    )
+        let shardTops = Sharding.map(chunks: threadCount, threads: threadCount) { _, shards in
+            var tops = [TopK](repeating: TopK(k: kept), count: prepared.count)
+            for t in shards {
+                let rows = min(n, t * shard)..<min(n, (t + 1) * shard)
+                if usesProduct {
+                    Self.scanWithProduct(storage, rows: rows, queries: prepared, metric: metric, into: &tops)
+                } else {
+                    for i in 0..<prepared.count {
+                        let query = ContiguousArray(prepared[i])
+                        Self.scan(storage, rows: rows, query: query, metric: metric, filter: filter, into: &tops[i])
+                    }
                 }
             }
-            shardTops.withLock { $0[t] = tops }
+            return tops
         }
-        let all = shardTops.withLock { $0 }
         return (0..<queries.count).map { i in
-            var merged = all[0][i]
-            for t in 1..<all.count { merged.merge(all[t][i]) }
+            var merged = shardTops[0][i]
+            for t in 1..<shardTops.count { merged.merge(shardTops[t][i]) }
             return results(merged)
         }
     }
@@ -119,42 +112,39 @@ extension FlatIndex {
     ) {
         let d = storage.dimension
         let isL2 = metric == .squaredL2
+        let q = query.span
+        // One chunk's scores at a time, reused across chunks.
+        var scratch = ContiguousArray<Float>(repeating: 0, count: min(rows.count, 1 << FlatRows.chunkShift))
         storage.forEachChunk(in: rows) { vectors, ids, local, _ in
-            unsafe query.withUnsafeBufferPointer { q in
-                unsafe vectors.withUnsafeBufferPointer { v in
-                    let qp = q.baseAddress!
-                    let base = v.baseAddress!
-                    if let filter {
-                        for row in local where filter.includes(ids[row]) {
-                            let p = unsafe base + row * d
-                            let s = unsafe isL2 ? Kernels._squaredL2(qp, p, d) : Kernels._dot(qp, p, d)
-                            top.push(isL2 ? s : -s, id: ids[row])
-                        }
-                        return
-                    }
-                    let count = local.count
-                    unsafe withUnsafeTemporaryAllocation(of: Float.self, capacity: count) { out in
-                        if isL2 {
-                            unsafe Kernels._squaredL2s(qp, base + local.lowerBound * d, d, out)
-                        } else {
-                            unsafe Kernels._dots(qp, base + local.lowerBound * d, d, out)
-                        }
-                        var threshold = top.threshold
-                        for i in 0..<count {
-                            let s = unsafe out[i]
-                            let key = isL2 ? s : -s
-                            if key <= threshold {
-                                top.push(key, id: ids[local.lowerBound + i])
-                                threshold = top.threshold
-                            }
-                        }
-                    }
+            let chunk = vectors.span
+            if let filter {
+                for row in local where filter.includes(ids[row]) {
+                    let x = chunk.extracting(row * d..<(row + 1) * d)
+                    top.push(isL2 ? Kernels.squaredL2(q, x) : -Kernels.dot(q, x), id: ids[row])
+                }
+                return
+            }
+            let block = chunk.extracting(local.lowerBound * d..<local.upperBound * d)
+            // Full chunks reuse the buffer; only a partial first or last chunk resizes it.
+            if scratch.count != local.count { scratch = ContiguousArray(repeating: 0, count: local.count) }
+            var scores = scratch.mutableSpan
+            if isL2 {
+                Kernels.squaredL2s(query: q, rows: block, dimension: d, into: &scores)
+            } else {
+                Kernels.dots(query: q, rows: block, dimension: d, into: &scores)
+            }
+            var threshold = top.threshold
+            for i in 0..<scores.count {
+                let key = isL2 ? scores[i] : -scores[i]
+                if key <= threshold {
+                    top.push(key, id: ids[local.lowerBound + i])
+                    threshold = top.threshold
                 }
             }
         }
     }
 
-    /// Scores every query against `rows` in blocks with the matrix-product kernel.
+    /// Scores every query against `rows` in blocks (one chunk at a time) with the matrix-product kernel.
     static func scanWithProduct(
         _ storage: FlatRows,
         rows: Range<Int>,
@@ -167,50 +157,49 @@ extension FlatIndex {
         let m = queries.count
         let isL2 = metric == .squaredL2
         let queryNorms = isL2 ? queries.squaredNorms() : []
-        let block = 1 << FlatRows.chunkShift
-        unsafe queries.values.withUnsafeBufferPointer { q in
-            unsafe withUnsafeTemporaryAllocation(of: Float.self, capacity: m * block + block) { scratch in
-                let products = scratch.baseAddress!
-                let rowNorms = unsafe products + m * block
-                storage.forEachChunk(in: rows) { vectors, ids, local, _ in
-                    unsafe vectors.withUnsafeBufferPointer { v in
-                        let count = local.count
-                        let b = unsafe v.baseAddress! + local.lowerBound * d
-                        unsafe MatrixProduct.multiply(
-                            m: m,
-                            n: count,
-                            k: d,
-                            a: q.baseAddress!,
-                            lda: d,
-                            b: b,
-                            ldb: d,
-                            layout: .transposed,
-                            c: products,
-                            ldc: count,
-                            threads: 1
-                        )
-                        if isL2 {
-                            for j in 0..<count { unsafe rowNorms[j] = Kernels._dot(b + j * d, b + j * d, d) }
-                        }
-                        for i in 0..<m {
-                            let row = unsafe products + i * count
-                            let queryNorm = isL2 ? queryNorms[i] : 0
-                            // Work on a local copy moved out of the array: no retain/release per score.
-                            var top = TopK(k: 0)
-                            swap(&top, &tops[i])
-                            var threshold = top.threshold
-                            for j in 0..<count {
-                                let product = unsafe row[j]
-                                let key = unsafe isL2 ? max(0, queryNorm + rowNorms[j] - 2 * product) : -product
-                                if key <= threshold {
-                                    top.push(key, id: ids[local.lowerBound + j])
-                                    threshold = top.threshold
-                                }
-                            }
-                            swap(&top, &tops[i])
-                        }
+        let block = min(rows.count, 1 << FlatRows.chunkShift)
+        var products = ContiguousArray<Float>(repeating: 0, count: m * block)
+        var rowNorms = ContiguousArray<Float>(repeating: 0, count: isL2 ? block : 0)
+        storage.forEachChunk(in: rows) { vectors, ids, local, _ in
+            let count = local.count
+            let b = vectors.span.extracting(local.lowerBound * d..<local.upperBound * d)
+            // Full chunks reuse the buffer; only a partial first or last chunk resizes it.
+            if products.count != m * count { products = ContiguousArray(repeating: 0, count: m * count) }
+            var out = products.mutableSpan
+            MatrixProduct.multiply(
+                m: m,
+                n: count,
+                k: d,
+                a: queries.values.span,
+                lda: d,
+                b: b,
+                ldb: d,
+                layout: .transposed,
+                c: &out,
+                ldc: count
+            )
+            if isL2 {
+                for j in 0..<count { rowNorms[j] = Kernels.squaredNorm(b.extracting(j * d..<(j + 1) * d)) }
+                Kernels.squaredL2sFromProducts(
+                    &out,
+                    querySquaredNorms: queryNorms.span,
+                    rowSquaredNorms: rowNorms.span.extracting(0..<count)
+                )
+            }
+            for i in 0..<m {
+                // Work on a local copy moved out of the array: no retain/release per score.
+                var top = TopK(k: 0)
+                swap(&top, &tops[i])
+                var threshold = top.threshold
+                let base = i * count
+                for j in 0..<count {
+                    let key = isL2 ? out[base + j] : -out[base + j]
+                    if key <= threshold {
+                        top.push(key, id: ids[local.lowerBound + j])
+                        threshold = top.threshold
                     }
                 }
+                swap(&top, &tops[i])
             }
         }
     }

@@ -31,6 +31,7 @@ struct IVFPQBatchTables {
         let pq = model.quantizer
         let tableSize = pq.subquantizerCount * pq.centroidCount
         let innerProduct = model.innerProduct
+        let coarseSquaredNorms = model.coarseSquaredNorms
         unsafe keys.withUnsafeMutableBufferPointer { out in
             unsafe model.coarseCentroids.withUnsafeBufferPointer { c in
                 unsafe MatrixProduct.multiply(
@@ -46,14 +47,18 @@ struct IVFPQBatchTables {
                     ldc: lists
                 )
             }
-            for i in 0..<count {
-                let row = unsafe out.baseAddress! + i * lists
-                if innerProduct {
-                    for j in 0..<lists { unsafe row[j] = -row[j] }
-                } else {
-                    let norm = unsafe Kernels._dot(queries + i * d, queries + i * d, d)
-                    for j in 0..<lists { unsafe row[j] = max(0, norm + model.coarseSquaredNorms[j] - 2 * row[j]) }
-                }
+            var products = unsafe UnsafeMutableBufferPointer(rebasing: out[0..<count * lists]).mutableSpan
+            if innerProduct {
+                for j in 0..<products.count { products[j] = -products[j] }
+            } else {
+                let norms = ContiguousArray(
+                    (0..<count).map { i in unsafe Kernels._dot(queries + i * d, queries + i * d, d) }
+                )
+                Kernels.squaredL2sFromProducts(
+                    &products,
+                    querySquaredNorms: norms.span,
+                    rowSquaredNorms: coarseSquaredNorms.span
+                )
             }
         }
         guard needsTables else { return }

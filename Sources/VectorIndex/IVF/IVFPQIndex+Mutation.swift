@@ -17,16 +17,6 @@ extension IVFPQIndex {
         try insert(vectors, ids: ids, replacing: false)
     }
 
-    /// Adds one vector under `id`.
-    ///
-    /// - Throws: See ``add(_:ids:)``.
-    public func add(_ vector: [Float], id: UInt64) throws(VectorIndexError) {
-        guard vector.count == dimension else {
-            throw VectorIndexError(.dimensionMismatch, "vector has \(vector.count) values, the index has \(dimension)")
-        }
-        try add(VectorMatrix(values: vector, dimension: dimension), ids: [id])
-    }
-
     /// Adds `vectors` under `ids`, replacing the vectors of ids that are already stored; all or nothing.
     ///
     /// - Throws: As ``add(_:ids:)``, except that stored ids are replaced instead of rejected.

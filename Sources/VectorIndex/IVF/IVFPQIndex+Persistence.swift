@@ -88,15 +88,16 @@ extension IVFPQIndex {
         count: Int,
         to writer: inout IndexFileWriter<Sink>
     ) throws(Sink.Failure) {
-        var header = IVFPQIndexFile.magic
-        header += IndexFileCoding.littleEndianBytes(IVFPQIndexFile.version)
+        try writer.writePreamble(magic: IVFPQIndexFile.magic, version: IVFPQIndexFile.version)
         let stored: UInt8 =
             switch configuration.storedVectors {
             case .none: 0
             case .float32: 1
             case .float16: 2
             }
-        header += [metric.rawValue, stored, UInt8(configuration.bitsPerCode), contents.model == nil ? 0 : 1]
+        var header: [UInt8] = [
+            metric.rawValue, stored, UInt8(configuration.bitsPerCode), contents.model == nil ? 0 : 1,
+        ]
         for value in [
             dimension, configuration.listCount, configuration.subquantizerCount, configuration.coarseIterations,
             configuration.codebookIterations,
@@ -132,22 +133,11 @@ extension IVFPQIndex {
     static func read<Source: ByteSource>(_ source: Source) throws(VectorIndexError) -> Loaded {
         let length = source.length
         var reader = IndexFileReader(source)
-        guard length >= 8, Array(try reader.read(UInt8.self, count: 8, "magic number")) == IVFPQIndexFile.magic else {
-            throw VectorIndexError(.corruptFile, "not an IVF-PQ index file (wrong magic number)")
-        }
-        guard length >= 12 else { throw IndexFileCoding.truncated("header") }
-        let version = IndexFileCoding.littleEndian(
-            UInt32.self,
-            Array(try reader.read(UInt8.self, count: 4, "header")),
-            at: 0
+        _ = try reader.readPreamble(
+            magic: IVFPQIndexFile.magic,
+            newest: IVFPQIndexFile.version,
+            kind: "an IVF-PQ index"
         )
-        guard version != 0 else { throw VectorIndexError(.corruptFile, "format version 0 is invalid") }
-        guard version <= IVFPQIndexFile.version else {
-            throw VectorIndexError(
-                .unsupportedVersion,
-                "file has format version \(version); this library reads up to \(IVFPQIndexFile.version)"
-            )
-        }
         guard length >= IVFPQIndexFile.headerSize + 8 else { throw IndexFileCoding.truncated("header") }
         let header = Array(try reader.read(UInt8.self, count: IVFPQIndexFile.headerSize - 12, "header"))
         func field(_ i: Int) -> UInt64 { IndexFileCoding.littleEndian(UInt64.self, header, at: 4 + 8 * i) }

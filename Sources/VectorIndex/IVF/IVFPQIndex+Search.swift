@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 
-import Dispatch
 import _RAGInternals
 import _RAGNumerics
 
@@ -78,45 +77,40 @@ extension IVFPQIndex {
         guard k > 0, n > 0 else { return Array(repeating: [], count: n) }
         let chunk = 32
         let chunks = (n + chunk - 1) / chunk
-        let threadCount = max(1, min(threads ?? Parallel.processorCount, chunks))
-        let results = Locked([[SearchResult]](repeating: [], count: n))
         let configuration = self.configuration
         let metric = self.metric
-        DispatchQueue.concurrentPerform(iterations: threadCount) { t in
+        // Blocks of 32 queries round-robin over the threads; each thread keeps one searcher and one set of tables.
+        let found = Sharding.map(chunks: chunks, threads: threads ?? Parallel.processorCount) { _, blocks in
             var searcher = IVFPQSearcher(model: model, configuration: configuration, metric: metric)
             var batch = IVFPQBatchTables(model: model, rows: chunk)
-            var c = t
-            while c < chunks {
+            var found: [(query: Int, results: [SearchResult])] = []
+            for c in blocks {
                 let rows = c * chunk..<min(n, (c + 1) * chunk)
-                var found: [[SearchResult]] = []
-                found.reserveCapacity(rows.count)
                 unsafe prepared.values.withUnsafeBufferPointer { q in
                     let first = unsafe q.baseAddress! + rows.lowerBound * prepared.dimension
                     unsafe batch.compute(first, count: rows.count)
                     for i in 0..<rows.count {
                         let query = unsafe first + i * prepared.dimension
-                        found.append(
-                            unsafe batch.withRow(i) { keys, table in
-                                unsafe searcher.search(
-                                    query,
-                                    coarseKeys: keys,
-                                    queryTable: table,
-                                    k: k,
-                                    parameters: parameters,
-                                    filter: filter,
-                                    lists: contents.lists
-                                )
-                            }
-                        )
+                        let results = unsafe batch.withRow(i) { keys, table in
+                            unsafe searcher.search(
+                                query,
+                                coarseKeys: keys,
+                                queryTable: table,
+                                k: k,
+                                parameters: parameters,
+                                filter: filter,
+                                lists: contents.lists
+                            )
+                        }
+                        found.append((rows.lowerBound + i, results))
                     }
                 }
-                results.withLock { all in
-                    for (i, list) in zip(rows, found) { all[i] = list }
-                }
-                c += threadCount
             }
+            return found
         }
-        return results.withLock { $0 }
+        var results = [[SearchResult]](repeating: [], count: n)
+        for (query, list) in found.joined() { results[query] = list }
+        return results
     }
 
     private func validate(_ parameters: IVFPQSearchParameters) throws(VectorIndexError) {

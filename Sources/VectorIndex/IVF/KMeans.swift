@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 
-import Dispatch
 import _RAGNumerics
 
 /// Lloyd's k-means, as the IVF coarse quantizer and the product quantizer train it.
@@ -212,39 +211,31 @@ struct KMeans {
         // Chunks of rows small enough that a chunk's products stay in the cache.
         let rowsPerChunk = max(16, min(256, 65_536 / max(1, k)))
         let chunks = (count + rowsPerChunk - 1) / rowsPerChunk
-        let threadCount = max(1, min(threads, chunks, count * k * d < 1_000_000 ? 1 : threads))
-        let points = unsafe UncheckedSendable(points)
-        let centroids = unsafe UncheckedSendable(centroids)
-        let labels = unsafe UncheckedSendable(labels)
+        let threadCount = count * k * d < 1_000_000 ? 1 : threads
         unsafe halfNorms.withUnsafeBufferPointer { norms in
-            let norms = unsafe UncheckedSendable(norms.baseAddress)
-            DispatchQueue.concurrentPerform(iterations: threadCount) { t in
+            Sharding.forEach(chunks: chunks, threads: threadCount) { _, workerChunks in
                 // On the heap: a chunk's products can exceed what a worker thread's stack holds.
                 let scratch = UnsafeMutableBufferPointer<Float>.allocate(capacity: rowsPerChunk * k)
                 defer { unsafe scratch.deallocate() }
-                do {
-                    var chunk = t
-                    while chunk < chunks {
-                        let start = chunk * rowsPerChunk
-                        let rows = min(rowsPerChunk, count - start)
-                        unsafe MatrixProduct.multiply(
-                            m: rows,
-                            n: k,
-                            k: d,
-                            a: points.value + start * stride,
-                            lda: stride,
-                            b: centroids.value,
-                            ldb: d,
-                            layout: .transposed,
-                            c: scratch.baseAddress!,
-                            ldc: k
-                        )
-                        for r in 0..<rows {
-                            let products = unsafe scratch.baseAddress! + r * k
-                            let best = unsafe nearest(products, count: k, halfNorms: innerProduct ? nil : norms.value)
-                            unsafe labels.value[start + r] = Int32(best)
-                        }
-                        chunk += threadCount
+                for chunk in workerChunks {
+                    let start = chunk * rowsPerChunk
+                    let rows = min(rowsPerChunk, count - start)
+                    unsafe MatrixProduct.multiply(
+                        m: rows,
+                        n: k,
+                        k: d,
+                        a: points + start * stride,
+                        lda: stride,
+                        b: centroids,
+                        ldb: d,
+                        layout: .transposed,
+                        c: scratch.baseAddress!,
+                        ldc: k
+                    )
+                    for r in 0..<rows {
+                        let products = unsafe scratch.baseAddress! + r * k
+                        let best = unsafe nearest(products, count: k, halfNorms: innerProduct ? nil : norms.baseAddress)
+                        unsafe labels[start + r] = Int32(best)
                     }
                 }
             }
@@ -284,23 +275,21 @@ extension KMeans {
         }
         let chunk = 1024
         let chunks = (count + chunk - 1) / chunk
-        let threadCount = max(1, min(threads, chunks))
-        let points = unsafe UncheckedSendable(points)
-        let labels = unsafe UncheckedSendable(labels)
         unsafe transposed.withUnsafeBufferPointer { t in
             unsafe halfNorms.withUnsafeBufferPointer { h in
-                let t = unsafe UncheckedSendable(t.baseAddress!)
-                let h = unsafe UncheckedSendable(h.baseAddress!)
-                DispatchQueue.concurrentPerform(iterations: threadCount) { worker in
-                    var c = worker
-                    while c < chunks {
+                Sharding.forEach(chunks: chunks, threads: threads) { _, workerChunks in
+                    for c in workerChunks {
                         for i in c * chunk..<min(count, (c + 1) * chunk) {
-                            let x = unsafe points.value + i * stride
-                            unsafe labels.value[i] = Int32(
-                                nearestShort(x, dimension: d, transposed: t.value, halfNorms: h.value, padded: padded)
+                            unsafe labels[i] = Int32(
+                                nearestShort(
+                                    points + i * stride,
+                                    dimension: d,
+                                    transposed: t.baseAddress!,
+                                    halfNorms: h.baseAddress!,
+                                    padded: padded
+                                )
                             )
                         }
-                        c += threadCount
                     }
                 }
             }
@@ -393,11 +382,4 @@ extension KMeans {
         }
         return best == Int(Int32.max) ? 0 : best
     }
-}
-
-/// Carries a value that is not `Sendable` (a pointer) into a concurrent loop whose iterations touch disjoint
-/// memory.
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    @unsafe init(_ value: Value) { self.value = value }
 }

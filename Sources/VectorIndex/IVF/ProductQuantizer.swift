@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 
-import Dispatch
 import _RAGInternals
 import _RAGNumerics
 
@@ -67,16 +66,13 @@ struct ProductQuantizer: Sendable, Hashable {
     ) -> (quantizer: ProductQuantizer, emptyClusterSplits: Int) {
         let ksub = 1 << bitsPerCode
         let dsub = dimension / subquantizerCount
-        let results = Locked([KMeans.Result?](repeating: nil, count: subquantizerCount))
-        let source = unsafe UncheckedSendable(vectors)
-        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, subquantizerCount))) { t in
-            var m = t
-            let workers = max(1, min(threads, subquantizerCount))
-            while m < subquantizerCount {
+        let perWorker = Sharding.map(chunks: subquantizerCount, threads: threads) { _, subquantizers in
+            var results: [(m: Int, result: KMeans.Result)] = []
+            for m in subquantizers {
                 // Gather sub-vector m of every row so k-means sees contiguous points.
                 var sub = ContiguousArray<Float>(repeating: 0, count: count * dsub)
                 for i in 0..<count {
-                    for j in 0..<dsub { sub[i * dsub + j] = unsafe source.value[i * dimension + m * dsub + j] }
+                    for j in 0..<dsub { sub[i * dsub + j] = unsafe vectors[i * dimension + m * dsub + j] }
                 }
                 let parameters = KMeans.Parameters(
                     clusterCount: ksub,
@@ -88,16 +84,17 @@ struct ProductQuantizer: Sendable, Hashable {
                 let result = unsafe sub.withUnsafeBufferPointer { points in
                     unsafe KMeans.train(points, count: count, dimension: dsub, parameters: parameters)
                 }
-                results.withLock { $0[m] = result }
-                m += workers
+                results.append((m, result))
             }
+            return results
         }
+        let results = perWorker.joined().sorted { $0.m < $1.m }.map(\.result)
         var centroids = ContiguousArray<Float>()
         centroids.reserveCapacity(dimension * ksub)
         var splits = 0
-        for result in results.withLock({ $0 }) {
-            centroids.append(contentsOf: result!.centroids)
-            splits += result!.emptyClusterSplits
+        for result in results {
+            centroids.append(contentsOf: result.centroids)
+            splits += result.emptyClusterSplits
         }
         let quantizer = ProductQuantizer(
             dimension: dimension,
@@ -136,16 +133,6 @@ struct ProductQuantizer: Sendable, Hashable {
                     for i in 0..<count { unsafe codes[i * subquantizerCount + m] = UInt8(truncatingIfNeeded: l[i]) }
                 }
             }
-        }
-    }
-
-    /// Writes the reconstruction of `code` (its `M` centroids side by side) to `output`.
-    func decode(_ code: UnsafePointer<UInt8>, into output: UnsafeMutablePointer<Float>) {
-        let ksub = centroidCount
-        let dsub = subdimension
-        for m in 0..<subquantizerCount {
-            let c = (m * ksub + Int(unsafe code[m])) * dsub
-            for j in 0..<dsub { unsafe output[m * dsub + j] = centroids[c + j] }
         }
     }
 

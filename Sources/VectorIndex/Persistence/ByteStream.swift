@@ -154,6 +154,36 @@ extension IndexFileReader {
     }
 }
 
+extension IndexFileWriter {
+    /// Writes the first 12 bytes every index file starts with: its 8-byte magic number and its format version.
+    mutating func writePreamble(magic: [UInt8], version: UInt32) throws(Sink.Failure) {
+        try write(magic + IndexFileCoding.littleEndianBytes(version))
+    }
+}
+
+extension IndexFileReader {
+    /// Reads and checks the first 12 bytes every index file starts with and returns the format version.
+    ///
+    /// - Throws: ``VectorIndexError/Code/corruptFile`` for another magic number (naming `kind`), a truncated
+    ///   preamble or version 0; ``VectorIndexError/Code/unsupportedVersion`` for a version above `newest`.
+    mutating func readPreamble(magic: [UInt8], newest: UInt32, kind: String) throws(VectorIndexError) -> UInt32 {
+        let length = source.length
+        guard length >= 8, Array(try read(UInt8.self, count: 8, "magic number")) == magic else {
+            throw VectorIndexError(.corruptFile, "not \(kind) file (wrong magic number)")
+        }
+        guard length >= 12 else { throw IndexFileCoding.truncated("header") }
+        let version = IndexFileCoding.littleEndian(UInt32.self, Array(try read(UInt8.self, count: 4, "header")), at: 0)
+        guard version != 0 else { throw VectorIndexError(.corruptFile, "format version 0 is invalid") }
+        guard version <= newest else {
+            throw VectorIndexError(
+                .unsupportedVersion,
+                "file has format version \(version); this library reads up to \(newest)"
+            )
+        }
+        return version
+    }
+}
+
 /// Helpers shared by the index file formats.
 enum IndexFileCoding {
     static func truncated(_ what: String) -> VectorIndexError {

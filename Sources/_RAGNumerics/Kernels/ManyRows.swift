@@ -195,3 +195,36 @@ extension Kernels {
         }
     }
 }
+
+// MARK: - Squared distances from inner products
+
+extension Kernels {
+    /// Turns a block of inner products into squared Euclidean distances in place:
+    /// `d[i][j] = max(0, ‖q_i‖² + ‖x_j‖² − 2 q_i·x_j)`.
+    ///
+    /// This is how batched searches get distances from a matrix product. The clamp at 0 absorbs rounding,
+    /// which can make the distance of (nearly) equal vectors slightly negative; results can differ from a
+    /// direct ``squaredL2(_:_:)`` by rounding.
+    ///
+    /// - Parameters:
+    ///   - products: `querySquaredNorms.count × rowSquaredNorms.count` inner products, row-major (one row per
+    ///     query).
+    ///   - querySquaredNorms: ‖q_i‖² for every query.
+    ///   - rowSquaredNorms: ‖x_j‖² for every row.
+    /// - Precondition: `products.count == querySquaredNorms.count * rowSquaredNorms.count`.
+    package static func squaredL2sFromProducts(
+        _ products: inout MutableSpan<Float>,
+        querySquaredNorms: Span<Float>,
+        rowSquaredNorms: Span<Float>
+    ) {
+        let n = rowSquaredNorms.count
+        precondition(products.count == querySquaredNorms.count * n, "products must be queries × rows")
+        for i in 0..<querySquaredNorms.count {
+            let queryNorm = querySquaredNorms[i]
+            let base = i &* n
+            for j in 0..<n {
+                products[base &+ j] = max(0, queryNorm + rowSquaredNorms[j] - 2 * products[base &+ j])
+            }
+        }
+    }
+}

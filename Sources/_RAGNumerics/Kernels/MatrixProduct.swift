@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import Dispatch
+import _RAGInternals
 
 /// How the right-hand operand of a matrix product is stored.
 package enum RightOperandLayout: Sendable {
@@ -46,6 +47,66 @@ package enum MatrixProduct {
     /// timing both micro-kernels on a small in-cache problem (about a millisecond). Both tiles sum every element
     /// in the same order, so the choice never changes a result, only the speed.
     package static let preferredTile: Tile = calibrateTile()
+
+    /// Computes `C = A · op(B)` (or `C += A · op(B)` when `accumulate`) on spans, checking every extent once.
+    ///
+    /// The same product as the pointer form below (same tiles, same summation order), for callers outside
+    /// `Kernels/`. The checks cost nothing measurable: they run once per call, not per element.
+    ///
+    /// - Precondition: sizes and leading dimensions as for the pointer form, and each span holds every element
+    ///   the product reads or writes: `(m − 1)·lda + k` for `a`, `(m − 1)·ldc + n` for `c`, and for `b`
+    ///   `(n − 1)·ldb + k` (transposed) or `(k − 1)·ldb + n` (row-major).
+    package static func multiply(
+        m: Int,
+        n: Int,
+        k: Int,
+        a: Span<Float>,
+        lda: Int,
+        b: Span<Float>,
+        ldb: Int,
+        layout: RightOperandLayout,
+        c: inout MutableSpan<Float>,
+        ldc: Int,
+        accumulate: Bool = false,
+        threads: Int = 1
+    ) {
+        precondition(m >= 0 && n >= 0 && k >= 0, "matrix product: negative size")
+        guard m > 0, n > 0 else { return }
+        precondition(lda >= k && ldc >= n, "matrix product: leading dimension too small")
+        precondition(ldb >= (layout == .transposed ? k : n), "matrix product: leading dimension of B too small")
+        precondition(a.count >= (m - 1) * lda + k, "matrix product: A holds \(a.count) floats, too few")
+        precondition(c.count >= (m - 1) * ldc + n, "matrix product: C holds \(c.count) floats, too few")
+        let bNeeded = k == 0 ? 0 : layout == .transposed ? (n - 1) * ldb + k : (k - 1) * ldb + n
+        precondition(b.count >= bNeeded, "matrix product: B holds \(b.count) floats, too few")
+        guard k > 0 else {
+            if !accumulate {
+                for i in 0..<m {
+                    for j in 0..<n { c[i * ldc + j] = 0 }
+                }
+            }
+            return
+        }
+        unsafe a.withUnsafeBufferPointer { a in
+            unsafe b.withUnsafeBufferPointer { b in
+                unsafe c.withUnsafeMutableBufferPointer { c in
+                    unsafe multiply(
+                        m: m,
+                        n: n,
+                        k: k,
+                        a: a.baseAddress!,
+                        lda: lda,
+                        b: b.baseAddress!,
+                        ldb: ldb,
+                        layout: layout,
+                        c: c.baseAddress!,
+                        ldc: ldc,
+                        accumulate: accumulate,
+                        threads: threads
+                    )
+                }
+            }
+        }
+    }
 
     /// Computes `C = A · op(B)` (or `C += A · op(B)` when `accumulate`), with row-major operands.
     ///
@@ -206,10 +267,10 @@ package enum MatrixProduct {
 // MARK: - Blocked driver
 
 extension MatrixProduct {
-    /// One product's operands; shared read-only between the threads (each writes disjoint columns of `C`).
+    /// One product's operands; shared read-only between the threads of ``Parallel/forEach(parts:_:)`` (each
+    /// writes disjoint columns of `C`), which blocks until they are done, so the pointers never outlive the call.
     @safe
-    struct _Problem: @unchecked Sendable {
-        // SAFETY: every stored property is immutable; threads write disjoint column ranges of `c`.
+    struct _Problem {
         let m: Int
         let n: Int
         let k: Int
@@ -237,7 +298,7 @@ extension MatrixProduct {
                 return
             }
             let chunk = ((n + usable - 1) / usable + 15) / 16 * 16
-            DispatchQueue.concurrentPerform(iterations: usable) { t in
+            Parallel.forEach(parts: usable) { t in
                 let start = t * chunk
                 let end = min(n, start + chunk)
                 if start < end { run(columns: start..<end) }
