@@ -61,7 +61,9 @@ import _RAGTestSupport
         let inputs = [EmbeddingInput](repeating: .image(image), count: 8)
         embedder.batchSize = inputs.count
         // Were `embed` run on the main actor, this loop would never suspend and would stop at the deadline.
-        let deadline = ContinuousClock.now + .seconds(10)
+        // The deadline is generous because a busy machine (the whole suite runs in parallel on two cores) can keep
+        // the spinner waiting for seconds; run on the main actor, the loop would still never let it turn.
+        let deadline = ContinuousClock.now + .seconds(120)
         repeat {
             _ = try await embedder.embed(inputs)
         } while ticker.ticks == afterLoad && ContinuousClock.now < deadline
