@@ -204,7 +204,9 @@ final class DelayRecorder: Sendable {
         defer { hub.stop() }
         let weights = hub.file("model.safetensors")
         let received = Mutex<Int64>(0)
-        let client = client(hub)
+        // A long timeout: on a loaded machine the stalled request must not time out and be resumed (which would
+        // append a second stretch to the partial file) before the test gets round to cancelling it.
+        let client = client(hub, timeout: .seconds(600))
         let task = Task {
             try await client.snapshot("tiny-org/tiny-model", matching: ["*.safetensors"]) { progress in
                 received.withLock { $0 = max($0, progress.completedBytes) }
