@@ -70,7 +70,7 @@ public protocol VectorSearchIndex: Sendable {
     ///
     /// Scores can differ from single-query searches by rounding (batches may run as matrix products).
     ///
-    /// - Throws: As ``search(_:k:filter:)``, naming the first bad query.
+    /// - Throws: As `search(_:k:filter:)` (one query), naming the first bad query.
     func search(_ queries: VectorMatrix, k: Int, filter: SearchFilter?) throws(VectorIndexError) -> [[SearchResult]]
 
     /// Saves the index to the file at `path` atomically: a crash or an error leaves any previous file intact.

@@ -41,7 +41,7 @@ public struct CrossEncoderReranker: Reranker {
     ///     without the `bert.` prefix on the pooler).
     ///   - maxLength: The most tokens per pair; `nil` (the default) means the tokenizer's maximum. It is clamped to
     ///     the model's position count.
-    /// - Throws: ``RetrievalError`` with code `invalidSchema` (and the ``EmbeddingError`` as underlying) when a head
+    /// - Throws: ``RetrievalError`` with code `invalidSchema` (and the `EmbeddingError` as underlying) when a head
     ///   tensor is missing or misshapen, or the classifier has more than one label.
     public init(
         model: BERTModel,
@@ -77,7 +77,7 @@ public struct CrossEncoderReranker: Reranker {
     ///
     /// - Parameter directory: The checkpoint folder.
     /// - Throws: ``RetrievalError`` with code `invalidSchema`; its ``RetrievalError/underlying`` is the
-    ///   ``EmbeddingError`` when a file is missing or invalid.
+    ///   `EmbeddingError` when a file is missing or invalid.
     @concurrent public init(directory: URL) async throws(RetrievalError) {
         let model: BERTModel
         let tokenizer: WordPieceTokenizer

@@ -42,7 +42,7 @@ public struct HostedReranker: Reranker, CustomStringConvertible {
     ///   - apiKey: Sent as `Authorization: Bearer <key>`; `nil` or empty sends none.
     ///   - topCountField: `top_n` by default; `top_k` for Voyage.
     ///   - options: Timeouts and retries.
-    ///   - transport: How requests reach the server; a new ``URLSessionTransport`` by default.
+    ///   - transport: How requests reach the server; a new `URLSessionTransport` by default.
     public init(
         model: String,
         baseURL: URL,
@@ -79,7 +79,7 @@ public struct HostedReranker: Reranker, CustomStringConvertible {
     ///   - documents: The candidates' texts.
     /// - Returns: The provider's `relevance_score` of each document.
     /// - Throws: ``RetrievalError`` with code `rerankingFailed`: its ``RetrievalError/underlying`` is the
-    ///   ``EmbeddingError`` (`network`, `timeout`, `cancelled`, `rateLimited`, `unauthorized`, `providerError`)
+    ///   `EmbeddingError` (`network`, `timeout`, `cancelled`, `rateLimited`, `unauthorized`, `providerError`)
     ///   when the request failed; without one, the answer was malformed or did not score every document once.
     @concurrent public func scores(query: String, documents: [String]) async throws(RetrievalError) -> [Double] {
         guard !documents.isEmpty else { return [] }

@@ -51,7 +51,7 @@ extension FlatIndex {
     ///   - filter: Restricts every query to the ids that pass.
     ///   - threads: The most threads to use; `nil` uses every processor.
     /// - Returns: One result list per query, in query order.
-    /// - Throws: As ``search(_:k:filter:)``, naming the first bad query.
+    /// - Throws: As `search(_:k:filter:)` (one query), naming the first bad query.
     public func search(
         _ queries: VectorMatrix,
         k: Int,

@@ -110,7 +110,7 @@ public final class IVFPQIndex: TrainableVectorIndex {
         }
     }
 
-    /// The parameters ``search(_:k:filter:)`` uses.
+    /// The parameters `search(_:k:filter:)` (one query) uses.
     ///
     /// Start with `probeCount` 8–16 and raise it for recall.
     public var searchParameters: IVFPQSearchParameters {
