@@ -97,7 +97,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "MultimodalRAGTests", dependencies: ["MultimodalRAG"]),
-        .testTarget(name: "mmragTests", dependencies: ["mmrag", "_RAGTestSupport"]),
+        .testTarget(name: "mmragTests", dependencies: ["mmrag", "MultimodalRAG", "_RAGTestSupport"]),
     ]
 )
 

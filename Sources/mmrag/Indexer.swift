@@ -87,7 +87,7 @@ struct Indexer {
                 summary.skipped[.unreadable, default: []].append((file.name, "\(error.localizedDescription)"))
                 continue
             }
-            let hash = ContentHash.sha256(bytes)
+            let hash = BlobReference(hashing: bytes).key
             if let original = seenNow[hash] {
                 summary.duplicates.append((file.name, original))
                 continue

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
+internal import Embedding
 public import struct Foundation.Date
 public import struct Foundation.UUID
 
@@ -106,6 +107,14 @@ public struct BlobReference: Sendable, Hashable {
         guard byteCount >= 0 else { throw RetrievalError(.invalidObject, "a blob cannot have \(byteCount) bytes") }
         self.key = key
         self.byteCount = byteCount
+    }
+
+    /// The reference a blob store gives `bytes`: their SHA-256 in lower-case hex and their length.
+    ///
+    /// Use it to recognise content already stored (a file indexed before) without storing it again.
+    public init(hashing bytes: [UInt8]) {
+        key = SHA256.hash(bytes).hexString
+        byteCount = bytes.count
     }
 
     /// Whether `key` is 64 lower-case hexadecimal digits.

@@ -47,7 +47,7 @@ public struct LocalBlobStore: BlobStore {
 
     /// Stores `bytes` durably (temporary file, `fsync`, `rename`, folder `fsync`) unless already stored.
     @concurrent public func put(_ bytes: [UInt8]) async throws -> BlobReference {
-        let reference = try BlobReference(key: SHA256.hash(bytes).hexString, byteCount: bytes.count)
+        let reference = BlobReference(hashing: bytes)
         let path = path(reference.key)
         if Files.size(of: path) == bytes.count { return reference }
         do {
@@ -111,7 +111,7 @@ public final class MemoryBlobStore: BlobStore {
 
     /// Stores `bytes`.
     public func put(_ bytes: [UInt8]) async throws -> BlobReference {
-        let reference = try BlobReference(key: SHA256.hash(bytes).hexString, byteCount: bytes.count)
+        let reference = BlobReference(hashing: bytes)
         blobs.withLock { $0[reference.key] = bytes }
         return reference
     }

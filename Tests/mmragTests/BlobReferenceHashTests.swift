@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
+import MultimodalRAG
 import Testing
 
 @testable import mmrag
@@ -21,6 +22,6 @@ import Testing
 
     @Test(arguments: 0..<vectors.count)
     func digest(_ index: Int) {
-        #expect(ContentHash.sha256(Self.vectors[index].input) == Self.vectors[index].digest)
+        #expect(BlobReference(hashing: Self.vectors[index].input).key == Self.vectors[index].digest)
     }
 }
