@@ -14,7 +14,7 @@ public struct RetrievalError: Error, Sendable, CustomStringConvertible {
             case invalidSchema, invalidObject, invalidQuery, unknownProperty, typeMismatch, unknownVector
             case spaceMismatch, dimensionMismatch, unsupportedModality, notFound, duplicateID, embeddingFailed
             case rerankingFailed
-            case corruptFile, unsupportedVersion, fileSystem, locked, closed, unsupported, index
+            case corruptFile, unsupportedVersion, fileSystem, locked, closed, unsupported, index, store
         }
 
         private let value: Value
@@ -67,6 +67,9 @@ public struct RetrievalError: Error, Sendable, CustomStringConvertible {
         public static let unsupported = Code(.unsupported)
         /// A vector index refused an operation (see ``RetrievalError/underlying``).
         public static let index = Code(.index)
+        /// A ``VectorStore`` failed with an error of its own (see ``RetrievalError/underlying``), such as a
+        /// server's network error.
+        public static let store = Code(.store)
 
         /// A stable name for the code, such as `spaceMismatch`.
         public var description: String {
@@ -91,6 +94,7 @@ public struct RetrievalError: Error, Sendable, CustomStringConvertible {
             case .closed: "closed"
             case .unsupported: "unsupported"
             case .index: "index"
+            case .store: "store"
             }
         }
     }

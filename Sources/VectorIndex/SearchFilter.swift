@@ -92,4 +92,45 @@ public struct IDBitmap: Sendable, Hashable {
 
     /// The number of ids in the set.
     public var count: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
+
+    /// Whether the bitmap holds no id.
+    public var isEmpty: Bool { words.allSatisfy { $0 == 0 } }
+
+    /// The ids, in ascending order.
+    public var ids: [UInt64] {
+        var result: [UInt64] = []
+        result.reserveCapacity(count)
+        forEach { result.append($0) }
+        return result
+    }
+
+    /// Calls `body` with each id, in ascending order.
+    public func forEach(_ body: (UInt64) throws -> Void) rethrows {
+        for (index, word) in words.enumerated() where word != 0 {
+            var bits = word
+            while bits != 0 {
+                try body(UInt64(index) << 6 | UInt64(bits.trailingZeroBitCount))
+                bits &= bits - 1
+            }
+        }
+    }
+
+    /// Adds every id of `other`.
+    public mutating func formUnion(_ other: IDBitmap) {
+        if other.words.count > words.count {
+            words.append(contentsOf: repeatElement(0, count: other.words.count - words.count))
+        }
+        for i in other.words.indices { words[i] |= other.words[i] }
+    }
+
+    /// Keeps only the ids that `other` holds too.
+    public mutating func formIntersection(_ other: IDBitmap) {
+        if words.count > other.words.count { words.removeLast(words.count - other.words.count) }
+        for i in words.indices { words[i] &= other.words[i] }
+    }
+
+    /// Removes every id of `other`.
+    public mutating func subtract(_ other: IDBitmap) {
+        for i in 0..<min(words.count, other.words.count) { words[i] &= ~other.words[i] }
+    }
 }

@@ -9,7 +9,8 @@ struct ResultTable {
     struct Row: Sendable, Codable, Equatable {
         var rank: Int
         var score: Float
-        var distance: Float
+        var distance: Float?
+        var keywordScore: Float?
         var modality: String
         var name: String
         var id: String
@@ -31,6 +32,7 @@ struct ResultTable {
                     rank: rows.count + 1,
                     score: result.score,
                     distance: result.distance,
+                    keywordScore: result.keywordScore,
                     modality: kind,
                     name: properties[IndexSchema.name]?.text ?? result.object.id.uuidString,
                     id: result.object.id.uuidString,
@@ -58,7 +60,7 @@ struct ResultTable {
         return lines
     }
 
-    /// One JSON object per result: rank, score, distance, modality, name, id, path.
+    /// One JSON object per result: rank, score, distance and keyword score (when known), modality, name, id, path.
     func jsonLines() -> [String] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

@@ -27,7 +27,7 @@ import VectorIndex
         let (collection, ids) = try await line(10)
         let hits = try await collection.near(vector: [2.2, 0, 0, 0], in: "given", limit: 3)
         #expect(hits.map(\.object.id) == [ids[2], ids[3], ids[1]])
-        #expect(abs(hits[0].distance - 0.04) < 1e-5 && abs(hits[1].distance - 0.64) < 1e-5)
+        #expect(abs(hits[0].distance! - 0.04) < 1e-5 && abs(hits[1].distance! - 0.64) < 1e-5)
         #expect(hits[0].certainty == nil && hits[0].matchedTarget == "given")
         var query = NearQuery(target: .init(vector: "given", .vector([0, 0, 0, 0])))
         query.offset = 4
@@ -46,14 +46,14 @@ import VectorIndex
         let b = try await collection.insert(ObjectInput(properties: ["caption": .text("bbbb")]))
         let hits = try await collection.near(text: "a", in: "text", limit: 2)
         #expect(hits.map(\.object.id) == [a, b])
-        #expect(abs(hits[0].distance) < 1e-6 && abs(hits[1].distance - 1) < 1e-6)
+        #expect(abs(hits[0].distance!) < 1e-6 && abs(hits[1].distance! - 1) < 1e-6)
         #expect(hits[0].certainty == 1 && hits[1].certainty == 0.5 && hits[0].score == 1)
         // Embedding arithmetic: "a" + "b" is equally close to both.
         let mixed = try await collection.search(
             NearQuery(target: .init(vector: "text", concepts: [(.text("a"), 1), (.text("b"), 1)]))
         )
-        #expect(abs(mixed[0].distance - mixed[1].distance) < 1e-6)
-        #expect(abs(mixed[0].distance - Float(1 - 1 / 2.0.squareRoot())) < 1e-6)
+        #expect(abs(mixed[0].distance! - mixed[1].distance!) < 1e-6)
+        #expect(abs(mixed[0].distance! - Float(1 - 1 / 2.0.squareRoot())) < 1e-6)
         // The toy embedder has no audio: the error says what it accepts.
         do {
             _ = try await collection.near(audio: AudioBuffer(sampleRate: 16000, channelCount: 1, samples: [0, 0]))
@@ -104,7 +104,7 @@ import VectorIndex
         // Relative: text normalised x 0, y 1; given normalised x 1, y 0.
         let relative = try await run(.relativeScore(["text": 0.7, "given": 0.3]))
         #expect(relative.map(\.object.id) == [x, y])
-        #expect(abs(relative[0].distance - 0.3) < 1e-6 && abs(relative[1].distance - 0.7) < 1e-6)
+        #expect(abs(relative[0].distance! - 0.3) < 1e-6 && abs(relative[1].distance! - 0.7) < 1e-6)
         await expectCode(.invalidQuery) { _ = try await run(.manualWeights(["text": 1])) }
         await expectCode(.invalidQuery) {
             _ = try await collection.search(

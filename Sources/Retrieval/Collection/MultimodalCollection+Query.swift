@@ -75,74 +75,93 @@ extension MultimodalCollection {
 
     // MARK: - Any query
 
-    /// Runs a vector query: embeds each target's concepts, searches every target, joins their distances,
-    /// then applies the distance and certainty limits, the offset, the limit and autocut.
+    /// Runs a vector query: embeds each target's concepts, searches every target among the objects that pass the
+    /// filter, joins their distances, then applies the distance and certainty limits, reranking, diversity, the
+    /// offset, the limit and autocut.
     ///
     /// - Throws: ``RetrievalError/Code/invalidQuery`` for no targets, a repeated target, a negative limit or
     ///   offset, or a weight that is not finite; ``RetrievalError/Code/unknownVector``;
     ///   ``RetrievalError/Code/unsupportedModality`` naming what the embedder accepts;
     ///   ``RetrievalError/Code/dimensionMismatch`` for a vector of another length; ``RetrievalError/Code/notFound``
-    ///   for a `.object` concept whose object (or its vector) does not exist.
+    ///   for a `.object` concept whose object (or its vector) does not exist; ``RetrievalError/Code/unknownProperty``
+    ///   or ``RetrievalError/Code/typeMismatch`` for a filter that does not fit the schema.
     public func search(_ query: NearQuery) async throws(RetrievalError) -> [QueryResult] {
-        guard !query.targets.isEmpty else { throw RetrievalError(.invalidQuery, "a query needs at least one target") }
-        guard query.limit >= 0, query.offset >= 0 else {
-            throw RetrievalError(.invalidQuery, "limit (\(query.limit)) and offset (\(query.offset)) must be ≥ 0")
-        }
-        var targets: [VectorStoreSearch.Target] = []
-        for target in query.targets {
+        let shaping = try ResultShaping(query)
+        if let filter = query.filter { try schema.validate(filter) }
+        let targets = try await resolve(query.targets)
+        guard query.limit > 0 else { return [] }
+        let candidates = try await vectorCandidates(
+            targets,
+            join: query.join,
+            k: shaping.pool,
+            filter: query.filter,
+            includeVectors: shaping.fetchesVectors,
+            maxDistance: query.maxDistance,
+            certainty: query.certainty
+        )
+        return try await finish(
+            candidates,
+            shaping,
+            queryText: query.targets.lazy.compactMap(\.firstText).first,
+            queryVector: targets.first.map { ($0.vector, $0.query) }
+        )
+    }
+
+    /// The query vector of each target, checked: at least one target, each named vector once.
+    func resolve(_ targets: [NearQuery.Target]) async throws(RetrievalError) -> [VectorStoreSearch.Target] {
+        guard !targets.isEmpty else { throw RetrievalError(.invalidQuery, "a query needs at least one target") }
+        var resolved: [VectorStoreSearch.Target] = []
+        for target in targets {
             let vector = try namedVector(target.vector)
-            guard !targets.contains(where: { $0.vector == vector.name }) else {
+            guard !resolved.contains(where: { $0.vector == vector.name }) else {
                 throw RetrievalError(.invalidQuery, "named vector \"\(vector.name)\" is targeted twice")
             }
-            targets.append(
+            resolved.append(
                 VectorStoreSearch.Target(vector: vector.name, query: try await queryVector(target, in: vector))
             )
         }
-        guard query.limit > 0 else { return [] }
-        let wanted = query.offset + query.limit
+        return resolved
+    }
+
+    /// The `k` best objects of a vector search among those passing `filter`, best first, joined over the
+    /// targets and cut by distance and certainty.
+    func vectorCandidates(
+        _ targets: [VectorStoreSearch.Target],
+        join strategy: TargetJoin,
+        k: Int,
+        filter: Filter?,
+        includeVectors: Bool,
+        maxDistance: Float?,
+        certainty: Float?
+    ) async throws(RetrievalError) -> [QueryResult] {
+        guard k > 0 else { return [] }
         let hits = try await rethrowing {
             try await self.store.search(
-                VectorStoreSearch(targets: targets, k: wanted, includeVectors: query.includeVectors)
+                VectorStoreSearch(targets: targets, k: k, includeVectors: includeVectors, filter: filter)
             )
         }
         let names = targets.map(\.vector)
         let allCosine = names.allSatisfy { name in schema.vector(named: name)?.layout.reportedMetric == .cosine }
-        var joined = try join(hits, targets: names, strategy: query.join)
+        var joined = try join(hits, targets: names, strategy: strategy)
         joined.sort {
             $0.distance < $1.distance
                 || ($0.distance == $1.distance && UUID.precedes($0.hit.object.id, $1.hit.object.id))
         }
-        if let maxDistance = query.maxDistance { joined.removeAll { $0.distance > maxDistance } }
-        if let certainty = query.certainty {
+        if let maxDistance { joined.removeAll { $0.distance > maxDistance } }
+        if let certainty {
             guard allCosine else { throw RetrievalError(.invalidQuery, "certainty needs cosine distances") }
             joined.removeAll { 1 - $0.distance / 2 < certainty }
         }
-        var page = Array(joined.dropFirst(query.offset).prefix(query.limit))
-        if let jumps = query.autocut, jumps > 0 {
-            page = Array(page.prefix(Autocut.count(of: page.map { Double($0.distance) }, jumps: jumps)))
-        }
-        var results: [QueryResult] = []
-        for entry in page {
-            var blobs: [String: [UInt8]] = [:]
-            for name in query.includeBlobs {
-                if case .blob(let reference)? = entry.hit.object.properties[name] {
-                    blobs[name] = try await blob(reference)
-                }
-            }
-            let matched = entry.hit.distances.min { $0.value < $1.value }?.key ?? names[0]
-            results.append(
-                QueryResult(
-                    object: entry.hit.object,
-                    distance: entry.distance,
-                    score: allCosine ? 1 - entry.distance : -entry.distance,
-                    certainty: allCosine ? 1 - entry.distance / 2 : nil,
-                    distances: entry.hit.distances,
-                    matchedTarget: matched,
-                    blobs: blobs
-                )
+        return joined.prefix(k).map { entry in
+            QueryResult(
+                object: entry.hit.object,
+                score: allCosine ? 1 - entry.distance : -entry.distance,
+                distance: entry.distance,
+                certainty: allCosine ? 1 - entry.distance / 2 : nil,
+                distances: entry.hit.distances,
+                matchedTarget: entry.hit.distances.min { $0.value < $1.value }?.key ?? names[0]
             )
         }
-        return results
     }
 
     /// One query vector for a target.

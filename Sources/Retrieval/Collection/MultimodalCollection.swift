@@ -52,6 +52,7 @@ public final class MultimodalCollection: Sendable {
         let store = try await LocalVectorStore.create(
             at: folder,
             layout: schema.layout,
+            keyword: schema.resolvedKeyword,
             metadata: schema.encoded,
             options: options
         )
@@ -100,7 +101,7 @@ public final class MultimodalCollection: Sendable {
             vectors[i].embedder = embedder
         }
         let collection = MultimodalCollection(
-            schema: CollectionSchema(uncheckedProperties: stored.properties, vectors: vectors),
+            schema: CollectionSchema(uncheckedProperties: stored.properties, vectors: vectors, keyword: stored.keyword),
             store: store,
             blobs: try LocalBlobStore(folder: folder + "/blobs")
         )
@@ -169,7 +170,7 @@ public final class MultimodalCollection: Sendable {
         } catch let error as RetrievalError {
             throw error
         } catch {
-            throw RetrievalError(.unsupported, "the store failed", underlying: error)
+            throw RetrievalError(.store, "the store failed", underlying: error)
         }
     }
 }

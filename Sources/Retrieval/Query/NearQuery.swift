@@ -64,6 +64,11 @@ public struct NearQuery: Sendable {
         public init(vector: String? = nil, _ concept: Concept) {
             self.init(vector: vector, concepts: [(concept, 1)])
         }
+
+        /// The first text concept, the text a reranker compares candidates with.
+        var firstText: String? {
+            concepts.lazy.compactMap { if case .text(let text) = $0.concept { text } else { nil } }.first
+        }
     }
 
     /// The targets (at least one; distinct named vectors).
@@ -80,6 +85,13 @@ public struct NearQuery: Sendable {
     public var certainty: Float?
     /// Cut the results after this many jumps in the distance curve (`nil` or 0: no cut).
     public var autocut: Int?
+    /// Only objects that pass this filter are returned; when at least `offset + limit` objects pass, that many
+    /// are found.
+    public var filter: Filter?
+    /// Re-score the best candidates with a reranker.
+    public var rerank: Rerank?
+    /// Pick varied results among the best candidates.
+    public var diversity: Diversity?
     /// Whether results carry the objects' vectors.
     public var includeVectors = false
     /// The blob properties whose bytes results should carry.
@@ -96,21 +108,52 @@ public struct NearQuery: Sendable {
     }
 }
 
-/// One result of a vector query.
+/// One result of a query.
+///
+/// Every query kind ranks by ``score`` (higher is better); the components that produced it are kept beside it.
 public struct QueryResult: Sendable {
     /// The object.
     public var object: CollectionObject
-    /// The joined distance to the query (smaller is closer).
-    public var distance: Float
-    /// A similarity, higher is closer: the cosine similarity (`1 − distance`) when every target measures cosine
-    /// distances, `−distance` otherwise.
+    /// The ranking score, higher is better: for a vector query the cosine similarity (`1 − distance`) when every
+    /// target measures cosine distances and `−distance` otherwise; for a keyword query the BM25F score; for a
+    /// hybrid query the fused score; after reranking the reranker's score.
     public var score: Float
+    /// The joined vector distance to the query (smaller is closer), or `nil` when no vector search found the
+    /// object (a keyword query, or a hybrid result only the keyword leg found).
+    public var distance: Float?
     /// `1 − distance / 2` when every target measures cosine distances.
     public var certainty: Float?
-    /// The distance in each target.
+    /// The vector distance in each target.
     public var distances: [String: Float]
-    /// The target that matched best (smallest distance).
-    public var matchedTarget: String
+    /// The target that matched best (smallest distance), for results a vector search found.
+    public var matchedTarget: String?
+    /// The BM25F score, for results a keyword search found.
+    public var keywordScore: Float?
+    /// The reranker's score, when the query was reranked.
+    public var rerankScore: Float?
     /// The requested blob properties' bytes, by property.
     public var blobs: [String: [UInt8]]
+
+    /// Creates a result.
+    public init(
+        object: CollectionObject,
+        score: Float,
+        distance: Float? = nil,
+        certainty: Float? = nil,
+        distances: [String: Float] = [:],
+        matchedTarget: String? = nil,
+        keywordScore: Float? = nil,
+        rerankScore: Float? = nil,
+        blobs: [String: [UInt8]] = [:]
+    ) {
+        self.object = object
+        self.score = score
+        self.distance = distance
+        self.certainty = certainty
+        self.distances = distances
+        self.matchedTarget = matchedTarget
+        self.keywordScore = keywordScore
+        self.rerankScore = rerankScore
+        self.blobs = blobs
+    }
 }

@@ -5,9 +5,10 @@ import VectorIndex
 import _RAGInternals
 
 extension CollectionSchema {
-    init(uncheckedProperties properties: [Property], vectors: [NamedVector]) {
+    init(uncheckedProperties properties: [Property], vectors: [NamedVector], keyword: KeywordSettings) {
         self.properties = properties
         self.vectors = vectors
+        self.keyword = keyword
     }
 
     /// The schema without its embedders, as stored in a collection's snapshot.
@@ -33,6 +34,7 @@ extension CollectionSchema {
             StorageCoding.append(vector.index, to: &writer)
             writer.append(vector.metric?.rawValue ?? 0)
         }
+        keyword.append(to: &writer)
         return writer.bytes
     }
 
@@ -80,9 +82,11 @@ extension CollectionSchema {
             vector.sources = sources
             vectors.append(vector)
         }
+        // Schemas written before keyword settings existed end here and get the defaults.
+        let keyword = reader.isAtEnd ? KeywordSettings() : try KeywordSettings.read(&reader)
         guard properties.count == propertyCount, vectors.count == vectorCount, reader.isAtEnd else {
             throw reader.corrupt("the stored schema")
         }
-        return CollectionSchema(uncheckedProperties: properties, vectors: vectors)
+        return CollectionSchema(uncheckedProperties: properties, vectors: vectors, keyword: keyword)
     }
 }

@@ -115,13 +115,21 @@ public struct CollectionSchema: Sendable {
     public let properties: [Property]
     /// The named vectors, in declaration order.
     public let vectors: [NamedVector]
+    /// The keyword index: its properties, BM25 constants and stop words.
+    public let keyword: KeywordSettings
 
     /// Creates a schema after checking it.
     ///
     /// - Throws: ``RetrievalError/Code/invalidSchema`` for an invalid or repeated name, a source that is not a
     ///   text or blob property, a weight that is not positive, a vector without an embedder that has sources,
-    ///   an embedder whose space disagrees with the vector's, or IVF-PQ parameters that do not fit the space.
-    public init(properties: [Property], vectors: [NamedVector]) throws(RetrievalError) {
+    ///   an embedder whose space disagrees with the vector's, IVF-PQ parameters that do not fit the space, or
+    ///   keyword settings that name a property that is not text or a text array or whose BM25 constants are out
+    ///   of range.
+    public init(
+        properties: [Property],
+        vectors: [NamedVector],
+        keyword: KeywordSettings = KeywordSettings()
+    ) throws(RetrievalError) {
         var seen = Set<String>()
         for property in properties {
             try Self.checkName(property.name, "property")
@@ -181,8 +189,33 @@ public struct CollectionSchema: Sendable {
                 throw RetrievalError(.invalidSchema, "named vector \"\(vector.name)\": threshold \(threshold) < 1")
             }
         }
+        for name in keyword.properties ?? [] {
+            guard let property = properties.first(where: { $0.name == name }) else {
+                throw RetrievalError(
+                    .unknownProperty,
+                    "the keyword index names property \"\(name)\", which is not declared"
+                )
+            }
+            guard property.type == .text || property.type == .textArray else {
+                throw RetrievalError(
+                    .invalidSchema,
+                    "the keyword index names \"\(name)\", a \(property.type) property; it indexes text and text arrays"
+                )
+            }
+        }
         self.properties = properties
         self.vectors = vectors
+        self.keyword = keyword
+        _ = try resolvedKeyword.makeIndex()  // checks the names and the BM25 constants
+    }
+
+    /// The keyword settings with `nil` properties resolved to every text and text-array property.
+    var resolvedKeyword: KeywordSettings {
+        var settings = keyword
+        if settings.properties == nil {
+            settings.properties = properties.filter { $0.type == .text || $0.type == .textArray }.map(\.name)
+        }
+        return settings
     }
 
     /// The property named `name`.

@@ -16,7 +16,10 @@ struct WriterState {
 enum StoreFiles {
     static let snapshotMagic = Array("MMRAGSNP".utf8)
     static let logMagic = Array("MMRAGLOG".utf8)
+    /// The log's format version.
     static let version: UInt32 = 1
+    /// The snapshot's format version: 2 added the keyword settings; version 1 snapshots still open.
+    static let snapshotVersion: UInt32 = 2
     static let recordVersion: UInt8 = 1
 }
 
@@ -25,19 +28,29 @@ extension LocalVectorStore {
 
     /// Creates a store in `folder` (or in memory when `nil`); the folder must not hold a store already.
     ///
+    /// - Parameters:
+    ///   - folder: Where the files live, or `nil` for a store in memory.
+    ///   - layout: The named vectors.
+    ///   - keyword: The keyword index's settings, with the properties it indexes listed (a `nil` list means
+    ///     none); `nil` for no keyword index.
+    ///   - metadata: The owner's description of the store, kept in every snapshot.
+    ///   - options: Durability, snapshot and search tuning.
+    /// - Returns: The open store.
     /// - Throws: ``RetrievalError/Code/invalidSchema`` when a store exists there, ``RetrievalError/Code/locked``
     ///   when another writer holds the folder, file-system failures.
     @concurrent public static func create(
         at folder: String?,
         layout: [VectorLayout],
+        keyword: KeywordSettings? = nil,
         metadata: [UInt8] = [],
         options: Options = Options()
     ) async throws(RetrievalError) -> LocalVectorStore {
-        let state = try StoreState(layout: layout)
+        let state = try StoreState(layout: layout, keyword: keyword)
         guard let folder else {
             return LocalVectorStore(
                 folder: nil,
                 layout: layout,
+                keyword: keyword,
                 metadata: metadata,
                 state: state,
                 writer: WriterState(log: nil, generation: 0),
@@ -52,7 +65,7 @@ extension LocalVectorStore {
             guard !Files.exists(folder + "/snapshot") else {
                 throw FileError(.corrupt, path: folder, "a collection already exists here")
             }
-            let bytes = snapshotBytes(layout: layout, metadata: metadata, generation: 0, state: state)
+            let bytes = snapshotBytes(layout: layout, keyword: keyword, metadata: metadata, generation: 0, state: state)
             try Files.writeAtomically(bytes, to: folder + "/snapshot")
             try RecordLog.create(
                 at: folder + "/log",
@@ -64,6 +77,7 @@ extension LocalVectorStore {
             return LocalVectorStore(
                 folder: folder,
                 layout: layout,
+                keyword: keyword,
                 metadata: metadata,
                 state: state,
                 writer: WriterState(log: log, generation: 0),
@@ -95,13 +109,13 @@ extension LocalVectorStore {
         do { lock = try FileLock(folder + "/LOCK") } catch { throw RetrievalError.wrap(error, "cannot open \(folder)") }
         do throws(FileError) {
             let snapshotPath = folder + "/snapshot"
-            let (layout, metadata, generation, puts) = try readSnapshot(
+            let (layout, keyword, metadata, generation, puts) = try readSnapshot(
                 try Files.read(snapshotPath),
                 path: snapshotPath
             )
             var state: StoreState
             do throws(RetrievalError) {
-                state = try StoreState(layout: layout)
+                state = try StoreState(layout: layout, keyword: keyword)
                 try state.load(puts)
             } catch {
                 throw FileError(.corrupt, path: snapshotPath, "the snapshot does not apply: \(error)")
@@ -144,6 +158,7 @@ extension LocalVectorStore {
             let store = LocalVectorStore(
                 folder: folder,
                 layout: layout,
+                keyword: keyword,
                 metadata: metadata,
                 state: state,
                 writer: WriterState(log: log, generation: generation, snapshotBytes: Files.size(of: snapshotPath) ?? 0),
@@ -208,7 +223,13 @@ extension LocalVectorStore {
         let generation = writer.generation + 1
         let (bytes, approximate) = state.withReadLock { state in
             (
-                Self.snapshotBytes(layout: layout, metadata: metadata, generation: generation, state: state),
+                Self.snapshotBytes(
+                    layout: layout,
+                    keyword: keyword,
+                    metadata: metadata,
+                    generation: generation,
+                    state: state
+                ),
                 state.slots.compactMapValues { $0.approximate?.serialized() }
             )
         }
@@ -276,18 +297,21 @@ extension LocalVectorStore {
 
     static func snapshotBytes(
         layout: [VectorLayout],
+        keyword: KeywordSettings?,
         metadata: [UInt8],
         generation: UInt64,
         state: StoreState
     ) -> [UInt8] {
         var writer = BinaryWriter()
         writer.append(bytes: StoreFiles.snapshotMagic)
-        writer.append(StoreFiles.version)
+        writer.append(StoreFiles.snapshotVersion)
         writer.append(UInt32(0))
         writer.append(generation)
         writer.append(block: metadata)
         writer.append(UInt32(layout.count))
         for vector in layout { StorageCoding.append(vector, to: &writer) }
+        writer.append(keyword != nil)
+        keyword?.append(to: &writer)
         writer.append(state.nextKey)
         writer.append(UInt64(state.objects.count))
         for entry in state.objects.values.sorted(by: { $0.key < $1.key }) {
@@ -303,7 +327,7 @@ extension LocalVectorStore {
     static func readSnapshot(
         _ bytes: [UInt8],
         path: String
-    ) throws(FileError) -> ([VectorLayout], [UInt8], UInt64, [KeyedPut]) {
+    ) throws(FileError) -> ([VectorLayout], KeywordSettings?, [UInt8], UInt64, [KeyedPut]) {
         guard bytes.count >= 32, Array(bytes[0..<8]) == StoreFiles.snapshotMagic else {
             throw FileError(.corrupt, path: path, "not a collection snapshot")
         }
@@ -313,7 +337,7 @@ extension LocalVectorStore {
         }
         var reader = BinaryReader(bytes[8..<(bytes.count - 8)], path: path)
         let version = try reader.read(UInt32.self)
-        guard version <= StoreFiles.version else {
+        guard version <= StoreFiles.snapshotVersion else {
             throw FileError(.unsupportedVersion, path: path, "the snapshot has format version \(version)")
         }
         _ = try reader.read(UInt32.self)
@@ -322,6 +346,8 @@ extension LocalVectorStore {
         var layout: [VectorLayout] = []
         let layoutCount = Int(try reader.read(UInt32.self))
         for _ in 0..<min(layoutCount, reader.remaining) { layout.append(try StorageCoding.readLayout(&reader)) }
+        var keyword: KeywordSettings?
+        if version >= 2, try reader.read(UInt8.self) != 0 { keyword = try KeywordSettings.read(&reader) }
         _ = try reader.read(UInt64.self)
         let count = try reader.read(UInt64.self)
         guard count <= UInt64(reader.remaining) else { throw reader.corrupt("the snapshot's object count") }
@@ -332,7 +358,7 @@ extension LocalVectorStore {
             puts.append(KeyedPut(object: object, key: key))
         }
         guard layout.count == layoutCount, reader.isAtEnd else { throw reader.corrupt("the snapshot") }
-        return (layout, metadata, generation, puts)
+        return (layout, keyword, metadata, generation, puts)
     }
 
     // MARK: - Approximate indexes

@@ -30,10 +30,16 @@ public final class LocalVectorStore: VectorStore {
         /// the process alone still loses nothing that was committed).
         public var syncOnCommit: Bool
 
-        /// Creates options; by default snapshots every 64 MiB of log and syncs every commit.
-        public init(snapshotThreshold: Int = 64 << 20, syncOnCommit: Bool = true) {
+        /// A filtered vector search whose filter allows at most this many objects scans those objects exactly
+        /// instead of searching an approximate index (Weaviate's `flatSearchCutoff`, with its default).
+        public var flatSearchCutoff: Int
+
+        /// Creates options; by default snapshots every 64 MiB of log, syncs every commit and searches filters
+        /// allowing up to 40,000 objects exactly.
+        public init(snapshotThreshold: Int = 64 << 20, syncOnCommit: Bool = true, flatSearchCutoff: Int = 40_000) {
             self.snapshotThreshold = snapshotThreshold
             self.syncOnCommit = syncOnCommit
+            self.flatSearchCutoff = flatSearchCutoff
         }
     }
 
@@ -41,6 +47,8 @@ public final class LocalVectorStore: VectorStore {
     public let folder: String?
     /// The named vectors, in declaration order.
     public let layout: [VectorLayout]
+    /// The keyword index's settings (its properties resolved), or `nil` when the store has no keyword index.
+    public let keyword: KeywordSettings?
     /// The owner's description of the store (a collection keeps its schema here), stored in every snapshot.
     public let metadata: [UInt8]
     /// How many bytes of torn log tail opening cut off (0 when the last run ended cleanly).
@@ -56,6 +64,7 @@ public final class LocalVectorStore: VectorStore {
     init(
         folder: String?,
         layout: [VectorLayout],
+        keyword: KeywordSettings?,
         metadata: [UInt8],
         state: StoreState,
         writer: WriterState,
@@ -65,6 +74,7 @@ public final class LocalVectorStore: VectorStore {
     ) {
         self.folder = folder
         self.layout = layout
+        self.keyword = keyword
         self.metadata = metadata
         self.state = ReadWriteLocked(state)
         self.writer = Locked(writer)
@@ -104,7 +114,7 @@ public final class LocalVectorStore: VectorStore {
                 }
                 start = low
             }
-            return ids[start..<min(ids.count, start + limit)].compactMap { id in
+            return ids[start..<(start + min(limit, ids.count - start))].compactMap { id in
                 state.objects[id].map { state.object($0, withVectors: true) }
             }
         }
@@ -120,7 +130,28 @@ public final class LocalVectorStore: VectorStore {
 
     /// Candidates for a vector query.
     public func search(_ request: VectorStoreSearch) async throws -> [VectorStoreHit] {
-        try state.withReadLock { (state) throws(RetrievalError) in try state.search(request) }
+        let cutoff = options.flatSearchCutoff
+        return try state.withReadLock { (state) throws(RetrievalError) in
+            try state.search(request, flatSearchCutoff: cutoff)
+        }
+    }
+
+    /// Keyword matches from the store's BM25F index.
+    public func keywordSearch(_ request: KeywordStoreSearch) async throws -> [KeywordStoreHit] {
+        try state.withReadLock { (state) throws(RetrievalError) in try state.keywordSearch(request) }
+    }
+
+    /// Up to `limit` objects that pass `filter`, in ascending id order after `cursor`, found through the inverted
+    /// property index.
+    public func objects(matching filter: Filter, after cursor: UUID?, limit: Int) async throws -> [CollectionObject] {
+        guard limit > 0 else { return [] }
+        return try state.withReadLock { (state) throws(RetrievalError) in
+            let ids = try state.ids(passing: filter)
+            let start = cursor.map { cursor in ids.partitionPoint { UUID.precedes(cursor, $0) } } ?? 0
+            return ids[start..<(start + min(limit, ids.count - start))].compactMap { id in
+                state.objects[id].map { state.object($0, withVectors: true) }
+            }
+        }
     }
 
     /// Waits until every IVF-PQ index being trained in the background has been swapped in.

@@ -43,11 +43,16 @@ struct StoreState: Sendable {
     var blobReferences: [String: Int] = [:]
     var nextKey: UInt64 = 0
     var slots: [String: VectorSlot] = [:]
+    /// The inverted property index that answers filters.
+    var properties = PropertyIndex()
+    /// The keyword index, when the store has keyword settings with properties.
+    var keyword: BM25Index?
     /// Changes with every applied batch.
     var version: UInt64 = 0
 
-    init(layout: [VectorLayout]) throws(RetrievalError) {
+    init(layout: [VectorLayout], keyword settings: KeywordSettings?) throws(RetrievalError) {
         for vector in layout { slots[vector.name] = try VectorSlot(layout: vector) }
+        keyword = try settings?.makeIndex()
     }
 
     func object(_ entry: StoredEntry, withVectors: Bool) -> CollectionObject {
@@ -107,17 +112,22 @@ struct StoreState: Sendable {
     /// Replaying a logged batch twice leaves the same state (puts carry
     /// their keys; deletes of unknown ids are skipped).
     mutating func apply(puts: [KeyedPut], deletes: [UUID]) throws(RetrievalError) {
+        var removed: [(CollectionObject, UInt64)] = []
+        var added: [(CollectionObject, UInt64)] = []
         for id in deletes {
             guard let entry = objects.removeValue(forKey: id) else { continue }
             idOfKey[entry.key] = nil
             release(entry.object)
             removeVectors(key: entry.key)
+            keyword?.remove(entry.key)
+            removed.append((entry.object, entry.key))
         }
         for put in puts {
             if let old = objects[put.object.id] {
                 release(old.object)
                 removeVectors(key: old.key)
                 idOfKey[old.key] = nil
+                removed.append((old.object, old.key))
             }
             var stored = put.object
             let vectors = stored.vectors
@@ -125,10 +135,27 @@ struct StoreState: Sendable {
             objects[stored.id] = StoredEntry(object: stored, key: put.key)
             idOfKey[put.key] = stored.id
             retain(stored)
+            indexWords(of: stored, key: put.key)
+            added.append((stored, put.key))
             nextKey = max(nextKey, put.key + 1)
             for (name, vector) in vectors { try addVector(vector, key: put.key, to: name) }
         }
+        properties.update(removing: removed, adding: added)
         version &+= 1
+    }
+
+    /// Puts an object's indexed text properties in the keyword index (replacing what its key held).
+    private mutating func indexWords(of object: CollectionObject, key: UInt64) {
+        guard keyword != nil else { return }
+        var texts: [String: [String]] = [:]
+        for name in keyword!.properties {
+            switch object.properties[name] {
+            case .text(let text)?: texts[name] = [text]
+            case .textArray(let values)?: texts[name] = values
+            default: break
+            }
+        }
+        keyword!.upsert(key, textArrays: texts)
     }
 
     /// Loads a snapshot's objects into an empty state, adding each named vector's vectors in one call.
@@ -150,8 +177,10 @@ struct StoreState: Sendable {
                 throw RetrievalError(.corruptFile, "the snapshot holds object \(stored.id) or key \(put.key) twice")
             }
             retain(stored)
+            indexWords(of: stored, key: put.key)
             nextKey = max(nextKey, put.key + 1)
         }
+        properties.update(removing: [], adding: puts.map { put in (objects[put.object.id]!.object, put.key) })
         for (name, batch) in batches {
             let slot = slots[name]!
             do {
@@ -201,14 +230,24 @@ struct StoreState: Sendable {
 
     // MARK: - Search
 
-    func search(_ request: VectorStoreSearch) throws(RetrievalError) -> [VectorStoreHit] {
+    func search(_ request: VectorStoreSearch, flatSearchCutoff: Int) throws(RetrievalError) -> [VectorStoreHit] {
         guard request.k > 0 else { return [] }
+        let allowed = try request.filter.map { (filter) throws(RetrievalError) in try allowedKeys(filter) }
+        if let allowed, allowed.isEmpty { return [] }
+        let allowedCount = allowed?.count ?? objects.count
         var candidates = Set<UInt64>()
         for target in request.targets {
             guard let slot = slots[target.vector] else {
                 throw RetrievalError(.unknownVector, "no named vector \"\(target.vector)\"")
             }
-            for result in try slot.nearest(target.query, k: request.k) { candidates.insert(result) }
+            let keys = try slot.nearest(
+                target.query,
+                k: request.k,
+                allowed: allowed,
+                allowedCount: allowedCount,
+                flatSearchCutoff: flatSearchCutoff
+            )
+            for key in keys { candidates.insert(key) }
         }
         var hits: [VectorStoreHit] = []
         hits.reserveCapacity(candidates.count)
@@ -228,29 +267,69 @@ struct StoreState: Sendable {
         }
         return hits
     }
+
+    /// The keys of the objects that pass `filter`, from the inverted property index.
+    func allowedKeys(_ filter: Filter) throws(RetrievalError) -> IDBitmap {
+        try properties.keys(passing: filter, ids: objects)
+    }
+
+    /// Keyword (BM25F) matches, best first, restricted to the objects that pass the filter.
+    func keywordSearch(_ request: KeywordStoreSearch) throws(RetrievalError) -> [KeywordStoreHit] {
+        guard let keyword else {
+            throw RetrievalError(.unsupported, "the collection has no keyword index (no text properties are indexed)")
+        }
+        let allowed = try request.filter.map { (filter) throws(RetrievalError) in try allowedKeys(filter) }
+        if let allowed, allowed.isEmpty { return [] }
+        let matches = try keyword.search(request.query, filter: allowed.map { SearchFilter(allowing: $0) })
+        return matches.compactMap { match in
+            guard let id = idOfKey[match.key], let entry = objects[id] else { return nil }
+            return KeywordStoreHit(object: object(entry, withVectors: request.includeVectors), score: match.score)
+        }
+    }
+
+    /// The ids of the objects that pass `filter`, in ascending id order.
+    func ids(passing filter: Filter) throws(RetrievalError) -> [UUID] {
+        try allowedKeys(filter).ids.compactMap { idOfKey[$0] }.sorted(by: UUID.precedes)
+    }
 }
 
 extension VectorSlot {
-    /// The keys of the `k` nearest vectors: from the approximate index (re-ranked exactly from the stored
-    /// vectors by the refine factor) when there is one, else exactly.
-    func nearest(_ query: [Float], k: Int) throws(RetrievalError) -> [UInt64] {
+    /// The keys of the `k` nearest vectors among the allowed keys.
+    ///
+    /// With an approximate index, searches it (the allow-set pushed into its scan, re-ranked exactly by the refine
+    /// factor), unless the allow-set holds no more than `flatSearchCutoff` keys or the approximate search returns
+    /// fewer than `k` results while at least `k` objects are allowed: then it searches exactly. Without one it
+    /// scans the exact index, testing the allow-set before scoring each row.
+    func nearest(
+        _ query: [Float],
+        k: Int,
+        allowed: IDBitmap? = nil,
+        allowedCount: Int = .max,
+        flatSearchCutoff: Int = 0
+    ) throws(RetrievalError) -> [UInt64] {
+        let filter = allowed.map { SearchFilter(allowing: $0) }
         do {
-            if let approximate, case (_, let parameters)? = layout.index.approximate {
+            if let approximate, case (_, let parameters)? = layout.index.approximate,
+                allowed == nil || allowedCount > flatSearchCutoff
+            {
                 let wanted = k * max(1, parameters.refineFactor)
                 let coarse = try approximate.search(
                     query,
                     k: wanted,
-                    parameters: IVFPQSearchParameters(probeCount: parameters.probeCount, refineFactor: 1)
+                    parameters: IVFPQSearchParameters(probeCount: parameters.probeCount, refineFactor: 1),
+                    filter: filter
                 )
-                guard parameters.refineFactor > 1 else { return coarse.map(\.id) }
-                let metric = layout.metric
-                var rescored = coarse.compactMap { hit in
-                    exact.vector(for: hit.id).map { (hit.id, metric.score(query, $0)) }
+                if allowed == nil || coarse.count >= min(k, allowedCount) {
+                    guard parameters.refineFactor > 1 else { return coarse.map(\.id) }
+                    let metric = layout.metric
+                    var rescored = coarse.compactMap { hit in
+                        exact.vector(for: hit.id).map { (hit.id, metric.score(query, $0)) }
+                    }
+                    rescored.sort { metric.higherIsBetter ? $0.1 > $1.1 : $0.1 < $1.1 }
+                    return rescored.prefix(k).map(\.0)
                 }
-                rescored.sort { metric.higherIsBetter ? $0.1 > $1.1 : $0.1 < $1.1 }
-                return rescored.prefix(k).map(\.0)
             }
-            return try exact.search(query, k: k, filter: nil).map(\.id)
+            return try exact.search(query, k: k, filter: filter).map(\.id)
         } catch {
             throw RetrievalError(.index, "search in \"\(layout.name)\" failed", underlying: error)
         }

@@ -39,6 +39,54 @@ public protocol VectorStore: Sendable {
 
     /// Whether any stored object references each of `keys`; used to collect unreferenced blobs.
     func referencedBlobs(among keys: [String]) async throws -> Set<String>
+
+    /// Up to `limit` objects that pass `filter`, in ascending id order, starting after `cursor`.
+    ///
+    /// - Throws: ``RetrievalError/Code/unsupported`` naming the condition when the store cannot express it.
+    func objects(matching filter: Filter, after cursor: UUID?, limit: Int) async throws -> [CollectionObject]
+
+    /// The best keyword (BM25F) matches among the objects that pass the request's filter, best first.
+    ///
+    /// - Throws: ``RetrievalError/Code/unsupported`` when the store has no keyword index.
+    func keywordSearch(_ request: KeywordStoreSearch) async throws -> [KeywordStoreHit]
+}
+
+extension VectorStore {
+    /// Refuses: a store without keyword search inherits this.
+    public func keywordSearch(_ request: KeywordStoreSearch) async throws -> [KeywordStoreHit] {
+        throw RetrievalError(.unsupported, "this store has no keyword (BM25) search")
+    }
+}
+
+/// A keyword search for ``VectorStore/keywordSearch(_:)``.
+public struct KeywordStoreSearch: Sendable {
+    /// The text, searched properties, operator and limit.
+    public var query: KeywordQuery
+    /// Only objects that pass this filter are returned (`nil`: all); it does not change the idf.
+    public var filter: Filter?
+    /// Whether hits carry the objects' vectors.
+    public var includeVectors: Bool
+
+    /// Creates a keyword search.
+    public init(query: KeywordQuery, filter: Filter? = nil, includeVectors: Bool = false) {
+        self.query = query
+        self.filter = filter
+        self.includeVectors = includeVectors
+    }
+}
+
+/// One match of ``VectorStore/keywordSearch(_:)``.
+public struct KeywordStoreHit: Sendable {
+    /// The object.
+    public var object: CollectionObject
+    /// Its BM25F score; higher is better.
+    public var score: Float
+
+    /// Creates a hit.
+    public init(object: CollectionObject, score: Float) {
+        self.object = object
+        self.score = score
+    }
 }
 
 /// Writes for ``VectorStore/apply(_:)``.
@@ -81,12 +129,17 @@ public struct VectorStoreSearch: Sendable {
     public var k: Int
     /// Whether hits carry the objects' vectors.
     public var includeVectors: Bool
+    /// Only objects that pass this filter are candidates; `nil` allows all.
+    ///
+    /// When at least `k` objects pass, each target yields `k` of them.
+    public var filter: Filter?
 
     /// Creates a search.
-    public init(targets: [Target], k: Int, includeVectors: Bool = false) {
+    public init(targets: [Target], k: Int, includeVectors: Bool = false, filter: Filter? = nil) {
         self.targets = targets
         self.k = k
         self.includeVectors = includeVectors
+        self.filter = filter
     }
 }
 
