@@ -9,6 +9,7 @@ queries) it writes, for n = 20,000 and n = 100,000:
   <out>/retrieval-<n>.objects.jsonl      one {"i", "package", "summary", "rank", "category"} per base vector
   <out>/retrieval-<n>.groundtruth.ivecs  per query the exact top-100 ids (float64 inner products, ties -> lower id)
   <out>/retrieval.query.fvecs            the 1,000 real queries (a copy)
+  <out>/retrieval.query.texts.json       their texts (package summaries; a copy), for keyword and hybrid queries
 
 The 20k set is the real vectors unchanged. The 100k set is those 20,000 real vectors followed by four seeded
 perturbed copies of each (copy c of vector j is row c * 20000 + j): x + g, with g Gaussian (numpy PCG64,
@@ -25,6 +26,7 @@ Usage: python retrieval_data.py <fixtures>/ann <out>      (needs numpy)
 import hashlib
 import json
 import os
+import shutil
 import sys
 
 import numpy as np
@@ -77,6 +79,7 @@ def main():
     queries = read_fvecs(os.path.join(ann, "minilm-pypi.query.fvecs"))
     texts = [json.loads(line) for line in open(os.path.join(ann, "minilm-pypi.base.texts.jsonl"), encoding="utf-8")]
     write_fvecs(os.path.join(out, "retrieval.query.fvecs"), queries)
+    shutil.copyfile(os.path.join(ann, "minilm-pypi.query.texts.json"), os.path.join(out, "retrieval.query.texts.json"))
     rng = np.random.Generator(np.random.PCG64(20261205))
     copies = []
     for _ in range(4):

@@ -39,7 +39,8 @@ enum IndexSchema {
                 properties: properties,
                 vectors: [
                     NamedVector(vector, embedder: embedder, sources: [VectorSource(media), VectorSource(text)])
-                ]
+                ],
+                keyword: KeywordSettings(properties: [name, text])
             )
         } catch {
             throw .failure("cannot make a collection schema with the vector name '\(vector)'", underlying: error)

@@ -23,69 +23,88 @@ enum SearchCommand {
                 "The model to embed the query (default: the one the collection was built with)."
             ),
             .flag("json", "Print one JSON object per result instead of a table."),
-            .value("where", "EXPR", "Filter by properties (not available yet)."),
-            .value("hybrid", "TEXT", "Fuse keyword and vector search (not available yet)."),
-            .value("alpha", "A", "Weight of the vector search in --hybrid (not available yet)."),
+            .value(
+                "where",
+                "EXPR",
+                "Keep only objects that match, e.g. 'modality = image and bytes > 100000' or 'name like \"*cat*\"'."
+            ),
+            .value(
+                "hybrid",
+                "TEXT",
+                "Fuse a keyword search for TEXT with the vector search (the vector search embeds TEXT when no other "
+                    + "query is given)."
+            ),
+            .value("alpha", "A", "Weight of the vector search in --hybrid, 0…1 (default 0.75; 0 = keywords only)."),
         ],
         synopsis:
-            "--collection DIR (--text TEXT | --image FILE | --audio FILE | --video FILE | --vector-of ID) [--limit N] "
-            + "[--vector NAME] [--model ID_OR_PATH] [--json]"
+            "--collection DIR (--text TEXT | --image FILE | --audio FILE | --video FILE | --vector-of ID | --hybrid "
+            + "TEXT) [--where EXPR] [--hybrid TEXT [--alpha A]] [--limit N] [--vector NAME] [--model ID_OR_PATH] "
+            + "[--json]"
     )
 
     static let queryOptions = ["text", "image", "audio", "video", "vector-of"]
 
     static func run(_ arguments: ParsedArguments, console: Console) async throws(ToolError) {
         let folder = try arguments.required("collection", "DIR")
+        let hybridText = arguments.values["hybrid"]
         let given = queryOptions.filter { arguments.values[$0] != nil }
-        guard given.count == 1, let kind = given.first else {
-            throw .usage("give exactly one of --text, --image, --audio, --video, --vector-of")
+        guard given.count == 1 || (given.isEmpty && hybridText != nil) else {
+            throw .usage("give exactly one of --text, --image, --audio, --video, --vector-of (or --hybrid alone)")
         }
-        for option in ["where", "hybrid", "alpha"] where arguments.values[option] != nil {
-            throw .failure(
-                "--\(option) is not available yet: collection queries take no property filters or keyword fusion yet"
-            )
+        let kind = given.first ?? "text"
+        let query = arguments.values[kind] ?? hybridText!
+        let alpha = try arguments.values["alpha"].map { (text) throws(ToolError) -> Double in
+            guard hybridText != nil else { throw .usage("--alpha weighs the legs of --hybrid; give --hybrid TEXT") }
+            guard let alpha = Double(text), (0...1).contains(alpha) else {
+                throw .usage("--alpha must be a number from 0 to 1, not '\(text)'")
+            }
+            return alpha
         }
         let limit = try arguments.integer("limit", default: 10, in: 1...10_000)
-        let query = arguments.values[kind]!
         var collection = try await CollectionAccess.open(folder)
+        let filter = try arguments.values["where"].map { (text) throws(ToolError) in
+            try FilterExpression.parse(text, schema: collection.schema)
+        }
         let vector = try CollectionAccess.vector(arguments.values["vector"], in: collection)
         let results: [QueryResult]
         do {
+            let concept: Concept
             if kind == "vector-of" {
-                results = try await collection.near(
-                    object: try await objectID(query, in: collection),
-                    in: vector.name,
-                    limit: limit
-                )
+                concept = .object(try await objectID(query, in: collection))
             } else {
-                let model = try modelName(arguments.values["model"], vector: vector)
-                let embedder = try await ModelLoader(console: console).load(model)
-                collection = try CollectionAccess.attaching(embedder, to: vector.name, in: collection)
-                switch kind {
-                case "text": results = try await collection.near(text: query, in: vector.name, limit: limit)
-                case "image":
-                    results = try await collection.near(
-                        image: try decode(query) { try $0.decodeImage($1) },
-                        in: vector.name,
-                        limit: limit
-                    )
-                case "audio":
-                    results = try await collection.near(
-                        audio: try decode(query) { try $0.decodeAudio($1) },
-                        in: vector.name,
-                        limit: limit
-                    )
-                default:
-                    results = try await collection.near(
-                        video: try decode(query) { try $0.decodeVideo($1) },
-                        in: vector.name,
-                        limit: limit
-                    )
+                // Attach the embedder unless only keywords count (--alpha 0 with --hybrid alone).
+                if !(given.isEmpty && alpha == 0) {
+                    let model = try modelName(arguments.values["model"], vector: vector)
+                    let embedder = try await ModelLoader(console: console).load(model)
+                    collection = try CollectionAccess.attaching(embedder, to: vector.name, in: collection)
                 }
+                switch kind {
+                case "text": concept = .text(query)
+                case "image": concept = .image(try decode(query) { try $0.decodeImage($1) })
+                case "audio": concept = .audio(try decode(query) { try $0.decodeAudio($1) })
+                default: concept = .video(try decode(query) { try $0.decodeVideo($1) })
+                }
+            }
+            let target = NearQuery.Target(vector: vector.name, concept)
+            if let hybridText {
+                var hybrid = HybridQuery(hybridText, vector: target)
+                hybrid.alpha = alpha ?? HybridFusion.defaultAlpha
+                hybrid.filter = filter
+                hybrid.limit = limit
+                results = try await collection.search(hybrid)
+            } else {
+                var near = NearQuery(target: target)
+                near.filter = filter
+                near.limit = limit
+                results = try await collection.search(near)
             }
         } catch let error as ToolError {
             throw error
-        } catch let error as RetrievalError where error.code == .unsupportedModality {
+        } catch let error as RetrievalError
+            where [.unsupportedModality, .unknownProperty, .typeMismatch, .invalidQuery, .unsupported].contains(
+                error.code
+            )
+        {
             throw .failure(error.message)
         } catch {
             throw .failure("the search failed", underlying: error)

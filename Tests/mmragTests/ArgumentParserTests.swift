@@ -121,14 +121,19 @@ import Testing
             stderrPrefix: "error: give exactly one"
         ),
         Line(
-            words: ["search", "--collection", "c", "--text", "a", "--where", "x"],
-            code: 1,
-            stderrPrefix: "error: --where is not available yet"
+            words: ["search", "--collection", "c", "--text", "a", "--alpha", "0.5"],
+            code: 64,
+            stderrPrefix: "error: --alpha weighs the legs of --hybrid"
         ),
         Line(
-            words: ["search", "--collection", "c", "--text", "a", "--hybrid", "x"],
+            words: ["search", "--collection", "c", "--hybrid", "x", "--alpha", "2"],
+            code: 64,
+            stderrPrefix: "error: --alpha must be a number from 0 to 1"
+        ),
+        Line(
+            words: ["search", "--collection", "/nonexistent/c", "--hybrid", "x"],
             code: 1,
-            stderrPrefix: "error: --hybrid is not available yet"
+            stderrPrefix: "error: no collection in /nonexistent/c"
         ),
         Line(
             words: ["search", "--collection", "/nonexistent/c", "--text", "a"],

@@ -116,6 +116,43 @@ struct CommandTests {
         #expect(audio.code == 1)
         #expect(audio.err.hasPrefix("error: named vector \"clip\" cannot embed audio"), "\(audio.err)")
 
+        // --where keeps only matching objects; a bad expression names what is wrong.
+        let images = await TinyModel.run([
+            "search", "--collection", collection, "--model", model, "--text", "a cat", "--json",
+            "--where", "modality = image and bytes > 0",
+        ])
+        #expect(images.code == 0, "\(images.err)")
+        let imageRows = try images.out.split(separator: "\n").map {
+            try JSONDecoder().decode(ResultTable.Row.self, from: Data($0.utf8))
+        }
+        #expect(imageRows.count == 6 && imageRows.allSatisfy { $0.modality == "image" })
+        let badWhere = await TinyModel.run([
+            "search", "--collection", collection, "--model", model, "--text", "a", "--where", "colour = red",
+        ])
+        #expect(
+            badWhere.code == 64 && badWhere.err.hasPrefix("error: --where: the collection has no property 'colour'")
+        )
+        // --hybrid with alpha 0 ranks by keywords alone and needs no model: the note about the cat comes first.
+        let keywords = await TinyModel.run([
+            "search", "--collection", collection, "--hybrid", "tabby cat green eyes", "--alpha", "0", "--json",
+        ])
+        #expect(keywords.code == 0, "\(keywords.err)")
+        let keywordRows = try keywords.out.split(separator: "\n").map {
+            try JSONDecoder().decode(ResultTable.Row.self, from: Data($0.utf8))
+        }
+        #expect(keywordRows.first?.name == "s/cat-note.txt", "\(keywords.out)")
+        #expect(keywordRows.allSatisfy { $0.distance == nil && $0.keywordScore != nil })
+        let hybrid = await TinyModel.run([
+            "search", "--collection", collection, "--model", model, "--hybrid", "cat", "--json", "--limit", "15",
+            "--where", "modality in (text, image)",
+        ])
+        #expect(hybrid.code == 0, "\(hybrid.err)")
+        let hybridRows = try hybrid.out.split(separator: "\n").map {
+            try JSONDecoder().decode(ResultTable.Row.self, from: Data($0.utf8))
+        }
+        #expect(!hybridRows.isEmpty && hybridRows.allSatisfy { ["text", "image"].contains($0.modality) })
+        #expect(hybridRows.contains { $0.distance != nil && $0.keywordScore != nil })
+
         let noModel = await TinyModel.run(["search", "--collection", collection, "--text", "a cat"])
         #expect(noModel.code == 1)
         #expect(noModel.err.contains("built with a local model folder named 'clip-tiny'; pass it with --model PATH"))

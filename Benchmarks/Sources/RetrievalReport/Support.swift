@@ -79,7 +79,7 @@ struct BenchData {
                     id: objectID(i),
                     properties: [
                         "package": .text(o.package), "summary": .text(o.summary), "rank": .integer(o.rank),
-                        "category": .text(o.category),
+                        "category": .text(o.category), "bucket": .integer(o.rank % 100),
                     ],
                     vectors: ["minilm": vector(i)]
                 )
@@ -110,7 +110,7 @@ func benchSchema(index: VectorIndexKind) throws -> CollectionSchema {
     return try CollectionSchema(
         properties: [
             Property("package", .text), Property("summary", .text), Property("rank", .integer),
-            Property("category", .text),
+            Property("category", .text), Property("bucket", .integer),
         ],
         vectors: [NamedVector("minilm", space: space, index: index)]
     )

@@ -9,6 +9,7 @@
 //          [--ivf LISTS,M,PROBES,REFINE] [--no-ivf] [--snapshot-mib N] [--no-sync] [--ingest-only]
 //        retrieval-report --tune <data> [--n 100000] [--ivf LISTS,M]   (recall and latency of IVF-PQ settings)
 //        retrieval-report --reopen <folder> <data>                      (one reopen, in a fresh process)
+//        retrieval-report --search <data> <work> [--n 100000]          (filtered, keyword and hybrid queries)
 
 import BenchmarkSupport
 import Foundation
@@ -123,6 +124,13 @@ func dot(_ a: [Float], _ b: [Float]) -> Float {
     var s: Float = 0
     for i in a.indices { s += a[i] * b[i] }
     return s
+}
+
+// MARK: - Filtered, keyword and hybrid queries
+
+if arguments.first == "--search", positional.count >= 2 {
+    try await searchReport(dataFolder: positional[0], work: positional[1], count: count, passes: passes)
+    exit(0)
 }
 
 // MARK: - The run

@@ -140,7 +140,7 @@ extension MultimodalCollection {
         let targets: [VectorStoreSearch.Target]
         let vectorLeg: [QueryResult]
         do {
-            targets = try await resolve([query.vector])
+            targets = query.alpha > 0 ? try await resolve([query.vector]) : []
             vectorLeg =
                 query.alpha > 0
                 ? try await vectorCandidates(
