@@ -2,6 +2,7 @@
 
 import Foundation
 import VectorIndex
+import _RAGInternals
 
 /// One object as held by a ``LocalVectorStore``: its value without vectors (the indexes hold those) and its key.
 struct StoredEntry: Sendable {
@@ -146,16 +147,23 @@ struct StoreState: Sendable {
 
     /// Puts an object's indexed text properties in the keyword index (replacing what its key held).
     private mutating func indexWords(of object: CollectionObject, key: UInt64) {
-        guard keyword != nil else { return }
+        // Only the property names are read before the upsert: holding a copy of the index would make the upsert
+        // copy all of its storage.
+        guard let names = keyword?.properties else { return }
+        keyword!.upsert(key, textArrays: Self.indexedTexts(of: object, properties: names))
+    }
+
+    /// The values of an object's keyword-indexed properties, as texts.
+    private static func indexedTexts(of object: CollectionObject, properties: [String]) -> [String: [String]] {
         var texts: [String: [String]] = [:]
-        for name in keyword!.properties {
+        for name in properties {
             switch object.properties[name] {
             case .text(let text)?: texts[name] = [text]
             case .textArray(let values)?: texts[name] = values
             default: break
             }
         }
-        keyword!.upsert(key, textArrays: texts)
+        return texts
     }
 
     /// Loads a snapshot's objects into an empty state, adding each named vector's vectors in one call.
@@ -177,23 +185,43 @@ struct StoreState: Sendable {
                 throw RetrievalError(.corruptFile, "the snapshot holds object \(stored.id) or key \(put.key) twice")
             }
             retain(stored)
-            indexWords(of: stored, key: put.key)
             nextKey = max(nextKey, put.key + 1)
         }
-        properties.update(removing: [], adding: puts.map { put in (objects[put.object.id]!.object, put.key) })
-        for (name, batch) in batches {
-            let slot = slots[name]!
-            do {
-                let matrix = try VectorMatrix(values: batch.values, dimension: slot.layout.dimension)
-                try slot.exact.add(matrix, ids: batch.ids)
-            } catch {
-                throw RetrievalError(
-                    .corruptFile,
-                    "the snapshot's vectors of \"\(name)\" do not load",
-                    underlying: error
-                )
+        // The derived indexes and the vectors load on separate threads: each part writes only its own variable.
+        let added = puts.map { put in (objects[put.object.id]!.object, put.key) }
+        var properties = self.properties
+        var keyword = self.keyword
+        var vectorError: RetrievalError?
+        let slots = self.slots
+        Parallel.forEach(parts: 3) { part in
+            switch part {
+            case 0:
+                properties.update(removing: [], adding: added)
+            case 1:
+                guard let names = keyword?.properties else { return }
+                for (object, key) in added {
+                    keyword!.upsert(key, textArrays: Self.indexedTexts(of: object, properties: names))
+                }
+            default:
+                for (name, batch) in batches {
+                    do {
+                        let slot = slots[name]!
+                        let matrix = try VectorMatrix(values: batch.values, dimension: slot.layout.dimension)
+                        try slot.exact.add(matrix, ids: batch.ids)
+                    } catch {
+                        vectorError = RetrievalError(
+                            .corruptFile,
+                            "the snapshot's vectors of \"\(name)\" do not load",
+                            underlying: error
+                        )
+                        return
+                    }
+                }
             }
         }
+        if let vectorError { throw vectorError }
+        self.properties = properties
+        self.keyword = keyword
         version &+= 1
     }
 
