@@ -155,6 +155,11 @@ import VectorIndex
                 let hit = try await collection.near(vector: Self.content(id, n).vector, in: "v", limit: 1)
                 #expect(hit.first?.distance == 0)
             }
+            // The inverted property index agrees with the objects it was rebuilt from.
+            if let (_, n) = model.first {
+                let below = try await collection.objects(where: .lessThan("n", .integer(Int64(n))), limit: 1_000_000)
+                #expect(Set(below.map(\.id)) == Set(model.filter { $0.value < n }.keys), "trial \(trial): filter")
+            }
             try? FileManager.default.removeItem(atPath: output)
         }
         #expect(!model.isEmpty)
