@@ -12,7 +12,7 @@ extension MultimodalCollection {
     /// The objects nearest to a text, in `vector` (the first named vector when `nil`).
     ///
     /// - Throws: ``RetrievalError/Code/unsupportedModality`` when the named vector's embedder does not embed
-    ///   text, and what ``search(_:)`` throws.
+    ///   text, and what ``search(_:)-(NearQuery)`` throws.
     public func near(
         text: String,
         in vector: String? = nil,
