@@ -173,14 +173,14 @@ struct PropertyIndex: Sendable {
                 return result
             case .bool(let value):
                 guard op == .equal else { throw RetrievalError(.invalidQuery, "\(field): booleans only compare equal") }
-                return bool[name]?.postings[value ? 1 : 0].map { IDBitmap($0) } ?? IDBitmap()
+                return try bool[name]?.keys(.equal, value ? 1 : 0, field: field) ?? IDBitmap()
             case .date(let value):
                 return try date[name]?.keys(op, value.timeIntervalSinceReferenceDate, field: field) ?? IDBitmap()
             case .uuid(let value):
                 return try uuid[name]?.keys(op, OrderedUUID(value), field: field) ?? IDBitmap()
             case .blob(let value):
                 guard op == .equal else { throw RetrievalError(.invalidQuery, "\(field): blobs only compare equal") }
-                return blob[name]?.postings[value.key].map { IDBitmap($0) } ?? IDBitmap()
+                return try blob[name]?.keys(.equal, value.key, field: field) ?? IDBitmap()
             case .textArray:
                 throw RetrievalError(.invalidQuery, "\(field): compare with single values, not a text array")
             }
@@ -226,90 +226,116 @@ struct OrderedUUID: Hashable, Comparable, Sendable {
     static func < (a: OrderedUUID, b: OrderedUUID) -> Bool { (a.high, a.low) < (b.high, b.low) }
 }
 
-/// The posting lists of one field: each value's keys in ascending order, and the distinct values in order.
+/// The posting lists of one field, as one array of `(value, key)` pairs sorted by value, then key: a value's keys
+/// are a contiguous ascending run, a range of values is a slice, and building it is one sort (no allocation per
+/// value, which matters for fields where nearly every object has its own value, like timestamps).
 struct Postings<Value: Hashable & Comparable & Sendable>: Sendable {
-    private(set) var postings: [Value: [UInt64]] = [:]
-    /// The distinct values, ascending; brought up to date by ``finishBatch()``.
-    private var sorted: [Value] = []
-    private var added: [Value] = []
-    private var removedAny = false
+    /// The sorted pairs, as two parallel arrays.
+    private var values: [Value] = []
+    private var keys: [UInt64] = []
+    /// The edits of the batch being applied, merged in by ``finishBatch()``.
+    private var added: [Pair] = []
+    private var removed: Set<Pair> = []
+
+    struct Pair: Hashable, Comparable, Sendable {
+        var value: Value
+        var key: UInt64
+
+        static func < (a: Pair, b: Pair) -> Bool { a.value < b.value || (a.value == b.value && a.key < b.key) }
+    }
 
     mutating func edit(_ value: Value, key: UInt64, adding: Bool) {
+        let pair = Pair(value: value, key: key)
         if adding {
-            if postings[value] == nil {
-                postings[value] = [key]
-                added.append(value)
-                return
-            }
-            postings[value]!.insertSorted(key)
+            added.append(pair)
+        } else if let i = added.firstIndex(of: pair) {
+            added.remove(at: i)
         } else {
-            guard var keys = postings.removeValue(forKey: value) else { return }
-            keys.removeSorted(key)
-            if keys.isEmpty { removedAny = true } else { postings[value] = keys }
+            removed.insert(pair)
         }
     }
 
-    /// Merges the values added in this batch into the sorted list and drops the ones no longer held.
+    /// Applies the batch's edits: drops the removed pairs and merges the added ones in, in O(n + b log b).
     mutating func finishBatch() {
-        guard !added.isEmpty || removedAny else { return }
-        var fresh = added.filter { postings[$0] != nil }
+        guard !added.isEmpty || !removed.isEmpty else { return }
+        // A pair removed and added again in one batch (an update that kept the value) stays where it is.
+        var fresh = added.filter { removed.remove($0) == nil }
         fresh.sort()
-        let kept = removedAny ? sorted.filter { postings[$0] != nil } : sorted
-        var merged: [Value] = []
-        merged.reserveCapacity(kept.count + fresh.count)
-        var i = 0
+        var mergedValues: [Value] = []
+        var mergedKeys: [UInt64] = []
+        mergedValues.reserveCapacity(values.count + fresh.count)
+        mergedKeys.reserveCapacity(values.count + fresh.count)
         var j = 0
-        while i < kept.count || j < fresh.count {
-            if j == fresh.count || (i < kept.count && kept[i] < fresh[j]) {
-                merged.append(kept[i])
-                i += 1
-            } else {
-                if i < kept.count && kept[i] == fresh[j] { i += 1 }
-                if merged.last != fresh[j] { merged.append(fresh[j]) }
+        for i in values.indices {
+            let pair = Pair(value: values[i], key: keys[i])
+            while j < fresh.count && fresh[j] < pair {
+                mergedValues.append(fresh[j].value)
+                mergedKeys.append(fresh[j].key)
                 j += 1
             }
+            if removed.isEmpty || !removed.contains(pair) {
+                mergedValues.append(pair.value)
+                mergedKeys.append(pair.key)
+            }
         }
-        sorted = merged
+        for pair in fresh[j...] {
+            mergedValues.append(pair.value)
+            mergedKeys.append(pair.key)
+        }
+        values = mergedValues
+        keys = mergedKeys
         added.removeAll()
-        removedAny = false
+        removed.removeAll()
+    }
+
+    /// The keys in `range` of the sorted pairs.
+    private func bitmap(_ range: Range<Int>) -> IDBitmap {
+        var result = IDBitmap()
+        for i in range { result.insert(keys[i]) }
+        return result
     }
 
     /// The keys whose value compares with `bound` as `op` asks (equal or a range).
     func keys(_ op: FilterCondition.Operator, _ bound: Value, field: FilterField) throws(RetrievalError) -> IDBitmap {
-        if op == .equal { return postings[bound].map { IDBitmap($0) } ?? IDBitmap() }
-        guard let side = Bound(op) else {
+        let lower = values.partitionPoint { $0 >= bound }
+        let upper = values[lower...].partitionPoint { $0 > bound }
+        switch op {
+        case .equal: return bitmap(lower..<upper)
+        case .lessThan: return bitmap(0..<lower)
+        case .lessThanOrEqual: return bitmap(0..<upper)
+        case .greaterThan: return bitmap(upper..<values.count)
+        case .greaterThanOrEqual: return bitmap(lower..<values.count)
+        default:
             throw RetrievalError(.invalidQuery, "\(field): \(op.rawValue) does not apply to \(Value.self) values")
         }
-        let split = sorted.partitionPoint { side == .atOrBelow || side == .above ? $0 > bound : $0 >= bound }
-        let range = side == .below || side == .atOrBelow ? sorted[..<split] : sorted[split...]
-        var result = IDBitmap()
-        for value in range { for key in postings[value]! { result.insert(key) } }
-        return result
     }
 
     /// The keys of the integer values that compare with a fractional bound as `op` asks.
     func keys(_ op: FilterCondition.Operator, _ bound: Double, field: FilterField) throws(RetrievalError) -> IDBitmap
     where Value == Int64 {
-        var result = IDBitmap()
-        if op == .equal {
-            guard let exact = Int64(exactly: bound) else { return result }
-            return postings[exact].map { IDBitmap($0) } ?? result
+        // Integers convert to doubles in order, so the sorted values stay sorted as doubles.
+        let lower = values.partitionPoint { Double($0) >= bound }
+        let upper = values[lower...].partitionPoint { Double($0) > bound }
+        switch op {
+        case .equal: return bitmap(lower..<upper)
+        case .lessThan: return bitmap(0..<lower)
+        case .lessThanOrEqual: return bitmap(0..<upper)
+        case .greaterThan: return bitmap(upper..<values.count)
+        case .greaterThanOrEqual: return bitmap(lower..<values.count)
+        default: throw RetrievalError(.invalidQuery, "\(field): \(op.rawValue) does not apply to numbers")
         }
-        guard let side = Bound(op) else {
-            throw RetrievalError(.invalidQuery, "\(field): \(op.rawValue) does not apply to numbers")
-        }
-        for value in sorted where side.contains(Double(value), bound) {
-            for key in postings[value]! { result.insert(key) }
-        }
-        return result
     }
 
     /// The keys of the text values that match a `*` / `?` wildcard pattern as a whole.
     func keys(matching pattern: String) -> IDBitmap where Value == String {
         let compiled = Array(pattern.unicodeScalars)
         var result = IDBitmap()
-        for (value, keys) in postings where Wildcard.matches(Array(value.unicodeScalars), compiled) {
-            for key in keys { result.insert(key) }
+        var matches = false
+        for i in values.indices {
+            if i == 0 || values[i] != values[i - 1] {
+                matches = Wildcard.matches(Array(values[i].unicodeScalars), compiled)
+            }
+            if matches { result.insert(keys[i]) }
         }
         return result
     }
@@ -343,25 +369,6 @@ enum Wildcard {
         }
         while p < pattern.count && pattern[p] == "*" { p += 1 }
         return p == pattern.count
-    }
-}
-
-extension Array where Element == UInt64 {
-    /// Inserts `key` in a sorted array (appending in O(1) when it is the largest, as new keys are).
-    mutating func insertSorted(_ key: UInt64) {
-        if let last, last >= key {
-            let position = partitionPoint { $0 >= key }
-            if position < count && self[position] == key { return }
-            insert(key, at: position)
-        } else {
-            append(key)
-        }
-    }
-
-    /// Removes `key` from a sorted array.
-    mutating func removeSorted(_ key: UInt64) {
-        let position = partitionPoint { $0 >= key }
-        if position < count && self[position] == key { remove(at: position) }
     }
 }
 
