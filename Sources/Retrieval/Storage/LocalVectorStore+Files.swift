@@ -61,7 +61,7 @@ extension LocalVectorStore {
         }
         do throws(FileError) {
             try Files.createFolder(folder)
-            let lock = try FileLock(folder + "/LOCK")
+            let lock = try acquireLock(folder)
             guard !Files.exists(folder + "/snapshot") else {
                 throw FileError(.corrupt, path: folder, "a collection already exists here")
             }
@@ -106,7 +106,7 @@ extension LocalVectorStore {
             throw RetrievalError(.notFound, "\(folder) holds no collection (no snapshot file)")
         }
         let lock: FileLock
-        do { lock = try FileLock(folder + "/LOCK") } catch { throw RetrievalError.wrap(error, "cannot open \(folder)") }
+        do { lock = try acquireLock(folder) } catch { throw RetrievalError.wrap(error, "cannot open \(folder)") }
         do throws(FileError) {
             let snapshotPath = folder + "/snapshot"
             let (layout, keyword, metadata, generation, puts) = try readSnapshot(
@@ -155,6 +155,7 @@ extension LocalVectorStore {
                     throw FileError(.corrupt, path: logPath, "a log record does not apply: \(error)")
                 }
             }
+            state.buildDerivedIndexes()
             let store = LocalVectorStore(
                 folder: folder,
                 layout: layout,
@@ -170,6 +171,20 @@ extension LocalVectorStore {
             return store
         } catch {
             throw RetrievalError.wrap(error, "cannot open the collection in \(folder)")
+        }
+    }
+
+    /// Takes the folder's writer lock, waiting up to a second while it is held: a collection released just now may
+    /// still be closing on another thread, and reopening it at once must not fail for that.
+    static func acquireLock(_ folder: String) throws(FileError) -> FileLock {
+        var attempt = 0
+        while true {
+            do {
+                return try FileLock(folder + "/LOCK")
+            } catch where error.kind == .locked && attempt < 100 {
+                attempt += 1
+                usleep(10_000)
+            }
         }
     }
 

@@ -48,6 +48,9 @@ struct StoreState: Sendable {
     var properties = PropertyIndex()
     /// The keyword index, when the store has keyword settings with properties.
     var keyword: BM25Index?
+    /// While a store opens, the property and keyword indexes are left empty and built once at the end (from the
+    /// snapshot's objects and the replayed log together) by ``buildDerivedIndexes()``.
+    var derivedIndexesSuspended = false
     /// Changes with every applied batch.
     var version: UInt64 = 0
 
@@ -120,7 +123,7 @@ struct StoreState: Sendable {
             idOfKey[entry.key] = nil
             release(entry.object)
             removeVectors(key: entry.key)
-            keyword?.remove(entry.key)
+            if !derivedIndexesSuspended { keyword?.remove(entry.key) }
             removed.append((entry.object, entry.key))
         }
         for put in puts {
@@ -136,12 +139,12 @@ struct StoreState: Sendable {
             objects[stored.id] = StoredEntry(object: stored, key: put.key)
             idOfKey[put.key] = stored.id
             retain(stored)
-            indexWords(of: stored, key: put.key)
+            if !derivedIndexesSuspended { indexWords(of: stored, key: put.key) }
             added.append((stored, put.key))
             nextKey = max(nextKey, put.key + 1)
             for (name, vector) in vectors { try addVector(vector, key: put.key, to: name) }
         }
-        properties.update(removing: removed, adding: added)
+        if !derivedIndexesSuspended { properties.update(removing: removed, adding: added) }
         version &+= 1
     }
 
@@ -187,42 +190,44 @@ struct StoreState: Sendable {
             retain(stored)
             nextKey = max(nextKey, put.key + 1)
         }
-        // The derived indexes and the vectors load on separate threads: each part writes only its own variable.
-        let added = puts.map { put in (objects[put.object.id]!.object, put.key) }
+        for (name, batch) in batches {
+            do {
+                let slot = slots[name]!
+                let matrix = try VectorMatrix(values: batch.values, dimension: slot.layout.dimension)
+                try slot.exact.add(matrix, ids: batch.ids)
+            } catch {
+                throw RetrievalError(
+                    .corruptFile,
+                    "the snapshot's vectors of \"\(name)\" do not load",
+                    underlying: error
+                )
+            }
+        }
+        derivedIndexesSuspended = true
+        version &+= 1
+    }
+
+    /// Builds the property and keyword indexes from every stored object, on two threads, and keeps them up to
+    /// date from then on.
+    mutating func buildDerivedIndexes() {
+        let all = objects.values.map { ($0.object, $0.key) }
+        precondition(derivedIndexesSuspended, "the derived indexes are built once, when a store opens")
+        // Both are still empty: nothing was added to them while they were suspended.
         var properties = self.properties
         var keyword = self.keyword
-        var vectorError: RetrievalError?
-        let slots = self.slots
-        Parallel.forEach(parts: 3) { part in
-            switch part {
-            case 0:
-                properties.update(removing: [], adding: added)
-            case 1:
-                guard let names = keyword?.properties else { return }
-                for (object, key) in added {
+        // Each part writes only its own variable.
+        Parallel.forEach(parts: 2) { part in
+            if part == 0 {
+                properties.update(removing: [], adding: all)
+            } else if let names = keyword?.properties {
+                for (object, key) in all {
                     keyword!.upsert(key, textArrays: Self.indexedTexts(of: object, properties: names))
-                }
-            default:
-                for (name, batch) in batches {
-                    do {
-                        let slot = slots[name]!
-                        let matrix = try VectorMatrix(values: batch.values, dimension: slot.layout.dimension)
-                        try slot.exact.add(matrix, ids: batch.ids)
-                    } catch {
-                        vectorError = RetrievalError(
-                            .corruptFile,
-                            "the snapshot's vectors of \"\(name)\" do not load",
-                            underlying: error
-                        )
-                        return
-                    }
                 }
             }
         }
-        if let vectorError { throw vectorError }
         self.properties = properties
         self.keyword = keyword
-        version &+= 1
+        derivedIndexesSuspended = false
     }
 
     private mutating func retain(_ object: CollectionObject) {
