@@ -181,7 +181,7 @@ extension LocalVectorStore {
         while true {
             do {
                 return try FileLock(folder + "/LOCK")
-            } catch where error.kind == .locked && attempt < 100 {
+            } catch  where error.kind == .locked && attempt < 100 {
                 attempt += 1
                 usleep(10_000)
             }
