@@ -48,6 +48,9 @@ public struct OpenAIEmbedder: Embedder, CustomStringConvertible {
     public let sendsDimensions: Bool
     /// How vectors are asked for on the wire.
     public let encodingFormat: EncodingFormat
+    /// An identifier of the end user on whose behalf requests are made, sent as OpenAI's `user` field (for its abuse
+    /// monitoring); `nil` leaves the field out.
+    public var user: String?
     /// Timeouts, retries and batching.
     public var options: HostedEmbedderOptions { client.options }
     private(set) var client: HostedEmbeddingClient
@@ -86,6 +89,7 @@ public struct OpenAIEmbedder: Embedder, CustomStringConvertible {
         self.model = model
         self.sendsDimensions = sendsDimensions
         self.encodingFormat = encodingFormat
+        self.user = nil
         self.client = HostedEmbeddingClient(
             baseURL: baseURL,
             path: "embeddings",
@@ -117,6 +121,13 @@ public struct OpenAIEmbedder: Embedder, CustomStringConvertible {
             if case .text(let text) = input { return text }
             return ""
         }
+        // The API refuses empty inputs with a 400 for the whole batch; say which one before sending anything.
+        if let empty = texts.firstIndex(where: \.isEmpty) {
+            throw EmbeddingError(
+                .invalidInput,
+                "input \(empty) is an empty text, which \(model)'s embeddings API refuses; drop it or embed a placeholder"
+            )
+        }
         var values = ContiguousArray<Float>()
         values.reserveCapacity(texts.count * space.dimension)
         for range in options.requestRanges(sizes: texts.map(\.count)) {
@@ -132,9 +143,10 @@ public struct OpenAIEmbedder: Embedder, CustomStringConvertible {
         let input: [String]
         let encodingFormat: String
         let dimensions: Int?
+        let user: String?
 
         enum CodingKeys: String, CodingKey {
-            case model, input, dimensions
+            case model, input, dimensions, user
             case encodingFormat = "encoding_format"
         }
     }
@@ -144,7 +156,8 @@ public struct OpenAIEmbedder: Embedder, CustomStringConvertible {
             model: model,
             input: texts,
             encodingFormat: encodingFormat.rawValue,
-            dimensions: sendsDimensions ? space.dimension : nil
+            dimensions: sendsDimensions ? space.dimension : nil,
+            user: user
         )
         let body: [UInt8]
         do {

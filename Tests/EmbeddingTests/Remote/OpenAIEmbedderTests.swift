@@ -57,6 +57,29 @@ import _RAGTestSupport
         #expect(fake.server.requests.first?.header("Content-Type") == "application/json")
     }
 
+    @Test func anEmptyTextIsRefusedByIndexBeforeAnythingIsSent() async throws {
+        let fake = try started(FakeEmbeddingServer())
+        defer { fake.stop() }
+        do {
+            _ = try await embedder(fake).embed([.text("a"), .text(""), .text("c")])
+            Issue.record("an empty input was sent")
+        } catch {
+            #expect(error.code == .invalidInput && error.message.hasPrefix("input 1 is an empty text"), "\(error)")
+        }
+        #expect(fake.bodies.isEmpty)
+    }
+
+    @Test func theUserFieldIsSentOnlyWhenSet() async throws {
+        let fake = try started(FakeEmbeddingServer())
+        defer { fake.stop() }
+        var openAI = embedder(fake)
+        _ = try await openAI.embed([.text("a")])
+        openAI.user = "user-42"
+        _ = try await openAI.embed([.text("b")])
+        #expect(fake.bodies.count == 2)
+        #expect(fake.bodies.first?["user"] == nil && fake.bodies.last?["user"] as? String == "user-42")
+    }
+
     @Test func batchesAcrossSeveralRequestsAndRestoresOrder() async throws {
         let fake = try started(FakeEmbeddingServer())
         defer { fake.stop() }
