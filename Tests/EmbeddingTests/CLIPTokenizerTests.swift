@@ -127,6 +127,25 @@ struct CLIPTokenizerTests {
         #expect(matches == 310)
     }
 
+    /// Ids from transformers' `CLIPTokenizer` (slow, with ftfy 6.3.1 installed) on the fixture vocabulary: ftfy keeps
+    /// tag characters and the musical-notation format controls, and removes the other format controls.
+    @Test("tag characters (the flag of England) and musical format controls survive cleaning, as in ftfy")
+    func formatControls() throws {
+        let tokenizer = try Source.vocabularyAndMerges.load()
+        let england = "\u{1F3F4}\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}"
+        #expect(
+            tokenizer.encode(england) == [
+                49406, 39690, 175, 254, 223, 100, 175, 254, 223, 95, 175, 254, 223, 98, 175, 254, 223, 106, 175, 254,
+                223, 100, 175, 254, 223, 379, 49407,
+            ]
+        )
+        #expect(
+            tokenizer.encode("a\u{1D173}b\u{1D17A}c") == [49406, 320, 6874, 227, 367, 321, 6874, 227, 374, 322, 49407]
+        )
+        #expect(tokenizer.encode("x\u{E0001}y") == [49406, 343, 175, 254, 222, 479, 344, 49407])
+        #expect(tokenizer.encode("\u{206A}x\u{FEFF}y\u{FFF9}z") == tokenizer.encode("xyz"))
+    }
+
     @Test("padding to 77 with <|endoftext|> and a 0/1 mask")
     func padding() throws {
         let tokenizer = try Source.vocabularyAndMerges.load()

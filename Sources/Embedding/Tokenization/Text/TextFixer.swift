@@ -293,7 +293,9 @@ enum TextFixer {
             case 0xFF5F...0xFFEF:
                 let mapped = TextTables.halfwidthFullwidth[Int(v - 0xFF5F)]
                 out.append(mapped == 0 ? s : Unicode.Scalar(mapped)!)
-            case 0x206A...0x206F, 0xFEFF, 0xFFF9...0xFFFC, 0x1D173...0x1D17A, 0xE0000...0xE007F: continue
+            // ftfy removes these format controls; it keeps the tag characters (U+E0000–E007F, which spell the
+            // flags of England, Scotland and Wales) and the musical-notation controls (U+1D173–1D17A).
+            case 0x206A...0x206F, 0xFEFF, 0xFFF9...0xFFFC: continue
             default: appendUncurled(s, to: &out)
             }
         }
