@@ -19,7 +19,9 @@ enum JPEGColorTransform: Sendable, Equatable {
 ///
 /// Chroma subsampled 2:1 horizontally, vertically or both is interpolated with the triangular ("fancy") filter
 /// of libjpeg: each output sample weighs the nearest input sample 3/4 and the next nearest 1/4, with that
-/// library's rounding biases, so the output matches libjpeg-turbo's default. Other ratios replicate samples.
+/// library's rounding biases, so the output matches libjpeg-turbo's default. As libjpeg-turbo does, components
+/// subsampled 2:1 horizontally are smoothed only when they are more than 2 samples wide and replicated otherwise;
+/// other ratios replicate samples.
 /// YCbCr → RGB uses libjpeg's 16-bit fixed-point tables. CMYK and YCCK become RGB by Pillow's naive formula
 /// (no colour management): `R = (255 − K) − round(C·(255 − K) / 255)` with `C`, `K` as ink amounts.
 enum JPEGColorConverter {
@@ -127,7 +129,9 @@ enum JPEGColorConverter {
         if ratioX == 1, ratioY == 1 {
             return unsafe plane + component.rowOffset(y)
         }
-        if ratioX == 2, ratioY == 2 {
+        // libjpeg-turbo smooths 2:1 horizontal ratios only for components more than 2 samples wide; narrower ones
+        // (and then both directions, for 2×2) are replicated, as below.
+        if ratioX == 2, ratioY == 2, w > 2 {
             // Vertical 3:1 blend into column sums (×4), then horizontal 3:1 blend of the sums (÷16).
             let cy = y >> 1
             let nearY = y & 1 == 0 ? max(cy - 1, 0) : min(cy + 1, lastRow)
@@ -135,11 +139,6 @@ enum JPEGColorConverter {
             let near = unsafe plane + component.rowOffset(nearY)
             for x in 0..<w {
                 unsafe sums[x] = 3 &* Int32(current[x]) &+ Int32(near[x])
-            }
-            if w == 1 {
-                unsafe row[0] = UInt8(truncatingIfNeeded: (4 &* sums[0] &+ 8) >> 4)
-                unsafe row[1] = UInt8(truncatingIfNeeded: (4 &* sums[0] &+ 7) >> 4)
-                return unsafe UnsafePointer(row)
             }
             unsafe row[0] = UInt8(truncatingIfNeeded: (4 &* sums[0] &+ 8) >> 4)
             unsafe row[1] = UInt8(truncatingIfNeeded: (3 &* sums[0] &+ sums[1] &+ 7) >> 4)
@@ -154,13 +153,8 @@ enum JPEGColorConverter {
             unsafe row[2 * x + 1] = UInt8(truncatingIfNeeded: (4 &* sums[x] &+ 7) >> 4)
             return unsafe UnsafePointer(row)
         }
-        if ratioX == 2, ratioY == 1 {
+        if ratioX == 2, ratioY == 1, w > 2 {
             let current = unsafe plane + component.rowOffset(y)
-            if w == 1 {
-                unsafe row[0] = current[0]
-                unsafe row[1] = current[0]
-                return unsafe UnsafePointer(row)
-            }
             unsafe row[0] = current[0]
             unsafe row[1] = UInt8(truncatingIfNeeded: (3 &* Int32(current[0]) &+ Int32(current[1]) &+ 2) >> 2)
             var x = 1
