@@ -33,7 +33,7 @@ func catalogSchema(
 
 /// Deterministic catalog objects: every property varies with `i`, and some are missing (null).
 func catalogObject(_ i: Int, seed: UInt64 = 1) -> ObjectInput {
-    var random = SplitMix(seed: seed &+ UInt64(i) &* 0x9E37)
+    var random = SeededRandom(seed: seed &+ UInt64(i) &* 0x9E37)
     let categories = ["birds", "boats", "bikes", "Birds", "béton", "bird s"]
     let tagPool = ["red", "green", "blue", "wild", "city"]
     var properties: [String: PropertyValue] = [
@@ -53,19 +53,6 @@ func catalogObject(_ i: Int, seed: UInt64 = 1) -> ObjectInput {
 func catalogID(_ i: Int) -> UUID {
     let b = (0..<4).map { UInt8(truncatingIfNeeded: UInt32(i) >> (24 - 8 * $0)) }
     return UUID(uuid: (0xC0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, b[0], b[1], b[2], b[3]))
-}
-
-/// A small deterministic generator.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 /// The documented filter semantics, evaluated one object at a time: the oracle the inverted index must match.
@@ -145,7 +132,7 @@ enum ReferenceFilter {
     }
 
     /// A random filter over the catalog schema.
-    static func random(_ random: inout SplitMix, depth: Int = 0) -> Filter {
+    static func random(_ random: inout SeededRandom, depth: Int = 0) -> Filter {
         let pick = random.next() % (depth < 2 ? 16 : 12)
         let years: [PropertyValue] = [.integer(2016), .integer(2020), .double(2019.5), .integer(2025)]
         let categories = ["birds", "boats", "Birds", "béton", "nothing"]
@@ -173,7 +160,7 @@ enum ReferenceFilter {
 }
 
 extension Filter {
-    fileprivate static func random(_ random: inout SplitMix, depth: Int) -> Filter {
+    fileprivate static func random(_ random: inout SeededRandom, depth: Int) -> Filter {
         ReferenceFilter.random(&random, depth: depth)
     }
 }
@@ -192,7 +179,7 @@ extension Filter {
     @Test("400 random filters select exactly what the documented semantics select, through writes and deletes")
     func randomFiltersMatchTheReference() async throws {
         let collection = try await catalog(300)
-        var random = SplitMix(seed: 42)
+        var random = SeededRandom(seed: 42)
         for round in 0..<4 {
             let objects = try await all(collection)
             for _ in 0..<100 {
@@ -288,7 +275,7 @@ extension Filter {
             if let store = collection.store as? LocalVectorStore { await store.waitForIndexing() }
             let objects = try await all(collection)
             let vectors = try await collection.store.objects(objects.map(\.id)).map { $0!.vectors["given"]! }
-            var random = SplitMix(seed: 9)
+            var random = SeededRandom(seed: 9)
             for _ in 0..<20 {
                 let filter = ReferenceFilter.random(&random)
                 let q = (0..<4).map { _ in Float(random.next() % 1000) / 100 }

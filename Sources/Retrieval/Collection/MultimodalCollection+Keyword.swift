@@ -44,15 +44,7 @@ extension MultimodalCollection {
     ///   ``RetrievalError/Code/unsupported`` when the collection indexes no text; filter errors as
     ///   ``objects(where:after:limit:)``.
     public func search(_ query: BM25Query) async throws(RetrievalError) -> [QueryResult] {
-        let shaping = try ResultShaping(
-            limit: query.limit,
-            offset: query.offset,
-            autocut: query.autocut,
-            rerank: query.rerank,
-            diversity: nil,
-            includeVectors: query.includeVectors,
-            includeBlobs: query.includeBlobs
-        )
+        let shaping = try ResultShaping(query)
         if let filter = query.filter { try schema.validate(filter) }
         let candidates = try await keywordCandidates(
             query.text,
@@ -110,15 +102,7 @@ extension MultimodalCollection {
     /// - Throws: What vector and keyword queries throw, and ``RetrievalError/Code/invalidQuery`` for an alpha
     ///   outside `0...1`.
     public func search(_ query: HybridQuery) async throws(RetrievalError) -> [QueryResult] {
-        let shaping = try ResultShaping(
-            limit: query.limit,
-            offset: query.offset,
-            autocut: query.autocut,
-            rerank: query.rerank,
-            diversity: query.diversity,
-            includeVectors: query.includeVectors,
-            includeBlobs: query.includeBlobs
-        )
+        let shaping = try ResultShaping(query)
         guard query.alpha >= 0, query.alpha <= 1 else {
             throw RetrievalError(.invalidQuery, "hybrid alpha must be in 0...1, not \(query.alpha)")
         }

@@ -4,6 +4,24 @@ import VectorIndex
 
 import struct Foundation.UUID
 
+/// The result options every query kind has.
+protocol CollectionQuery: Sendable {
+    var limit: Int { get set }
+    var offset: Int { get set }
+    var autocut: Int? { get set }
+    var rerank: Rerank? { get }
+    var diversity: Diversity? { get }
+    var includeVectors: Bool { get }
+    var includeBlobs: [String] { get }
+}
+
+extension NearQuery: CollectionQuery {}
+extension HybridQuery: CollectionQuery {}
+extension BM25Query: CollectionQuery {
+    /// Keyword queries have no query vector to diversify against.
+    var diversity: Diversity? { nil }
+}
+
 /// What every query kind does with its ranked candidates: rerank, diversify, page, autocut, attach blobs.
 struct ResultShaping: Sendable {
     var limit: Int
@@ -47,7 +65,7 @@ struct ResultShaping: Sendable {
         self.includeBlobs = includeBlobs
     }
 
-    init(_ query: NearQuery) throws(RetrievalError) {
+    init(_ query: some CollectionQuery) throws(RetrievalError) {
         try self.init(
             limit: query.limit,
             offset: query.offset,
@@ -192,29 +210,30 @@ extension MultimodalCollection {
     /// - Throws: What ``search(_:)-(NearQuery)`` throws, and ``RetrievalError/Code/unknownProperty`` or
     ///   ``RetrievalError/Code/invalidQuery`` for a grouping property that is not declared or counts below 1.
     public func search(_ query: NearQuery, groupBy: GroupBy) async throws(RetrievalError) -> [ResultGroup] {
-        var wide = query
-        wide.limit = try candidateCount(groupBy)
-        wide.offset = 0
-        wide.autocut = nil
-        return Self.grouped(try await search(wide), groupBy)
+        try await grouped(query, groupBy) { (wide) throws(RetrievalError) in try await search(wide) }
     }
 
     /// Runs a keyword query and groups its results by a property.
     public func search(_ query: BM25Query, groupBy: GroupBy) async throws(RetrievalError) -> [ResultGroup] {
-        var wide = query
-        wide.limit = try candidateCount(groupBy)
-        wide.offset = 0
-        wide.autocut = nil
-        return Self.grouped(try await search(wide), groupBy)
+        try await grouped(query, groupBy) { (wide) throws(RetrievalError) in try await search(wide) }
     }
 
     /// Runs a hybrid query and groups its results by a property.
     public func search(_ query: HybridQuery, groupBy: GroupBy) async throws(RetrievalError) -> [ResultGroup] {
+        try await grouped(query, groupBy) { (wide) throws(RetrievalError) in try await search(wide) }
+    }
+
+    /// Runs `query` over the grouping's candidates (no offset or autocut) and groups the results.
+    private func grouped<Query: CollectionQuery>(
+        _ query: Query,
+        _ groupBy: GroupBy,
+        _ run: (Query) async throws(RetrievalError) -> [QueryResult]
+    ) async throws(RetrievalError) -> [ResultGroup] {
         var wide = query
         wide.limit = try candidateCount(groupBy)
         wide.offset = 0
         wide.autocut = nil
-        return Self.grouped(try await search(wide), groupBy)
+        return Self.grouped(try await run(wide), groupBy)
     }
 
     private func candidateCount(_ groupBy: GroupBy) throws(RetrievalError) -> Int {

@@ -297,8 +297,33 @@ struct Postings<Value: Hashable & Comparable & Sendable>: Sendable {
 
     /// The keys whose value compares with `bound` as `op` asks (equal or a range).
     func keys(_ op: FilterCondition.Operator, _ bound: Value, field: FilterField) throws(RetrievalError) -> IDBitmap {
-        let lower = values.partitionPoint { $0 >= bound }
-        let upper = values[lower...].partitionPoint { $0 > bound }
+        try keys(op, field: field) {
+            $0 < bound
+        } isAbove: {
+            $0 > bound
+        }
+    }
+
+    /// The keys of the integer values that compare with a fractional bound as `op` asks.
+    func keys(_ op: FilterCondition.Operator, _ bound: Double, field: FilterField) throws(RetrievalError) -> IDBitmap
+    where Value == Int64 {
+        // Integers convert to doubles in order, so the sorted values stay sorted as doubles.
+        try keys(op, field: field) {
+            Double($0) < bound
+        } isAbove: {
+            Double($0) > bound
+        }
+    }
+
+    /// The keys on the side of a bound that `op` asks for, where `isBelow` and `isAbove` place a value against it.
+    private func keys(
+        _ op: FilterCondition.Operator,
+        field: FilterField,
+        isBelow: (Value) -> Bool,
+        isAbove: (Value) -> Bool
+    ) throws(RetrievalError) -> IDBitmap {
+        let lower = values.partitionPoint { !isBelow($0) }
+        let upper = values[lower...].partitionPoint(isAbove)
         switch op {
         case .equal: return bitmap(lower..<upper)
         case .lessThan: return bitmap(0..<lower)
@@ -307,22 +332,6 @@ struct Postings<Value: Hashable & Comparable & Sendable>: Sendable {
         case .greaterThanOrEqual: return bitmap(lower..<values.count)
         default:
             throw RetrievalError(.invalidQuery, "\(field): \(op.rawValue) does not apply to \(Value.self) values")
-        }
-    }
-
-    /// The keys of the integer values that compare with a fractional bound as `op` asks.
-    func keys(_ op: FilterCondition.Operator, _ bound: Double, field: FilterField) throws(RetrievalError) -> IDBitmap
-    where Value == Int64 {
-        // Integers convert to doubles in order, so the sorted values stay sorted as doubles.
-        let lower = values.partitionPoint { Double($0) >= bound }
-        let upper = values[lower...].partitionPoint { Double($0) > bound }
-        switch op {
-        case .equal: return bitmap(lower..<upper)
-        case .lessThan: return bitmap(0..<lower)
-        case .lessThanOrEqual: return bitmap(0..<upper)
-        case .greaterThan: return bitmap(upper..<values.count)
-        case .greaterThanOrEqual: return bitmap(lower..<values.count)
-        default: throw RetrievalError(.invalidQuery, "\(field): \(op.rawValue) does not apply to numbers")
         }
     }
 
