@@ -41,4 +41,55 @@ import Testing
         }
         #expect(try await collection.count() == batches * size)
     }
+
+    @Test("Concurrency: filtered, keyword and hybrid readers during commits see whole batches that pass the filter")
+    func filteredReadersSeeWholeBatches() async throws {
+        let collection = try await MultimodalCollection.create(at: temporaryFolder(), schema: try captionSchema())
+        let batches = 20
+        let size = 5
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for b in 0..<batches {
+                    try await collection.insert(
+                        (0..<size).map { i in
+                            ObjectInput(
+                                properties: [
+                                    "rank": .integer(Int64(b)),
+                                    "caption": .text("batch \(b % 2 == 0 ? "even" : "odd")"),
+                                ],
+                                vectors: ["given": [Float(b), Float(i), 0, 1]]
+                            )
+                        }
+                    )
+                }
+            }
+            group.addTask {
+                for _ in 0..<30 {
+                    var query = NearQuery(target: .init(vector: "given", .vector([0, 0, 0, 0])))
+                    query.filter = .greaterThanOrEqual("rank", .integer(4)) && .like("caption", "*even")
+                    query.limit = batches * size
+                    let results = try await collection.search(query)
+                    var perBatch: [Int64: Int] = [:]
+                    for result in results {
+                        guard case .integer(let rank)? = result.object.properties["rank"] else { continue }
+                        perBatch[rank, default: 0] += 1
+                    }
+                    #expect(perBatch.keys.allSatisfy { $0 >= 4 && $0 % 2 == 0 })
+                    #expect(perBatch.values.allSatisfy { $0 == size }, "a reader saw part of a batch: \(perBatch)")
+                }
+            }
+            group.addTask {
+                for _ in 0..<30 {
+                    let keyword = try await collection.bm25("odd", limit: batches * size)
+                    #expect(keyword.count % size == 0)
+                    #expect(keyword.allSatisfy { $0.object.properties["caption"] == .text("batch odd") })
+                    var hybrid = HybridQuery("even", vector: NearQuery.Target(vector: "given", .vector([1, 1, 0, 1])))
+                    hybrid.limit = 3
+                    _ = try await collection.search(hybrid)
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await collection.objects(where: .like("caption", "*odd"), limit: 1_000).count == batches / 2 * size)
+    }
 }
