@@ -39,14 +39,14 @@ public struct OllamaChatModel: ChatModel, CustomStringConvertible {
     ///     default.
     ///   - imagePolicy: Image budgets; at most 2048 pixels a side by default.
     ///   - options: Timeouts and retries; local models can take long to load, so 5 minutes by default.
-    ///   - transport: How requests reach the server; a new `URLSessionTransport` by default.
+    ///   - transport: How requests reach the server; a new `DefaultHTTPTransport` by default.
     public init(
         model: String,
         baseURL: URL? = nil,
         apiKey: String? = nil,
         imagePolicy: ImagePolicy = ImagePolicy(maxSide: 2048),
         options: HostedServiceOptions = HostedServiceOptions(timeout: .seconds(300)),
-        transport: any HTTPTransport = URLSessionTransport()
+        transport: any HTTPTransport = DefaultHTTPTransport()
     ) {
         self.model = model
         self.imagePolicy = imagePolicy

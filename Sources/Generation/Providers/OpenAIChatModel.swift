@@ -53,7 +53,7 @@ public struct OpenAIChatModel: ChatModel, CustomStringConvertible {
     ///   - imagePolicy: Image budgets; at most 2048 pixels a side and 20 MB by default.
     ///   - tokenLimitField: Which field carries the token limit; chosen by model name by default.
     ///   - options: Timeouts and retries.
-    ///   - transport: How requests reach the server; a new `URLSessionTransport` by default.
+    ///   - transport: How requests reach the server; a new `DefaultHTTPTransport` by default.
     public init(
         model: String,
         baseURL: URL = OpenAIChatModel.openAIBaseURL,
@@ -61,7 +61,7 @@ public struct OpenAIChatModel: ChatModel, CustomStringConvertible {
         imagePolicy: ImagePolicy = ImagePolicy(maxSide: 2048, maxBytes: 20 << 20),
         tokenLimitField: TokenLimitField? = nil,
         options: HostedServiceOptions = HostedServiceOptions(),
-        transport: any HTTPTransport = URLSessionTransport()
+        transport: any HTTPTransport = DefaultHTTPTransport()
     ) {
         self.model = model
         self.imagePolicy = imagePolicy
