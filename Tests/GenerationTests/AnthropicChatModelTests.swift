@@ -92,6 +92,7 @@ import _RAGTestSupport
         #expect(error == nil)
         #expect(
             received == [
+                .metadata(ResponseMetadata(requestID: "msg_1", model: "claude-sonnet-4-5")),
                 .text("A cat"), .text(" on a mat."), .usage(TokenUsage(inputTokens: 25, outputTokens: 12)),
                 .finish(.stop),
             ]
@@ -136,7 +137,7 @@ import _RAGTestSupport
         )
         let transport = ScriptedStreamTransport([.body(stream, chunkSize: 3)])
         let (received, error) = await events(model(transport).stream(ChatRequest(prompt: "hi")))
-        #expect(received == [.text("Hal")])
+        #expect(received == [.metadata(ResponseMetadata(requestID: "msg_1")), .text("Hal")])
         #expect(error?.code == .providerError)
         #expect(error?.providerErrorType == "overloaded_error")
         #expect(error?.providerMessage == "Overloaded")

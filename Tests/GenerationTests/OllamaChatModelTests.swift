@@ -49,6 +49,7 @@ import _RAGTestSupport
         #expect(error == nil)
         #expect(
             received == [
+                .metadata(ResponseMetadata(model: "llava")),
                 .text("The"), .text(" image"), .text(" shows a cat."),
                 .usage(TokenUsage(inputTokens: 26, outputTokens: 282)), .finish(.stop),
             ]
@@ -85,7 +86,7 @@ import _RAGTestSupport
         #expect(error?.httpStatus == 404)
         #expect(error?.providerMessage == #"model "llava" not found, try pulling it first"#)
         let (partial, inBand) = await events(client.stream(ChatRequest(prompt: "hi")))
-        #expect(partial == [.text("Hi")])
+        #expect(partial == [.metadata(ResponseMetadata()), .text("Hi")])
         #expect(inBand?.code == .providerError)
         #expect(inBand?.providerMessage == "out of memory")
         let (_, unfinished) = await events(client.stream(ChatRequest(prompt: "hi")))

@@ -188,6 +188,7 @@ public struct AnthropicChatModel: ChatModel, CustomStringConvertible {
                 }
                 switch json["type"].string ?? event.event {
                 case "message_start":
+                    signals.append(.response(id: json["message"]["id"].string, model: json["message"]["model"].string))
                     let usage = json["message"]["usage"]
                     inputTokens = usage["input_tokens"].int
                 case "content_block_delta":

@@ -212,6 +212,9 @@ public struct GeminiChatModel: ChatModel, CustomStringConvertible {
                     throw GenerationError(.invalidResponse, "a Gemini stream event is not JSON")
                 }
                 if !json["error"].isNull { throw StreamErrors.inBand(json["error"], provider: "Gemini") }
+                if json["responseId"].string != nil || json["modelVersion"].string != nil {
+                    signals.append(.response(id: json["responseId"].string, model: json["modelVersion"].string))
+                }
                 let reading = GeminiChatModel.read(json)
                 signals.append(.text(reading.text))
                 if let usage = reading.usage { signals.append(.usage(usage)) }

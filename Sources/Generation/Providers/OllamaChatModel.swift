@@ -180,6 +180,7 @@ public struct OllamaChatModel: ChatModel, CustomStringConvertible {
                     throw GenerationError(.invalidResponse, "an Ollama stream line is not JSON")
                 }
                 if !json["error"].isNull { throw StreamErrors.inBand(json["error"], provider: "Ollama") }
+                if let model = json["model"].string { signals.append(.response(id: nil, model: model)) }
                 if let text = json["message"]["content"].string { signals.append(.text(text)) }
                 if json["done"].bool == true {
                     if let usage = OllamaChatModel.usage(json) { signals.append(.usage(usage)) }

@@ -198,6 +198,9 @@ public struct OpenAIChatModel: ChatModel, CustomStringConvertible {
                     throw GenerationError(.invalidResponse, "an OpenAI stream event is not JSON")
                 }
                 if !json["error"].isNull { throw StreamErrors.inBand(json["error"], provider: "OpenAI") }
+                if json["id"].string != nil || json["model"].string != nil {
+                    signals.append(.response(id: json["id"].string, model: json["model"].string))
+                }
                 let choice = json["choices"][0]
                 if let text = choice["delta"]["content"].string { signals.append(.text(text)) }
                 if let reason = choice["finish_reason"].string {
