@@ -124,7 +124,7 @@ import _RAGTestSupport
         let stream = Array(
             """
             event: message_start
-            data: {"type":"message_start","message":{"id":"msg_1","usage":{"input_tokens":25,"output_tokens":1}}}
+            data: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","content":[],"model":"claude-sonnet-4-5","stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":25,"output_tokens":1}}}
 
             event: content_block_delta
             data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hal"}}
@@ -137,7 +137,7 @@ import _RAGTestSupport
         )
         let transport = ScriptedStreamTransport([.body(stream, chunkSize: 3)])
         let (received, error) = await events(model(transport).stream(ChatRequest(prompt: "hi")))
-        #expect(received == [.metadata(ResponseMetadata(requestID: "msg_1")), .text("Hal")])
+        #expect(received == [.metadata(ResponseMetadata(requestID: "msg_1", model: "claude-sonnet-4-5")), .text("Hal")])
         #expect(error?.code == .providerError)
         #expect(error?.providerErrorType == "overloaded_error")
         #expect(error?.providerMessage == "Overloaded")

@@ -77,8 +77,8 @@ import _RAGTestSupport
         let notFound = Array(#"{"error":"model \"llava\" not found, try pulling it first"}"#.utf8)
         let transport = ScriptedStreamTransport([
             .body(notFound, status: 404),
-            .body(Array("{\"message\":{\"content\":\"Hi\"},\"done\":false}\n{\"error\":\"out of memory\"}\n".utf8)),
-            .body(Array("{\"message\":{\"content\":\"Hi\"},\"done\":false}\n".utf8)),
+            .body(Array("{\"model\":\"llava\",\"created_at\":\"2024-06-12T10:00:00Z\",\"message\":{\"role\":\"assistant\",\"content\":\"Hi\"},\"done\":false}\n{\"error\":\"out of memory\"}\n".utf8)),
+            .body(Array("{\"model\":\"llava\",\"created_at\":\"2024-06-12T10:00:00Z\",\"message\":{\"role\":\"assistant\",\"content\":\"Hi\"},\"done\":false}\n".utf8)),
         ])
         let client = model(transport)
         let error = await #expect(throws: GenerationError.self) { try await client.complete(ChatRequest(prompt: "hi")) }
@@ -86,7 +86,7 @@ import _RAGTestSupport
         #expect(error?.httpStatus == 404)
         #expect(error?.providerMessage == #"model "llava" not found, try pulling it first"#)
         let (partial, inBand) = await events(client.stream(ChatRequest(prompt: "hi")))
-        #expect(partial == [.metadata(ResponseMetadata()), .text("Hi")])
+        #expect(partial == [.metadata(ResponseMetadata(model: "llava")), .text("Hi")])
         #expect(inBand?.code == .providerError)
         #expect(inBand?.providerMessage == "out of memory")
         let (_, unfinished) = await events(client.stream(ChatRequest(prompt: "hi")))

@@ -217,7 +217,7 @@ import _RAGTestSupport
         // An in-band error object after some text: the text arrives, then the error; no retry after the first byte.
         let inBand = Array(
             """
-            data: {"choices":[{"index":0,"delta":{"content":"Par"},"finish_reason":null}]}
+            data: {"id":"c9","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":[{"index":0,"delta":{"content":"Par"},"finish_reason":null}]}
 
             data: {"error":{"message":"The server had an error","type":"server_error"}}
 
@@ -226,7 +226,7 @@ import _RAGTestSupport
         )
         let during = ScriptedStreamTransport([.body(inBand)])
         let (partial, streamError) = await events(model(during).stream(ChatRequest(prompt: "hi")))
-        #expect(partial == [.metadata(ResponseMetadata()), .text("Par")])
+        #expect(partial == [.metadata(ResponseMetadata(requestID: "c9", model: "gpt-4o")), .text("Par")])
         #expect(streamError?.code == .providerError)
         #expect(streamError?.providerErrorType == "server_error")
         #expect(during.requests.count == 1)
@@ -234,7 +234,7 @@ import _RAGTestSupport
 
     @Test func malformedAnswersAreInvalidResponses() async throws {
         let transport = ScriptedStreamTransport([
-            .body(Array("{not json".utf8)), .body(Array(#"{"choices":[]}"#.utf8)),
+            .body(Array("{not json".utf8)), .malformed(Array(#"{"choices":[]}"#.utf8)),
             .body(Array("data: {oops\n\n".utf8)),
         ])
         let client = model(transport)

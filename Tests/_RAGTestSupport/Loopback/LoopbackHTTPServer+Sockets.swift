@@ -125,6 +125,13 @@ extension LoopbackHTTPServer {
         buffer = Array(body.dropFirst(length))
 
         let response = handler(for: request)?(request) ?? .text("no route for \(request.path)", status: 404)
+        WireRecorder.record(
+            path: request.target,
+            request: request.body,
+            status: response.status,
+            response: response.body,
+            malformed: response.headers.contains { $0.name == WireRecorder.malformedHeader }
+        )
         if response.neverRespond {
             _ = wait(.seconds(3600), whileConnected: fd)
             return nil
