@@ -75,10 +75,13 @@ import _RAGTestSupport
 
     @Test func errorsInBodyAndStream() async throws {
         let notFound = Array(#"{"error":"model \"llava\" not found, try pulling it first"}"#.utf8)
+        let hi =
+            #"{"model":"llava","created_at":"2024-06-12T10:00:00Z","#
+            + #""message":{"role":"assistant","content":"Hi"},"done":false}"# + "\n"
         let transport = ScriptedStreamTransport([
             .body(notFound, status: 404),
-            .body(Array("{\"model\":\"llava\",\"created_at\":\"2024-06-12T10:00:00Z\",\"message\":{\"role\":\"assistant\",\"content\":\"Hi\"},\"done\":false}\n{\"error\":\"out of memory\"}\n".utf8)),
-            .body(Array("{\"model\":\"llava\",\"created_at\":\"2024-06-12T10:00:00Z\",\"message\":{\"role\":\"assistant\",\"content\":\"Hi\"},\"done\":false}\n".utf8)),
+            .body(Array((hi + #"{"error":"out of memory"}"# + "\n").utf8)),
+            .body(Array(hi.utf8)),
         ])
         let client = model(transport)
         let error = await #expect(throws: GenerationError.self) { try await client.complete(ChatRequest(prompt: "hi")) }

@@ -10,7 +10,8 @@ import _RAGTestSupport
 /// Stopping or cancelling the consumer of a stream ends the HTTP request.
 @Suite struct StreamCancellationTests {
     static let firstChunk = Array(
-        "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Once\"},\"finish_reason\":null}]}\n\n".utf8
+        (#"data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"gpt-4o","#
+            + #""choices":[{"index":0,"delta":{"content":"Once"},"finish_reason":null}]}"# + "\n\n").utf8
     )
 
     func model(_ transport: any HTTPTransport, baseURL: URL = OpenAIChatModel.openAIBaseURL) -> OpenAIChatModel {

@@ -12,7 +12,9 @@ enum HTTPReport {
             ("SocketHTTPTransport", SocketHTTPTransport()),
             ("URLSessionTransport", URLSessionTransport()),
         ]
-        print("waiting \(waitSeconds) s for a silent loopback server (process CPU, user + system), fresh transport per row:")
+        print(
+            "waiting \(waitSeconds) s for a silent loopback server (process CPU, user + system), fresh transport per row:"
+        )
         print("| transport | requests in flight | CPU s | wall s | CPU s per s of waiting |")
         print("|---|---|---|---|---|")
         let makers: [(String, () -> any HTTPTransport)] = [
@@ -42,7 +44,9 @@ enum HTTPReport {
                 )
             }
         }
-        print("\nrequests/s against the loopback server (GET, 11-byte JSON body, keep-alive where the transport pools):")
+        print(
+            "\nrequests/s against the loopback server (GET, 11-byte JSON body, keep-alive where the transport pools):"
+        )
         print("| transport | concurrency | requests | req/s | CPU ms per request |")
         print("|---|---|---|---|---|")
         for (name, transport) in transports {

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
 
 /// A minimal keep-alive HTTP/1.1 server on 127.0.0.1 (blocking sockets, a thread per connection).
 ///

@@ -11,8 +11,12 @@ enum PromptReport {
 
         func stream(_ request: HTTPRequest) async throws(HTTPError) -> HTTPStreamingResponse {
             bodySize = request.body.count
-            let reply = #"{"id":"c","model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}]}"#
-            return HTTPStreamingResponse(head: HTTPResponseHead(status: 200, url: request.url), body: .just(Array(reply.utf8)))
+            let reply =
+                #"{"id":"c","model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}]}"#
+            return HTTPStreamingResponse(
+                head: HTTPResponseHead(status: 200, url: request.url),
+                body: .just(Array(reply.utf8))
+            )
         }
     }
 

@@ -6,13 +6,14 @@
 //   generation-report prompt FILE…     prompt assembly: JPEGs → decode, downscale to 512 px, re-encode, base64,
 //                                      JSON body (Python + Pillow beside it: Benchmarks/Scripts/prompt_pillow.py)
 
+import Foundation
+import Generation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
-import Generation
 
 #if DEBUG
 fatalError("build with -c release")
