@@ -14,6 +14,9 @@ import PackageDescription
 //      swift run -c release --package-path Benchmarks retrieval-report <data> <work> (collection ingest, search,
 //      reopen, memory; data from Benchmarks/Scripts/retrieval_data.py, LanceDB and Chroma beside it:
 //      python Benchmarks/Scripts/retrieval_peers.py <data> <work>)
+//      swift run -c release --package-path Benchmarks generation-report http (CPU per second of waiting, req/s;
+//      URLSession beside the socket transport) | prompt FILE… (prompt assembly; Pillow beside it:
+//      python Benchmarks/Scripts/prompt_pillow.py FILE…)
 
 let package = Package(
     name: "multimodal-rag-benchmarks",
@@ -85,6 +88,11 @@ let package = Package(
                 .product(name: "VectorIndex", package: "multimodal-rag"),
             ],
             path: "Sources/RetrievalReport"
+        ),
+        .executableTarget(
+            name: "generation-report",
+            dependencies: [.product(name: "Generation", package: "multimodal-rag")],
+            path: "Sources/GenerationReport"
         ),
     ]
 )

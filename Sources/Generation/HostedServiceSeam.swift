@@ -6,6 +6,7 @@
 // modules sees one `HTTPTransport`, not two; `GenerationTests/ReexportTests` keeps it that way. No typealiases
 // here: a second set would make the names ambiguous beside `Embedding`'s.
 
+@_exported public import class _RAGHTTP.DefaultHTTPTransport
 @_exported public import struct _RAGHTTP.HTTPByteStream
 @_exported public import struct _RAGHTTP.HTTPError
 @_exported public import struct _RAGHTTP.HTTPHeaders
@@ -15,4 +16,5 @@
 @_exported public import struct _RAGHTTP.HTTPStreamingResponse
 @_exported public import protocol _RAGHTTP.HTTPTransport
 @_exported public import struct _RAGHTTP.HostedServiceOptions
+@_exported public import class _RAGHTTP.SocketHTTPTransport
 @_exported public import class _RAGHTTP.URLSessionTransport

@@ -27,6 +27,17 @@ public struct HTTPByteStream: AsyncSequence, Sendable {
         return (HTTPByteStream(base: base), continuation)
     }
 
+    /// A stream whose chunks are produced on demand: each iteration step calls `next`, in the consuming task (so
+    /// cancelling that task cancels the read), until it returns `nil`.
+    ///
+    /// No task runs in between, and when the stream and its iterator are dropped, `next` (and what it captures) is
+    /// released.
+    package static func pulling(
+        _ next: @escaping @Sendable () async throws(HTTPError) -> [UInt8]?
+    ) -> HTTPByteStream {
+        HTTPByteStream(base: AsyncThrowingStream(unfolding: { try await next() }))
+    }
+
     /// A stream that yields `bytes` (if not empty) and ends.
     public static func just(_ bytes: [UInt8]) -> HTTPByteStream {
         let (stream, continuation) = makeStream()

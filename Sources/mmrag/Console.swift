@@ -63,6 +63,9 @@ final class Console: @unchecked Sendable {
     /// Whether progress bars are drawn: standard error is a terminal and `--quiet` was not given.
     var showsProgress: Bool { stderrIsTerminal && !quiet }
 
+    /// Writes text to standard output as it comes (a streamed answer), without a line break.
+    func write(_ text: String) { lock.withLock { writeOut(text) } }
+
     /// Writes a line of results to standard output.
     func print(_ line: String = "") { lock.withLock { writeOut(line + "\n") } }
 

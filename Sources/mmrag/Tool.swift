@@ -6,13 +6,13 @@ import MultimodalRAG
 /// The `mmrag` command line: picks the command, parses its arguments, runs it and turns errors into exit codes.
 enum Tool {
     /// The commands, in the order `--help` lists them.
-    static let commands: [CommandSpec] = [DemoCommand.spec, IndexCommand.spec, SearchCommand.spec, InfoCommand.spec]
+    static let commands: [CommandSpec] = [
+        DemoCommand.spec, IndexCommand.spec, SearchCommand.spec, AskCommand.spec, ImagineCommand.spec,
+        InfoCommand.spec,
+    ]
 
     /// Commands that are planned but not built yet, with the reason.
-    static let unavailable = [
-        "ask": "answering with a chat model is not wired to the Generation module yet",
-        "imagine": "retrieve, describe and regenerate is not wired to the Generation module yet",
-    ]
+    static let unavailable: [String: String] = [:]
 
     /// The overview `mmrag --help` prints.
     static var overview: String {
@@ -69,6 +69,8 @@ enum Tool {
             case "demo": try await DemoCommand.run(parsed, console: console)
             case "index": try await IndexCommand.run(parsed, console: console, stopAfterBatches: stopAfterBatches)
             case "search": try await SearchCommand.run(parsed, console: console)
+            case "ask": try await AskCommand.run(parsed, console: console)
+            case "imagine": try await ImagineCommand.run(parsed, console: console)
             default: try await InfoCommand.run(parsed, console: console)
             }
             return 0
@@ -82,7 +84,9 @@ enum Tool {
     static func fail(_ error: ToolError, spec: CommandSpec?, console: Console) -> Int32 {
         console.error("error: \(error)")
         if error.code == .usage {
-            console.error(spec?.usage ?? "usage: mmrag <command> [options]  (commands: demo, index, search, info)")
+            console.error(
+                spec?.usage ?? "usage: mmrag <command> [options]  (commands: demo, index, search, ask, imagine, info)"
+            )
         }
         return error.code.exitCode
     }

@@ -92,6 +92,7 @@ import _RAGTestSupport
         #expect(error == nil)
         #expect(
             received == [
+                .metadata(ResponseMetadata(requestID: "msg_1", model: "claude-sonnet-4-5")),
                 .text("A cat"), .text(" on a mat."), .usage(TokenUsage(inputTokens: 25, outputTokens: 12)),
                 .finish(.stop),
             ]
@@ -123,7 +124,7 @@ import _RAGTestSupport
         let stream = Array(
             """
             event: message_start
-            data: {"type":"message_start","message":{"id":"msg_1","usage":{"input_tokens":25,"output_tokens":1}}}
+            data: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","content":[],"model":"claude-sonnet-4-5","stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":25,"output_tokens":1}}}
 
             event: content_block_delta
             data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hal"}}
@@ -136,7 +137,8 @@ import _RAGTestSupport
         )
         let transport = ScriptedStreamTransport([.body(stream, chunkSize: 3)])
         let (received, error) = await events(model(transport).stream(ChatRequest(prompt: "hi")))
-        #expect(received == [.text("Hal")])
+        let metadata = ResponseMetadata(requestID: "msg_1", model: "claude-sonnet-4-5")
+        #expect(received == [.metadata(metadata), .text("Hal")])
         #expect(error?.code == .providerError)
         #expect(error?.providerErrorType == "overloaded_error")
         #expect(error?.providerMessage == "Overloaded")

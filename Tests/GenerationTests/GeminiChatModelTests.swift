@@ -66,6 +66,7 @@ import _RAGTestSupport
         #expect(error == nil)
         #expect(
             received == [
+                .metadata(ResponseMetadata(requestID: "abc123", model: "gemini-2.5-flash")),
                 .text("A cat"), .text(" sits on a mat."),
                 .usage(TokenUsage(inputTokens: 263, outputTokens: 7, totalTokens: 270)), .finish(.stop),
             ]

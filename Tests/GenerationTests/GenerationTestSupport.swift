@@ -31,6 +31,13 @@ final class ScriptedStreamTransport: HTTPTransport {
         var hangs = false
         var failure: HTTPError?
 
+        /// A body that is deliberately not the provider's shape (the SDK shape check skips it).
+        static func malformed(_ bytes: [UInt8]) -> Answer {
+            var answer = body(bytes)
+            answer.headers[WireRecorder.malformedHeader] = "yes"
+            return answer
+        }
+
         /// A body sent in pieces of `size` bytes.
         static func body(_ bytes: [UInt8], chunkSize size: Int = .max, status: Int = 200) -> Answer {
             var chunks: [[UInt8]] = []
@@ -65,6 +72,14 @@ final class ScriptedStreamTransport: HTTPTransport {
             return state.script.isEmpty ? nil : state.script.removeFirst()
         }
         guard let answer else { throw HTTPError(.connection, "script exhausted") }
+        let target = request.url.path + (request.url.query.map { "?" + $0 } ?? "")
+        WireRecorder.record(
+            path: target,
+            request: request.body,
+            status: answer.status,
+            response: answer.chunks.flatMap { $0 },
+            malformed: answer.headers[WireRecorder.malformedHeader] != nil
+        )
         let counter = state
         let (body, continuation) = HTTPByteStream.makeStream(onTermination: {})
         continuation.onTermination = { termination in

@@ -49,6 +49,7 @@ import _RAGTestSupport
         #expect(error == nil)
         #expect(
             received == [
+                .metadata(ResponseMetadata(model: "llava")),
                 .text("The"), .text(" image"), .text(" shows a cat."),
                 .usage(TokenUsage(inputTokens: 26, outputTokens: 282)), .finish(.stop),
             ]
@@ -74,10 +75,13 @@ import _RAGTestSupport
 
     @Test func errorsInBodyAndStream() async throws {
         let notFound = Array(#"{"error":"model \"llava\" not found, try pulling it first"}"#.utf8)
+        let hi =
+            #"{"model":"llava","created_at":"2024-06-12T10:00:00Z","#
+            + #""message":{"role":"assistant","content":"Hi"},"done":false}"# + "\n"
         let transport = ScriptedStreamTransport([
             .body(notFound, status: 404),
-            .body(Array("{\"message\":{\"content\":\"Hi\"},\"done\":false}\n{\"error\":\"out of memory\"}\n".utf8)),
-            .body(Array("{\"message\":{\"content\":\"Hi\"},\"done\":false}\n".utf8)),
+            .body(Array((hi + #"{"error":"out of memory"}"# + "\n").utf8)),
+            .body(Array(hi.utf8)),
         ])
         let client = model(transport)
         let error = await #expect(throws: GenerationError.self) { try await client.complete(ChatRequest(prompt: "hi")) }
@@ -85,7 +89,7 @@ import _RAGTestSupport
         #expect(error?.httpStatus == 404)
         #expect(error?.providerMessage == #"model "llava" not found, try pulling it first"#)
         let (partial, inBand) = await events(client.stream(ChatRequest(prompt: "hi")))
-        #expect(partial == [.text("Hi")])
+        #expect(partial == [.metadata(ResponseMetadata(model: "llava")), .text("Hi")])
         #expect(inBand?.code == .providerError)
         #expect(inBand?.providerMessage == "out of memory")
         let (_, unfinished) = await events(client.stream(ChatRequest(prompt: "hi")))

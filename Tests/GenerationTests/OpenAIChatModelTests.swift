@@ -116,6 +116,16 @@ import _RAGTestSupport
         #expect(sent["stream"] == false && sent["stream_options"].isNull)
     }
 
+    @Test func streamedRequestIDPrefersTheHeaderAndCollectKeepsIt() async throws {
+        var answer = ScriptedStreamTransport.Answer.body(try fixture("openai-chat-stream.sse"), chunkSize: 3)
+        answer.headers = ["x-request-id": "req_stream_9"]
+        let client = model(ScriptedStreamTransport([answer]))
+        let response = try await client.collect(client.stream(ChatRequest(prompt: "Describe")))
+        #expect(response.requestID == "req_stream_9")
+        #expect(response.model == "gpt-4o")
+        #expect(response.text == "A cat on a mat [1].")
+    }
+
     @Test(arguments: [Int.max, 1, 7])
     func streamYieldsTextThenUsageThenFinish(chunkSize: Int) async throws {
         let transport = ScriptedStreamTransport([.body(try fixture("openai-chat-stream.sse"), chunkSize: chunkSize)])
@@ -123,6 +133,7 @@ import _RAGTestSupport
         #expect(error == nil)
         #expect(
             received == [
+                .metadata(ResponseMetadata(requestID: "chatcmpl-1", model: "gpt-4o")),
                 .text("A cat"), .text(" on a mat [1]."),
                 .usage(TokenUsage(inputTokens: 812, outputTokens: 9, totalTokens: 821)), .finish(.stop),
             ]
@@ -206,7 +217,7 @@ import _RAGTestSupport
         // An in-band error object after some text: the text arrives, then the error; no retry after the first byte.
         let inBand = Array(
             """
-            data: {"choices":[{"index":0,"delta":{"content":"Par"},"finish_reason":null}]}
+            data: {"id":"c9","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":[{"index":0,"delta":{"content":"Par"},"finish_reason":null}]}
 
             data: {"error":{"message":"The server had an error","type":"server_error"}}
 
@@ -215,7 +226,7 @@ import _RAGTestSupport
         )
         let during = ScriptedStreamTransport([.body(inBand)])
         let (partial, streamError) = await events(model(during).stream(ChatRequest(prompt: "hi")))
-        #expect(partial == [.text("Par")])
+        #expect(partial == [.metadata(ResponseMetadata(requestID: "c9", model: "gpt-4o")), .text("Par")])
         #expect(streamError?.code == .providerError)
         #expect(streamError?.providerErrorType == "server_error")
         #expect(during.requests.count == 1)
@@ -223,7 +234,7 @@ import _RAGTestSupport
 
     @Test func malformedAnswersAreInvalidResponses() async throws {
         let transport = ScriptedStreamTransport([
-            .body(Array("{not json".utf8)), .body(Array(#"{"choices":[]}"#.utf8)),
+            .body(Array("{not json".utf8)), .malformed(Array(#"{"choices":[]}"#.utf8)),
             .body(Array("data: {oops\n\n".utf8)),
         ])
         let client = model(transport)

@@ -111,8 +111,9 @@ import _RAGTestSupport
 
     @Test func malformedResultsAreTypedErrors() async throws {
         let transport = ScriptedStreamTransport([
-            .body(Array(#"{"data":[]}"#.utf8)), .body(Array(#"{"data":[{"b64_json":"!!!"}]}"#.utf8)),
-            .body(Array(#"{"data":[{"b64_json":"AAAA"}]}"#.utf8)),
+            .malformed(Array(#"{"created":1,"data":[]}"#.utf8)),
+            .malformed(Array(#"{"created":1,"data":[{"b64_json":"!!!"}]}"#.utf8)),
+            .malformed(Array(#"{"created":1,"data":[{"b64_json":"AAAA"}]}"#.utf8)),
             .body(
                 Array(
                     #"{"error":{"message":"Your request was rejected by the safety system.","type":"image_generation_user_error"}}"#

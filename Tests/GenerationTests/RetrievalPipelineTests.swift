@@ -59,7 +59,7 @@ private struct LetterEmbedder: Embedder {
         ])
 
         let reply =
-            #"{"id":"c1","choices":[{"index":0,"message":{"content":"Both face the sea [1], see also [3]."},"finish_reason":"stop"}],"usage":{"prompt_tokens":120,"completion_tokens":9,"total_tokens":129}}"#
+            #"{"id":"c1","object":"chat.completion","created":1,"model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":"Both face the sea [1], see also [3]."},"finish_reason":"stop"}],"usage":{"prompt_tokens":120,"completion_tokens":9,"total_tokens":129}}"#
         let transport = ScriptedStreamTransport([.body(Array(reply.utf8))])
         let model = OpenAIChatModel(model: "gpt-4o", apiKey: "k", imagePolicy: ImagePolicy(), transport: transport)
         let generator = GroundedGenerator(model: model, prompt: GroundedPrompt(sourceTemplate: "{caption} ({year})"))

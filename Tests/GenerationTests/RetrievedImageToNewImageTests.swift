@@ -23,7 +23,7 @@ import _RAGHTTP
         let vision = ScriptedStreamTransport([
             .body(
                 Array(
-                    #"{"id":"msg_1","content":[{"type":"text","text":"\#(description)"}],"stop_reason":"end_turn","usage":{"input_tokens":30,"output_tokens":12}}"#
+                    #"{"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[{"type":"text","text":"\#(description)"}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":30,"output_tokens":12}}"#
                         .utf8
                 )
             )

@@ -97,8 +97,9 @@ import Testing
         Line(words: ["help", "search"], code: 0, stderrPrefix: ""),
         Line(words: ["help", "bogus"], code: 64, stderrPrefix: "error: unknown command 'bogus'\nusage: mmrag"),
         Line(words: ["bogus"], code: 64, stderrPrefix: "error: unknown command 'bogus'\nusage: mmrag"),
-        Line(words: ["ask", "x"], code: 1, stderrPrefix: "error: 'mmrag ask' is not available yet"),
-        Line(words: ["imagine"], code: 1, stderrPrefix: "error: 'mmrag imagine' is not available yet"),
+        Line(words: ["ask", "x"], code: 64, stderrPrefix: "error: missing required option '--collection <DIR>'"),
+        Line(words: ["imagine"], code: 64, stderrPrefix: "error: missing expected argument '<QUERY>'"),
+        Line(words: ["ask", "x", "--collection", "c", "--chat", "bard"], code: 64, stderrPrefix: "error: --chat must"),
         Line(
             words: ["index"],
             code: 64,

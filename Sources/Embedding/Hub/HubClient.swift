@@ -41,10 +41,10 @@ public struct HubClient: Sendable {
     /// ```
     /// - Parameters:
     ///   - configuration: Where to download from and where to cache; read from the environment by default.
-    ///   - transport: How requests reach the network; a new ``URLSessionTransport`` by default.
+    ///   - transport: How requests reach the network; a new ``DefaultHTTPTransport`` by default.
     public init(
         configuration: HubConfiguration = .fromEnvironment(),
-        transport: any HTTPTransport = URLSessionTransport()
+        transport: any HTTPTransport = DefaultHTTPTransport()
     ) {
         self.init(configuration: configuration, transport: transport, sleep: nil)
     }

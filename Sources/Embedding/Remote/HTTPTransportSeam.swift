@@ -10,6 +10,7 @@
 // behind it — a host could name `HTTPRequest` but not read `request.url`, nor even conform to `HTTPTransport`.
 // Scoped imports re-export exactly these names, members included, and nothing else of the module.
 
+@_exported public import class _RAGHTTP.DefaultHTTPTransport
 @_exported public import struct _RAGHTTP.HTTPByteStream
 @_exported public import struct _RAGHTTP.HTTPError
 @_exported public import struct _RAGHTTP.HTTPHeaders
@@ -19,6 +20,7 @@
 @_exported public import struct _RAGHTTP.HTTPStreamingResponse
 @_exported public import protocol _RAGHTTP.HTTPTransport
 @_exported public import struct _RAGHTTP.HostedServiceOptions
+@_exported public import class _RAGHTTP.SocketHTTPTransport
 @_exported public import class _RAGHTTP.URLSessionTransport
 
 /// The seam through which ``HubClient``, ``OpenAIEmbedder`` and ``JinaEmbedder`` reach the network.
@@ -29,7 +31,8 @@
 /// redirect leaves the origin. A non-2xx status is a response, not an error; throw an ``HTTPError`` only when no
 /// complete answer arrived (`connection`, `timeout`, `cancelled`, `invalidRequest`, `invalidResponse`).
 ///
-/// ``URLSessionTransport`` is the default. Conform your own type to bring AsyncHTTPClient, a proxy or a test
+/// ``DefaultHTTPTransport`` is the default: ``SocketHTTPTransport`` for `http://` URLs on Linux (it costs no CPU
+/// while it waits), ``URLSessionTransport`` for the rest. Conform your own type to bring AsyncHTTPClient, a proxy or a test
 /// double; `import Embedding` (or `import MultimodalRAG`) is all it takes:
 ///
 /// ```swift
@@ -78,8 +81,16 @@ public typealias HTTPByteStream = _RAGHTTP.HTTPByteStream
 /// Messages must not contain header values, query strings or bodies, so credentials can not leak into logs.
 public typealias HTTPError = _RAGHTTP.HTTPError
 
-/// The default ``HTTPTransport``, built on an ephemeral `URLSession` (no cookies, no cache, no redirects).
+/// An ``HTTPTransport`` built on an ephemeral `URLSession` (no cookies, no cache, no redirects).
 public typealias URLSessionTransport = _RAGHTTP.URLSessionTransport
+
+/// An ``HTTPTransport`` for plain `http://` servers on non-blocking POSIX sockets, woken by epoll (Linux) or poll:
+/// no CPU while it waits, keep-alive connections, chunked bodies, cancellation that closes the socket.
+public typealias SocketHTTPTransport = _RAGHTTP.SocketHTTPTransport
+
+/// The default ``HTTPTransport``: ``SocketHTTPTransport`` for `http://` URLs on Linux, ``URLSessionTransport``
+/// otherwise.
+public typealias DefaultHTTPTransport = _RAGHTTP.DefaultHTTPTransport
 
 /// Timeouts, retries and batching limits for a client of a hosted service: ``OpenAIEmbedder`` and
 /// ``JinaEmbedder`` here, the chat and image clients in `Generation`.

@@ -64,7 +64,7 @@ public struct JinaEmbedder: Embedder, CustomStringConvertible {
     ///   - maxImageSide: Images whose longer side exceeds this are scaled down to it; 512 by default.
     ///   - imageEncoding: JPEG at quality 90 by default.
     ///   - options: Timeouts, retries and batching; at most 64 inputs per request by default.
-    ///   - transport: How requests reach the server; a new ``URLSessionTransport`` by default.
+    ///   - transport: How requests reach the server; a new ``DefaultHTTPTransport`` by default.
     /// - Precondition: `maxImageSide >= 1`.
     public init(
         model: String = "jina-clip-v2",
@@ -76,7 +76,7 @@ public struct JinaEmbedder: Embedder, CustomStringConvertible {
         maxImageSide: Int = 512,
         imageEncoding: ImageEncoding = .jpeg(quality: 90),
         options: HostedEmbedderOptions = HostedEmbedderOptions(maxInputsPerRequest: 64),
-        transport: any HTTPTransport = URLSessionTransport()
+        transport: any HTTPTransport = DefaultHTTPTransport()
     ) {
         precondition(maxImageSide >= 1, "maxImageSide must be at least 1")
         self.space = EmbeddingSpace(modelID: model, dimension: dimension, normalization: normalized ? .l2 : .none)

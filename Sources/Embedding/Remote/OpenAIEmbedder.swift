@@ -73,7 +73,7 @@ public struct OpenAIEmbedder: Embedder, CustomStringConvertible {
     ///   - normalization: ``EmbeddingSpace/Normalization/l2`` (default) normalises every row.
     ///   - encodingFormat: ``EncodingFormat/base64`` by default.
     ///   - options: Timeouts, retries and batching.
-    ///   - transport: How requests reach the server; a new ``URLSessionTransport`` by default.
+    ///   - transport: How requests reach the server; a new ``DefaultHTTPTransport`` by default.
     public init(
         model: String,
         dimension: Int,
@@ -83,7 +83,7 @@ public struct OpenAIEmbedder: Embedder, CustomStringConvertible {
         normalization: EmbeddingSpace.Normalization = .l2,
         encodingFormat: EncodingFormat = .base64,
         options: HostedEmbedderOptions = HostedEmbedderOptions(),
-        transport: any HTTPTransport = URLSessionTransport()
+        transport: any HTTPTransport = DefaultHTTPTransport()
     ) {
         self.space = EmbeddingSpace(modelID: model, dimension: dimension, normalization: normalization)
         self.model = model

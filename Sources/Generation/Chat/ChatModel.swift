@@ -13,8 +13,9 @@
 /// ```
 ///
 /// Streaming contract: ``stream(_:)`` returns at once and starts the request when iteration begins or
-/// earlier; the stream yields ``GenerationEvent/text(_:)`` pieces, at most one ``GenerationEvent/usage(_:)``
-/// and one final ``GenerationEvent/finish(_:)``. When the consumer stops iterating or its task is cancelled,
+/// earlier; the stream yields at most one ``GenerationEvent/metadata(_:)`` (request id, model) before any text,
+/// ``GenerationEvent/text(_:)`` pieces, at most one ``GenerationEvent/usage(_:)`` and one final
+/// ``GenerationEvent/finish(_:)``. When the consumer stops iterating or its task is cancelled,
 /// the stream's termination cancels the HTTP request and its connection is closed.
 public protocol ChatModel: Sendable {
     /// Answers a request in one piece.
@@ -35,15 +36,17 @@ extension ChatModel {
         try await complete(ChatRequest(system: system, prompt: prompt)).text
     }
 
-    /// Collects a stream into a whole response (no request id: streams do not carry one).
+    /// Collects a stream into a whole response, with the request id and model of its metadata event.
     /// - Throws: The stream's error; `GenerationError` `cancelled` if the task was cancelled, or
     ///   `invalidResponse` if the stream ends without a finish event.
     public func collect(_ stream: AsyncThrowingStream<GenerationEvent, any Error>) async throws -> ChatResponse {
         var text = ""
         var usage: TokenUsage?
         var reason: FinishReason?
+        var metadata = ResponseMetadata()
         for try await event in stream {
             switch event {
+            case .metadata(let value): metadata = value
             case .text(let piece): text += piece
             case .usage(let counts): usage = counts
             case .finish(let finish): reason = finish
@@ -53,6 +56,12 @@ extension ChatModel {
             if Task.isCancelled { throw GenerationError(.cancelled, "the task was cancelled during the stream") }
             throw GenerationError(.invalidResponse, "the stream ended without a finish event")
         }
-        return ChatResponse(text: text, finishReason: reason, usage: usage)
+        return ChatResponse(
+            text: text,
+            finishReason: reason,
+            usage: usage,
+            requestID: metadata.requestID,
+            model: metadata.model
+        )
     }
 }

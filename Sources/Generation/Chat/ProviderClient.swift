@@ -54,7 +54,11 @@ struct ProviderClient: Sendable, CustomStringConvertible {
                 } catch {
                     throw Self.error(error)
                 }
-                var driver = StreamDriver(decoder: decoder, source: HTTPRequest.redacted(service.url(path)))
+                var driver = StreamDriver(
+                    decoder: decoder,
+                    source: HTTPRequest.redacted(service.url(path)),
+                    requestID: Self.requestID(response.head)
+                )
                 try await driver.run(response.body, continuation)
                 continuation.finish()
             } catch {

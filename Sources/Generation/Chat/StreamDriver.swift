@@ -12,6 +12,8 @@ enum StreamSignal: Sendable, Equatable {
     case finish(FinishReason)
     /// The provider's terminal event: nothing more will come.
     case end
+    /// The response's id and model, as the stream's first event names them.
+    case response(id: String?, model: String?)
 }
 
 /// Turns the bytes of one provider's streamed body into ``StreamSignal``s.
@@ -28,8 +30,9 @@ protocol StreamDecoder: Sendable {
     mutating func finish() throws(GenerationError) -> [StreamSignal]
 }
 
-/// Feeds a streamed body through a decoder and yields events in the order ``GenerationEvent`` promises: text as
-/// it arrives, then the usage, then the finish reason.
+/// Feeds a streamed body through a decoder and yields events in the order ``GenerationEvent`` promises: the
+/// metadata (request id from the header, else from the first event; model), text as it arrives, then the usage,
+/// then the finish reason.
 struct StreamDriver<Decoder: StreamDecoder>: Sendable {
     var decoder: Decoder
     /// Names the request in messages.
@@ -37,10 +40,13 @@ struct StreamDriver<Decoder: StreamDecoder>: Sendable {
     private var usage: TokenUsage?
     private var reason: FinishReason?
     private var ended = false
+    private var metadata: ResponseMetadata
+    private var metadataSent = false
 
-    init(decoder: Decoder, source: String) {
+    init(decoder: Decoder, source: String, requestID: String? = nil) {
         self.decoder = decoder
         self.source = source
+        self.metadata = ResponseMetadata(requestID: requestID)
     }
 
     mutating func run(
@@ -71,8 +77,15 @@ struct StreamDriver<Decoder: StreamDecoder>: Sendable {
         guard let reason else {
             throw GenerationError(.invalidResponse, "\(source): the stream ended without a finish reason")
         }
+        sendMetadata(continuation)
         if let usage { continuation.yield(.usage(usage)) }
         continuation.yield(.finish(reason))
+    }
+
+    private mutating func sendMetadata(_ continuation: AsyncThrowingStream<GenerationEvent, any Error>.Continuation) {
+        guard !metadataSent else { return }
+        metadataSent = true
+        continuation.yield(.metadata(metadata))
     }
 
     private mutating func handle(
@@ -81,7 +94,14 @@ struct StreamDriver<Decoder: StreamDecoder>: Sendable {
     ) {
         for signal in signals {
             switch signal {
-            case .text(let text): if !text.isEmpty { continuation.yield(.text(text)) }
+            case .text(let text):
+                if !text.isEmpty {
+                    sendMetadata(continuation)
+                    continuation.yield(.text(text))
+                }
+            case .response(let id, let model):
+                if metadata.requestID == nil { metadata.requestID = id }
+                if metadata.model == nil { metadata.model = model }
             case .usage(let counts): usage = counts
             case .finish(let finish): reason = finish
             case .end: ended = true

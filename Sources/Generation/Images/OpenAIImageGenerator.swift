@@ -34,13 +34,13 @@ public struct OpenAIImageGenerator: ImageGenerator, CustomStringConvertible {
     ///   - apiKey: Sent as `Authorization: Bearer <key>`. `nil` reads `OPENAI_API_KEY` when `baseURL` is
     ///     OpenAI's; an empty string sends none.
     ///   - options: Timeouts and retries; image models are slow, so 180 s by default.
-    ///   - transport: How requests reach the server; a new `URLSessionTransport` by default.
+    ///   - transport: How requests reach the server; a new `DefaultHTTPTransport` by default.
     public init(
         model: String = "dall-e-3",
         baseURL: URL = OpenAIChatModel.openAIBaseURL,
         apiKey: String? = nil,
         options: HostedServiceOptions = HostedServiceOptions(timeout: .seconds(180)),
-        transport: any HTTPTransport = URLSessionTransport()
+        transport: any HTTPTransport = DefaultHTTPTransport()
     ) {
         self.model = model
         let key =

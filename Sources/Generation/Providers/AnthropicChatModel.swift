@@ -47,7 +47,7 @@ public struct AnthropicChatModel: ChatModel, CustomStringConvertible {
     ///   - defaultMaxTokens: `max_tokens` when a request sets none; 1024 by default.
     ///   - imagePolicy: Image budgets; at most 1568 pixels a side (Anthropic's recommended long edge) and 5 MB.
     ///   - options: Timeouts and retries.
-    ///   - transport: How requests reach the server; a new `URLSessionTransport` by default.
+    ///   - transport: How requests reach the server; a new `DefaultHTTPTransport` by default.
     /// - Precondition: `defaultMaxTokens >= 1`.
     public init(
         model: String,
@@ -56,7 +56,7 @@ public struct AnthropicChatModel: ChatModel, CustomStringConvertible {
         defaultMaxTokens: Int = 1024,
         imagePolicy: ImagePolicy = ImagePolicy(maxSide: 1568, maxBytes: 5 << 20),
         options: HostedServiceOptions = HostedServiceOptions(),
-        transport: any HTTPTransport = URLSessionTransport()
+        transport: any HTTPTransport = DefaultHTTPTransport()
     ) {
         precondition(defaultMaxTokens >= 1, "defaultMaxTokens must be at least 1")
         self.model = model
@@ -188,6 +188,7 @@ public struct AnthropicChatModel: ChatModel, CustomStringConvertible {
                 }
                 switch json["type"].string ?? event.event {
                 case "message_start":
+                    signals.append(.response(id: json["message"]["id"].string, model: json["message"]["model"].string))
                     let usage = json["message"]["usage"]
                     inputTokens = usage["input_tokens"].int
                 case "content_block_delta":

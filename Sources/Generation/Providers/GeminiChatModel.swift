@@ -44,14 +44,14 @@ public struct GeminiChatModel: ChatModel, CustomStringConvertible {
     ///   - imagePolicy: Image budgets; at most 3072 pixels a side and 15 MB (inline requests are limited to about
     ///     20 MB in all) by default.
     ///   - options: Timeouts and retries.
-    ///   - transport: How requests reach the server; a new `URLSessionTransport` by default.
+    ///   - transport: How requests reach the server; a new `DefaultHTTPTransport` by default.
     public init(
         model: String,
         baseURL: URL = GeminiChatModel.geminiBaseURL,
         apiKey: String? = nil,
         imagePolicy: ImagePolicy = ImagePolicy(maxSide: 3072, maxBytes: 15 << 20),
         options: HostedServiceOptions = HostedServiceOptions(),
-        transport: any HTTPTransport = URLSessionTransport()
+        transport: any HTTPTransport = DefaultHTTPTransport()
     ) {
         self.model = model
         self.imagePolicy = imagePolicy
@@ -212,6 +212,9 @@ public struct GeminiChatModel: ChatModel, CustomStringConvertible {
                     throw GenerationError(.invalidResponse, "a Gemini stream event is not JSON")
                 }
                 if !json["error"].isNull { throw StreamErrors.inBand(json["error"], provider: "Gemini") }
+                if json["responseId"].string != nil || json["modelVersion"].string != nil {
+                    signals.append(.response(id: json["responseId"].string, model: json["modelVersion"].string))
+                }
                 let reading = GeminiChatModel.read(json)
                 signals.append(.text(reading.text))
                 if let usage = reading.usage { signals.append(.usage(usage)) }

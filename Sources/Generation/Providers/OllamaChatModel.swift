@@ -39,14 +39,14 @@ public struct OllamaChatModel: ChatModel, CustomStringConvertible {
     ///     default.
     ///   - imagePolicy: Image budgets; at most 2048 pixels a side by default.
     ///   - options: Timeouts and retries; local models can take long to load, so 5 minutes by default.
-    ///   - transport: How requests reach the server; a new `URLSessionTransport` by default.
+    ///   - transport: How requests reach the server; a new `DefaultHTTPTransport` by default.
     public init(
         model: String,
         baseURL: URL? = nil,
         apiKey: String? = nil,
         imagePolicy: ImagePolicy = ImagePolicy(maxSide: 2048),
         options: HostedServiceOptions = HostedServiceOptions(timeout: .seconds(300)),
-        transport: any HTTPTransport = URLSessionTransport()
+        transport: any HTTPTransport = DefaultHTTPTransport()
     ) {
         self.model = model
         self.imagePolicy = imagePolicy
@@ -180,6 +180,7 @@ public struct OllamaChatModel: ChatModel, CustomStringConvertible {
                     throw GenerationError(.invalidResponse, "an Ollama stream line is not JSON")
                 }
                 if !json["error"].isNull { throw StreamErrors.inBand(json["error"], provider: "Ollama") }
+                if let model = json["model"].string { signals.append(.response(id: nil, model: model)) }
                 if let text = json["message"]["content"].string { signals.append(.text(text)) }
                 if json["done"].bool == true {
                     if let usage = OllamaChatModel.usage(json) { signals.append(.usage(usage)) }

@@ -53,7 +53,7 @@ public struct OpenAIChatModel: ChatModel, CustomStringConvertible {
     ///   - imagePolicy: Image budgets; at most 2048 pixels a side and 20 MB by default.
     ///   - tokenLimitField: Which field carries the token limit; chosen by model name by default.
     ///   - options: Timeouts and retries.
-    ///   - transport: How requests reach the server; a new `URLSessionTransport` by default.
+    ///   - transport: How requests reach the server; a new `DefaultHTTPTransport` by default.
     public init(
         model: String,
         baseURL: URL = OpenAIChatModel.openAIBaseURL,
@@ -61,7 +61,7 @@ public struct OpenAIChatModel: ChatModel, CustomStringConvertible {
         imagePolicy: ImagePolicy = ImagePolicy(maxSide: 2048, maxBytes: 20 << 20),
         tokenLimitField: TokenLimitField? = nil,
         options: HostedServiceOptions = HostedServiceOptions(),
-        transport: any HTTPTransport = URLSessionTransport()
+        transport: any HTTPTransport = DefaultHTTPTransport()
     ) {
         self.model = model
         self.imagePolicy = imagePolicy
@@ -198,6 +198,9 @@ public struct OpenAIChatModel: ChatModel, CustomStringConvertible {
                     throw GenerationError(.invalidResponse, "an OpenAI stream event is not JSON")
                 }
                 if !json["error"].isNull { throw StreamErrors.inBand(json["error"], provider: "OpenAI") }
+                if json["id"].string != nil || json["model"].string != nil {
+                    signals.append(.response(id: json["id"].string, model: json["model"].string))
+                }
                 let choice = json["choices"][0]
                 if let text = choice["delta"]["content"].string { signals.append(.text(text)) }
                 if let reason = choice["finish_reason"].string {

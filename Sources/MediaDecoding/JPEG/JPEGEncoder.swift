@@ -151,18 +151,7 @@ public struct JPEGEncoder: Sendable {
         if gray {
             return [(0..<count).map { eight[$0 * channels] }]
         }
-        var y = [UInt8](repeating: 0, count: count)
-        var cb = [UInt8](repeating: 0, count: count)
-        var cr = [UInt8](repeating: 0, count: count)
-        // JFIF full-range BT.601 in 16-bit fixed point, rounded.
-        for i in 0..<count {
-            let r = Int(eight[i * channels])
-            let g = Int(eight[i * channels + 1])
-            let b = Int(eight[i * channels + 2])
-            y[i] = UInt8((19_595 * r + 38_470 * g + 7_471 * b + 32_768) >> 16)
-            cb[i] = UInt8(clamping: (-11_059 * r - 21_709 * g + 32_768 * b + (128 << 16) + 32_767) >> 16)
-            cr[i] = UInt8(clamping: (32_768 * r - 27_439 * g - 5_329 * b + (128 << 16) + 32_767) >> 16)
-        }
+        let (y, cb, cr) = JPEGEncoderKernels.ycbcrPlanes(eight, channels: channels, count: count)
         return [y, cb, cr]
     }
 }

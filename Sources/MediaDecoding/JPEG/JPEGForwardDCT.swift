@@ -2,9 +2,9 @@
 
 /// The forward 8×8 DCT of ITU T.81 §A.3.3 in `Float`, as two passes of an 8×8 matrix product, with
 /// quantisation folded into the last step.
-enum JPEGForwardDCT {
+package enum JPEGForwardDCT {
     /// `basis[u * 8 + x] = C(u)/2 · cos((2x + 1)uπ / 16)`, with `C(0) = 1/√2`, `C(u) = 1` otherwise.
-    private static let basis: [Float] = {
+    static let basis: [Float] = {
         var basis = [Float](repeating: 0, count: 64)
         for u in 0..<8 {
             let scale = u == 0 ? 0.5 / 2.0.squareRoot() : 0.5
@@ -41,7 +41,7 @@ enum JPEGForwardDCT {
     ///   - samples: The block, row-major.
     ///   - quant: The quantisation table, natural order.
     ///   - output: The quantised coefficients, natural order, rounded to nearest (ties away from zero).
-    static func transform(_ samples: [Float], quant: [Float], into output: inout [Int32]) {
+    package static func transform(_ samples: [Float], quant: [Float], into output: inout [Int32]) {
         let columns = basisColumns
         // Rows: rows[y][u] = Σx basis[u][x] · s[y][x], lanes over u.
         var rows = [SIMD8<Float>](repeating: .zero, count: 8)

@@ -366,9 +366,9 @@
 }
 
 /// The zig-zag sequence of ITU T.81 Figure A.6.
-enum JPEGZigZag {
+package enum JPEGZigZag {
     /// `natural[k]` is the row-major index of the `k`-th coefficient in zig-zag order.
-    static let natural: [Int] = {
+    package static let natural: [Int] = {
         var order = [Int]()
         for diagonal in 0..<15 {
             let rows = Array(max(0, diagonal - 7)...min(7, diagonal))

@@ -42,14 +42,14 @@ public struct HostedReranker: Reranker, CustomStringConvertible {
     ///   - apiKey: Sent as `Authorization: Bearer <key>`; `nil` or empty sends none.
     ///   - topCountField: `top_n` by default; `top_k` for Voyage.
     ///   - options: Timeouts and retries.
-    ///   - transport: How requests reach the server; a new `URLSessionTransport` by default.
+    ///   - transport: How requests reach the server; a new `DefaultHTTPTransport` by default.
     public init(
         model: String,
         baseURL: URL,
         apiKey: String?,
         topCountField: String = "top_n",
         options: HostedEmbedderOptions = HostedEmbedderOptions(),
-        transport: any HTTPTransport = URLSessionTransport()
+        transport: any HTTPTransport = DefaultHTTPTransport()
     ) {
         self.model = model
         self.topCountField = topCountField

@@ -16,6 +16,16 @@ public struct LoopbackHTTPResponse: Sendable {
     public var stallAfterBodyBytes: Int?
     /// If true, the server reads the request and never answers (until the client gives up or the server stops).
     public var neverRespond: Bool
+    /// If set, the body goes out with `Transfer-Encoding: chunked`, in chunks of this many bytes, each written
+    /// separately (the server socket has `TCP_NODELAY`).
+    public var chunkSize: Int?
+    /// A pause after each body write of a chunked response, so that the client reads them one at a time.
+    public var pause: Duration = .zero
+    /// If set, the server resets the connection (TCP RST) after this many bytes of the body.
+    public var resetAfterBodyBytes: Int?
+    /// If true, the response does not say `Connection: close` and the server reads the next request on the same
+    /// connection.
+    public var keepAlive = false
 
     /// Creates a response.
     public init(
@@ -52,6 +62,19 @@ public struct LoopbackHTTPResponse: Sendable {
         headers: [(name: String, value: String)] = []
     ) -> LoopbackHTTPResponse {
         LoopbackHTTPResponse(status: status, headers: [("Location", location)] + headers)
+    }
+
+    /// A body sent with `Transfer-Encoding: chunked` in chunks of `chunkSize` bytes, each its own write.
+    public static func chunked(
+        _ body: [UInt8],
+        chunkSize: Int,
+        pause: Duration = .zero,
+        headers: [(name: String, value: String)] = []
+    ) -> LoopbackHTTPResponse {
+        var response = LoopbackHTTPResponse(status: 200, headers: headers, body: body)
+        response.chunkSize = chunkSize
+        response.pause = pause
+        return response
     }
 
     /// A response that never comes.

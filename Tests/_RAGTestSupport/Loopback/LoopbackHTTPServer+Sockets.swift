@@ -93,13 +93,20 @@ extension LoopbackHTTPServer {
         return true
     }
 
-    /// Reads one request from `fd`, answers it and returns.
+    /// Reads requests from `fd` and answers them until a response closes the connection.
     func serve(_ fd: Int32) {
+        var yes: Int32 = 1
+        _ = unsafe setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &yes, socklen_t(MemoryLayout<Int32>.size))
         var buffer: [UInt8] = []
+        while let keepAlive = serveOne(fd, &buffer), keepAlive {}
+    }
+
+    /// Reads one request and answers it; returns whether the connection stays open, `nil` when it failed.
+    private func serveOne(_ fd: Int32, _ buffer: inout [UInt8]) -> Bool? {
         let separator: [UInt8] = [13, 10, 13, 10]
-        var headEnd: Int?
+        var headEnd = buffer.firstRange(of: separator)?.lowerBound
         while headEnd == nil {
-            guard Self.readSome(fd, into: &buffer), buffer.count < 1 << 20 else { return }
+            guard Self.readSome(fd, into: &buffer), buffer.count < 1 << 20 else { return nil }
             headEnd = buffer.firstRange(of: separator)?.lowerBound
         }
         guard let headEnd, var request = LoopbackHTTPRequest.parseHead(buffer[..<headEnd]) else {
@@ -107,25 +114,33 @@ extension LoopbackHTTPServer {
                 fd,
                 Array("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8)[...]
             )
-            return
+            return nil
         }
         let length = Int(request.header("Content-Length") ?? "0") ?? 0
         var body = Array(buffer[(headEnd + 4)...])
         while body.count < length {
-            guard Self.readSome(fd, into: &body) else { return }
+            guard Self.readSome(fd, into: &body) else { return nil }
         }
         request.body = Array(body.prefix(length))
+        buffer = Array(body.dropFirst(length))
 
         let response = handler(for: request)?(request) ?? .text("no route for \(request.path)", status: 404)
+        WireRecorder.record(
+            path: request.target,
+            request: request.body,
+            status: response.status,
+            response: response.body,
+            malformed: response.headers.contains { $0.name == WireRecorder.malformedHeader }
+        )
         if response.neverRespond {
             _ = wait(.seconds(3600), whileConnected: fd)
-            return
+            return nil
         }
-        if response.delay > .zero, !wait(response.delay, whileConnected: fd) { return }
-        write(response, for: request, to: fd)
+        if response.delay > .zero, !wait(response.delay, whileConnected: fd) { return nil }
+        return write(response, for: request, to: fd) && response.keepAlive
     }
 
-    private func write(_ response: LoopbackHTTPResponse, for request: LoopbackHTTPRequest, to fd: Int32) {
+    private func write(_ response: LoopbackHTTPResponse, for request: LoopbackHTTPRequest, to fd: Int32) -> Bool {
         var head = "HTTP/1.1 \(response.status) \(LoopbackHTTPResponse.reason(response.status))\r\n"
         var hasLength = false
         for field in response.headers {
@@ -133,20 +148,61 @@ extension LoopbackHTTPServer {
             if field.name.lowercased() == "connection" { continue }
             head += "\(field.name): \(field.value)\r\n"
         }
-        if !hasLength { head += "Content-Length: \(response.body.count)\r\n" }
-        head += "Connection: close\r\n\r\n"
-        guard Self.writeAll(fd, Array(head.utf8)[...]), request.method != "HEAD" else { return }
+        if response.chunkSize != nil {
+            head += "Transfer-Encoding: chunked\r\n"
+        } else if !hasLength {
+            head += "Content-Length: \(response.body.count)\r\n"
+        }
+        head += response.keepAlive ? "\r\n" : "Connection: close\r\n\r\n"
+        guard Self.writeAll(fd, Array(head.utf8)[...]), request.method != "HEAD" else { return false }
+        var wire = response.body
+        var pieces: [Range<Int>] = [0..<wire.count]
+        if let size = response.chunkSize {
+            (wire, pieces) = Self.chunkedEncoding(response.body, size: max(1, size))
+        }
+        if let reset = response.resetAfterBodyBytes {
+            _ = Self.writeAll(fd, wire.prefix(reset))
+            Thread.sleep(forTimeInterval: 0.05)  // let the client read what was sent before the reset
+            var linger = linger(l_onoff: 1, l_linger: 0)
+            _ = unsafe setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<linger>.size))
+            return false
+        }
         if let stall = response.stallAfterBodyBytes {
-            _ = Self.writeAll(fd, response.body.prefix(stall))
+            _ = Self.writeAll(fd, wire.prefix(stall))
             _ = wait(.seconds(3600), whileConnected: fd)
-            return
+            return false
         }
         if let cut = response.closeAfterBodyBytes {
-            _ = Self.writeAll(fd, response.body.prefix(cut))
-            Thread.sleep(forTimeInterval: 0.05)  // let the client read what was sent before the reset
-            return
+            _ = Self.writeAll(fd, wire.prefix(cut))
+            Thread.sleep(forTimeInterval: 0.05)  // let the client read what was sent before the close
+            return false
         }
-        _ = Self.writeAll(fd, response.body[...])
+        for piece in pieces {
+            guard Self.writeAll(fd, wire[piece]) else { return false }
+            if response.pause > .zero {
+                guard isRunning else { return false }
+                let (seconds, attoseconds) = response.pause.components
+                Thread.sleep(forTimeInterval: Double(seconds) + Double(attoseconds) * 1e-18)
+            }
+        }
+        return true
+    }
+
+    /// The chunked encoding of `body` in chunks of `size` bytes, and the byte range of each chunk on the wire.
+    static func chunkedEncoding(_ body: [UInt8], size: Int) -> ([UInt8], [Range<Int>]) {
+        var wire: [UInt8] = []
+        var pieces: [Range<Int>] = []
+        var start = 0
+        while start < body.count {
+            let end = min(body.count, start + size)
+            let from = wire.count
+            wire += Array(String(end - start, radix: 16).utf8) + [13, 10] + body[start..<end] + [13, 10]
+            pieces.append(from..<wire.count)
+            start = end
+        }
+        pieces.append(wire.count..<(wire.count + 5))
+        wire += Array("0\r\n\r\n".utf8)
+        return (wire, pieces)
     }
 }
 

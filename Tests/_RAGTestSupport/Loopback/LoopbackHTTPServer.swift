@@ -8,7 +8,7 @@ import _RAGInternals
 /// Register handlers per method and path with ``route(_:_:_:)`` (a `HEAD` falls back to the `GET` handler, without
 /// body) or catch everything with ``fallback(_:)``. Handlers return a ``LoopbackHTTPResponse``, which can also
 /// delay, cut the body short or never answer. Every request is recorded in ``requests``. Each response carries
-/// `Connection: close`, so a connection carries exactly one exchange.
+/// `Connection: close` unless it asks for keep-alive, so a connection normally carries exactly one exchange.
 ///
 /// ```swift
 /// let server = LoopbackHTTPServer()
@@ -29,6 +29,7 @@ public final class LoopbackHTTPServer: Sendable {
         var routes: [String: Handler] = [:]
         var fallback: Handler?
         var log: [LoopbackHTTPRequest] = []
+        var accepted = 0
     }
 
     let state = Locked(State())
@@ -88,6 +89,9 @@ public final class LoopbackHTTPServer: Sendable {
     /// How many connections are open now (a client that cancels a request closes its connection).
     public var openConnections: Int { state.withLock { $0.connections.count } }
 
+    /// How many connections the server has accepted since it started (keep-alive reuse shows as fewer than requests).
+    public var acceptedConnections: Int { state.withLock { $0.accepted } }
+
     /// Forgets the recorded requests.
     public func clearRequests() { state.withLock { $0.log.removeAll() } }
 
@@ -110,6 +114,7 @@ public final class LoopbackHTTPServer: Sendable {
             let accepted = state.withLock { state -> Bool in
                 guard state.running else { return false }
                 state.connections.insert(fd)
+                state.accepted += 1
                 return true
             }
             guard accepted else {
