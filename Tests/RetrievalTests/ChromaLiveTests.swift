@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import Foundation
+import Retrieval
+import Testing
+import VectorIndex
+
+/// The Chroma adapter against a live server (`MMRAG_CHROMA_URL`), compared with the embedded store on the same data.
+@Suite(.enabled(if: ChromaLive.url != nil, "needs a Chroma server in MMRAG_CHROMA_URL (.ci/run starts one)"))
+struct ChromaLiveTests {
+    static let properties = [
+        Property("n", .integer), Property("x", .double), Property("tag", .text), Property("tags", .textArray),
+    ]
+
+    static func objects(_ count: Int, dimension: Int) -> [CollectionObject] {
+        var random = SeededRandom(seed: 11)
+        return (0..<count).map { i in
+            var properties: [String: PropertyValue] = ["n": .integer(Int64(i % 7))]
+            if i % 3 != 0 { properties["tag"] = .text(["red", "green", "blue"][i % 3]) }
+            if i % 4 != 0 { properties["x"] = .double(Double(i) / 4) }
+            if i % 5 != 0 { properties["tags"] = .textArray(i % 2 == 0 ? ["a", "b"] : ["b"]) }
+            let date = Date(timeIntervalSince1970: 1_700_000_000 + Double(i))
+            let vector = (0..<dimension).map { _ in Float.random(in: -1...1, using: &random) }
+            return CollectionObject(
+                id: UUID(),
+                properties: properties,
+                vectors: ["v": vector],
+                createdAt: date,
+                updatedAt: date
+            )
+        }
+    }
+
+    @Test("filtered reads and searches select what the embedded store selects, for every supported operator")
+    func filtersMatchTheEmbeddedStore() async throws {
+        let layout = [
+            VectorLayout(name: "v", dimension: 4, metric: .squaredL2, reportedMetric: .squaredL2, index: .flat)
+        ]
+        let chroma = try await ChromaLive.store(layout: layout, properties: Self.properties) {
+            $0.maxRecordsPerRequest = 16  // several write requests per batch
+        }
+        defer { Task { try? await chroma.deleteCollections() } }
+        let local = try await LocalVectorStore.create(at: nil, layout: layout)
+        let objects = Self.objects(60, dimension: 4)
+        for store in [chroma as any VectorStore, local] { try await store.apply(VectorStoreBatch(puts: objects)) }
+        #expect(try await chroma.count() == 60)
+        let filters: [Filter] = [
+            .equal("tag", .text("red")), .notEqual("tag", .text("red")), .lessThan("n", .integer(3)),
+            .lessThanOrEqual("x", .integer(5)), .greaterThan("n", .double(2.5)),
+            .greaterThanOrEqual("x", .double(7.25)),
+            .containsAny("tag", [.text("red"), .text("blue")]), .containsNone("tag", [.text("red")]),
+            .containsAll("tags", [.text("a"), .text("b")]), .containsAny("tags", [.text("a")]),
+            .containsNone("tags", [.text("a")]), .equal("tags", .text("b")), .notEqual("tags", .text("a")),
+            .greaterThan(.createdAt, .date(Date(timeIntervalSince1970: 1_700_000_030))),
+            .equal(.id, .uuid(objects[5].id)),
+            !(.equal("tag", .text("red")) || .containsAny("n", [.integer(1), .integer(2)])),
+        ]
+        for filter in filters {
+            let want = try await local.objects(matching: filter, after: nil, limit: 100).map(\.id)
+            let got = try await chroma.objects(matching: filter, after: nil, limit: 100).map(\.id)
+            #expect(got == want, "\(filter)")
+            let query = VectorStoreSearch(
+                targets: [.init(vector: "v", query: [0.1, 0.2, 0.3, 0.4])],
+                k: 5,
+                filter: filter
+            )
+            // Chroma's search is approximate (HNSW): every hit must pass the filter, and at least 4 of the exact 5.
+            let wantHits = Set(try await local.search(query).map(\.object.id))
+            let gotHits = Set(try await chroma.search(query).map(\.object.id))
+            #expect(gotHits.isSubset(of: Set(want)) && gotHits.count == wantHits.count, "\(filter)")
+            #expect(gotHits.intersection(wantHits).count >= wantHits.count - 1, "\(filter)")
+        }
+        await #expect(throws: RetrievalError.self) {
+            _ = try await chroma.objects(matching: .isNull("tag"), after: nil, limit: 10)
+        }
+    }
+
+    @Test("a replaced object loses the properties and vectors it no longer has")
+    func replaceDropsOldFields() async throws {
+        let layout = [
+            VectorLayout(name: "v", dimension: 4, metric: .squaredL2, reportedMetric: .squaredL2, index: .flat)
+        ]
+        let chroma = try await ChromaLive.store(layout: layout, properties: Self.properties)
+        defer { Task { try? await chroma.deleteCollections() } }
+        var object = Self.objects(1, dimension: 4)[0]
+        object.properties["tag"] = .text("red")
+        try await chroma.apply(VectorStoreBatch(puts: [object]))
+        object.properties["tag"] = nil
+        object.vectors = [:]
+        try await chroma.apply(VectorStoreBatch(puts: [object]))
+        #expect(try await chroma.objects(matching: .equal("tag", .text("red")), after: nil, limit: 10).isEmpty)
+        #expect(try await chroma.objects([object.id]) == [object])
+        let hits = try await chroma.search(VectorStoreSearch(targets: [.init(vector: "v", query: [0, 0, 0, 0])], k: 3))
+        #expect(hits.isEmpty)
+    }
+
+    @Test(
+        "distances in every metric equal the embedded store's",
+        arguments: [Metric.cosine, .squaredL2, .innerProduct]
+    )
+    func distances(_ metric: Metric) async throws {
+        let layout = [VectorLayout(name: "v", dimension: 8, metric: metric, reportedMetric: metric, index: .flat)]
+        let chroma = try await ChromaLive.store(layout: layout, properties: [])
+        defer { Task { try? await chroma.deleteCollections() } }
+        let local = try await LocalVectorStore.create(at: nil, layout: layout)
+        let objects = Self.objects(40, dimension: 8)
+        for store in [chroma as any VectorStore, local] { try await store.apply(VectorStoreBatch(puts: objects)) }
+        let query = VectorStoreSearch(targets: [.init(vector: "v", query: objects[3].vectors["v"]!)], k: 10)
+        let want = Dictionary(
+            uniqueKeysWithValues: try await local.search(query).map { ($0.object.id, $0.distances["v"]!) }
+        )
+        let got = try await chroma.search(query)
+        #expect(Set(got.map(\.object.id)) == Set(want.keys))
+        for hit in got { #expect(abs(hit.distances["v"]! - want[hit.object.id]!) < 1e-4) }
+    }
+}
