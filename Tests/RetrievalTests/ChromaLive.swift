@@ -6,6 +6,8 @@ import Retrieval
 /// The live Chroma server the tests use: `MMRAG_CHROMA_URL` (set by `.ci/run`), or `nil` to skip those tests.
 enum ChromaLive {
     static let url: URL? = ProcessInfo.processInfo.environment["MMRAG_CHROMA_URL"].flatMap(URL.init(string:))
+    /// The Python of the server's venv, for tests that start (and kill) a server of their own.
+    static let python: String? = ProcessInfo.processInfo.environment["MMRAG_CHROMA_PYTHON"]
 
     /// A store on fresh collections (a random name in the `swift-tests` database).
     static func store(

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
+import Embedding
 import Foundation
 import Retrieval
 import Testing
@@ -112,5 +113,72 @@ struct ChromaLiveTests {
         let got = try await chroma.search(query)
         #expect(Set(got.map(\.object.id)) == Set(want.keys))
         for hit in got { #expect(abs(hit.distances["v"]! - want[hit.object.id]!) < 1e-4) }
+    }
+}
+
+/// A second Chroma server that a test may kill: started from `MMRAG_CHROMA_PYTHON` (the server's venv, set by
+/// `.ci/run`) on its own port and data folder.
+@Suite(.enabled(if: ChromaLive.python != nil, "needs MMRAG_CHROMA_PYTHON (.ci/run sets it)"))
+struct ChromaRestartTests {
+    static func start(data: String, port: Int) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ChromaLive.python!)
+        process.arguments = [
+            "-c",
+            "import chromadb_rust_bindings as m; "
+                + "m.cli(['chroma','run','--path','\(data)','--host','127.0.0.1','--port','\(port)'])",
+        ]
+        process.environment = ["RUST_LOG": "error"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    static func waitUntilReady(port: Int) async throws {
+        let transport = URLSessionTransport()
+        let request = HTTPRequest(url: URL(string: "http://127.0.0.1:\(port)/api/v2/heartbeat")!, timeout: .seconds(1))
+        for _ in 0..<300 {
+            if let response = try? await transport.stream(request), response.head.status == 200 { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("the Chroma server on port \(port) did not become ready")
+    }
+
+    @Test("a server killed mid-run gives typed errors, and after a restart the store carries on with its data")
+    func killedAndRestarted() async throws {
+        let data = temporaryFolder()
+        let port = 18_450 + Int.random(in: 0..<40)
+        var server = try Self.start(data: data, port: port)
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+        try await Self.waitUntilReady(port: port)
+        let layout = [VectorLayout(name: "v", dimension: 4, metric: .cosine, reportedMetric: .cosine, index: .flat)]
+        var configuration = ChromaVectorStore.Configuration(
+            baseURL: URL(string: "http://127.0.0.1:\(port)")!,
+            collection: "restart"
+        )
+        configuration.options = HostedServiceOptions(timeout: .seconds(5), maxAttempts: 2, baseDelay: .milliseconds(50))
+        let store = try await ChromaVectorStore.connect(configuration, layout: layout)
+        let objects = ChromaLiveTests.objects(30, dimension: 4)
+        try await store.apply(VectorStoreBatch(puts: Array(objects[..<20])))
+        kill(server.processIdentifier, SIGKILL)
+        server.waitUntilExit()
+        let error = await #expect(throws: RetrievalError.self) {
+            try await store.apply(VectorStoreBatch(puts: Array(objects[20...])))
+        }
+        #expect(error?.code == .store && error?.underlying is HTTPError)
+        await #expect(throws: RetrievalError.self) { _ = try await store.count() }
+
+        server = try Self.start(data: data, port: port)
+        try await Self.waitUntilReady(port: port)
+        #expect(try await store.count() == 20)
+        try await store.apply(VectorStoreBatch(puts: Array(objects[20...])))  // the failed batch, applied again
+        #expect(try await store.count() == 30)
+        let hit = try await store.search(
+            VectorStoreSearch(targets: [.init(vector: "v", query: objects[25].vectors["v"]!)], k: 1)
+        )
+        #expect(hit.map(\.object.id) == [objects[25].id])
+        kill(server.processIdentifier, SIGKILL)
+        server.waitUntilExit()
     }
 }
