@@ -135,11 +135,20 @@ struct ChromaRestartTests {
         return process
     }
 
-    static func waitUntilReady(port: Int) async throws {
-        let transport = URLSessionTransport()
+    static func answers(port: Int) async -> Bool {
         let request = HTTPRequest(url: URL(string: "http://127.0.0.1:\(port)/api/v2/heartbeat")!, timeout: .seconds(1))
+        return (try? await URLSessionTransport().stream(request))?.head.status == 200
+    }
+
+    /// Kills the server and waits (without `waitUntilExit`, which can stall a test's thread) until it is gone.
+    static func kill9(_ server: Process) async throws {
+        kill(server.processIdentifier, SIGKILL)
+        for _ in 0..<100 where server.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+    }
+
+    static func waitUntilReady(port: Int) async throws {
         for _ in 0..<300 {
-            if let response = try? await transport.stream(request), response.head.status == 200 { return }
+            if await answers(port: port) { return }
             try await Task.sleep(for: .milliseconds(100))
         }
         Issue.record("the Chroma server on port \(port) did not become ready")
@@ -148,21 +157,21 @@ struct ChromaRestartTests {
     @Test("a server killed mid-run gives typed errors, and after a restart the store carries on with its data")
     func killedAndRestarted() async throws {
         let data = temporaryFolder()
-        let port = 18_450 + Int.random(in: 0..<40)
+        var port = 18_450 + Int.random(in: 0..<40)
+        while await Self.answers(port: port) { port = 18_450 + Int.random(in: 0..<40) }
         var server = try Self.start(data: data, port: port)
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
         try await Self.waitUntilReady(port: port)
         let layout = [VectorLayout(name: "v", dimension: 4, metric: .cosine, reportedMetric: .cosine, index: .flat)]
         var configuration = ChromaVectorStore.Configuration(
             baseURL: URL(string: "http://127.0.0.1:\(port)")!,
-            collection: "restart"
+            collection: "restart-" + UUID().uuidString.lowercased()
         )
         configuration.options = HostedServiceOptions(timeout: .seconds(5), maxAttempts: 2, baseDelay: .milliseconds(50))
         let store = try await ChromaVectorStore.connect(configuration, layout: layout)
         let objects = ChromaLiveTests.objects(30, dimension: 4)
         try await store.apply(VectorStoreBatch(puts: Array(objects[..<20])))
-        kill(server.processIdentifier, SIGKILL)
-        server.waitUntilExit()
+        try await Self.kill9(server)
         let error = await #expect(throws: RetrievalError.self) {
             try await store.apply(VectorStoreBatch(puts: Array(objects[20...])))
         }
@@ -178,7 +187,6 @@ struct ChromaRestartTests {
             VectorStoreSearch(targets: [.init(vector: "v", query: objects[25].vectors["v"]!)], k: 1)
         )
         #expect(hit.map(\.object.id) == [objects[25].id])
-        kill(server.processIdentifier, SIGKILL)
-        server.waitUntilExit()
+        try await Self.kill9(server)
     }
 }
