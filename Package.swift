@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "Embedding", dependencies: ["MediaDecoding", "_RAGInternals", "_RAGNumerics", "_RAGHTTP"]),
         .target(
             name: "Retrieval",
-            dependencies: ["Embedding", "VectorIndex", "MediaDecoding", "_RAGInternals", "_RAGNumerics"]
+            dependencies: ["Embedding", "VectorIndex", "MediaDecoding", "_RAGInternals", "_RAGNumerics", "_RAGHTTP"]
         ),
         .target(name: "Generation", dependencies: ["Retrieval", "Embedding", "MediaDecoding", "_RAGHTTP"]),
 
@@ -86,7 +86,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RetrievalTests",
-            dependencies: ["Retrieval", "RetrievalCrashWorker", "_RAGInternals", "_RAGTestSupport"],
+            dependencies: ["Retrieval", "RetrievalCrashWorker", "_RAGHTTP", "_RAGInternals", "_RAGTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

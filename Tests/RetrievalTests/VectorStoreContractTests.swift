@@ -9,17 +9,26 @@ import VectorIndex
 /// What every ``VectorStore`` must do, run against each implementation.
 ///
 /// An adapter for another engine adds its
-/// factory to `stores`.
+/// factory to `stores`; the Chroma adapter's runs when `MMRAG_CHROMA_URL` names a live server (`.ci/run` starts
+/// one).
 @Suite struct VectorStoreContractTests {
     static let layout = [
         VectorLayout(name: "a", dimension: 3, metric: .squaredL2, reportedMetric: .squaredL2, index: .flat),
         VectorLayout(name: "b", dimension: 2, metric: .cosine, reportedMetric: .cosine, index: .flat),
     ]
 
-    static let stores: [(name: String, make: @Sendable () async throws -> any VectorStore)] = [
-        ("local, in memory", { try await LocalVectorStore.create(at: nil, layout: layout) }),
-        ("local, in a folder", { try await LocalVectorStore.create(at: temporaryFolder(), layout: layout) }),
-    ]
+    typealias Factory = @Sendable () async throws -> any VectorStore
+
+    static let stores: [(name: String, make: Factory)] = {
+        var stores: [(name: String, make: Factory)] = [
+            ("local, in memory", { try await LocalVectorStore.create(at: nil, layout: layout) }),
+            ("local, in a folder", { try await LocalVectorStore.create(at: temporaryFolder(), layout: layout) }),
+        ]
+        if ChromaLive.url != nil {
+            stores.append(("Chroma server", { try await ChromaLive.store(layout: layout, properties: []) }))
+        }
+        return stores
+    }()
 
     private func object(
         _ id: UUID,

@@ -211,6 +211,28 @@ func queries(_ collection: MultimodalCollection) async throws -> Latency {
     return latency
 }
 
+// `--chroma URL`: the same ingest and queries through ChromaVectorStore on a running server, then stop.
+if let chromaURL = value("--chroma").flatMap(URL.init(string:)) {
+    let schema = try benchSchema(index: .flat)
+    let configuration = ChromaVectorStore.Configuration(baseURL: chromaURL, collection: "bench-\(count)-swift")
+    var chromaRates: [Double] = []
+    var collection: MultimodalCollection?
+    for run in 0..<runs {
+        let store = try await ChromaVectorStore.connect(configuration, schema: schema)
+        try await store.deleteCollections()
+        let fresh = try await ChromaVectorStore.connect(configuration, schema: schema)
+        let chroma = MultimodalCollection(schema: schema, store: fresh, blobs: MemoryBlobStore())
+        let start = now()
+        for batch in batches { try await chroma.insert(batch) }
+        chromaRates.append(Double(count) / seconds(since: start))
+        say("chroma ingest run \(run + 1): \(Int(chromaRates.last!)) objects/s (load \(loadAverage()))")
+        collection = chroma
+    }
+    let latency = try await queries(collection!)
+    say("chroma adapter: ingest median \(Int(median(chromaRates))) objects/s; near-vector top-10: \(latency.line)")
+    exit(0)
+}
+
 // Flat: ingest runs, then queries and reopen on the last one.
 var rates: [Double] = []
 var flat: MultimodalCollection?

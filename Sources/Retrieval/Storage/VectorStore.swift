@@ -49,6 +49,10 @@ public protocol VectorStore: Sendable {
     ///
     /// - Throws: ``RetrievalError/Code/unsupported`` when the store has no keyword index.
     func keywordSearch(_ request: KeywordStoreSearch) async throws -> [KeywordStoreHit]
+
+    /// Which query kinds and filter operators the store answers; ``VectorStoreCapabilities/standard`` unless the
+    /// store says otherwise.
+    var capabilities: VectorStoreCapabilities { get }
 }
 
 extension VectorStore {
