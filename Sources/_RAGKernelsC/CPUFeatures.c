@@ -15,8 +15,8 @@ static uint64_t rag_xgetbv0(void) {
 int rag_kernels_supported_level(void) {
     unsigned int eax, ebx, ecx, edx;
     if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return 0;
-    const int fma = (ecx >> 12) & 1, osxsave = (ecx >> 27) & 1, avx = (ecx >> 28) & 1;
-    if (!fma || !osxsave || !avx) return 0;
+    const int fma = (ecx >> 12) & 1, osxsave = (ecx >> 27) & 1, avx = (ecx >> 28) & 1, f16c = (ecx >> 29) & 1;
+    if (!fma || !osxsave || !avx || !f16c) return 0;
     const uint64_t xcr0 = rag_xgetbv0();
     if ((xcr0 & 0x6) != 0x6) return 0;  // XMM and YMM state saved by the OS
     if (__get_cpuid_max(0, 0) < 7) return 0;

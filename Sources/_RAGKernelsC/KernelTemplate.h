@@ -256,3 +256,92 @@ RAG_TARGET void RAG_NAME(pack_transposed8)(const float *src, ptrdiff_t ldb, ptrd
         for (ptrdiff_t j = 0; j < 8; j++) out[p * stride + j] = src[j * ldb + p];
     }
 }
+
+// MARK: - Half precision
+
+typedef _Float16 rag_h8 __attribute__((vector_size(16)));
+
+// dst[i] = the Float32 value of the IEEE binary16 bit pattern src[i], for i < count (exact; F16C).
+RAG_TARGET void RAG_NAME(widen_halves)(const uint16_t *src, ptrdiff_t count, float *dst) {
+    ptrdiff_t i = 0;
+    for (; i + 8 <= count; i += 8) {
+        rag_h8 h;
+        __builtin_memcpy(&h, src + i, 16);
+        const rag_v8 f = __builtin_convertvector(h, rag_v8);
+        __builtin_memcpy(dst + i, &f, 32);
+    }
+    for (; i < count; i++) {
+        _Float16 h;
+        __builtin_memcpy(&h, src + i, 2);
+        dst[i] = (float)h;
+    }
+}
+
+// MARK: - Nearest centroid in a few dimensions (product-quantiser training)
+
+typedef int32_t rag_vi __attribute__((vector_size(4 * RAG_VW)));
+
+// Folds one block of VW candidate values (lane l is centroid first + l) into the running minimum; strictly
+// smaller wins, so each lane keeps the lowest index among equal values.
+#define RAG_NEAREST_FOLD(acc, first)                                                                           \
+    do {                                                                                                       \
+        const rag_vf v = rag_load(half_norms + (first)) - (acc);                                               \
+        const rag_vi better = v < best;                                                                        \
+        best = (rag_vf)(((rag_vi)v & better) | ((rag_vi)best & ~better));                                      \
+        best_index = (lanes + (int32_t)(first)) & better | (best_index & ~better);                             \
+    } while (0)
+
+RAG_TARGET void RAG_NAME(nearest_short)(const float *points, ptrdiff_t count, ptrdiff_t stride,
+                                        ptrdiff_t dimension, const float *transposed, const float *half_norms,
+                                        ptrdiff_t padded, int32_t *labels) {
+    rag_vi lanes;
+    for (int l = 0; l < RAG_VW; l++) lanes[l] = l;
+    for (ptrdiff_t i = 0; i < count; i++) {
+        const float *x = points + i * stride;
+        rag_vf best = (rag_vf){0} + __builtin_inff();
+        rag_vi best_index = {0};
+        ptrdiff_t c = 0;
+        for (; c + 8 * RAG_VW <= padded; c += 8 * RAG_VW) {
+            rag_vf a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, a4 = {0}, a5 = {0}, a6 = {0}, a7 = {0};
+            const float *column = transposed + c;
+            for (ptrdiff_t j = 0; j < dimension; j++, column += padded) {
+                const float xj = x[j];
+                a0 += xj * rag_load(column);
+                a1 += xj * rag_load(column + RAG_VW);
+                a2 += xj * rag_load(column + 2 * RAG_VW);
+                a3 += xj * rag_load(column + 3 * RAG_VW);
+                a4 += xj * rag_load(column + 4 * RAG_VW);
+                a5 += xj * rag_load(column + 5 * RAG_VW);
+                a6 += xj * rag_load(column + 6 * RAG_VW);
+                a7 += xj * rag_load(column + 7 * RAG_VW);
+            }
+            RAG_NEAREST_FOLD(a0, c);
+            RAG_NEAREST_FOLD(a1, c + RAG_VW);
+            RAG_NEAREST_FOLD(a2, c + 2 * RAG_VW);
+            RAG_NEAREST_FOLD(a3, c + 3 * RAG_VW);
+            RAG_NEAREST_FOLD(a4, c + 4 * RAG_VW);
+            RAG_NEAREST_FOLD(a5, c + 5 * RAG_VW);
+            RAG_NEAREST_FOLD(a6, c + 6 * RAG_VW);
+            RAG_NEAREST_FOLD(a7, c + 7 * RAG_VW);
+        }
+        for (; c + RAG_VW <= padded; c += RAG_VW) {
+            rag_vf a0 = {0};
+            const float *column = transposed + c;
+            for (ptrdiff_t j = 0; j < dimension; j++, column += padded) a0 += x[j] * rag_load(column);
+            RAG_NEAREST_FOLD(a0, c);
+        }
+        int32_t label = 0;
+        float minimum = __builtin_inff();
+        int found = 0;
+        for (int l = 0; l < RAG_VW; l++) {
+            if (best[l] < minimum || (best[l] == minimum && found && best_index[l] < label)) {
+                minimum = best[l];
+                label = best_index[l];
+                found = 1;
+            }
+        }
+        labels[i] = label;
+    }
+}
+
+#undef RAG_NEAREST_FOLD

@@ -6,7 +6,7 @@
 typedef float rag_vf __attribute__((vector_size(64)));
 #define RAG_VW 16
 #define RAG_NR RAG_AVX512_TILE_COLUMNS
-#define RAG_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx2,fma")))
+#define RAG_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx2,fma,f16c")))
 #define RAG_NAME(x) rag_avx512_##x
 #include "KernelTemplate.h"
 #endif

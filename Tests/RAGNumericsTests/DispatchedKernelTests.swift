@@ -168,6 +168,99 @@ import _RAGTestSupport
         }
     }
 
+    @Test("nearest short centroid: the minimum within rounding, lowest index on ties", arguments: [1, 2, 8, 16])
+    func nearestShort(dimension d: Int) {
+        for k in [1, 16, 20, 256] {
+            var rng = SeededGenerator(seed: UInt64(d * 1000 + k))
+            let padded = (k + 15) / 16 * 16
+            // Centroid 0 is repeated as the last centroid: a point nearest to it must get label 0.
+            var centroids = rng.floats(k * d)
+            if k > 1 { for j in 0..<d { centroids[(k - 1) * d + j] = centroids[j] } }
+            var transposed = [Float](repeating: 0, count: d * padded)
+            var halfNorms = [Float](repeating: .infinity, count: padded)
+            for c in 0..<k {
+                var norm: Float = 0
+                for j in 0..<d {
+                    transposed[j * padded + c] = centroids[c * d + j]
+                    norm += centroids[c * d + j] * centroids[c * d + j]
+                }
+                halfNorms[c] = 0.5 * norm
+            }
+            let (count, stride) = (37, d + 1)
+            var points = rng.floats(count * stride)
+            for j in 0..<d { points[5 * stride + j] = centroids[j] }  // exactly on centroid 0 (and k − 1)
+            for level in InstructionLevel.supported where level != .baseline {
+                var labels = [Int32](repeating: -1, count: count + 1)
+                let done = unsafe points.withUnsafeBufferPointer { p in
+                    unsafe transposed.withUnsafeBufferPointer { t in
+                        unsafe halfNorms.withUnsafeBufferPointer { h in
+                            unsafe labels.withUnsafeMutableBufferPointer { l in
+                                unsafe Kernels._nearestShort(
+                                    UnsafeBufferPointer(rebasing: p[0..<((count - 1) * stride + d)]),
+                                    count: count,
+                                    stride: stride,
+                                    dimension: d,
+                                    transposed: t,
+                                    halfNorms: h,
+                                    padded: padded,
+                                    labels: UnsafeMutableBufferPointer(rebasing: l[0..<count]),
+                                    level: level
+                                )
+                            }
+                        }
+                    }
+                }
+                #expect(done)
+                #expect(labels[count] == -1, "wrote past the labels, \(level.name)")
+                for i in 0..<count {
+                    let values = (0..<k).map { c -> Double in
+                        var dot = 0.0
+                        for j in 0..<d { dot += Double(points[i * stride + j]) * Double(centroids[c * d + j]) }
+                        return Double(halfNorms[c]) - dot
+                    }
+                    let label = Int(labels[i])
+                    #expect((0..<k).contains(label), "label \(label) of point \(i), \(level.name)")
+                    guard (0..<k).contains(label) else { continue }
+                    let minimum = values.min()!
+                    #expect(values[label] - minimum <= tolerance(2 * d, 4 + Double(d)), "point \(i), \(level.name)")
+                }
+                #expect(labels[5] == 0, "duplicates resolve to the lowest index, \(level.name)")
+            }
+        }
+    }
+
+    @Test("half-precision widening is exact for every non-NaN bit pattern, at any offset and length")
+    func widenHalves() {
+        // Every pattern except NaNs (the hardware quiets them; stored vectors are finite).
+        let patterns = (0...UInt16.max).filter { $0 & 0x7C00 != 0x7C00 || $0 & 0x03FF == 0 }
+        let expected = patterns.map { bits -> Float in
+            let sign: Float = bits & 0x8000 != 0 ? -1 : 1
+            let exponent = Int(bits >> 10 & 0x1F)
+            let mantissa = Float(bits & 0x3FF)
+            if exponent == 0x1F { return sign * .infinity }
+            if exponent == 0 { return sign * mantissa * 0x1p-24 }
+            return sign * (1024 + mantissa) * Float(sign: .plus, exponent: exponent - 25, significand: 1)
+        }
+        for level in InstructionLevel.supported where level != .baseline {
+            for (start, count) in [(0, patterns.count), (1, 7), (3, 8), (5, 17), (9, 0)] {
+                var out = [Float](repeating: .nan, count: count + 1)
+                let done = unsafe patterns.withUnsafeBufferPointer { p in
+                    unsafe out.withUnsafeMutableBufferPointer { o in
+                        unsafe Kernels._widenHalves(
+                            p.baseAddress! + start,
+                            count: count,
+                            into: o.baseAddress!,
+                            level: level
+                        )
+                    }
+                }
+                #expect(done)
+                #expect(Array(out[0..<count]) == Array(expected[start..<(start + count)]), "\(level.name)")
+                #expect(out[count].isNaN, "wrote past the end, \(level.name)")
+            }
+        }
+    }
+
     @Test("the inlinable entry points agree with the portable Swift kernels")
     func entryPoints() {
         var rng = SeededGenerator(seed: 5)

@@ -15,7 +15,7 @@
 extern "C" {
 #endif
 
-/// The widest level this CPU and operating system can run: 0 = baseline, 1 = AVX2 + FMA, 2 = AVX-512
+/// The widest level this CPU and operating system can run: 0 = baseline, 1 = AVX2 + FMA + F16C, 2 = AVX-512
 /// (F, BW, VL, DQ). Checks CPUID feature bits and, through XGETBV, that the OS saves the wider registers.
 int rag_kernels_supported_level(void);
 
@@ -53,6 +53,19 @@ void rag_avx512_cosines(const float *query, float query_norm, const float *rows,
 // src holds 7·ldb + depth floats, out holds (depth − 1)·stride + 8 (stride >= 8).
 void rag_avx2_pack_transposed8(const float *src, ptrdiff_t ldb, ptrdiff_t depth, float *out, ptrdiff_t stride);
 void rag_avx512_pack_transposed8(const float *src, ptrdiff_t ldb, ptrdiff_t depth, float *out, ptrdiff_t stride);
+
+// dst[i] = the Float32 value of the IEEE binary16 bit pattern src[i], for i < count (exact).
+void rag_avx2_widen_halves(const uint16_t *src, ptrdiff_t count, float *dst);
+void rag_avx512_widen_halves(const uint16_t *src, ptrdiff_t count, float *dst);
+
+// Product-quantiser training: labels[i] = the c < padded minimising half_norms[c] − ⟨points + i·stride, c⟩ (the
+// lowest such c among equal values), with the centroids transposed (row j of `dimension` rows of `padded`
+// floats holds component j of every centroid) and padding centroids given +∞ half norms. padded is a multiple
+// of 16; points holds (count − 1)·stride + dimension floats.
+void rag_avx2_nearest_short(const float *points, ptrdiff_t count, ptrdiff_t stride, ptrdiff_t dimension,
+                            const float *transposed, const float *half_norms, ptrdiff_t padded, int32_t *labels);
+void rag_avx512_nearest_short(const float *points, ptrdiff_t count, ptrdiff_t stride, ptrdiff_t dimension,
+                              const float *transposed, const float *half_norms, ptrdiff_t padded, int32_t *labels);
 
 // The product-quantiser table of one query: for each of `subquantizers` blocks of `subdimension × centroid_count`
 // floats (the centroids transposed: row j holds component j of every centroid),

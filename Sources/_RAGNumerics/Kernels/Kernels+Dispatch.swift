@@ -96,6 +96,55 @@ extension Kernels {
         }
     }
 
+    /// The nearest of `padded` centroids to each of `count` points (product-quantiser training).
+    ///
+    /// The centroids come transposed (`dimension` rows of `padded` floats), the points `stride` floats apart;
+    /// "nearest" minimises `halfNorms[c] − ⟨x, c⟩`, lowest index among equals. Returns false, writing nothing,
+    /// at the baseline level.
+    ///
+    /// - Precondition: `padded` is a positive multiple of 16 and the buffers hold what those sizes say.
+    package static func _nearestShort(
+        _ points: UnsafeBufferPointer<Float>,
+        count: Int,
+        stride: Int,
+        dimension: Int,
+        transposed: UnsafeBufferPointer<Float>,
+        halfNorms: UnsafeBufferPointer<Float>,
+        padded: Int,
+        labels: UnsafeMutableBufferPointer<Int32>,
+        level: InstructionLevel = .current
+    ) -> Bool {
+        guard count > 0 else { return true }
+        precondition(padded > 0 && padded % 16 == 0 && dimension >= 1 && stride >= dimension, "nearest: sizes")
+        precondition(points.count >= (count - 1) * stride + dimension, "nearest: points too short")
+        precondition(transposed.count >= dimension * padded && halfNorms.count >= padded, "nearest: centroids")
+        precondition(labels.count >= count, "nearest: labels too short")
+        let (p, t, h, l) = (points.baseAddress!, transposed.baseAddress!, halfNorms.baseAddress!, labels.baseAddress!)
+        switch level {
+        case .avx512: unsafe rag_avx512_nearest_short(p, count, stride, dimension, t, h, padded, l)
+        case .avx2: unsafe rag_avx2_nearest_short(p, count, stride, dimension, t, h, padded, l)
+        case .baseline: return false
+        }
+        return true
+    }
+
+    /// Widens `count` IEEE binary16 bit patterns to Float32 (exact) with F16C; returns false, writing nothing,
+    /// at the baseline level.
+    package static func _widenHalves(
+        _ source: UnsafePointer<UInt16>,
+        count: Int,
+        into destination: UnsafeMutablePointer<Float>,
+        level: InstructionLevel = .current
+    ) -> Bool {
+        precondition(count >= 0, "widen halves: negative count")
+        switch level {
+        case .avx512: unsafe rag_avx512_widen_halves(source, count, destination)
+        case .avx2: unsafe rag_avx2_widen_halves(source, count, destination)
+        case .baseline: return false
+        }
+        return true
+    }
+
     /// The dispatched product-quantiser table of one query (see `rag_avx2_pq_table`).
     ///
     /// Reads `subquantizers` blocks of `subdimension × centroidCount` transposed centroids from `centroids` and
