@@ -365,6 +365,76 @@ import _RAGTestSupport
         }
     }
 
+    @Test("a row's product does not depend on the other rows (full tiles and edge tiles agree bit for bit)")
+    func rowsIndependent() {
+        let (n, k) = (100, 300)
+        var rng = SeededGenerator(seed: 21)
+        let a = rng.floats(13 * k)
+        let weight = rng.floats(n * k)
+        let bias = rng.floats(n)
+        for tile in MatrixProduct.supportedTiles {
+            let packed = PackedMatrix(weight, columns: n, depth: k, layout: .transposed, tile: tile)
+            var results: [[Float]] = []
+            for m in [1, 5, 6, 13] {
+                var c = (0..<m).flatMap { _ in bias }
+                unsafe a.withUnsafeBufferPointer { pa in
+                    unsafe c.withUnsafeMutableBufferPointer { pc in
+                        unsafe MatrixProduct.multiply(
+                            m: m,
+                            a: pa.baseAddress!,
+                            lda: k,
+                            b: packed,
+                            c: pc.baseAddress!,
+                            ldc: n,
+                            accumulate: true
+                        )
+                    }
+                }
+                results.append(Array(c[0..<n]))
+            }
+            #expect(results.allSatisfy { $0 == results[0] }, "\(tile)")
+            // Unpacked operands, both layouts; depth extended with zero terms; more columns.
+            for layout in [RightOperandLayout.transposed, .normal] {
+                var rows: [[Float]] = []
+                for (m, extra, columns) in [(1, 0, 50), (7, 0, 50), (13, 27, 77), (2, 5, 64)] {
+                    let depth = 50 + extra
+                    var lhs = [Float](repeating: 0, count: m * depth)
+                    for i in 0..<m { for p in 0..<50 { lhs[i * depth + p] = a[i * k + p] } }
+                    let ldb = layout == .transposed ? depth : columns
+                    var rhs = [Float](repeating: 0, count: (layout == .transposed ? columns : depth) * ldb)
+                    for j in 0..<columns {
+                        for p in 0..<depth {
+                            let value = weight[(j % n) * k + p]
+                            if layout == .transposed { rhs[j * ldb + p] = value } else { rhs[p * ldb + j] = value }
+                        }
+                    }
+                    var c = [Float](repeating: 0, count: m * columns)
+                    unsafe lhs.withUnsafeBufferPointer { pa in
+                        unsafe rhs.withUnsafeBufferPointer { pb in
+                            unsafe c.withUnsafeMutableBufferPointer { pc in
+                                unsafe MatrixProduct.multiply(
+                                    m: m,
+                                    n: columns,
+                                    k: depth,
+                                    a: pa.baseAddress!,
+                                    lda: depth,
+                                    b: pb.baseAddress!,
+                                    ldb: ldb,
+                                    layout: layout,
+                                    c: pc.baseAddress!,
+                                    ldc: columns,
+                                    tile: tile
+                                )
+                            }
+                        }
+                    }
+                    rows.append(Array(c[0..<50]))
+                }
+                #expect(rows.allSatisfy { $0 == rows[0] }, "\(tile) \(layout)")
+            }
+        }
+    }
+
     @Test("a prepacked operand gives the unpacked product on every tile, with two threads")
     func packedOperand() {
         let (m, n, k) = (9, 1030, 300)
