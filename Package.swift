@@ -33,9 +33,12 @@ let package = Package(
         // MARK: - Support (hidden, `package` access only; not products)
         // Internals (locks, parallel-for, files, checksums) sit at the bottom and import nothing of ours.
         .target(name: "_RAGInternals"),
+        // The only C: x86-64 micro-kernels compiled per instruction set with function-level target attributes,
+        // dispatched from `_RAGNumerics` (on other architectures only the CPU feature probe is compiled).
+        .target(name: "_RAGKernelsC"),
         .target(
             name: "_RAGNumerics",
-            dependencies: ["_RAGInternals"],
+            dependencies: ["_RAGInternals", "_RAGKernelsC"],
             linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]
         ),
         .target(name: "_RAGHTTP", dependencies: ["_RAGInternals"]),
@@ -101,6 +104,6 @@ let package = Package(
     ]
 )
 
-for target in package.targets where target.type != .plugin {
+for target in package.targets where target.type != .plugin && target.name != "_RAGKernelsC" {
     target.swiftSettings = (target.swiftSettings ?? []) + swiftSettings
 }

@@ -115,7 +115,9 @@ for (number, setup) in setups.enumerated() where list(after: "--setups")?.contai
     let trainAllThreads = try seconds { try codesOnly.train(data) }
     let addTime = try seconds { try index.add(data, ids: ids) }
     try codesOnly.add(data, ids: ids)
-    let centroidBytes = (setup.lists * d + 256 * d * 3 + setup.m * 256) * 4
+    // What `memoryFootprint` counts besides lists and id map: coarse centroids, the PQ centroids twice (as
+    // trained and transposed for the tables) and their squared norms.
+    let centroidBytes = (setup.lists * d + 256 * d * 2 + setup.m * 256) * 4
     let tableBytes = setup.metric == .squaredL2 ? setup.lists * setup.m * 256 * 4 : 0
     let footprint = codesOnly.memoryFootprint - centroidBytes - tableBytes
     print("## \(setup.name) IVF\(setup.lists),PQ\(setup.m)x8 (\(n) × \(d), \(setup.metric))")

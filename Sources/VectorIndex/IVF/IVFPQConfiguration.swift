@@ -24,10 +24,11 @@ public struct IVFPQConfiguration: Sendable, Hashable {
     public var storedVectors: StoredVectors
     /// Lloyd iterations of the coarse k-means that places the lists (FAISS uses 10).
     public var coarseIterations: Int
-    /// Lloyd iterations of each sub-quantizer's k-means.
+    /// Lloyd iterations of each sub-quantizer's k-means (25, as FAISS's product quantizer).
     ///
-    /// FAISS runs 25. On the shared MiniLM and synthetic sets, 10 gives the same recall (within ±0.01 at every
-    /// `nprobe`) and trains 2.5 times faster, so 10 is the default.
+    /// On 20,000 vectors 10 iterations gave the same recall, but on 100,000 MiniLM vectors at 1,024 lists
+    /// recall@1 was 0.013–0.017 below FAISS's from `nprobe` 4 to 64 with 10 and equal to it with 25. Fewer
+    /// iterations train proportionally faster.
     public var codebookIterations: Int
     /// Seeds every random choice in training, so a seed and a training set fix the trained index.
     public var seed: UInt64
@@ -49,7 +50,7 @@ public struct IVFPQConfiguration: Sendable, Hashable {
         bitsPerCode: Int = 8,
         storedVectors: StoredVectors = .none,
         coarseIterations: Int = 10,
-        codebookIterations: Int = 10,
+        codebookIterations: Int = 25,
         seed: UInt64 = 1234
     ) {
         self.listCount = listCount

@@ -374,6 +374,10 @@ struct IVFPQSearcher {
                     let key: Float
                     if half {
                         unsafe lists[list].halfVectors.chunks[c].withUnsafeBufferPointer { h in
+                            precondition((r + 1) * d <= h.count, "stored half vector out of range")
+                            #if arch(x86_64)
+                            if unsafe Kernels._widenHalves(h.baseAddress! + r * d, count: d, into: scratch) { return }
+                            #endif
                             for j in 0..<d { unsafe scratch[j] = HalfPrecision.value(h[r * d + j]) }
                         }
                         key =

@@ -279,6 +279,21 @@ extension KMeans {
             unsafe halfNorms.withUnsafeBufferPointer { h in
                 Sharding.forEach(chunks: chunks, threads: threads) { _, workerChunks in
                     for c in workerChunks {
+                        #if arch(x86_64)
+                        let first = c * chunk
+                        let n = min(count, first + chunk) - first
+                        let done = unsafe Kernels._nearestShort(
+                            UnsafeBufferPointer(start: points + first * stride, count: (n - 1) * stride + d),
+                            count: n,
+                            stride: stride,
+                            dimension: d,
+                            transposed: t,
+                            halfNorms: h,
+                            padded: padded,
+                            labels: UnsafeMutableBufferPointer(start: labels + first, count: n)
+                        )
+                        if done { continue }
+                        #endif
                         for i in c * chunk..<min(count, (c + 1) * chunk) {
                             unsafe labels[i] = Int32(
                                 nearestShort(

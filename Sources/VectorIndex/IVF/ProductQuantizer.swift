@@ -143,6 +143,18 @@ struct ProductQuantizer: Sendable, Hashable {
         let ksub = centroidCount
         let dsub = subdimension
         unsafe transposedCentroids.withUnsafeBufferPointer { t in
+            #if arch(x86_64)
+            let done = unsafe Kernels._productQuantizerTable(
+                x,
+                centroids: t,
+                subquantizers: subquantizerCount,
+                subdimension: dsub,
+                centroidCount: ksub,
+                scale: scale,
+                into: table
+            )
+            if done { return }
+            #endif
             for m in 0..<subquantizerCount {
                 let block = unsafe t.baseAddress! + m * dsub * ksub
                 let out = unsafe table + m * ksub

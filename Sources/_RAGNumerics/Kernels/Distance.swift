@@ -55,9 +55,37 @@ extension Kernels {
 // MARK: - Pointer kernels
 
 extension Kernels {
-    /// SIMD inner product over `count` floats; either pointer may be nil when `count == 0`.
+    /// Inner product over `count` floats; either pointer may be nil when `count == 0`.
+    ///
+    /// Runs the AVX2 or AVX-512 kernel when ``InstructionLevel/current`` is one of them (from 8 floats on),
+    /// otherwise ``_dotPortable(_:_:_:)``.
     @inlinable
     package static func _dot(_ a: UnsafePointer<Float>?, _ b: UnsafePointer<Float>?, _ count: Int) -> Float {
+        #if arch(x86_64)
+        if count >= 8, InstructionLevel._isWide, let a = unsafe a, let b = unsafe b {
+            return unsafe _dotWide(a, b, count)
+        }
+        #endif
+        return unsafe _dotPortable(a, b, count)
+    }
+
+    /// Squared Euclidean distance over `count` floats; either pointer may be nil when `count == 0`.
+    ///
+    /// Runs the AVX2 or AVX-512 kernel when ``InstructionLevel/current`` is one of them (from 8 floats on),
+    /// otherwise ``_squaredL2Portable(_:_:_:)``.
+    @inlinable
+    package static func _squaredL2(_ a: UnsafePointer<Float>?, _ b: UnsafePointer<Float>?, _ count: Int) -> Float {
+        #if arch(x86_64)
+        if count >= 8, InstructionLevel._isWide, let a = unsafe a, let b = unsafe b {
+            return unsafe _squaredL2Wide(a, b, count)
+        }
+        #endif
+        return unsafe _squaredL2Portable(a, b, count)
+    }
+
+    /// The portable SIMD inner product (Swift; the test oracle of the dispatched kernels).
+    @inlinable
+    package static func _dotPortable(_ a: UnsafePointer<Float>?, _ b: UnsafePointer<Float>?, _ count: Int) -> Float {
         guard count > 0, let a = unsafe a, let b = unsafe b else { return 0 }
         let ra = unsafe UnsafeRawPointer(a)
         let rb = unsafe UnsafeRawPointer(b)
@@ -97,9 +125,13 @@ extension Kernels {
         return sum
     }
 
-    /// SIMD squared Euclidean distance over `count` floats.
+    /// The portable SIMD squared Euclidean distance (Swift; the test oracle of the dispatched kernels).
     @inlinable
-    package static func _squaredL2(_ a: UnsafePointer<Float>?, _ b: UnsafePointer<Float>?, _ count: Int) -> Float {
+    package static func _squaredL2Portable(
+        _ a: UnsafePointer<Float>?,
+        _ b: UnsafePointer<Float>?,
+        _ count: Int
+    ) -> Float {
         guard count > 0, let a = unsafe a, let b = unsafe b else { return 0 }
         let ra = unsafe UnsafeRawPointer(a)
         let rb = unsafe UnsafeRawPointer(b)

@@ -71,9 +71,15 @@ extension Kernels {
         _ out: UnsafeMutableBufferPointer<Float>
     ) {
         guard let rows = unsafe rows else { return }
+        #if arch(x86_64)
+        if InstructionLevel._isWide {
+            unsafe _dotsWide(query, rows, dimension, out)
+            return
+        }
+        #endif
         var row = unsafe rows
         for i in 0..<out.count {
-            unsafe out[i] = _dot(query, row, dimension)
+            unsafe out[i] = _dotPortable(query, row, dimension)
             unsafe row += dimension
         }
     }
@@ -87,9 +93,15 @@ extension Kernels {
         _ out: UnsafeMutableBufferPointer<Float>
     ) {
         guard let rows = unsafe rows else { return }
+        #if arch(x86_64)
+        if InstructionLevel._isWide {
+            unsafe _squaredL2sWide(query, rows, dimension, out)
+            return
+        }
+        #endif
         var row = unsafe rows
         for i in 0..<out.count {
-            unsafe out[i] = _squaredL2(query, row, dimension)
+            unsafe out[i] = _squaredL2Portable(query, row, dimension)
             unsafe row += dimension
         }
     }
@@ -113,6 +125,12 @@ extension Kernels {
         let queryNorm = norm(query)
         unsafe _withRows(query: query, rows: rows, dimension: dimension, scores: &scores) { q, r, out in
             guard var row = unsafe r else { return }
+            #if arch(x86_64)
+            if InstructionLevel._isWide {
+                unsafe _cosinesWide(q, queryNorm: queryNorm, row, dimension, out)
+                return
+            }
+            #endif
             for i in 0..<out.count {
                 let (dot, rowSquaredNorm) = unsafe _dotAndSquaredNorm(q, row, dimension)
                 let denominator = queryNorm * rowSquaredNorm.squareRoot()

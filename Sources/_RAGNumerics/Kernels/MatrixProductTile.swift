@@ -1,5 +1,36 @@
 // SPDX-License-Identifier: Apache-2.0
 
+#if arch(x86_64)
+import _RAGKernelsC
+#endif
+
+extension MatrixProduct.Tile {
+    /// Runs this tile's micro-kernel: `C[rows × columns] (+)= A-sliver · B-sliver` over `kc` steps.
+    ///
+    /// Reads `a` in this tile's packing (see ``broadcastsA``) and `columns × kc` floats of `b`, and writes
+    /// `rows` rows of `columns` floats of `c`, `ldc` floats apart. The driver guarantees those extents.
+    @inline(__always)
+    func kernel(
+        _ a: UnsafePointer<Float>,
+        _ b: UnsafePointer<Float>,
+        _ kc: Int,
+        _ c: UnsafeMutablePointer<Float>,
+        _ ldc: Int,
+        _ accumulate: Bool
+    ) {
+        switch self {
+        case .narrow: unsafe _Tile.kernel(a, b, kc, c, ldc, accumulate)
+        case .wide: unsafe _WideTile.kernel(a, b, kc, c, ldc, accumulate)
+        #if arch(x86_64)
+        case .avx2: unsafe rag_avx2_gemm_tile(a, b, kc, c, ldc, accumulate ? 1 : 0)
+        case .avx512: unsafe rag_avx512_gemm_tile(a, b, kc, c, ldc, accumulate ? 1 : 0)
+        #else
+        case .avx2, .avx512: preconditionFailure("matrix product: the \(self) tile exists only on x86-64")
+        #endif
+        }
+    }
+}
+
 /// The narrow matrix-product micro-kernel: a 4 × 8 tile of `C` held in registers.
 ///
 /// At the x86-64 baseline a `SIMD8<Float>` is two SSE registers, so the tile takes 8 of the 16, leaving room
