@@ -47,22 +47,25 @@ import _RAGTestSupport
         return server
     }
 
-    @Test func askWithoutAKeyFailsAtOnceWithOneLine() throws {
+    @Test func askWithoutAKeyFailsAtOnceWithOneLine() async throws {
         var environment = ProcessInfo.processInfo.environment
         environment["OPENAI_API_KEY"] = nil
         let start = ContinuousClock.now
-        let run = try SubprocessTests.run(["ask", "what?", "--collection", "/nonexistent"], environment: environment)
+        let run = try await SubprocessTests.run(
+            ["ask", "what?", "--collection", "/nonexistent"],
+            environment: environment
+        )
         #expect(run.code == 1)
         let err = String(decoding: run.err, as: UTF8.self)
         #expect(err.split(separator: "\n").count == 1)
         #expect(err.contains("OPENAI_API_KEY"))
-        #expect(ContinuousClock.now - start < .seconds(10))
-        let anthropic = try SubprocessTests.run(
+        #expect(ContinuousClock.now - start < .seconds(120))
+        let anthropic = try await SubprocessTests.run(
             ["ask", "what?", "--collection", "/x", "--chat", "anthropic"],
             environment: environment.filter { $0.key != "ANTHROPIC_API_KEY" }
         )
         #expect(anthropic.code == 1 && String(decoding: anthropic.err, as: UTF8.self).contains("ANTHROPIC_API_KEY"))
-        let bad = try SubprocessTests.run(["ask", "what?", "--collection", "/x", "--chat", "mystery"])
+        let bad = try await SubprocessTests.run(["ask", "what?", "--collection", "/x", "--chat", "mystery"])
         #expect(bad.code == 64)
     }
 
@@ -126,7 +129,7 @@ import _RAGTestSupport
         #expect(run.err.split(separator: "\n").count == 1)
         // Two attempts against a closed port fail in well under a second; the bound covers loading the model and
         // embedding the question on a loaded machine. A hang would never end.
-        #expect(ContinuousClock.now - start < .seconds(120))
+        #expect(ContinuousClock.now - start < .seconds(400))
     }
 
     @Test(.enabled(if: TinyModel.available, "needs MMRAG_FIXTURES (the tiny CLIP checkpoint)"))
