@@ -150,19 +150,26 @@ final class HeldLock {
         let client = client(hub, timeout: timeout)
         let start = ContinuousClock.now
         let task = Task { try await client.snapshot("tiny-org/tiny-model", matching: ["*.safetensors"]) }
-        try await waitForHead(of: "model.safetensors", on: hub)
 
         // The "other process" writes its partial file in steps, slower than the timeout overall but never pausing
-        // for that long, then moves it into place and releases the lock. It runs on its own thread, so a busy
-        // cooperative pool can not stretch its pauses.
+        // for that long, then moves it into place and releases the lock. It runs on its own thread and starts as
+        // soon as the client has asked for the file, so a busy cooperative pool can neither delay its start past
+        // the client's timeout nor stretch its pauses.
         let blobs = repoFolder.appendingPathComponent("blobs")
         try FileManager.default.createDirectory(at: blobs, withIntermediateDirectories: true)
         let partial = blobs.appendingPathComponent("\(weights.etag).incomplete")
         let blob = blobs.appendingPathComponent(weights.etag)
         let bytes = weights.bytes
+        let path = "model.safetensors"
         let written: Bool = await withCheckedContinuation { continuation in
             Thread.detachNewThread {
                 do {
+                    let deadline = Date().addingTimeInterval(120)
+                    while !hub.hub.requests.contains(where: { $0.method == "HEAD" && $0.path.hasSuffix("/" + path) }),
+                        Date() < deadline
+                    {
+                        Thread.sleep(forTimeInterval: 0.005)
+                    }
                     for step in 1...6 {
                         try Data(bytes.prefix(step * bytes.count / 6)).write(to: partial)
                         Thread.sleep(forTimeInterval: 0.25)
