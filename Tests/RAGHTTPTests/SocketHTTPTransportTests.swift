@@ -211,12 +211,17 @@ import _RAGTestSupport
         }
         defer { server.stop() }
         let client = transport(readiness)
-        let url = request(server, "/stall", timeout: .seconds(30))
+        // A long timeout: only the cancellation may end this read, however long a busy run delays the tasks.
+        let url = request(server, "/stall", timeout: .seconds(600))
         let reader = Task { () async throws(HTTPError) -> Int in
             let response = try await client.stream(url)
             var count = 0
             for try await chunk in response.body { count += chunk.count }
             return count
+        }
+        let connected = ContinuousClock.now + .seconds(600)
+        while server.openConnections == 0, ContinuousClock.now < connected {
+            try await Task.sleep(for: .milliseconds(10))
         }
         try await Task.sleep(for: .milliseconds(200))
         #expect(server.openConnections == 1)

@@ -63,7 +63,8 @@ final class HeldLock {
 
     /// Waits (up to a generous bound, for loaded machines) until the hub has seen a `HEAD` for `path`.
     func waitForHead(of path: String, on hub: FakeHub) async throws {
-        let deadline = ContinuousClock.now + .seconds(120)
+        // In a full parallel run the debug-build model suites can hold the runtime's threads for minutes.
+        let deadline = ContinuousClock.now + .seconds(600)
         while !hub.hub.requests.contains(where: { $0.method == "HEAD" && $0.path.hasSuffix("/" + path) }),
             ContinuousClock.now < deadline
         {
@@ -164,7 +165,7 @@ final class HeldLock {
         let written: Bool = await withCheckedContinuation { continuation in
             Thread.detachNewThread {
                 do {
-                    let deadline = Date().addingTimeInterval(120)
+                    let deadline = Date().addingTimeInterval(600)
                     while !hub.hub.requests.contains(where: { $0.method == "HEAD" && $0.path.hasSuffix("/" + path) }),
                         Date() < deadline
                     {
