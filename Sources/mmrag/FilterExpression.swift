@@ -143,7 +143,7 @@ struct FilterExpression {
         case .date: value = Self.date(text).map { .date($0) }
         case .blob: value = nil
         }
-        guard let value else { throw .usage("--where: '\(text)' is not a \(type) value for '\(name)'") }
+        guard let value else { throw .usage("--where: '\(text)' is not a valid \(type) value for '\(name)'") }
         return value
     }
 

@@ -49,8 +49,8 @@ import Testing
 
     static let refused: [(String, String)] = [
         ("colour = red", "the collection has no property 'colour'"),
-        ("bytes = many", "'many' is not a integer value for 'bytes'"),
-        ("done = maybe", "'maybe' is not a bool value for 'done'"),
+        ("bytes = many", "'many' is not a valid integer value for 'bytes'"),
+        ("done = maybe", "'maybe' is not a valid bool value for 'done'"),
         ("name = 'cat", "a quote ' is not closed"),
         ("(name = cat", "a '(' is not closed"),
         ("name cat", "expected =, !=, <, <=, >, >=, like, in or is after 'name'"),
