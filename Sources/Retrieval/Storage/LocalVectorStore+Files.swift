@@ -14,12 +14,9 @@ struct WriterState {
 }
 
 enum StoreFiles {
-    static let snapshotMagic = Array("MMRAGSNP".utf8)
     static let logMagic = Array("MMRAGLOG".utf8)
     /// The log's format version.
     static let version: UInt32 = 1
-    /// The snapshot's format version: 2 added the keyword settings; version 1 snapshots still open.
-    static let snapshotVersion: UInt32 = 2
     static let recordVersion: UInt8 = 1
 }
 
@@ -65,7 +62,13 @@ extension LocalVectorStore {
             guard !Files.exists(folder + "/snapshot") else {
                 throw FileError(.corrupt, path: folder, "a collection already exists here")
             }
-            let bytes = snapshotBytes(layout: layout, keyword: keyword, metadata: metadata, generation: 0, state: state)
+            let bytes = Snapshot.bytes(
+                layout: layout,
+                keyword: keyword,
+                metadata: metadata,
+                generation: 0,
+                state: state
+            )
             try Files.writeAtomically(bytes, to: folder + "/snapshot")
             try RecordLog.create(
                 at: folder + "/log",
@@ -109,14 +112,14 @@ extension LocalVectorStore {
         do { lock = try acquireLock(folder) } catch { throw RetrievalError.wrap(error, "cannot open \(folder)") }
         do throws(FileError) {
             let snapshotPath = folder + "/snapshot"
-            let (layout, keyword, metadata, generation, puts) = try readSnapshot(
-                try Files.read(snapshotPath),
-                path: snapshotPath
+            let snapshot = try Snapshot(reading: try Files.read(snapshotPath), path: snapshotPath)
+            let (layout, keyword, metadata, generation) = (
+                snapshot.layout, snapshot.keyword, snapshot.metadata, snapshot.generation
             )
             var state: StoreState
             do throws(RetrievalError) {
                 state = try StoreState(layout: layout, keyword: keyword)
-                try state.load(puts)
+                try state.load(snapshot)
             } catch {
                 throw FileError(.corrupt, path: snapshotPath, "the snapshot does not apply: \(error)")
             }
@@ -155,7 +158,7 @@ extension LocalVectorStore {
                     throw FileError(.corrupt, path: logPath, "a log record does not apply: \(error)")
                 }
             }
-            state.buildDerivedIndexes()
+            state.finishOpening()
             let store = LocalVectorStore(
                 folder: folder,
                 layout: layout,
@@ -238,7 +241,7 @@ extension LocalVectorStore {
         let generation = writer.generation + 1
         let (bytes, approximate) = state.withReadLock { state in
             (
-                Self.snapshotBytes(
+                Snapshot.bytes(
                     layout: layout,
                     keyword: keyword,
                     metadata: metadata,
@@ -308,72 +311,6 @@ extension LocalVectorStore {
             throw FileError(.corrupt, path: path, "a log record's counts do not match its contents")
         }
         return (puts, deletes)
-    }
-
-    static func snapshotBytes(
-        layout: [VectorLayout],
-        keyword: KeywordSettings?,
-        metadata: [UInt8],
-        generation: UInt64,
-        state: StoreState
-    ) -> [UInt8] {
-        var writer = BinaryWriter()
-        writer.append(bytes: StoreFiles.snapshotMagic)
-        writer.append(StoreFiles.snapshotVersion)
-        writer.append(UInt32(0))
-        writer.append(generation)
-        writer.append(block: metadata)
-        writer.append(UInt32(layout.count))
-        for vector in layout { StorageCoding.append(vector, to: &writer) }
-        writer.append(keyword != nil)
-        keyword?.append(to: &writer)
-        writer.append(state.nextKey)
-        writer.append(UInt64(state.objects.count))
-        for entry in state.objects.values.sorted(by: { $0.key < $1.key }) {
-            let full = state.object(entry, withVectors: true)
-            var bare = full
-            bare.vectors = [:]
-            StorageCoding.append(bare, key: entry.key, vectors: full.vectors, to: &writer)
-        }
-        writer.append(Checksum.of(writer.bytes))
-        return writer.bytes
-    }
-
-    static func readSnapshot(
-        _ bytes: [UInt8],
-        path: String
-    ) throws(FileError) -> ([VectorLayout], KeywordSettings?, [UInt8], UInt64, [KeyedPut]) {
-        guard bytes.count >= 32, Array(bytes[0..<8]) == StoreFiles.snapshotMagic else {
-            throw FileError(.corrupt, path: path, "not a collection snapshot")
-        }
-        let stored = BinaryReader.littleEndian(UInt64.self, bytes, at: bytes.count - 8)
-        guard Checksum.of(bytes[..<(bytes.count - 8)]) == stored else {
-            throw FileError(.corrupt, path: path, "the snapshot fails its checksum")
-        }
-        var reader = BinaryReader(bytes[8..<(bytes.count - 8)], path: path)
-        let version = try reader.read(UInt32.self)
-        guard version <= StoreFiles.snapshotVersion else {
-            throw FileError(.unsupportedVersion, path: path, "the snapshot has format version \(version)")
-        }
-        _ = try reader.read(UInt32.self)
-        let generation = try reader.read(UInt64.self)
-        let metadata = Array(try reader.block())
-        var layout: [VectorLayout] = []
-        let layoutCount = Int(try reader.read(UInt32.self))
-        for _ in 0..<min(layoutCount, reader.remaining) { layout.append(try StorageCoding.readLayout(&reader)) }
-        var keyword: KeywordSettings?
-        if version >= 2, try reader.read(UInt8.self) != 0 { keyword = try KeywordSettings.read(&reader) }
-        _ = try reader.read(UInt64.self)
-        let count = try reader.read(UInt64.self)
-        guard count <= UInt64(reader.remaining) else { throw reader.corrupt("the snapshot's object count") }
-        var puts: [KeyedPut] = []
-        puts.reserveCapacity(Int(count))
-        for _ in 0..<count {
-            let (object, key) = try StorageCoding.readObject(&reader)
-            puts.append(KeyedPut(object: object, key: key))
-        }
-        guard layout.count == layoutCount, reader.isAtEnd else { throw reader.corrupt("the snapshot") }
-        return (layout, keyword, metadata, generation, puts)
     }
 
     // MARK: - Approximate indexes

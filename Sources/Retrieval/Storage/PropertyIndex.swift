@@ -12,19 +12,19 @@ import struct Foundation.UUID
 /// batch, so a filter is answered from posting lists and never by reading every object.
 struct PropertyIndex: Sendable {
     /// The keys of every stored object.
-    private(set) var all = IDBitmap()
+    var all = IDBitmap()
     /// Per property name, the keys of the objects that have it.
-    private var present: [String: IDBitmap] = [:]
-    private var text: [String: Postings<String>] = [:]
-    private var integer: [String: Postings<Int64>] = [:]
-    private var double: [String: Postings<Double>] = [:]
-    private var bool: [String: Postings<UInt8>] = [:]
-    private var date: [String: Postings<Double>] = [:]
-    private var uuid: [String: Postings<OrderedUUID>] = [:]
-    private var blob: [String: Postings<String>] = [:]
+    var present: [String: IDBitmap] = [:]
+    var text: [String: Postings<String>] = [:]
+    var integer: [String: Postings<Int64>] = [:]
+    var double: [String: Postings<Double>] = [:]
+    var bool: [String: Postings<UInt8>] = [:]
+    var date: [String: Postings<Double>] = [:]
+    var uuid: [String: Postings<OrderedUUID>] = [:]
+    var blob: [String: Postings<String>] = [:]
     /// Creation and update times as seconds since the reference date.
-    private var createdAt = Postings<Double>()
-    private var updatedAt = Postings<Double>()
+    var createdAt = Postings<Double>()
+    var updatedAt = Postings<Double>()
 
     // MARK: - Writes
 
@@ -223,19 +223,24 @@ struct OrderedUUID: Hashable, Comparable, Sendable {
         (high, low) = id.orderKey
     }
 
+    init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+
     static func < (a: OrderedUUID, b: OrderedUUID) -> Bool { (a.high, a.low) < (b.high, b.low) }
 }
 
 /// The posting lists of one field, as one array of `(value, key)` pairs sorted by value, then key: a value's keys
 /// are a contiguous ascending run, a range of values is a slice, and building it is one sort (no allocation per
 /// value, which matters for fields where nearly every object has its own value, like timestamps).
-struct Postings<Value: Hashable & Comparable & Sendable>: Sendable {
+struct Postings<Value: StoredPostingValue>: Sendable {
     /// The sorted pairs, as two parallel arrays.
-    private var values: [Value] = []
-    private var keys: [UInt64] = []
+    var values: [Value] = []
+    var keys: [UInt64] = []
     /// The edits of the batch being applied, merged in by ``finishBatch()``.
-    private var added: [Pair] = []
-    private var removed: Set<Pair> = []
+    private(set) var added: [Pair] = []
+    private(set) var removed: Set<Pair> = []
 
     struct Pair: Hashable, Comparable, Sendable {
         var value: Value

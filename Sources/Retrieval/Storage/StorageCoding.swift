@@ -36,8 +36,9 @@ enum StorageCoding {
         let key = try reader.read(UInt64.self)
         let created = Date(timeIntervalSince1970: try reader.readDouble())
         let updated = Date(timeIntervalSince1970: try reader.readDouble())
-        var properties: [String: PropertyValue] = [:]
         let propertyCount = Int(try reader.read(UInt32.self))
+        var properties: [String: PropertyValue] = [:]
+        properties.reserveCapacity(min(propertyCount, 64))
         for _ in 0..<min(propertyCount, reader.remaining) {
             let name = try reader.readString()
             properties[name] = try readValue(&reader)

@@ -21,6 +21,12 @@ struct VectorSlot: Sendable {
     /// While an approximate index trains in the background: the keys written since its vectors were read.
     var changedDuringTraining: Set<UInt64>?
 
+    /// A slot whose exact index was read from a snapshot.
+    init(layout: VectorLayout, exact: FlatIndex) {
+        self.layout = layout
+        self.exact = exact
+    }
+
     init(layout: VectorLayout) throws(RetrievalError) {
         self.layout = layout
         do {
@@ -29,6 +35,11 @@ struct VectorSlot: Sendable {
             throw RetrievalError(.index, "cannot create the index of \"\(layout.name)\"", underlying: error)
         }
     }
+}
+
+/// What a key held in the snapshot, before the log replayed over it (`nil`: nothing).
+struct ReplayedKey: Sendable {
+    var object: CollectionObject?
 }
 
 /// A put with the key the store assigned to it.
@@ -48,9 +59,13 @@ struct StoreState: Sendable {
     var properties = PropertyIndex()
     /// The keyword index, when the store has keyword settings with properties.
     var keyword: BM25Index?
-    /// While a store opens, the property and keyword indexes are left empty and built once at the end (from the
-    /// snapshot's objects and the replayed log together) by ``buildDerivedIndexes()``.
+    /// While a store opens, the property and keyword indexes are not updated by each replayed batch; they are
+    /// brought up to date once at the end by ``finishOpening()``.
     var derivedIndexesSuspended = false
+    /// The keys the log touched while it replayed over derived indexes read from the snapshot.
+    ///
+    /// Each key comes with the object it held in the snapshot; `nil` when the indexes are rebuilt instead.
+    var replayedKeys: [UInt64: ReplayedKey]?
     /// Changes with every applied batch.
     var version: UInt64 = 0
 
@@ -120,6 +135,7 @@ struct StoreState: Sendable {
         var added: [(CollectionObject, UInt64)] = []
         for id in deletes {
             guard let entry = objects.removeValue(forKey: id) else { continue }
+            noteReplayed(entry.key, before: entry.object)
             idOfKey[entry.key] = nil
             release(entry.object)
             removeVectors(key: entry.key)
@@ -127,6 +143,7 @@ struct StoreState: Sendable {
             removed.append((entry.object, entry.key))
         }
         for put in puts {
+            noteReplayed(put.key, before: objects[put.object.id]?.object)
             if let old = objects[put.object.id] {
                 release(old.object)
                 removeVectors(key: old.key)
@@ -169,65 +186,87 @@ struct StoreState: Sendable {
         return texts
     }
 
-    /// Loads a snapshot's objects into an empty state, adding each named vector's vectors in one call.
-    mutating func load(_ puts: [KeyedPut]) throws(RetrievalError) {
+    /// Loads a snapshot into an empty state.
+    ///
+    /// Takes its objects, its named vectors' indexes, and its derived indexes when it stores them; the derived
+    /// indexes then stay suspended while the log replays, until ``finishOpening()``.
+    mutating func load(_ snapshot: Snapshot) throws(RetrievalError) {
         precondition(objects.isEmpty, "a snapshot loads into an empty state")
-        var batches: [String: (ids: [UInt64], values: ContiguousArray<Float>)] = [:]
-        objects.reserveCapacity(puts.count)
-        idOfKey.reserveCapacity(puts.count)
-        for put in puts {
-            var stored = put.object
-            for (name, vector) in stored.vectors where slots[name] != nil {
-                batches[name, default: ([], [])].ids.append(put.key)
-                batches[name, default: ([], [])].values.append(contentsOf: vector)
-            }
-            stored.vectors = [:]
-            guard objects.updateValue(StoredEntry(object: stored, key: put.key), forKey: stored.id) == nil,
-                idOfKey.updateValue(stored.id, forKey: put.key) == nil
+        objects.reserveCapacity(snapshot.objects.count)
+        idOfKey.reserveCapacity(snapshot.objects.count)
+        for put in snapshot.objects {
+            guard objects.updateValue(StoredEntry(object: put.object, key: put.key), forKey: put.object.id) == nil,
+                idOfKey.updateValue(put.object.id, forKey: put.key) == nil
             else {
-                throw RetrievalError(.corruptFile, "the snapshot holds object \(stored.id) or key \(put.key) twice")
+                throw RetrievalError(.corruptFile, "the snapshot holds object \(put.object.id) or key \(put.key) twice")
             }
-            retain(stored)
+            retain(put.object)
             nextKey = max(nextKey, put.key + 1)
         }
-        for (name, batch) in batches {
-            do {
-                let slot = slots[name]!
-                let matrix = try VectorMatrix(values: batch.values, dimension: slot.layout.dimension)
-                try slot.exact.add(matrix, ids: batch.ids)
-            } catch {
+        nextKey = max(nextKey, snapshot.nextKey)
+        for (name, index) in snapshot.vectors {
+            guard let slot = slots[name] else { continue }
+            if let stray = index.ids.first(where: { idOfKey[$0] == nil }) {
                 throw RetrievalError(
                     .corruptFile,
-                    "the snapshot's vectors of \"\(name)\" do not load",
-                    underlying: error
+                    "the snapshot's vectors of \"\(name)\" hold key \(stray), which has no object"
                 )
             }
+            slots[name] = VectorSlot(layout: slot.layout, exact: index)
+        }
+        if let (properties, keywordIndex) = snapshot.derived {
+            guard properties.all.count == objects.count, (keywordIndex == nil) == (keyword == nil) else {
+                throw RetrievalError(.corruptFile, "the snapshot's derived indexes do not match its objects")
+            }
+            self.properties = properties
+            keyword = keywordIndex
+            replayedKeys = [:]
         }
         derivedIndexesSuspended = true
         version &+= 1
     }
 
-    /// Builds the property and keyword indexes from every stored object, on two threads, and keeps them up to
-    /// date from then on.
-    mutating func buildDerivedIndexes() {
-        let all = objects.values.map { ($0.object, $0.key) }
-        precondition(derivedIndexesSuspended, "the derived indexes are built once, when a store opens")
-        // Both are still empty: nothing was added to them while they were suspended.
+    /// Brings the derived indexes up to date once the log has replayed.
+    ///
+    /// Only the keys the log touched are updated when the snapshot stored the indexes; otherwise they are built
+    /// from every object. The property and keyword indexes are done at once, on two threads.
+    mutating func finishOpening() {
+        precondition(derivedIndexesSuspended, "the derived indexes are brought up to date once, when a store opens")
+        var removed: [(CollectionObject, UInt64)] = []
+        var added: [(CollectionObject, UInt64)] = []
+        if let replayedKeys {
+            for (key, before) in replayedKeys {
+                if let before = before.object { removed.append((before, key)) }
+                if let id = idOfKey[key], let entry = objects[id] { added.append((entry.object, key)) }
+            }
+        } else {
+            added = objects.values.map { ($0.object, $0.key) }
+        }
         var properties = self.properties
         var keyword = self.keyword
+        let touched = replayedKeys.map { Array($0.keys) } ?? []
         // Each part writes only its own variable.
         Parallel.forEach(parts: 2) { part in
             if part == 0 {
-                properties.update(removing: [], adding: all)
+                properties.update(removing: removed, adding: added)
             } else if let names = keyword?.properties {
-                for (object, key) in all {
+                for key in touched { keyword!.remove(key) }
+                for (object, key) in added {
                     keyword!.upsert(key, textArrays: Self.indexedTexts(of: object, properties: names))
                 }
             }
         }
         self.properties = properties
         self.keyword = keyword
+        replayedKeys = nil
         derivedIndexesSuspended = false
+    }
+
+    /// While the log replays over stored derived indexes: notes that `key` changes, keeping what it held in the
+    /// snapshot the first time.
+    private mutating func noteReplayed(_ key: UInt64, before: CollectionObject?) {
+        guard replayedKeys != nil, replayedKeys![key] == nil else { return }
+        replayedKeys![key] = ReplayedKey(object: before)
     }
 
     private mutating func retain(_ object: CollectionObject) {

@@ -43,6 +43,13 @@ extension FlatIndex {
     /// - Throws: ``VectorIndexError/Code/corruptFile`` naming the problem (wrong magic, truncation, checksum
     ///   mismatch, inconsistent sizes), or ``VectorIndexError/Code/unsupportedVersion`` for a newer format.
     public convenience init(serialized bytes: [UInt8]) throws(VectorIndexError) {
+        try self.init(serialized: bytes[...])
+    }
+
+    /// Recreates an index from a flat index file held inside a larger byte array, without copying it out first.
+    ///
+    /// - Throws: As ``init(serialized:)-([UInt8])``.
+    package convenience init(serialized bytes: ArraySlice<UInt8>) throws(VectorIndexError) {
         let (metric, storage) = try Self.read(MemorySource(bytes))
         self.init(dimension: storage.dimension, metric: metric, storage: storage)
     }

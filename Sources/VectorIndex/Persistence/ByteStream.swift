@@ -34,12 +34,16 @@ struct MemorySink: ByteSink {
     }
 }
 
-/// A source that reads from a byte array.
+/// A source that reads from bytes in memory (a whole array, or a slice of a larger one, without copying it).
 struct MemorySource: ByteSource {
-    let bytes: [UInt8]
+    let bytes: ArraySlice<UInt8>
     private var offset = 0
 
     init(_ bytes: [UInt8]) {
+        self.bytes = bytes[...]
+    }
+
+    init(_ bytes: ArraySlice<UInt8>) {
         self.bytes = bytes
     }
 

@@ -42,6 +42,21 @@ package struct BinaryWriter: Sendable {
     /// Appends a string's UTF-8 with a 32-bit length prefix.
     package mutating func append(_ string: String) { append(block: Array(string.utf8)) }
 
+    /// Appends an array of a plain fixed-size type (integers, floats) as its raw bytes with a 64-bit count prefix,
+    /// copied in one block; ``BinaryReader/readArray(of:)`` reads it back.
+    package mutating func append<T: FixedWidthInteger & BitwiseCopyable>(array values: [T]) {
+        append(UInt64(values.count))
+        unsafe values.withUnsafeBytes { raw in unsafe bytes.append(contentsOf: raw) }
+    }
+
+    /// Appends floats as their bits with a 64-bit count prefix, copied in one block; ``BinaryReader/readArray(of:)``
+    /// reads them back.
+    package mutating func append(array values: some Collection<Float>) {
+        append(UInt64(values.count))
+        let contiguous = ContiguousArray(values)
+        unsafe contiguous.withUnsafeBytes { raw in unsafe bytes.append(contentsOf: raw) }
+    }
+
     /// Appends floats as their bits with a 32-bit count prefix, copied in one block (files are little-endian,
     /// like every host this builds for).
     package mutating func append(floats: some Collection<Float>) {
@@ -56,9 +71,10 @@ package struct BinaryWriter: Sendable {
 /// A read past the end or a malformed string is a ``FileError/Kind/corrupt`` error naming the path, never a
 /// trap, so damaged files are reported rather than crashing the reader.
 package struct BinaryReader {
-    private let bytes: ArraySlice<UInt8>
-    private var position: Int
-    private let path: String
+    // Visible to inlined code: the integer reads are generic and are specialised in the modules that call them.
+    @usableFromInline let bytes: ArraySlice<UInt8>
+    @usableFromInline var position: Int
+    @usableFromInline let path: String
 
     /// Reads `bytes` from the start; `path` names the file in error messages.
     package init(_ bytes: ArraySlice<UInt8>, path: String) {
@@ -73,25 +89,58 @@ package struct BinaryReader {
     /// How many bytes are left.
     package var remaining: Int { bytes.endIndex - position }
 
-    private func truncated(_ what: String) -> FileError {
+    @usableFromInline func truncated(_ what: String) -> FileError {
         FileError(.corrupt, path: path, "a record ends inside its \(what)")
     }
 
     /// The next integer.
-    package mutating func read<T: FixedWidthInteger>(_: T.Type) throws(FileError) -> T {
+    @inlinable package mutating func read<T: FixedWidthInteger>(_: T.Type) throws(FileError) -> T {
         let size = MemoryLayout<T>.size
         guard remaining >= size else { throw truncated("\(T.self)") }
-        var value = T(0)
-        for i in 0..<size { value |= T(bytes[position + i]) << (8 * i) }
+        let offset = position - bytes.startIndex
+        let value = unsafe bytes.withUnsafeBytes { raw in unsafe raw.loadUnaligned(fromByteOffset: offset, as: T.self) }
         position += size
-        return value
+        return T(littleEndian: value)
+    }
+
+    /// The next array written by ``BinaryWriter/append(array:)``, copied in one block.
+    package mutating func readArray<T: FixedWidthInteger & BitwiseCopyable>(of _: T.Type) throws(FileError) -> [T] {
+        let raw = try arrayBytes(T.self)
+        return unsafe [T](unsafeUninitializedCapacity: raw.count / MemoryLayout<T>.stride) { buffer, initialized in
+            unsafe raw.withUnsafeBytes { source in unsafe UnsafeMutableRawBufferPointer(buffer).copyMemory(from: source)
+            }
+            initialized = buffer.count
+        }
+    }
+
+    /// The next float array written by ``BinaryWriter/append(array:)``, copied in one block.
+    package mutating func readArray(of _: Float.Type) throws(FileError) -> ContiguousArray<Float> {
+        let raw = try arrayBytes(Float.self)
+        var values = ContiguousArray<Float>(repeating: 0, count: raw.count / 4)
+        unsafe values.withUnsafeMutableBytes { destination in
+            unsafe raw.withUnsafeBytes { source in unsafe destination.copyMemory(from: source) }
+        }
+        return values
+    }
+
+    /// The next byte array written by ``BinaryWriter/append(array:)``, without copying it.
+    package mutating func arrayBlock() throws(FileError) -> ArraySlice<UInt8> { try arrayBytes(UInt8.self) }
+
+    /// The bytes of the next count-prefixed array of `T`, checked against what is left.
+    private mutating func arrayBytes<T>(_: T.Type) throws(FileError) -> ArraySlice<UInt8> {
+        let count = try read(UInt64.self)
+        let stride = MemoryLayout<T>.stride
+        guard count <= UInt64(remaining / stride) else { throw truncated("\(count)-element array") }
+        return try bytes(Int(count) * stride)
     }
 
     /// The next `Double`.
-    package mutating func readDouble() throws(FileError) -> Double { Double(bitPattern: try read(UInt64.self)) }
+    @inlinable package mutating func readDouble() throws(FileError) -> Double {
+        Double(bitPattern: try read(UInt64.self))
+    }
 
     /// The next `Float`.
-    package mutating func readFloat() throws(FileError) -> Float { Float(bitPattern: try read(UInt32.self)) }
+    @inlinable package mutating func readFloat() throws(FileError) -> Float { Float(bitPattern: try read(UInt32.self)) }
 
     /// The next `Bool` (a byte that must be 0 or 1).
     package mutating func readBool() throws(FileError) -> Bool {
@@ -118,6 +167,14 @@ package struct BinaryReader {
     /// The next length-prefixed UTF-8 string.
     package mutating func readString() throws(FileError) -> String {
         let raw = try block()
+        // Most stored strings are ASCII, which is valid UTF-8 as it is: checked with a plain loop, it skips the
+        // general validator (the slowest step of reading a large snapshot's objects).
+        let ascii: String? = unsafe raw.withUnsafeBufferPointer { buffer in
+            var any: UInt8 = 0
+            for i in 0..<buffer.count { any |= unsafe buffer[i] }
+            return any < 0x80 ? unsafe String(decoding: buffer, as: UTF8.self) : nil
+        }
+        if let ascii { return ascii }
         guard let string = String(validating: raw, as: UTF8.self) else {
             throw FileError(.corrupt, path: path, "a stored string is not valid UTF-8")
         }

@@ -20,8 +20,11 @@ package struct Checksum {
     /// The checksum of `bytes`, in one call.
     package static func of(_ bytes: some Collection<UInt8>) -> UInt64 {
         var checksum = Checksum()
-        let contiguous = ContiguousArray(bytes)
-        unsafe contiguous.withUnsafeBytes { unsafe checksum.update($0) }
+        let done: Void? = bytes.withContiguousStorageIfAvailable { unsafe checksum.update(UnsafeRawBufferPointer($0)) }
+        if done == nil {
+            let contiguous = ContiguousArray(bytes)
+            unsafe contiguous.withUnsafeBytes { unsafe checksum.update($0) }
+        }
         return checksum.value
     }
 

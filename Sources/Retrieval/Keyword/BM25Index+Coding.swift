@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import _RAGInternals
+
+/// The keyword index in a snapshot, so that opening a store reads it back instead of tokenizing every object again.
+///
+/// Layout: the property count; the vocabulary in term-id order; per property the posting-list lengths, every
+/// list's slots and frequencies end to end, and the slot lengths; then the slot keys, liveness, each slot's
+/// `(property, term)` entries (lengths, then end to end) and the dead-slot count. The settings (properties,
+/// BM25 constants, tokenizer) are not stored here: they come from the store's keyword settings.
+extension BM25Index {
+    /// Writes the index's contents.
+    func append(to writer: inout BinaryWriter) {
+        writer.append(UInt32(properties.count))
+        var vocabulary = [String](repeating: "", count: termIDs.count)
+        for (word, id) in termIDs { vocabulary[Int(id)] = word }
+        String.append(vocabulary, to: &writer)
+        for property in postings {
+            writer.append(array: property.lists.map { UInt32($0.slots.count) })
+            writer.append(array: property.lists.flatMap(\.slots))
+            writer.append(array: property.lists.flatMap(\.frequencies))
+            writer.append(array: property.lengths)
+        }
+        writer.append(array: slotKeys)
+        writer.append(array: isLive.map { $0 ? UInt8(1) : 0 })
+        writer.append(array: slotTerms.map { UInt32($0.count) })
+        writer.append(array: slotTerms.flatMap { $0 })
+        writer.append(UInt64(deadSlots))
+    }
+
+    /// Reads contents written by ``append(to:)`` into this empty index (made from the same settings), checking
+    /// every count and reference so that a damaged section cannot make a later search trap.
+    /// - Throws: ``FileError`` (corrupt).
+    mutating func read(_ reader: inout BinaryReader) throws(FileError) {
+        precondition(count == 0 && slotKeys.isEmpty, "an index is read into an empty one")
+        guard Int(try reader.read(UInt32.self)) == properties.count else {
+            throw reader.corrupt("the keyword index's property count")
+        }
+        let vocabulary = try String.read(&reader)
+        var termIDs: [String: UInt32] = [:]
+        termIDs.reserveCapacity(vocabulary.count)
+        for (id, word) in vocabulary.enumerated() { termIDs[word] = UInt32(id) }
+        guard termIDs.count == vocabulary.count else { throw reader.corrupt("the keyword index's vocabulary") }
+        var postings: [PropertyPostings] = []
+        for _ in properties.indices {
+            let lengths = try reader.readArray(of: UInt32.self)
+            let slots = try reader.readArray(of: UInt32.self)
+            let frequencies = try reader.readArray(of: UInt32.self)
+            var property = PropertyPostings()
+            property.lengths = try reader.readArray(of: UInt32.self)
+            property.totalLength = property.lengths.reduce(0) { $0 + Int($1) }
+            guard lengths.count == vocabulary.count, slots.count == frequencies.count,
+                lengths.reduce(0, { $0 + Int($1) }) == slots.count
+            else { throw reader.corrupt("the keyword index's posting lists") }
+            property.lists.reserveCapacity(lengths.count)
+            var start = 0
+            for length in lengths {
+                let end = start + Int(length)
+                let list = PostingList(slots: Array(slots[start..<end]), frequencies: Array(frequencies[start..<end]))
+                guard zip(list.slots, list.slots.dropFirst()).allSatisfy({ $0 < $1 }) else {
+                    throw reader.corrupt("the keyword index's posting order")
+                }
+                property.lists.append(list)
+                start = end
+            }
+            postings.append(property)
+        }
+        let slotKeys = try reader.readArray(of: UInt64.self)
+        let isLive = try reader.readArray(of: UInt8.self)
+        let termCounts = try reader.readArray(of: UInt32.self)
+        let terms = try reader.readArray(of: UInt32.self)
+        let deadSlots = Int(try reader.read(UInt64.self))
+        let slotCount = slotKeys.count
+        let entryLimit = UInt64(vocabulary.count) * UInt64(properties.count)
+        guard isLive.count == slotCount, termCounts.count == slotCount,
+            termCounts.reduce(0, { $0 + Int($1) }) == terms.count,
+            terms.allSatisfy({ UInt64($0) < entryLimit }),
+            postings.allSatisfy({
+                $0.lengths.count == slotCount
+                    && $0.lists.allSatisfy { $0.slots.last.map { Int($0) < slotCount } ?? true }
+            }),
+            isLive.allSatisfy({ $0 <= 1 }), isLive.count - isLive.reduce(0, { $0 + Int($1) }) == deadSlots
+        else { throw reader.corrupt("the keyword index's slots") }
+        var slotTerms: [[UInt32]] = []
+        slotTerms.reserveCapacity(slotCount)
+        var slotByKey: [UInt64: UInt32] = [:]
+        slotByKey.reserveCapacity(slotCount - deadSlots)
+        var start = 0
+        for slot in 0..<slotCount {
+            let end = start + Int(termCounts[slot])
+            slotTerms.append(Array(terms[start..<end]))
+            start = end
+            if isLive[slot] == 1, slotByKey.updateValue(UInt32(slot), forKey: slotKeys[slot]) != nil {
+                throw reader.corrupt("the keyword index's keys")
+            }
+        }
+        self.termIDs = termIDs
+        self.postings = postings
+        self.slotKeys = slotKeys
+        self.isLive = isLive.map { $0 == 1 }
+        self.slotTerms = slotTerms
+        self.slotByKey = slotByKey
+        self.deadSlots = deadSlots
+    }
+}

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import VectorIndex
+import _RAGInternals
+
+/// The property index in a snapshot, so that opening a store reads it back instead of rebuilding it from every
+/// object (which is most of the cost of opening a large collection).
+///
+/// Layout: the keys of every object; the keys holding each property; then per kind of value (text, integer,
+/// double, bool, date, UUID, blob) the fields and their sorted `(value, key)` pairs as two arrays; then the
+/// creation and update times. Names are written in sorted order, so equal indexes give equal bytes.
+extension PropertyIndex {
+    /// Writes the index (between batches).
+    func append(to writer: inout BinaryWriter) {
+        writer.append(array: all.ids)
+        writer.append(UInt32(present.count))
+        for (name, keys) in present.sorted(by: { $0.key < $1.key }) {
+            writer.append(name)
+            writer.append(array: keys.ids)
+        }
+        Self.append(text, to: &writer)
+        Self.append(integer, to: &writer)
+        Self.append(double, to: &writer)
+        Self.append(bool, to: &writer)
+        Self.append(date, to: &writer)
+        Self.append(uuid, to: &writer)
+        Self.append(blob, to: &writer)
+        createdAt.append(to: &writer)
+        updatedAt.append(to: &writer)
+    }
+
+    /// Reads an index written by ``append(to:)``.
+    /// - Throws: ``FileError`` (corrupt) for truncated or inconsistent contents.
+    init(reading reader: inout BinaryReader) throws(FileError) {
+        self.init()
+        all = IDBitmap(try reader.readArray(of: UInt64.self))
+        let presentCount = Int(try reader.read(UInt32.self))
+        for _ in 0..<min(presentCount, reader.remaining) {
+            let name = try reader.readString()
+            present[name] = IDBitmap(try reader.readArray(of: UInt64.self))
+        }
+        guard present.count == presentCount else { throw reader.corrupt("the property index's field list") }
+        text = try Self.read(&reader)
+        integer = try Self.read(&reader)
+        double = try Self.read(&reader)
+        bool = try Self.read(&reader)
+        date = try Self.read(&reader)
+        uuid = try Self.read(&reader)
+        blob = try Self.read(&reader)
+        createdAt = try Postings(reading: &reader)
+        updatedAt = try Postings(reading: &reader)
+    }
+
+    private static func append<Value>(_ fields: [String: Postings<Value>], to writer: inout BinaryWriter) {
+        writer.append(UInt32(fields.count))
+        for (name, postings) in fields.sorted(by: { $0.key < $1.key }) {
+            writer.append(name)
+            postings.append(to: &writer)
+        }
+    }
+
+    private static func read<Value>(_ reader: inout BinaryReader) throws(FileError) -> [String: Postings<Value>] {
+        var fields: [String: Postings<Value>] = [:]
+        let count = Int(try reader.read(UInt32.self))
+        for _ in 0..<min(count, reader.remaining) {
+            let name = try reader.readString()
+            fields[name] = try Postings(reading: &reader)
+        }
+        guard fields.count == count else { throw reader.corrupt("the property index's fields") }
+        return fields
+    }
+}
+
+extension Postings {
+    /// Writes the sorted pairs (the batch in progress must be finished).
+    func append(to writer: inout BinaryWriter) {
+        precondition(added.isEmpty && removed.isEmpty, "a property index is stored between batches")
+        Value.append(values, to: &writer)
+        writer.append(array: keys)
+    }
+
+    /// Reads pairs written by ``append(to:)``, checking that they are sorted by value, then key.
+    init(reading reader: inout BinaryReader) throws(FileError) {
+        self.init()
+        values = try Value.read(&reader)
+        keys = try reader.readArray(of: UInt64.self)
+        guard values.count == keys.count else { throw reader.corrupt("a property index's pair counts") }
+        for i in values.indices.dropFirst()
+        where values[i] < values[i - 1] || (values[i] == values[i - 1] && keys[i] <= keys[i - 1]) {
+            throw reader.corrupt("a property index's order")
+        }
+    }
+}
+
+/// A value a property index can store: written as one array.
+protocol StoredPostingValue: Hashable, Comparable, Sendable {
+    static func append(_ values: [Self], to writer: inout BinaryWriter)
+    static func read(_ reader: inout BinaryReader) throws(FileError) -> [Self]
+}
+
+extension Int64: StoredPostingValue {
+    static func append(_ values: [Int64], to writer: inout BinaryWriter) { writer.append(array: values) }
+    static func read(_ reader: inout BinaryReader) throws(FileError) -> [Int64] {
+        try reader.readArray(of: Int64.self)
+    }
+}
+
+extension UInt8: StoredPostingValue {
+    static func append(_ values: [UInt8], to writer: inout BinaryWriter) { writer.append(array: values) }
+    static func read(_ reader: inout BinaryReader) throws(FileError) -> [UInt8] {
+        try reader.readArray(of: UInt8.self)
+    }
+}
+
+extension Double: StoredPostingValue {
+    static func append(_ values: [Double], to writer: inout BinaryWriter) {
+        writer.append(array: values.map(\.bitPattern))
+    }
+    static func read(_ reader: inout BinaryReader) throws(FileError) -> [Double] {
+        let values = try reader.readArray(of: UInt64.self).map(Double.init(bitPattern:))
+        // NaN has no place in a sorted index, and would break every comparison after it.
+        guard !values.contains(where: \.isNaN) else { throw reader.corrupt("a property index's numbers") }
+        return values
+    }
+}
+
+extension String: StoredPostingValue {
+    static func append(_ values: [String], to writer: inout BinaryWriter) {
+        writer.append(UInt64(values.count))
+        for value in values { writer.append(value) }
+    }
+    static func read(_ reader: inout BinaryReader) throws(FileError) -> [String] {
+        let count = try reader.read(UInt64.self)
+        // Each string takes at least its 4-byte length.
+        guard count <= UInt64(reader.remaining / 4) else { throw reader.corrupt("a property index's text count") }
+        var values: [String] = []
+        values.reserveCapacity(Int(count))
+        for _ in 0..<count { values.append(try reader.readString()) }
+        return values
+    }
+}
+
+extension OrderedUUID: StoredPostingValue {
+    static func append(_ values: [OrderedUUID], to writer: inout BinaryWriter) {
+        writer.append(array: values.map(\.high))
+        writer.append(array: values.map(\.low))
+    }
+    static func read(_ reader: inout BinaryReader) throws(FileError) -> [OrderedUUID] {
+        let high = try reader.readArray(of: UInt64.self)
+        let low = try reader.readArray(of: UInt64.self)
+        guard high.count == low.count else { throw reader.corrupt("a property index's ids") }
+        return zip(high, low).map { OrderedUUID(high: $0, low: $1) }
+    }
+}
