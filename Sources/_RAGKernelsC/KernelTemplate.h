@@ -11,7 +11,11 @@
 // that run the AVX2 instance also cover the logic of the wider one. Multiply-adds fuse (FMA), which rounds
 // once where the Swift kernels round twice.
 
-#pragma clang fp contract(fast)
+// Every `acc += x * y` statement is one fused multiply-add, at every optimisation level: `contract(on)` makes the
+// compiler emit each as a fused multiply-add from the source itself. (`contract(fast)` leaves fusion to the
+// optimiser, which at -O0 fused eleven of the matrix tile's twelve accumulators and not the last: a row's bits then
+// depended on whether it was the sixth row of a full tile.)
+#pragma clang fp contract(on)
 
 static inline RAG_TARGET rag_vf rag_load(const float *p) {
     rag_vf v;

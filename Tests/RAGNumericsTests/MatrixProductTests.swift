@@ -199,4 +199,45 @@ import _RAGTestSupport
             #expect(fromColumns.unpacked() == ContiguousArray(transposedB))
         }
     }
+
+    @Test("a row's result does not depend on its place in a tile, on the batch around it or on the threads")
+    func rowsAreIndependent() {
+        // Models promise that a sentence embedded alone equals its row in a batch, bit for bit; that holds only if
+        // every row of every tile (full or edge) rounds the same way, for every tile this machine runs.
+        var random = SplitMix64(seed: 7)
+        for (m, n, k) in [(13, 50, 300), (7, 96, 64), (20, 1536, 384), (9, 384, 1536)] {
+            let a = (0..<(m * k)).map { _ in Float(Int(random.next() % 2001) - 1000) / 997 }
+            let b = (0..<(n * k)).map { _ in Float(Int(random.next() % 2001) - 1000) / 991 }
+            for tile in MatrixProduct.supportedTiles {
+                let packed = PackedMatrix(b, columns: n, depth: k, layout: .transposed, tile: tile)
+                func product(rows: Range<Int>, threads: Int) -> [Float] {
+                    var c = [Float](repeating: 0.5, count: rows.count * n)
+                    let slice = Array(a[(rows.lowerBound * k)..<(rows.upperBound * k)])
+                    unsafe slice.withUnsafeBufferPointer { a in
+                        unsafe c.withUnsafeMutableBufferPointer { c in
+                            unsafe MatrixProduct.multiply(
+                                m: rows.count,
+                                a: a.baseAddress!,
+                                lda: k,
+                                b: packed,
+                                c: c.baseAddress!,
+                                ldc: n,
+                                accumulate: true,
+                                threads: threads
+                            )
+                        }
+                    }
+                    return c
+                }
+                let whole = product(rows: 0..<m, threads: 1)
+                #expect(product(rows: 0..<m, threads: 2) == whole, "\(tile) \(m)×\(n)×\(k), two threads")
+                for row in 0..<m {
+                    #expect(
+                        product(rows: row..<(row + 1), threads: 1) == Array(whole[(row * n)..<((row + 1) * n)]),
+                        "\(tile) \(m)×\(n)×\(k), row \(row) alone"
+                    )
+                }
+            }
+        }
+    }
 }

@@ -63,18 +63,14 @@ package enum MatrixProduct {
         var broadcastsA: Bool { self == .narrow || self == .wide }
     }
 
-    /// The tile to use now: the C kernel of ``InstructionLevel/current`` when that is AVX2 or AVX-512 (once
-    /// `cTilesEnabled`), otherwise the faster Swift tile for this build, measured once on first use.
+    /// The tile to use now: the C kernel of ``InstructionLevel/current`` when that is AVX2 or AVX-512, otherwise
+    /// the faster Swift tile for this build, measured once on first use.
     ///
     /// Swift has no compile-time test for the vector width the code is built for, so the Swift tile is chosen
     /// by timing both on a small in-cache problem (about a millisecond). Every tile sums each element
     /// sequentially along `k`; the two Swift tiles give identical results, the C tiles differ from them by the
     /// rounding of fused multiply-adds.
     package static var preferredTile: Tile {
-        // The C tiles are off by default for now: with them the Embedding suite's bit-identity checks (a
-        // sentence alone against its row in a padded batch, one against two threads) fail, while every
-        // product test here passes; until that is understood `cTilesEnabled` stays false.
-        guard cTilesEnabled else { return swiftTile }
         switch InstructionLevel.current {
         case .avx512: return .avx512
         case .avx2: return .avx2
@@ -89,9 +85,6 @@ package enum MatrixProduct {
         if InstructionLevel.widestSupported >= .avx512 { tiles.append(.avx512) }
         return tiles
     }
-
-    /// Whether ``preferredTile`` may pick the AVX2 / AVX-512 C tiles (see the note there).
-    static let cTilesEnabled = false
 
     /// The faster of the two Swift tiles for this build.
     static let swiftTile: Tile = calibrateTile()
