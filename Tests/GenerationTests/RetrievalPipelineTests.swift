@@ -96,6 +96,68 @@ private struct LetterEmbedder: Embedder {
         )
     }
 
+    /// What the pipeline gives over `collection` for the same question: the sources, the cited ones, the prompt.
+    private func ask(_ collection: MultimodalCollection) async throws -> ([String], [String], [UInt8]) {
+        let reply =
+            #"{"id":"c2","object":"chat.completion","created":1,"model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":"The harbour [1] and the lighthouse [3]."},"finish_reason":"stop"}]}"#
+        let transport = ScriptedStreamTransport([.body(Array(reply.utf8))])
+        let model = OpenAIChatModel(model: "gpt-4o", apiKey: "k", imagePolicy: ImagePolicy(), transport: transport)
+        let generator = GroundedGenerator(model: model, prompt: GroundedPrompt(sourceTemplate: "{caption} ({year})"))
+        var query = NearQuery(target: .init(vector: "text", .text("aab")))
+        query.limit = 3
+        query.filter = .greaterThan("year", .integer(1920))
+        let answer = try await generator.answer(
+            task: "Which of these face the sea?",
+            query: query,
+            in: collection,
+            imageProperties: ["photo"]
+        )
+        return (answer.sourceIDs, answer.citedSourceIDs, try #require(transport.requests.first?.body))
+    }
+
+    @Test(
+        "a collection on a Chroma server gives the same sources, prompt and citations as the embedded one",
+        .enabled(if: ProcessInfo.processInfo.environment["MMRAG_CHROMA_URL"] != nil, "needs MMRAG_CHROMA_URL")
+    )
+    func sameCitationsOverChroma() async throws {
+        let url = try #require(ProcessInfo.processInfo.environment["MMRAG_CHROMA_URL"].flatMap(URL.init(string:)))
+        let schema = try CollectionSchema(
+            properties: [Property("caption", .text), Property("year", .integer), Property("photo", .blob)],
+            vectors: [NamedVector("text", embedder: LetterEmbedder(), sources: [VectorSource("caption")])]
+        )
+        let objects = [
+            ("aaaa harbour", 1921), ("bbbb railway", 1930), ("abab lighthouse", 1934), ("aaab quay", 1911),
+            ("cccc mill", 1925), ("aabc pier", 1950),
+        ].enumerated().map { i, object in
+            ObjectInput(
+                id: UUID(uuid: (0xE2, 0xE0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, UInt8(i))),
+                properties: ["caption": .text(object.0), "year": .integer(Int64(object.1))],
+                blobs: ["photo": Self.photo(UInt8(10 * i))]
+            )
+        }
+        let embedded = try await MultimodalCollection.create(at: nil, schema: schema)
+        _ = try await embedded.insert(objects)
+        let configuration = ChromaVectorStore.Configuration(
+            baseURL: url,
+            database: "swift-tests",
+            collection: "rag-" + UUID().uuidString.lowercased()
+        )
+        let store = try await ChromaVectorStore.connect(configuration, schema: schema)
+        let remote = MultimodalCollection(schema: schema, store: store, blobs: MemoryBlobStore())
+        _ = try await remote.insert(objects)
+        defer { Task { try? await store.deleteCollections() } }
+
+        let (sources, cited, prompt) = try await ask(embedded)
+        // Letter counts (a, b, c) against "aab" = (2, 1, 0): "aaab quay" (4, 1, 0) is nearest but filtered out (1911);
+        // then "aaaa harbour" (5, 1, 0) 0.965, "abab lighthouse" (2, 2, 0) 0.949, "aabc pier" (2, 1, 1) 0.913.
+        #expect(sources == [0, 2, 5].map { objects[$0].id!.uuidString })
+        #expect(cited == [0, 5].map { objects[$0].id!.uuidString })
+        let (remoteSources, remoteCited, remotePrompt) = try await ask(remote)
+        #expect(remoteSources == sources)
+        #expect(remoteCited == cited)
+        #expect(remotePrompt == prompt)
+    }
+
     @Test func queryResultsBecomeSourcesWithTextProperties() async throws {
         let schema = try CollectionSchema(
             properties: [
