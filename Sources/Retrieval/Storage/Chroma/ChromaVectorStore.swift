@@ -135,7 +135,7 @@ public final class ChromaVectorStore: VectorStore, CustomStringConvertible {
     public static func connect(
         _ configuration: Configuration,
         schema: CollectionSchema,
-        transport: any HTTPTransport = URLSessionTransport()
+        transport: any HTTPTransport = DefaultHTTPTransport()
     ) async throws(RetrievalError) -> ChromaVectorStore {
         try await connect(configuration, layout: schema.layout, properties: schema.properties, transport: transport)
     }
@@ -146,7 +146,8 @@ public final class ChromaVectorStore: VectorStore, CustomStringConvertible {
     ///   - configuration: The server, tenant, database and collection name.
     ///   - layout: The named vectors; each becomes a Chroma collection with its metric as `hnsw.space`.
     ///   - properties: The declared properties (filters need to tell text arrays from text).
-    ///   - transport: How requests reach the server; a new `URLSessionTransport` by default.
+    ///   - transport: How requests reach the server; a new `DefaultHTTPTransport` by default (sockets for
+    ///     `http` URLs on Linux, `URLSession` otherwise).
     /// - Returns: The store, its collections created or found.
     /// - Throws: ``RetrievalError/Code/invalidSchema`` for a name Chroma refuses or an existing collection with
     ///   another metric or dimension; ``RetrievalError/Code/store`` when the server cannot be reached or refuses.
@@ -154,7 +155,7 @@ public final class ChromaVectorStore: VectorStore, CustomStringConvertible {
         _ configuration: Configuration,
         layout: [VectorLayout],
         properties: [Property] = [],
-        transport: any HTTPTransport = URLSessionTransport()
+        transport: any HTTPTransport = DefaultHTTPTransport()
     ) async throws(RetrievalError) -> ChromaVectorStore {
         let client = ChromaClient(
             baseURL: configuration.baseURL,
