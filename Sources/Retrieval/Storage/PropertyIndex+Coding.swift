@@ -72,23 +72,24 @@ extension PropertyIndex {
 }
 
 extension Postings {
-    /// Writes the sorted pairs (the batch in progress must be finished).
+    /// Writes the sorted pairs as one run (the batch in progress must be finished).
     func append(to writer: inout BinaryWriter) {
         precondition(added.isEmpty && removed.isEmpty, "a property index is stored between batches")
-        Value.append(values, to: &writer)
-        writer.append(array: keys)
+        let run = merged
+        Value.append(run.values, to: &writer)
+        writer.append(array: run.keys)
     }
 
     /// Reads pairs written by ``append(to:)``, checking that they are sorted by value, then key.
     init(reading reader: inout BinaryReader) throws(FileError) {
-        self.init()
-        values = try Value.read(&reader)
-        keys = try reader.readArray(of: UInt64.self)
-        guard values.count == keys.count else { throw reader.corrupt("a property index's pair counts") }
+        let run = Run(values: try Value.read(&reader), keys: try reader.readArray(of: UInt64.self))
+        guard run.values.count == run.keys.count else { throw reader.corrupt("a property index's pair counts") }
+        let (values, keys) = (run.values, run.keys)
         for i in values.indices.dropFirst()
         where values[i] < values[i - 1] || (values[i] == values[i - 1] && keys[i] <= keys[i - 1]) {
             throw reader.corrupt("a property index's order")
         }
+        self.init(run)
     }
 }
 

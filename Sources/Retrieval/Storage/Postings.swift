@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import VectorIndex
+
+/// The posting lists of one field: `(value, key)` pairs sorted by value, then key, so a value's keys are a
+/// contiguous ascending run and a range of values is a slice (no allocation per value, which matters for fields
+/// where nearly every object has its own value, like timestamps).
+///
+/// The pairs are kept in two sorted runs: `base` with most of them and `recent` with the latest inserts. A batch
+/// merges into `recent`, and `recent` into `base` once it holds an eighth as many pairs, so inserting costs a few
+/// moves per pair on average instead of rewriting every field on every batch. A batch that removes pairs merges
+/// everything into `base` at once. Lookups consult both runs.
+struct Postings<Value: StoredPostingValue>: Sendable {
+    private(set) var base = Run()
+    private(set) var recent = Run()
+    /// The edits of the batch being applied, merged in by ``finishBatch()``.
+    private(set) var added: [Pair] = []
+    private(set) var removed: Set<Pair> = []
+
+    struct Pair: Hashable, Comparable, Sendable {
+        var value: Value
+        var key: UInt64
+
+        static func < (a: Pair, b: Pair) -> Bool { a.value < b.value || (a.value == b.value && a.key < b.key) }
+    }
+
+    /// Pairs sorted by value, then key, as two parallel arrays.
+    struct Run: Sendable {
+        var values: [Value] = []
+        var keys: [UInt64] = []
+
+        var count: Int { values.count }
+
+        /// This run and `other` merged, without the pairs in `removed`.
+        func merging(_ other: Run, removing removed: Set<Pair>) -> Run {
+            var merged = Run()
+            merged.values.reserveCapacity(count + other.count)
+            merged.keys.reserveCapacity(count + other.count)
+            var (i, j) = (0, 0)
+            while i < count || j < other.count {
+                let takeOther =
+                    i == count
+                    || (j < other.count
+                        && Pair(value: other.values[j], key: other.keys[j])
+                            < Pair(value: values[i], key: keys[i]))
+                let (value, key) = takeOther ? (other.values[j], other.keys[j]) : (values[i], keys[i])
+                if takeOther { j += 1 } else { i += 1 }
+                if removed.isEmpty || !removed.contains(Pair(value: value, key: key)) {
+                    merged.values.append(value)
+                    merged.keys.append(key)
+                }
+            }
+            return merged
+        }
+    }
+
+    mutating func edit(_ value: Value, key: UInt64, adding: Bool) {
+        let pair = Pair(value: value, key: key)
+        if adding {
+            added.append(pair)
+        } else if let i = added.firstIndex(of: pair) {
+            added.remove(at: i)
+        } else {
+            removed.insert(pair)
+        }
+    }
+
+    /// Applies the batch's edits: the added pairs go into `recent` (O(recent + b log b)), which moves into `base`
+    /// when it has grown; removals rebuild `base` (O(n)).
+    mutating func finishBatch() {
+        guard !added.isEmpty || !removed.isEmpty else { return }
+        // A pair removed and added again in one batch (an update that kept the value) stays where it is.
+        let fresh = added.filter { removed.remove($0) == nil }.sorted()
+        let batch = Run(values: fresh.map(\.value), keys: fresh.map(\.key))
+        if removed.isEmpty {
+            recent = recent.merging(batch, removing: [])
+            if recent.count > max(1024, base.count / 8) { mergeRecent() }
+        } else {
+            base = base.merging(recent.merging(batch, removing: removed), removing: removed)
+            recent = Run()
+        }
+        added.removeAll()
+        removed.removeAll()
+    }
+
+    /// Moves `recent` into `base`.
+    private mutating func mergeRecent() {
+        base = base.merging(recent, removing: [])
+        recent = Run()
+    }
+
+    /// All pairs as one run (between batches).
+    var merged: Run { recent.count == 0 ? base : base.merging(recent, removing: []) }
+
+    /// Postings holding the sorted pairs `run` (read from a snapshot).
+    init(_ run: Run = Run()) {
+        base = run
+    }
+
+    /// The keys whose value compares with `bound` as `op` asks (equal or a range).
+    func keys(_ op: FilterCondition.Operator, _ bound: Value, field: FilterField) throws(RetrievalError) -> IDBitmap {
+        try keys(op, field: field) {
+            $0 < bound
+        } isAbove: {
+            $0 > bound
+        }
+    }
+
+    /// The keys of the integer values that compare with a fractional bound as `op` asks.
+    func keys(_ op: FilterCondition.Operator, _ bound: Double, field: FilterField) throws(RetrievalError) -> IDBitmap
+    where Value == Int64 {
+        // Integers convert to doubles in order, so the sorted values stay sorted as doubles.
+        try keys(op, field: field) {
+            Double($0) < bound
+        } isAbove: {
+            Double($0) > bound
+        }
+    }
+
+    /// The keys on the side of a bound that `op` asks for, in both runs.
+    private func keys(
+        _ op: FilterCondition.Operator,
+        field: FilterField,
+        isBelow: (Value) -> Bool,
+        isAbove: (Value) -> Bool
+    ) throws(RetrievalError) -> IDBitmap {
+        let comparisons: [FilterCondition.Operator] = [
+            .equal, .lessThan, .lessThanOrEqual, .greaterThan, .greaterThanOrEqual,
+        ]
+        guard comparisons.contains(op) else {
+            throw RetrievalError(.invalidQuery, "\(field): \(op.rawValue) does not apply to \(Value.self) values")
+        }
+        var result = IDBitmap()
+        for run in [base, recent] where run.count > 0 {
+            let values = run.values
+            let lower = values.partitionPoint { !isBelow($0) }
+            let upper = values[lower...].partitionPoint(isAbove)
+            let range =
+                switch op {
+                case .equal: lower..<upper
+                case .lessThan: 0..<lower
+                case .lessThanOrEqual: 0..<upper
+                case .greaterThan: upper..<values.count
+                default: lower..<values.count
+                }
+            for i in range { result.insert(run.keys[i]) }
+        }
+        return result
+    }
+
+    /// The keys of the text values that match a `*` / `?` wildcard pattern as a whole.
+    func keys(matching pattern: String) -> IDBitmap where Value == String {
+        let compiled = Array(pattern.unicodeScalars)
+        var result = IDBitmap()
+        for run in [base, recent] {
+            var matches = false
+            for i in run.values.indices {
+                if i == 0 || run.values[i] != run.values[i - 1] {
+                    matches = Wildcard.matches(Array(run.values[i].unicodeScalars), compiled)
+                }
+                if matches { result.insert(run.keys[i]) }
+            }
+        }
+        return result
+    }
+}

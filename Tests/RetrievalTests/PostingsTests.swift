@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import Testing
+import VectorIndex
+
+@testable import Retrieval
+
+/// The two-run posting lists against a plain set of pairs: every comparison on every batch boundary.
+@Suite struct PostingsTests {
+    @Test("inserts, updates and removals in batches answer every comparison as a set of pairs does")
+    func matchesASetOfPairs() throws {
+        var random = SeededRandom(seed: 42)
+        var postings = Postings<Int64>()
+        var pairs = Set<Postings<Int64>.Pair>()
+        var valueOfKey: [UInt64: Int64] = [:]
+        var sawTwoRuns = false
+        var nextKey: UInt64 = 0
+        for batch in 0..<60 {
+            // Mostly inserts; every fifth batch also changes and removes some.
+            for _ in 0..<150 {
+                let value = Int64(random.next() % 400)
+                postings.edit(value, key: nextKey, adding: true)
+                pairs.insert(.init(value: value, key: nextKey))
+                valueOfKey[nextKey] = value
+                nextKey += 1
+            }
+            if batch % 5 == 4 {
+                for _ in 0..<40 {
+                    let key = random.next() % nextKey
+                    guard let old = valueOfKey[key] else { continue }
+                    postings.edit(old, key: key, adding: false)
+                    pairs.remove(.init(value: old, key: key))
+                    if random.next() % 2 == 0 {
+                        let new = Int64(random.next() % 400)
+                        postings.edit(new, key: key, adding: true)
+                        pairs.insert(.init(value: new, key: key))
+                        valueOfKey[key] = new
+                    } else {
+                        valueOfKey[key] = nil
+                    }
+                }
+            }
+            postings.finishBatch()
+            sawTwoRuns = sawTwoRuns || (postings.base.count > 0 && postings.recent.count > 0)
+            #expect(postings.base.count + postings.recent.count == pairs.count)
+            for bound in [Int64(-1), 0, 17, 200, 399, 400] {
+                for op: FilterCondition.Operator in [
+                    .equal, .lessThan, .lessThanOrEqual, .greaterThan, .greaterThanOrEqual,
+                ] {
+                    let expected = pairs.filter { pair in
+                        switch op {
+                        case .equal: pair.value == bound
+                        case .lessThan: pair.value < bound
+                        case .lessThanOrEqual: pair.value <= bound
+                        case .greaterThan: pair.value > bound
+                        default: pair.value >= bound
+                        }
+                    }.map(\.key).sorted()
+                    #expect(try postings.keys(op, bound, field: .property("n")).ids == expected, "\(op) \(bound)")
+                }
+            }
+        }
+        #expect(sawTwoRuns, "the test should reach a state with both runs in use")
+        // One run, as a snapshot stores it: sorted by value, then key.
+        let merged = postings.merged
+        #expect(zip(merged.values, merged.keys).map { Postings<Int64>.Pair(value: $0, key: $1) } == pairs.sorted())
+        #expect(throws: RetrievalError.self) { _ = try postings.keys(.like, Int64(1), field: .property("n")) }
+    }
+}
