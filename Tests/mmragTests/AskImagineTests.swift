@@ -59,7 +59,8 @@ import _RAGTestSupport
         let err = String(decoding: run.err, as: UTF8.self)
         #expect(err.split(separator: "\n").count == 1)
         #expect(err.contains("OPENAI_API_KEY"))
-        #expect(ContinuousClock.now - start < .seconds(120))
+        // A hang guard only: on a machine busy with other tests a subprocess can wait minutes for a core.
+        #expect(ContinuousClock.now - start < .seconds(600))
         let anthropic = try await SubprocessTests.run(
             ["ask", "what?", "--collection", "/x", "--chat", "anthropic"],
             environment: environment.filter { $0.key != "ANTHROPIC_API_KEY" }

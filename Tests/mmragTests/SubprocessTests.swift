@@ -95,7 +95,7 @@ import _RAGTestSupport
             ]
         )
         // A hang guard: resuming this task can wait for threads busy with other tests.
-        #expect(ContinuousClock.now - start < .seconds(120))
+        #expect(ContinuousClock.now - start < .seconds(600))
         #expect(result.code == 1)
         let text = String(decoding: result.err, as: UTF8.self)
         #expect(text.hasPrefix("error: cannot reach http://127.0.0.1:1"))
@@ -116,7 +116,7 @@ import _RAGTestSupport
                 "HF_ENDPOINT": server.baseURL.absoluteString, "HF_HUB_DOWNLOAD_TIMEOUT": "1",
             ]
         )
-        #expect(ContinuousClock.now - start < .seconds(120), "the check waits for its timeout once, with no retries")
+        #expect(ContinuousClock.now - start < .seconds(600), "the check waits for its timeout once, with no retries")
         #expect(result.code == 1)
         #expect(
             String(decoding: result.err, as: UTF8.self).hasPrefix(
