@@ -72,6 +72,19 @@ import _RAGTestSupport
         expectError(.missingTensor, mentioning: "nope") { _ = try file.floats("nope") }
     }
 
+    @Test("a memory-mapped file reads the same, also after a tensor's pages were released and read again")
+    func mappedFile() async throws {
+        let file = try await PyTorchCheckpointFile(contentsOf: EmbeddingFixtures.url("pytorch/dtypes.pth"))
+        try Self.expectMatches(file, "dtypes")
+        try Self.expectMatches(file, "dtypes")  // views of one storage re-read released pages
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("empty-\(UUID().uuidString).pth")
+        try Data().write(to: empty)
+        defer { try? FileManager.default.removeItem(at: empty) }
+        await expectEmbeddingError(.corruptFile, mentioning: "not a zip") {
+            _ = try await PyTorchCheckpointFile(contentsOf: empty)
+        }
+    }
+
     @Test("a module's state_dict (its _metadata set with BUILD)")
     func moduleStateDict() throws {
         try Self.expectMatches(try Self.open("module.pth"), "module")

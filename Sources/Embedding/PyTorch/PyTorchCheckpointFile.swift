@@ -34,6 +34,8 @@ public struct PyTorchCheckpointFile: Sendable {
     private let storageStarts: [String: Int]
     /// Whether the file's `byteorder` member says `big`.
     private let bigEndian: Bool
+    /// Whether ``storage`` is a mapping of the file whose pages can be released once a tensor is copied out.
+    private let isMapped: Bool
 
     /// Reads and validates the checkpoint at `url` (memory-mapped when possible).
     /// - Parameter url: A file written by `torch.save` (PyTorch 1.6 or later).
@@ -42,8 +44,8 @@ public struct PyTorchCheckpointFile: Sendable {
     ///   ``EmbeddingError/Code/unsupportedCheckpoint`` for the legacy format, compressed members, or a pickle
     ///   that uses an opcode or global outside the state-dict subset (the message names it).
     @concurrent public init(contentsOf url: URL) async throws(EmbeddingError) {
-        let data = try LocalFile.read(url, mapped: true)
-        try self.init(data: data, sourceName: url.lastPathComponent)
+        let (data, isMapped) = try LocalFile.load(url, mapped: true)
+        try self.init(data: data, sourceName: url.lastPathComponent, isMapped: isMapped)
     }
 
     /// Parses and validates the bytes of a PyTorch checkpoint.
@@ -52,6 +54,10 @@ public struct PyTorchCheckpointFile: Sendable {
     ///   - sourceName: A name for error messages.
     /// - Throws: As ``init(contentsOf:)``, without the file-system codes.
     public init(data: Data, sourceName: String = "<memory>") throws(EmbeddingError) {
+        try self.init(data: data, sourceName: sourceName, isMapped: false)
+    }
+
+    private init(data: Data, sourceName: String, isMapped: Bool) throws(EmbeddingError) {
         func corrupt(_ message: String) -> EmbeddingError {
             EmbeddingError(.corruptFile, "\(sourceName): \(message)")
         }
@@ -140,6 +146,7 @@ public struct PyTorchCheckpointFile: Sendable {
         storageStarts = starts
         storage = data
         self.bigEndian = bigEndian
+        self.isMapped = isMapped
         self.sourceName = sourceName
     }
 
@@ -170,13 +177,15 @@ public struct PyTorchCheckpointFile: Sendable {
         guard info.dtype.isFloatingPoint else {
             throw EmbeddingError(.unsupportedDType, "tensor \(name) has dtype \(info.dtype); F32, F16 or BF16 needed")
         }
-        return TensorElements.floats(
+        let values = TensorElements.floats(
             storage,
             byteOffset: start(of: info),
             dtype: info.dtype,
             layout: layout(of: info),
             bigEndian: bigEndian
         )
+        release(info)
+        return values
     }
 
     /// Tensor `name` as 64-bit integers, in row-major order.
@@ -186,12 +195,24 @@ public struct PyTorchCheckpointFile: Sendable {
         guard info.dtype == .i64 else {
             throw EmbeddingError(.unsupportedDType, "tensor \(name) has dtype \(info.dtype); I64 needed")
         }
-        return TensorElements.int64s(
+        let values = TensorElements.int64s(
             storage,
             byteOffset: start(of: info),
             layout: layout(of: info),
             bigEndian: bigEndian
         )
+        release(info)
+        return values
+    }
+
+    /// Once a tensor is copied out of a mapped file, its pages need not stay resident: loading a checkpoint
+    /// then costs the tensors' own memory, not twice the file's size.
+    private func release(_ info: PyTorchTensorInfo) {
+        guard isMapped, info.elementCount > 0 else { return }
+        var extent = 1
+        for (size, stride) in zip(info.shape, info.strides) { extent += (size - 1) * stride }
+        let start = start(of: info)
+        LocalFile.releasePages(storage, start..<(start + extent * info.dtype.size))
     }
 
     /// The byte offset of the tensor's first element in the file.
