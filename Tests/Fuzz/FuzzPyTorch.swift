@@ -17,7 +17,9 @@ private func readAll(_ data: Data) {
     }
 }
 
-private func le(_ value: Int, _ count: Int) -> [UInt8] { (0..<count).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) } }
+private func le(_ value: Int, _ count: Int) -> [UInt8] {
+    (0..<count).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) }
+}
 
 /// A stored zip archive of `members`, as torch.save lays one out (without its 64-byte padding).
 private func archive(_ members: [(String, [UInt8])]) -> Data {
