@@ -6,7 +6,9 @@
 // file-backed pages (the mapped file, page cache the kernel can drop). One JSON line per run, so a driver can
 // run it repeatedly beside PyTorch and take medians:
 //   python Benchmarks/Scripts/checkpoint_load.py <checkpoint-report binary> FILE…
-// Usage: swift run -c release --package-path Benchmarks checkpoint-report FILE
+// Usage: swift run -c release --package-path Benchmarks checkpoint-report FILE [NAME…]
+// Each NAME given is printed too: its first four values and the sum of all, in Double (to check a file against
+// what torch reads).
 
 import Embedding
 import Foundation
@@ -64,8 +66,8 @@ func materialize(
     return (arrays, integers, elements)
 }
 
-guard CommandLine.arguments.count == 2 else {
-    print("usage: checkpoint-report FILE (.pth, .bin or .safetensors)")
+guard CommandLine.arguments.count >= 2 else {
+    print("usage: checkpoint-report FILE (.pth, .bin or .safetensors) [NAME…]")
     exit(2)
 }
 let url = URL(fileURLWithPath: CommandLine.arguments[1])
@@ -100,5 +102,9 @@ let fields: [String] = [
     "\"file_loaded_mib\": \(loaded["RssFile"] ?? 0)",
     "\"peak_mib\": \(loaded["VmHWM"] ?? 0)",
 ]
+for name in CommandLine.arguments.dropFirst(2) {
+    let values = try weights.floats(name, shape: nil)
+    print(name, Array(values.prefix(4)), values.reduce(0.0) { $0 + Double($1) })
+}
 print("{" + fields.joined(separator: ", ") + "}")
 withExtendedLifetime((arrays, integers)) {}
