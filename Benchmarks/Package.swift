@@ -7,6 +7,8 @@ import PackageDescription
 //      swift run -c release --package-path Benchmarks kernel-report (vectors/s, GB/s, GFLOP/s table)
 //      MMRAG_FIXTURES=… swift run -c release --package-path Benchmarks tokenizer-report (tokens/s)
 //      swift run -c release --package-path Benchmarks embedding-report (model ms/item, PyTorch beside it)
+//      swift build -c release --package-path Benchmarks --product checkpoint-report, then
+//      python Benchmarks/Scripts/checkpoint_load.py <binary> FILE… (.pth load time and memory, torch.load beside it)
 //      swift run -c release --package-path Benchmarks ivfpq-report <fixtures>/ann (recall, q/s; FAISS beside it:
 //      python Benchmarks/Scripts/ivfpq_faiss.py <fixtures>/ann)
 //      MMRAG_FIXTURES=… swift run -c release --package-path Benchmarks media-report [FILE…] (decode, CLIP ms;
@@ -73,6 +75,11 @@ let package = Package(
             name: "embedding-report",
             dependencies: ["BenchmarkSupport", .product(name: "Embedding", package: "multimodal-rag")],
             path: "Sources/EmbeddingReport"
+        ),
+        .executableTarget(
+            name: "checkpoint-report",
+            dependencies: [.product(name: "Embedding", package: "multimodal-rag")],
+            path: "Sources/CheckpointReport"
         ),
         .executableTarget(
             name: "media-report",

@@ -14,6 +14,7 @@ public struct EmbeddingError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: Hashable, Sendable {
             case unsupportedModality, invalidInput, corruptFile, missingTensor, shapeMismatch, unsupportedDType
+            case unsupportedCheckpoint
             case invalidConfiguration, unsupportedModel, fileSystem, notFound
             case invalidUTF8, malformedVocabulary, malformedMerges, malformedJSON, missingToken
             case invalidRepoID, offlineMissing, checksumMismatch
@@ -40,6 +41,12 @@ public struct EmbeddingError: Error, Sendable, CustomStringConvertible {
         public static let shapeMismatch = Code(.shapeMismatch)
         /// A tensor's element type is not one this library reads.
         public static let unsupportedDType = Code(.unsupportedDType)
+        /// A weight file is well formed but uses something the weights-only readers refuse.
+        ///
+        /// A PyTorch checkpoint in the legacy (pre-1.6, not zip) format or with compressed entries, or whose
+        /// pickle holds an opcode or names a global (a Python function or class) outside the subset a state dict
+        /// needs. Nothing in the file is executed; the message names the opcode or global.
+        public static let unsupportedCheckpoint = Code(.unsupportedCheckpoint)
         /// A model configuration file (`config.json`, `preprocessor_config.json`, `1_Pooling/config.json`,
         /// `sentence_bert_config.json`) is missing a field, has a value out of range, or is not valid JSON.
         public static let invalidConfiguration = Code(.invalidConfiguration)
@@ -121,6 +128,7 @@ public struct EmbeddingError: Error, Sendable, CustomStringConvertible {
             case .missingTensor: "missingTensor"
             case .shapeMismatch: "shapeMismatch"
             case .unsupportedDType: "unsupportedDType"
+            case .unsupportedCheckpoint: "unsupportedCheckpoint"
             case .invalidConfiguration: "invalidConfiguration"
             case .unsupportedModel: "unsupportedModel"
             case .fileSystem: "fileSystem"

@@ -5,9 +5,10 @@
 #
 #   Tests/Fuzz/run.sh DECODER [EXECUTIONS] [libFuzzer options...]
 #
-# DECODER: png jpeg gif bmp pnm wav flac y4m avi mp4 clip. EXECUTIONS defaults to 1000000.
+# DECODER: png jpeg gif bmp pnm wav flac y4m avi mp4 clip pytorch. EXECUTIONS defaults to 1000000.
 # Seeds come from Tests/MediaDecodingTests/Fixtures (including Fixtures/fuzz/, the regression inputs), from
-# Tests/Fuzz/seeds/ and, when MMRAG_FIXTURES is set, from $MMRAG_FIXTURES/media. Everything is written
+# Tests/Fuzz/seeds/ and, when MMRAG_FIXTURES is set, from $MMRAG_FIXTURES/media (the pytorch harness: from
+# Tests/EmbeddingTests/Fixtures/pytorch and $MMRAG_FIXTURES/models). Everything is written
 # under .build/fuzz/ (or $FUZZ_WORK): the instrumented library, the harness binary, the corpus and crashes.
 set -euo pipefail
 
@@ -31,6 +32,7 @@ case $decoder in
     avi) harness=FuzzAVI; extensions="avi" ;;
     mp4) harness=FuzzMP4; extensions="mp4 mov m4v" ;;
     clip) harness=FuzzClip; extensions="png jpg jpeg gif bmp ppm pgm" ;;
+    pytorch) harness=FuzzPyTorch; extensions="pth pt bin" ;;
     *) echo "unknown decoder '$decoder'" >&2; exit 2 ;;
 esac
 
@@ -49,15 +51,37 @@ flags=(
 linker=()
 if command -v ld.lld > /dev/null; then linker=(-use-ld=lld); fi
 
-# 1. MediaDecoding, instrumented, as a static library (rebuilt when a source is newer than it).
-library="$work/lib/libMediaDecoding.a"
-sources=()
-while IFS= read -r -d '' file; do sources+=("$file"); done \
-    < <(find "$root/Sources/MediaDecoding" -name '*.swift' -print0 | sort -z)
-if [[ ! -f $library ]] || [[ -n $(find "$root/Sources/MediaDecoding" -name '*.swift' -newer "$library") ]]; then
-    echo "building instrumented MediaDecoding (about a minute)" >&2
-    swiftc "${flags[@]}" -module-name MediaDecoding -package-name multimodal_rag \
-        -emit-module -emit-module-path "$work/lib/MediaDecoding.swiftmodule" \
+# 1. The code under test, instrumented, as a static library (rebuilt when a source is newer than it):
+#    MediaDecoding for the decoders; for pytorch, the PyTorch checkpoint reader's files of Embedding (they
+#    depend on nothing else in the module), compiled as a module named Embedding.
+if [[ $decoder == pytorch ]]; then
+    module=Embedding
+    source_root="$root/Sources/Embedding"
+    sources=()
+    for file in EmbeddingError.swift LocalFile.swift Safetensors/SafetensorsDType.swift \
+        Safetensors/TensorElements.swift PyTorch/ZipDirectory.swift PyTorch/PickleOpcode.swift \
+        PyTorch/StateDictUnpickler.swift PyTorch/PyTorchTensorInfo.swift PyTorch/PyTorchCheckpointFile.swift; do
+        sources+=("$source_root/$file")
+    done
+    support=()
+    seed_roots=("$root/Tests/EmbeddingTests/Fixtures/pytorch")
+    if [[ -n ${MMRAG_FIXTURES:-} && -d $MMRAG_FIXTURES/models ]]; then seed_roots+=("$MMRAG_FIXTURES/models"); fi
+else
+    module=MediaDecoding
+    source_root="$root/Sources/MediaDecoding"
+    sources=()
+    while IFS= read -r -d '' file; do sources+=("$file"); done \
+        < <(find "$source_root" -name '*.swift' -print0 | sort -z)
+    support=("$here/FuzzSupport.swift")
+    seed_roots=("$root/Tests/MediaDecodingTests/Fixtures")
+    if [[ -n ${MMRAG_FIXTURES:-} && -d $MMRAG_FIXTURES/media ]]; then seed_roots+=("$MMRAG_FIXTURES/media"); fi
+fi
+library="$work/lib/lib$module.a"
+newer=$(find "${sources[@]}" -newer "$library" 2> /dev/null || true)
+if [[ ! -f $library ]] || [[ -n $newer ]]; then
+    echo "building instrumented $module (about a minute)" >&2
+    swiftc "${flags[@]}" -module-name "$module" -package-name multimodal_rag \
+        -emit-module -emit-module-path "$work/lib/$module.swiftmodule" \
         -emit-library -static -o "$library" "${sources[@]}"
 fi
 
@@ -65,14 +89,12 @@ fi
 binary="$work/bin/$harness"
 if [[ ! -f $binary ]] || [[ $library -nt $binary ]] || [[ $here/$harness.swift -nt $binary ]] \
     || [[ $here/FuzzSupport.swift -nt $binary ]]; then
-    swiftc "${flags[@]}" "${linker[@]}" -I "$work/lib" -L "$work/lib" -lMediaDecoding \
-        "$here/FuzzSupport.swift" "$here/$harness.swift" -o "$binary"
+    swiftc "${flags[@]}" "${linker[@]}" -I "$work/lib" -L "$work/lib" "-l$module" \
+        "${support[@]}" "$here/$harness.swift" -o "$binary"
 fi
 
 # 3. Seeds: fixture files with a matching extension (under 256 KiB), the regression inputs and the small seeds
 #    in Tests/Fuzz/seeds/.
-seed_roots=("$root/Tests/MediaDecodingTests/Fixtures")
-if [[ -n ${MMRAG_FIXTURES:-} && -d $MMRAG_FIXTURES/media ]]; then seed_roots+=("$MMRAG_FIXTURES/media"); fi
 for seed_root in "${seed_roots[@]}"; do
     for extension in $extensions; do
         find "$seed_root" -type f -iname "*.$extension" -size -256k -exec cp -f -t "$work/seeds/$decoder" {} +

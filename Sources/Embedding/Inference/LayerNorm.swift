@@ -14,7 +14,7 @@ package struct LayerNorm: Sendable {
     }
 
     /// Loads `prefix.weight` and `prefix.bias`, both `[size]`.
-    init(_ weights: SafetensorsCheckpoint, _ prefix: String, size: Int, epsilon: Float) throws(EmbeddingError) {
+    init(_ weights: some ModelWeights, _ prefix: String, size: Int, epsilon: Float) throws(EmbeddingError) {
         self.init(
             weight: try weights.floats(prefix + ".weight", shape: [size]),
             bias: try weights.floats(prefix + ".bias", shape: [size]),

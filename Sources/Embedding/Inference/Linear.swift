@@ -28,7 +28,7 @@ package struct Linear: Sendable {
 
     /// Loads `prefix.weight` (`[out, in]`) and, when `hasBias`, `prefix.bias` (`[out]`).
     init(
-        _ weights: SafetensorsCheckpoint,
+        _ weights: some ModelWeights,
         _ prefix: String,
         in inFeatures: Int,
         out outFeatures: Int,
@@ -42,7 +42,7 @@ package struct Linear: Sendable {
     /// Loads `prefix.weight` and `prefix.bias` for each of `prefixes` (each `[out, in]` and `[out]`) and stacks
     /// them into one layer whose outputs are concatenated (the Q, K and V projections), packing the weight once.
     init(
-        _ weights: SafetensorsCheckpoint,
+        _ weights: some ModelWeights,
         stacking prefixes: [String],
         in inFeatures: Int,
         out outFeatures: Int

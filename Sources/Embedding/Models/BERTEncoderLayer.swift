@@ -12,7 +12,7 @@ struct BERTEncoderLayer: Sendable {
     /// Loads `prefix.attention.{self.{query,key,value}, output.{dense,LayerNorm}}`, `prefix.intermediate.dense`,
     /// `prefix.output.{dense,LayerNorm}`.
     init(
-        _ weights: SafetensorsCheckpoint,
+        _ weights: some ModelWeights,
         _ prefix: String,
         width: Int,
         intermediate size: Int,

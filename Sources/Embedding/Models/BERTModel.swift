@@ -43,7 +43,7 @@ public struct BERTModel: Sendable {
     /// - Throws: ``EmbeddingError`` naming the first missing or misshapen tensor, or an invalid configuration.
     public init(
         configuration: BERTConfiguration,
-        weights: SafetensorsCheckpoint,
+        weights: some ModelWeights,
         pooling: SentencePooling = .mean,
         normalizes: Bool = true,
         modelID: String = "bert",
@@ -91,6 +91,10 @@ public struct BERTModel: Sendable {
     /// Loads `config.json`, the weights, and the sentence-transformers pooling (`1_Pooling/config.json`, mean when
     /// absent) and normalisation (`modules.json`, on when absent) from a folder.
     ///
+    /// The weights are `model.safetensors` (or the shards of `model.safetensors.index.json`); a folder without
+    /// them is read from `pytorch_model.bin` (or the shards of `pytorch_model.bin.index.json`) with the
+    /// weights-only reader of ``PyTorchCheckpointFile``.
+    ///
     /// A Hugging Face cache snapshot (`…/models--namespace--name/snapshots/<commit>`, as ``HubClient`` returns)
     /// names the model `namespace/name` at revision `<commit>`. Any other folder names it by its last path
     /// component at revision `sha256:<digest of the weight files>`, so two checkpoints with different weights are
@@ -104,7 +108,7 @@ public struct BERTModel: Sendable {
             expecting: ["bert"]
         )
         let pooling = try SentencePooling(directory: directory)
-        let weights = try await SafetensorsCheckpoint(directory: directory, variant: variant)
+        let weights = try await WeightFiles.open(directory: directory, variant: variant)
         let snapshot = HubCache.snapshotIdentity(directory)
         let revision: String
         if let snapshot {

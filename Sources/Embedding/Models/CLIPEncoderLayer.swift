@@ -11,7 +11,7 @@ struct CLIPEncoderLayer: Sendable {
 
     /// Loads `prefix.{layer_norm1, self_attn.{q,k,v,out}_proj, layer_norm2, mlp.fc1, mlp.fc2}`.
     init(
-        _ weights: SafetensorsCheckpoint,
+        _ weights: some ModelWeights,
         _ prefix: String,
         width: Int,
         intermediate: Int,

@@ -54,7 +54,7 @@ public struct CLIPModel: Sendable {
     /// - Throws: ``EmbeddingError`` naming the first missing or misshapen tensor, or an invalid configuration.
     public init(
         configuration: CLIPConfiguration,
-        weights: SafetensorsCheckpoint,
+        weights: some ModelWeights,
         modelID: String = "clip",
         revision: String = ""
     ) throws(EmbeddingError) {
@@ -75,6 +75,10 @@ public struct CLIPModel: Sendable {
 
     /// Loads `config.json` and the weights from a checkpoint folder.
     ///
+    /// The weights are `model.safetensors` (or the shards of `model.safetensors.index.json`); a folder without
+    /// them is read from `pytorch_model.bin` (or the shards of `pytorch_model.bin.index.json`) with the
+    /// weights-only reader of ``PyTorchCheckpointFile``.
+    ///
     /// A Hugging Face cache snapshot (`…/models--namespace--name/snapshots/<commit>`, as ``HubClient`` returns)
     /// names the model `namespace/name` at revision `<commit>`. Any other folder names it by its last path
     /// component at revision `sha256:<digest of the weight files>`, so two checkpoints with different weights are
@@ -90,7 +94,7 @@ public struct CLIPModel: Sendable {
             in: directory,
             expecting: ["clip"]
         )
-        let weights = try await SafetensorsCheckpoint(directory: directory, variant: variant)
+        let weights = try await WeightFiles.open(directory: directory, variant: variant)
         let snapshot = HubCache.snapshotIdentity(directory)
         let revision: String
         if let snapshot {

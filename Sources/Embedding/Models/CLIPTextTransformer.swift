@@ -12,7 +12,7 @@ struct CLIPTextTransformer: Sendable {
     /// `text_projection`, `[projection, width]`, no bias.
     let projection: Linear
 
-    init(_ weights: SafetensorsCheckpoint, config: CLIPConfiguration.Text, projectionDim: Int) throws(EmbeddingError) {
+    init(_ weights: some ModelWeights, config: CLIPConfiguration.Text, projectionDim: Int) throws(EmbeddingError) {
         guard let activation = Activation(configName: config.hiddenAct) else {
             throw EmbeddingError(.unsupportedModel, "CLIP text hidden_act \(config.hiddenAct) is not implemented")
         }

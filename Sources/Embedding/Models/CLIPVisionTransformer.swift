@@ -15,8 +15,7 @@ struct CLIPVisionTransformer: Sendable {
     /// `visual_projection`, `[projection, width]`, no bias.
     let projection: Linear
 
-    init(_ weights: SafetensorsCheckpoint, config: CLIPConfiguration.Vision, projectionDim: Int) throws(EmbeddingError)
-    {
+    init(_ weights: some ModelWeights, config: CLIPConfiguration.Vision, projectionDim: Int) throws(EmbeddingError) {
         guard let activation = Activation(configName: config.hiddenAct) else {
             throw EmbeddingError(.unsupportedModel, "CLIP vision hidden_act \(config.hiddenAct) is not implemented")
         }

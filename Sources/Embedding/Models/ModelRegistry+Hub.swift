@@ -12,9 +12,11 @@ extension ModelRegistry {
     ///
     /// Only the files a native model reads are fetched: the JSON and text files (configuration, tokenizer,
     /// pooling), then the one weight file `model[.variant].safetensors` or, when the repository has an index
-    /// `model[.variant].safetensors.index.json`, exactly the shards it names. Other weight formats and variants
-    /// (`pytorch_model.bin`, ONNX exports, an fp16 copy) are not downloaded. See <doc:ModelCacheAndOfflineUse> for
-    /// the cache and offline mode.
+    /// `model[.variant].safetensors.index.json`, exactly the shards it names. A repository without safetensors
+    /// weights (many older CLIP and BERT repositories) gets `pytorch_model[.variant].bin`, or the shards its
+    /// `pytorch_model[.variant].bin.index.json` names, read by the weights-only ``PyTorchCheckpointFile``. Other
+    /// formats and variants (ONNX exports, an fp16 copy) are not downloaded. See <doc:ModelCacheAndOfflineUse>
+    /// for the cache and offline mode.
     ///
     /// The embedder's ``EmbeddingSpace`` names the repository (`modelID`) and the commit the snapshot was taken
     /// at (`revision`), so vectors and ``EmbeddingCacheKey``s from one commit are never mixed with another's.
@@ -41,7 +43,9 @@ extension ModelRegistry {
         let folder = try await hub.snapshot(repoOrPath, revision: revision, matching: matching, progress: progress)
         // A local folder comes back as it is; a snapshot then gets the weights of the same commit.
         if let snapshot = HubCache.snapshotIdentity(folder) {
-            let weights = try SafetensorsCheckpoint.weightFileNames(in: folder, variant: variant)
+            let listing = HubCache(root: hub.configuration.cacheDirectory, repo: try HubRepoID(snapshot.repo))
+                .recordedFiles(snapshot.commit)
+            let weights = try WeightFiles.resolve(in: folder, variant: variant, listing: listing).names
             _ = try await hub.snapshot(repoOrPath, revision: snapshot.commit, matching: weights, progress: progress)
         }
         return try await embedder(directory: folder, variant: variant)

@@ -14,7 +14,7 @@ public import Foundation
 /// let half = try await SafetensorsCheckpoint(directory: modelFolder, variant: "fp16")
 /// let w = try weights.floats("visual_projection.weight", shape: [512, 768])
 /// ```
-public struct SafetensorsCheckpoint: Sendable {
+public struct SafetensorsCheckpoint: ModelWeights {
     /// The files, in the order they were opened.
     public let files: [SafetensorsFile]
     /// Which file holds each tensor (an index into ``files``).
@@ -64,16 +64,6 @@ public struct SafetensorsCheckpoint: Sendable {
         variant.map { "model.\($0).safetensors" } ?? "model.safetensors"
     }
 
-    /// The safetensors files a checkpoint folder's weights live in, as ``init(directory:variant:)`` opens them:
-    /// the shards its index names (sorted), else the one file.
-    /// - Throws: ``EmbeddingError/Code/corruptFile`` for a malformed index.
-    static func weightFileNames(in directory: URL, variant: String?) throws(EmbeddingError) -> [String] {
-        let stem = weightFileName(variant: variant)
-        let index = directory.appendingPathComponent(stem + ".index.json")
-        guard FileManager.default.fileExists(atPath: index.path) else { return [stem] }
-        return try SafetensorsIndex(contentsOf: index).shardNames
-    }
-
     /// Opens a sharded checkpoint from its `*.safetensors.index.json`; shards are resolved beside it.
     /// - Throws: ``EmbeddingError`` as for ``init(directory:variant:)``.
     @concurrent public init(index url: URL) async throws(EmbeddingError) {
@@ -104,6 +94,12 @@ public struct SafetensorsCheckpoint: Sendable {
     /// - Throws: ``EmbeddingError/Code/missingTensor``.
     public func info(_ name: String) throws(EmbeddingError) -> SafetensorsTensorInfo {
         try file(holding: name).info(name)
+    }
+
+    /// The shape of tensor `name`.
+    /// - Throws: ``EmbeddingError/Code/missingTensor``.
+    public func shape(of name: String) throws(EmbeddingError) -> [Int] {
+        try info(name).shape
     }
 
     /// Tensor `name` as `Float`s, checked against `shape` when given.

@@ -147,33 +147,12 @@ public struct SafetensorsFile: Sendable {
         guard info.dtype.isFloatingPoint else {
             throw EmbeddingError(.unsupportedDType, "tensor \(name) has dtype \(info.dtype); F32, F16 or BF16 needed")
         }
-        let count = info.elementCount
-        let start = dataStart + info.dataRange.lowerBound
-        let dtype = info.dtype
-        var out = ContiguousArray<Float>(repeating: 0, count: count)
-        unsafe storage.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            unsafe out.withUnsafeMutableBufferPointer { dst in
-                let src = unsafe raw.baseAddress! + start
-                switch dtype {
-                case .f32:
-                    for i in 0..<count {
-                        let bits = unsafe src.loadUnaligned(fromByteOffset: i &* 4, as: UInt32.self)
-                        unsafe dst[i] = Float(bitPattern: UInt32(littleEndian: bits))
-                    }
-                case .f16:
-                    for i in 0..<count {
-                        let bits = unsafe src.loadUnaligned(fromByteOffset: i &* 2, as: UInt16.self)
-                        unsafe dst[i] = HalfPrecision.float(fromF16: UInt16(littleEndian: bits))
-                    }
-                default:
-                    for i in 0..<count {
-                        let bits = unsafe src.loadUnaligned(fromByteOffset: i &* 2, as: UInt16.self)
-                        unsafe dst[i] = HalfPrecision.float(fromBF16: UInt16(littleEndian: bits))
-                    }
-                }
-            }
-        }
-        return out
+        return TensorElements.floats(
+            storage,
+            byteOffset: dataStart + info.dataRange.lowerBound,
+            dtype: info.dtype,
+            layout: TensorElements.Layout(shape: info.shape)
+        )
     }
 
     /// Tensor `name` as 64-bit integers.
@@ -183,11 +162,10 @@ public struct SafetensorsFile: Sendable {
         guard info.dtype == .i64 else {
             throw EmbeddingError(.unsupportedDType, "tensor \(name) has dtype \(info.dtype); I64 needed")
         }
-        let start = dataStart + info.dataRange.lowerBound
-        return unsafe storage.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            (0..<info.elementCount).map { i in
-                Int64(littleEndian: unsafe raw.loadUnaligned(fromByteOffset: start + i * 8, as: Int64.self))
-            }
-        }
+        return TensorElements.int64s(
+            storage,
+            byteOffset: dataStart + info.dataRange.lowerBound,
+            layout: TensorElements.Layout(shape: info.shape)
+        )
     }
 }

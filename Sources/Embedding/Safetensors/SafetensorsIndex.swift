@@ -2,7 +2,8 @@
 
 import Foundation
 
-/// The `*.safetensors.index.json` of a sharded checkpoint: which shard holds each tensor.
+/// The `*.safetensors.index.json` (or `pytorch_model.bin.index.json`) of a sharded checkpoint: which shard holds
+/// each tensor.
 struct SafetensorsIndex {
     /// Tensor name → shard file name.
     let weightMap: [String: String]
@@ -22,7 +23,7 @@ struct SafetensorsIndex {
         } catch {
             throw EmbeddingError(
                 .corruptFile,
-                "\(url.lastPathComponent) is not a safetensors index",
+                "\(url.lastPathComponent) is not a weight index",
                 underlying: error
             )
         }

@@ -80,12 +80,12 @@ package final class WeightDigests: Sendable {
     }
 
     /// The revision of the weights a checkpoint folder holds: `sha256:` and the digest of its weight files (see
-    /// the type's description), the files being those ``SafetensorsCheckpoint/init(directory:variant:)`` opens.
+    /// the type's description), the files being those the folder's model loads (safetensors, else `pytorch_model.bin`).
     /// - Throws: ``EmbeddingError/Code/notFound`` or ``EmbeddingError/Code/fileSystem`` (with the `errno` as a
     ///   `POSIXError` in `underlying`) when a file cannot be read; ``EmbeddingError/Code/corruptFile`` for a
     ///   malformed index.
     package func revision(ofWeightsIn directory: URL, variant: String?) throws(EmbeddingError) -> String {
-        let names = try SafetensorsCheckpoint.weightFileNames(in: directory, variant: variant)
+        let names = try WeightFiles.resolve(in: directory, variant: variant).names
         var digests: [String] = []
         for name in names { digests.append(try digest(of: directory.appendingPathComponent(name))) }
         return "sha256:" + Self.combine(digests)

@@ -46,13 +46,13 @@ public struct CrossEncoderReranker: Reranker {
     public init(
         model: BERTModel,
         tokenizer: any Tokenizer,
-        weights: SafetensorsCheckpoint,
+        weights: some ModelWeights,
         maxLength: Int? = nil
     ) throws(RetrievalError) {
         let d = model.configuration.hiddenSize
         let pooler = weights.contains("bert.pooler.dense.weight") ? "bert.pooler.dense" : "pooler.dense"
         do {
-            if let shape = try? weights.info("classifier.weight").shape, shape != [1, d] {
+            if let shape = try? weights.shape(of: "classifier.weight"), shape != [1, d] {
                 throw RetrievalError(
                     .invalidSchema,
                     "the classifier has shape \(shape); a cross-encoder reranker needs one label ([1, \(d)])"
@@ -72,8 +72,8 @@ public struct CrossEncoderReranker: Reranker {
         self.maxLength = max(3, min(maxLength ?? tokenizer.maxLength, model.configuration.maxPositionEmbeddings))
     }
 
-    /// Loads a cross-encoder from a folder: `config.json`, the safetensors weights and the WordPiece tokenizer
-    /// (`tokenizer.json` or `vocab.txt`).
+    /// Loads a cross-encoder from a folder: `config.json`, the weights (`model.safetensors`, else
+    /// `pytorch_model.bin`) and the WordPiece tokenizer (`tokenizer.json` or `vocab.txt`).
     ///
     /// - Parameter directory: The checkpoint folder.
     /// - Throws: ``RetrievalError`` with code `invalidSchema`; its ``RetrievalError/underlying`` is the
@@ -81,11 +81,11 @@ public struct CrossEncoderReranker: Reranker {
     @concurrent public init(directory: URL) async throws(RetrievalError) {
         let model: BERTModel
         let tokenizer: WordPieceTokenizer
-        let weights: SafetensorsCheckpoint
+        let weights: any ModelWeights
         do {
             model = try await BERTModel(directory: directory)
             tokenizer = try WordPieceTokenizer(directory: directory)
-            weights = try await SafetensorsCheckpoint(directory: directory)
+            weights = try await WeightFiles.open(directory: directory, variant: nil)
         } catch {
             throw RetrievalError(
                 .invalidSchema,

@@ -229,4 +229,58 @@ import _RAGTestSupport
         let whole = try await ModelRegistry.standard.embedder(hubModel: single.repo, hub: client(single))
         #expect(try await sharded.embed(.text("hello")) == whole.embed(.text("hello")))
     }
+
+    @Test("a repository without safetensors gets pytorch_model.bin (or its indexed shards), and embeds the same")
+    func fallsBackToPyTorchWeights() async throws {
+        let tensors = Self.tinyBERTTensors(seed: 6)
+        let bin = FakeHub.File(
+            path: "pytorch_model.bin",
+            bytes: [UInt8](PyTorchArchiveBuilder.floats(tensors).data()),
+            isLFS: true
+        )
+        let onnx = FakeHub.File(path: "onnx/model.onnx", bytes: Array(repeating: 9, count: 2048), isLFS: true)
+        let hub = FakeHub(repo: Self.repo, files: Self.tinyBERTConfiguration + [bin, onnx])
+        try hub.start()
+        defer { hub.stop() }
+        let fromBin = try await ModelRegistry.standard.embedder(hubModel: Self.repo, hub: client(hub))
+        #expect(downloadedBlobs(hub) == ["/lfs/\(bin.etag)"])
+
+        let first = FakeHub.File(
+            path: "pytorch_model-00001-of-00002.bin",
+            bytes: [UInt8](PyTorchArchiveBuilder.floats(Array(tensors.prefix(7))).data()),
+            isLFS: true
+        )
+        let second = FakeHub.File(
+            path: "pytorch_model-00002-of-00002.bin",
+            bytes: [UInt8](PyTorchArchiveBuilder.floats(Array(tensors.dropFirst(7))).data()),
+            isLFS: true
+        )
+        let map = tensors.enumerated().map { i, t in "\"\(t.name)\": \"\(i < 7 ? first.path : second.path)\"" }
+        let index = FakeHub.File(
+            path: "pytorch_model.bin.index.json",
+            bytes: Array("{\"weight_map\": {\(map.joined(separator: ", "))}}".utf8),
+            isLFS: false
+        )
+        let sharded = FakeHub(
+            repo: "tiny-org/tiny-bert-shards",
+            files: Self.tinyBERTConfiguration + [index, first, second]
+        )
+        try sharded.start()
+        defer { sharded.stop() }
+        let fromShards = try await ModelRegistry.standard.embedder(hubModel: sharded.repo, hub: client(sharded))
+        #expect(downloadedBlobs(sharded) == ["/lfs/\(first.etag)", "/lfs/\(second.etag)"])
+
+        let single = FakeHub(
+            repo: "tiny-org/tiny-bert-single",
+            files: Self.tinyBERTConfiguration + [
+                FakeHub.File(path: "model.safetensors", bytes: Self.safetensors(tensors), isLFS: true)
+            ]
+        )
+        try single.start()
+        defer { single.stop() }
+        let reference = try await ModelRegistry.standard.embedder(hubModel: single.repo, hub: client(single))
+        let expected = try await reference.embed(.text("hello"))
+        #expect(try await fromBin.embed(.text("hello")) == expected)
+        #expect(try await fromShards.embed(.text("hello")) == expected)
+    }
 }
