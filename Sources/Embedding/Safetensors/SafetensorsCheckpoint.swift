@@ -17,26 +17,17 @@ public import Foundation
 public struct SafetensorsCheckpoint: ModelWeights {
     /// The files, in the order they were opened.
     public let files: [SafetensorsFile]
-    /// Which file holds each tensor (an index into ``files``).
-    private let location: [String: Int]
+    /// Which file holds each tensor.
+    private let locations: TensorLocations
 
     /// Combines already opened files; each tensor name must appear in exactly one.
     /// - Throws: ``EmbeddingError/Code/corruptFile`` when two files hold the same tensor.
     public init(files: [SafetensorsFile]) throws(EmbeddingError) {
-        var location: [String: Int] = [:]
-        for (index, file) in files.enumerated() {
-            for name in file.tensors.keys {
-                if let other = location[name] {
-                    throw EmbeddingError(
-                        .corruptFile,
-                        "tensor \(name) is in both \(files[other].sourceName) and \(file.sourceName)"
-                    )
-                }
-                location[name] = index
-            }
-        }
+        locations = try TensorLocations(
+            tensorNames: files.map { Array($0.tensors.keys) },
+            sources: files.map(\.sourceName)
+        )
         self.files = files
-        self.location = location
     }
 
     /// Opens the weights in a checkpoint folder.
@@ -74,21 +65,14 @@ public struct SafetensorsCheckpoint: ModelWeights {
             files.append(try await SafetensorsFile(contentsOf: folder.appendingPathComponent(name)))
         }
         try self.init(files: files)
-        for (tensor, shard) in index.weightMap.sorted(by: { $0.key < $1.key }) {
-            guard let at = location[tensor], files[at].sourceName == shard else {
-                throw EmbeddingError(
-                    .corruptFile,
-                    "\(url.lastPathComponent) places tensor \(tensor) in \(shard), which lacks it"
-                )
-            }
-        }
+        try locations.check(index, sources: files.map(\.sourceName), url: url)
     }
 
     /// Every tensor name, sorted.
-    public var names: [String] { location.keys.sorted() }
+    public var names: [String] { locations.names }
 
     /// Whether the checkpoint holds tensor `name`.
-    public func contains(_ name: String) -> Bool { location[name] != nil }
+    public func contains(_ name: String) -> Bool { locations.contains(name) }
 
     /// The description of tensor `name`.
     /// - Throws: ``EmbeddingError/Code/missingTensor``.
@@ -116,9 +100,6 @@ public struct SafetensorsCheckpoint: ModelWeights {
     }
 
     private func file(holding name: String) throws(EmbeddingError) -> SafetensorsFile {
-        guard let at = location[name] else {
-            throw EmbeddingError(.missingTensor, "tensor \(name) is not in the checkpoint")
-        }
-        return files[at]
+        files[try locations.file(holding: name)]
     }
 }
