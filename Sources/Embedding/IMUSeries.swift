@@ -61,8 +61,11 @@ public struct IMUSeries: Sendable, Hashable {
         }
         var table: [Float] = []
         var rows = 0
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().dropFirst() {
-            let trimmed = line.trimmingSuffix(while: { $0 == "\r" || $0 == " " })
+        for (number, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated()
+            .dropFirst()
+        {
+            // "\r\n" is one Character in Swift, so `isNewline` splits Windows line ends too.
+            let trimmed = line.trimmingSuffix(while: { $0 == " " })
             if trimmed.isEmpty { continue }
             let fields = trimmed.split(separator: ",", omittingEmptySubsequences: false)
             guard fields.count == Self.channelCount else {
