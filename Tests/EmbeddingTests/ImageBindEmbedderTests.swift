@@ -197,6 +197,11 @@ struct ImageBindEmbedderTests {
             let error = await #expect(throws: EmbeddingError.self) { _ = try await embedder.embed([input]) }
             #expect(error?.code == .invalidInput)
         }
+        let wide = Image(width: 300, height: 200, format: .rgb, samples: .uint8(Array(repeating: 9, count: 180_000)))
+        let tall = Image(width: 200, height: 300, format: .rgb, samples: .uint8(Array(repeating: 9, count: 180_000)))
+        let mixed = try EmbeddingInput.video(frames: [wide, tall])
+        let videoError = await #expect(throws: EmbeddingError.self) { _ = try await embedder.embed([mixed]) }
+        #expect(videoError?.code == .invalidInput)
         #expect(try await embedder.embed([]).count == 0)
         #expect(throws: EmbeddingError.self) { _ = try SingleChannelMap(width: 3, height: 3, values: [1]) }
         #expect(throws: EmbeddingError.self) { _ = try IMUSeries(values: [1, 2, 3], length: 1) }

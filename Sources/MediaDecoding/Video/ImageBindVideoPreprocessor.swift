@@ -90,7 +90,8 @@ public struct ImageBindVideoPreprocessor: Sendable {
     /// decoded once) and returns every clip's views.
     /// - Parameter clip: The video.
     /// - Returns: `clipCount × cropCount` views of ``viewLength`` floats, clip-major.
-    /// - Throws: What decoding a frame throws.
+    /// - Throws: What decoding a frame throws; ``MediaDecodingError/Code/unsupported`` when the frames of one clip
+    ///   differ in size or a frame is empty.
     public func callAsFunction(_ clip: VideoClip) throws(MediaDecodingError) -> [ContiguousArray<Float>] {
         let rate = Double(clip.frameCount) / clip.duration
         var decoded: [Int: Image] = [:]
@@ -100,6 +101,11 @@ public struct ImageBindVideoPreprocessor: Sendable {
             for index in indices {
                 if decoded[index] == nil { decoded[index] = try clip.frame(at: index) }
                 frames.append(decoded[index]!)
+            }
+            guard frames[0].width > 0, frames[0].height > 0,
+                frames.allSatisfy({ $0.width == frames[0].width && $0.height == frames[0].height })
+            else {
+                throw MediaDecodingError(.unsupported, "the sampled frames \(indices) are empty or differ in size")
             }
             views += self.views(of: frames)
         }
