@@ -22,6 +22,12 @@ public enum EmbeddingInput: Sendable {
     /// Use ``video(frames:)`` for frames your own decoder produced.
     case video(VideoClip)
 
+    /// A depth map: a single-channel image, or model-ready floats.
+    case depth(SingleChannelMap)
+    /// A thermal image: a single-channel image, or model-ready floats.
+    case thermal(SingleChannelMap)
+    /// An inertial measurement series: accelerometer and gyroscope, 6 channels over time.
+    case imu(IMUSeries)
     /// A video given as frames a host decoded itself, in display order.
     ///
     /// The clip is `1` frame per second and as large as its first frame (embedders preprocess each frame on its
@@ -49,6 +55,9 @@ public enum EmbeddingInput: Sendable {
         case .image: .image
         case .audio: .audio
         case .video: .video
+        case .depth: .depth
+        case .thermal: .thermal
+        case .imu: .imu
         }
     }
 }

@@ -10,4 +10,10 @@ public enum Modality: String, Sendable, Hashable, Codable, CaseIterable {
     case audio
     /// A sequence of video frames.
     case video
+    /// A single-channel depth map (``EmbeddingInput/depth(_:)``).
+    case depth
+    /// A single-channel thermal (infrared) image (``EmbeddingInput/thermal(_:)``).
+    case thermal
+    /// A six-channel inertial measurement series (``EmbeddingInput/imu(_:)``).
+    case imu
 }

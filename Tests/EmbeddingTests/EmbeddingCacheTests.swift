@@ -31,6 +31,9 @@ private final class CountingEmbedder: Embedder, @unchecked Sendable {
             case .image(let i): values += [Float(i.width), Float(i.height), 2]
             case .audio(let a): values += [Float(a.samples.count), Float(a.sampleRate), 3]
             case .video(let v): values += [Float(v.frameCount), 0, 4]
+            case .depth(let m): values += [Float(m.width), Float(m.height), 5]
+            case .thermal(let m): values += [Float(m.width), Float(m.height), 6]
+            case .imu(let s): values += [Float(s.length), 0, 7]
             }
         }
         return EmbeddingMatrix(values: values, dimension: 3)
@@ -44,6 +47,9 @@ private func label(_ input: EmbeddingInput) -> String {
     case .image(let i): "image:\(i.width)x\(i.height)"
     case .audio(let a): "audio:\(a.samples.count)"
     case .video(let v): "video:\(v.frameCount)"
+    case .depth(let m): "depth:\(m.width)x\(m.height)"
+    case .thermal(let m): "thermal:\(m.width)x\(m.height)"
+    case .imu(let s): "imu:\(s.length)"
     }
 }
 

@@ -61,6 +61,22 @@ public struct EmbeddingCacheKey: Sendable, Hashable, CustomStringConvertible {
                     }
                 }
             }
+        case .depth(let map), .thermal(let map):
+            hasher.update(lengthPrefixed: input.modality.rawValue)
+            switch map.content {
+            case .image(let image):
+                hasher.update(lengthPrefixed: "image")
+                Self.add(image, to: &hasher)
+            case .values(let values):
+                hasher.update(lengthPrefixed: "values")
+                hasher.update(UInt64(map.width))
+                hasher.update(UInt64(map.height))
+                Self.addFloats(Array(values), to: &hasher)
+            }
+        case .imu(let series):
+            hasher.update(lengthPrefixed: "imu")
+            hasher.update(UInt64(series.length))
+            Self.addFloats(Array(series.values), to: &hasher)
         }
         digest = hasher.finalize().bytes
     }

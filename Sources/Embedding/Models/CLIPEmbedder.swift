@@ -129,8 +129,8 @@ public struct CLIPEmbedder: Embedder {
             case .video(let clip):
                 let count = min(clip.frameCount, maxVideoFrames)
                 for f in clip.frameIndices(sampledUniformly: count) { pictures.append((i, .frame(clip, f))) }
-            case .audio:
-                throw EmbeddingError(.unsupportedModality, "CLIP does not embed audio")
+            case .audio, .depth, .thermal, .imu:
+                throw EmbeddingError(.unsupportedModality, "CLIP does not embed \(input.modality.rawValue)")
             }
         }
         for batch in LengthBatches.plan(lengths: texts.map(\.count), batchSize: batchSize) {

@@ -149,7 +149,7 @@ public struct JinaEmbedder: Embedder, CustomStringConvertible {
         switch input {
         case .text(let text): Item(text: text)
         case .image(let image): Item(image: Data(encodedImage(image)).base64EncodedString())
-        case .audio, .video: Item()
+        case .audio, .video, .depth, .thermal, .imu: Item()
         }
     }
 

@@ -63,19 +63,25 @@ public struct ImageBindAudioPreprocessor: Sendable {
     ///
     /// As in ImageBind, each clip's mean is taken over all channels but only the first channel is analysed
     /// (torchaudio's `fbank` reads channel 0); downmix first with ``AudioBuffer/downmixedToMono()`` for a mix.
+    /// The reference removes each clip's mean in place on a view of the one resampled buffer, so a clip that
+    /// overlaps earlier ones sees their samples already shifted by the earlier clips' means; this does the same,
+    /// processing the clips in order on one mutable copy.
     /// - Parameter audio: Decoded audio at any rate.
     /// - Returns: ``clipCount`` tensors of `1 × melCount × targetFrames`.
     public func clips(_ audio: AudioBuffer) -> [PlanarTensor] {
         let audio16k = audio.resampled(to: fbank.sampleRate)
         let channels = audio16k.channelCount
+        var buffer = audio16k.samples
         return clipRanges(sampleCount: audio16k.frameCount).map { range in
+            let lower = range.lowerBound * channels
+            let upper = range.upperBound * channels
+            // torch's float32 mean of the clip view, then an in-place float32 subtraction.
             var total = 0.0
-            for i in (range.lowerBound * channels)..<(range.upperBound * channels) {
-                total += Double(audio16k.samples[i])
-            }
-            let count = range.count * channels
+            for i in lower..<upper { total += Double(buffer[i]) }
+            let count = upper - lower
             let average = count == 0 ? 0 : Float(total / Double(count))
-            return melspec(range.map { audio16k.samples[$0 * channels] - average })
+            for i in lower..<upper { buffer[i] -= average }
+            return melspec(range.map { buffer[$0 * channels] })
         }
     }
 

@@ -23,6 +23,26 @@ public struct ImagePreprocessor: Sendable, Hashable {
     public var mean: [Float]
     /// Per-channel standard deviations divided by.
     public var std: [Float]
+    /// What happens to an alpha channel (composited over white by default, as transformers' CLIP processor does).
+    public var alpha: AlphaHandling
+    /// How an odd crop margin is split (floor by default, as transformers does).
+    public var cropRounding: CropRounding
+
+    /// What happens to an image's alpha channel.
+    public enum AlphaHandling: Sendable, Hashable {
+        /// Composite over white (transformers' `convert_rgb` for CLIP).
+        case compositeOverWhite
+        /// Ignore it (Pillow's `convert("RGB")` and `convert("L")`, as ImageBind and Weaviate's container do).
+        case drop
+    }
+
+    /// How the centre crop's offset is rounded when the margin is odd.
+    public enum CropRounding: Sendable, Hashable {
+        /// `⌊(size − crop) / 2⌋` (transformers' `CLIPImageProcessor`).
+        case floor
+        /// `round((size − crop) / 2)` with halves to even (torchvision's `CenterCrop`: 335 → 56, not 55).
+        case halfToEven
+    }
 
     /// Creates a preprocessor.
     /// - Parameters:
@@ -33,6 +53,8 @@ public struct ImagePreprocessor: Sendable, Hashable {
     ///   - grayscale: Whether to output a single luminance plane.
     ///   - mean: One mean per output channel.
     ///   - std: One standard deviation per output channel.
+    ///   - alpha: What happens to an alpha channel.
+    ///   - cropRounding: How an odd crop margin is split.
     /// - Precondition: Positive sizes; `mean` and `std` have 1 entry (`grayscale`) or 3.
     public init(
         shortestEdge: Int,
@@ -41,7 +63,9 @@ public struct ImagePreprocessor: Sendable, Hashable {
         filter: ResizeFilter = .bicubic,
         grayscale: Bool = false,
         mean: [Float],
-        std: [Float]
+        std: [Float],
+        alpha: AlphaHandling = .compositeOverWhite,
+        cropRounding: CropRounding = .floor
     ) {
         precondition(shortestEdge > 0 && cropWidth > 0 && cropHeight > 0, "sizes must be positive")
         precondition(mean.count == (grayscale ? 1 : 3) && std.count == mean.count, "one mean/std per channel")
@@ -52,6 +76,8 @@ public struct ImagePreprocessor: Sendable, Hashable {
         self.grayscale = grayscale
         self.mean = mean
         self.std = std
+        self.alpha = alpha
+        self.cropRounding = cropRounding
     }
 
     /// CLIP's channel means, `(0.48145466, 0.4578275, 0.40821073)`.
@@ -69,6 +95,31 @@ public struct ImagePreprocessor: Sendable, Hashable {
         cropHeight: 224,
         mean: clipMean,
         std: clipStd
+    )
+
+    /// ImageBind's vision transform (`load_and_transform_vision_data`): Pillow's `convert("RGB")` (alpha dropped),
+    /// short side → 224 bicubic, torchvision's centre crop 224 × 224 (offsets rounded half to even), CLIP mean/std.
+    public static let imageBind = ImagePreprocessor(
+        shortestEdge: 224,
+        cropWidth: 224,
+        cropHeight: 224,
+        mean: clipMean,
+        std: clipStd,
+        alpha: .drop,
+        cropRounding: .halfToEven
+    )
+
+    /// Weaviate's `multi2vec-bind` depth and thermal transform: Pillow's `convert("L")` (alpha dropped), short side
+    /// → 224 bicubic, torchvision's centre crop 224 (half to even), mean 0.48145466, std 0.26862954.
+    public static let imageBindGray = ImagePreprocessor(
+        shortestEdge: 224,
+        cropWidth: 224,
+        cropHeight: 224,
+        grayscale: true,
+        mean: [clipMean[0]],
+        std: [clipStd[0]],
+        alpha: .drop,
+        cropRounding: .halfToEven
     )
 
     /// ImageBind's depth/thermal preset: one `L` plane, short side → 224 bicubic, centre crop 224,
@@ -100,13 +151,13 @@ public struct ImagePreprocessor: Sendable, Hashable {
     /// - Precondition: The image is not empty, and the resized image is at least as large as the crop.
     public func callAsFunction(_ image: Image) -> PlanarTensor {
         precondition(image.width > 0 && image.height > 0, "cannot preprocess an empty image")
-        var working = image.flattened()
+        var working = alpha == .drop ? image.convertedToRGB8() : image.flattened()
         if grayscale { working = working.luminance() }
         let size = resizedSize(width: image.width, height: image.height)
         precondition(size.width >= cropWidth && size.height >= cropHeight, "crop is larger than the resized image")
         // Only the centre crop of the resize is computed; it equals resize-then-crop exactly.
-        let left = (size.width - cropWidth) / 2
-        let top = (size.height - cropHeight) / 2
+        let left = Self.offset(size.width - cropWidth, cropRounding)
+        let top = Self.offset(size.height - cropHeight, cropRounding)
         if size.width == working.width && size.height == working.height {
             working = working.cropped(x: left, y: top, width: cropWidth, height: cropHeight)
         } else {
@@ -119,6 +170,14 @@ public struct ImagePreprocessor: Sendable, Hashable {
             )
         }
         return working.normalizedTensor(mean: mean, std: std)
+    }
+
+    /// Half of `margin`, rounded as `rounding` says.
+    static func offset(_ margin: Int, _ rounding: CropRounding) -> Int {
+        switch rounding {
+        case .floor: margin / 2
+        case .halfToEven: margin % 2 == 1 && (margin / 2) % 2 == 1 ? margin / 2 + 1 : margin / 2
+        }
     }
 }
 
