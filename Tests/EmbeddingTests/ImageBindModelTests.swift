@@ -138,6 +138,23 @@ struct ImageBindModelTests {
         report("audio", errors)
     }
 
+    @Test("the reference's own .pth file loads through the weights-only reader and gives the same bits")
+    func loadsThePyTorchFile() async throws {
+        let fromFolder = try await fixture.model()
+        let fromFile = try await ImageBindModel(
+            checkpoint: fixture.folder.appendingPathComponent("model.pth"),
+            configuration: fromFolder.configuration
+        )
+        #expect(fromFile.towers == fromFolder.towers)
+        #expect(fromFile.space.modelID == "model" && !fromFile.space.revision.isEmpty)
+        for tower in [ImageBindModel.Tower.depth, .imu] {
+            let input = try fixture.npy("\(tower.rawValue)_input.npy").floats
+            let a = try fromFolder.embed(tower, values: input, batch: 2)
+            let b = try fromFile.embed(tower, values: input, batch: 2)
+            #expect(a.outputs.values == b.outputs.values, "\(tower)")
+        }
+    }
+
     @Test("depth, thermal, IMU: seeded inputs through their stems, bias k/v attention and fixed scales")
     func depthThermalIMU() async throws {
         let model = try await fixture.model()

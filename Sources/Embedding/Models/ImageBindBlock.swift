@@ -18,7 +18,7 @@ struct ImageBindBlock: Sendable {
 
     /// Loads `prefix.{norm_1, attn.{in_proj_weight, in_proj_bias, bias_k?, bias_v?, out_proj}, norm_2, mlp.fc1,
     /// mlp.fc2}`; the widths come from the tensors' shapes, `add_bias_kv` from the presence of `attn.bias_k`.
-    init(_ weights: SafetensorsCheckpoint, _ prefix: String, width d: Int, heads: Int) throws(EmbeddingError) {
+    init(_ weights: some ModelWeights, _ prefix: String, width d: Int, heads: Int) throws(EmbeddingError) {
         guard heads > 0, d % heads == 0 else {
             throw EmbeddingError(.invalidConfiguration, "\(prefix): width \(d) is not divisible by \(heads) heads")
         }
@@ -45,7 +45,7 @@ struct ImageBindBlock: Sendable {
         }
         norm1 = try LayerNorm(weights, prefix + ".norm_1", size: d, epsilon: 1e-6)
         norm2 = try LayerNorm(weights, prefix + ".norm_2", size: d, epsilon: 1e-6)
-        let hidden = try weights.info(prefix + ".mlp.fc1.weight").shape.first ?? 0
+        let hidden = try weights.shape(of: prefix + ".mlp.fc1.weight").first ?? 0
         fc1 = try Linear(weights, prefix + ".mlp.fc1", in: d, out: hidden)
         fc2 = try Linear(weights, prefix + ".mlp.fc2", in: hidden, out: d)
     }
@@ -72,7 +72,7 @@ struct ImageBindBlock: Sendable {
 
 /// Tensor `name` as floats, checked against `shape` (the one place this file reads weights).
 private func tensor(
-    _ weights: SafetensorsCheckpoint,
+    _ weights: some ModelWeights,
     _ name: String,
     _ shape: [Int]
 ) throws(EmbeddingError) -> ContiguousArray<Float> {

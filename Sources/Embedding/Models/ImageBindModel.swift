@@ -65,7 +65,7 @@ public struct ImageBindModel: Sendable {
     ///   ``EmbeddingError/Code/shapeMismatch`` naming the first bad tensor (or when the checkpoint has no tower at
     ///   all), ``EmbeddingError/Code/invalidConfiguration`` for head counts that do not divide a width.
     public init(
-        weights: SafetensorsCheckpoint,
+        weights: some ModelWeights,
         configuration: ImageBindConfiguration = .huge,
         modelID: String = "imagebind",
         revision: String = ""
@@ -91,8 +91,9 @@ public struct ImageBindModel: Sendable {
         threads = max(1, Parallel.processorCount)
     }
 
-    /// Loads `model.safetensors` (or a sharded index) from a folder, with `config.json` when present (the reference
-    /// constructor's arguments, see ``ImageBindConfiguration/init(constructorArgumentsJSON:)``).
+    /// Loads `model.safetensors` (or a sharded index; without one, `pytorch_model.bin` through the weights-only
+    /// reader) from a folder, with `config.json` when present (the reference constructor's arguments, see
+    /// ``ImageBindConfiguration/init(constructorArgumentsJSON:)``).
     /// - Parameters:
     ///   - directory: The folder.
     ///   - configuration: Overrides `config.json`; `nil` reads it, or uses `imagebind_huge`'s values without one.
@@ -106,13 +107,41 @@ public struct ImageBindModel: Sendable {
         if configuration == nil, FileManager.default.fileExists(atPath: configFile.path) {
             resolved = try ImageBindConfiguration(constructorArgumentsJSON: try LocalFile.read(configFile))
         }
-        let weights = try await SafetensorsCheckpoint(directory: directory, variant: nil)
+        let weights = try await WeightFiles.open(directory: directory, variant: nil)
         let revision = try WeightDigests.shared.revision(ofWeightsIn: directory, variant: nil)
         try self.init(
             weights: weights,
             configuration: resolved,
             modelID: directory.lastPathComponent,
             revision: revision
+        )
+    }
+
+    /// Loads the reference checkpoint as it is distributed: one PyTorch file such as `imagebind_huge.pth`, read by
+    /// the weights-only reader (``PyTorchCheckpoint``, which never runs the pickle inside).
+    ///
+    /// ```swift
+    /// let model = try await ImageBindModel(checkpoint: downloads.appendingPathComponent("imagebind_huge.pth"))
+    /// ```
+    /// The space's revision is the SHA-256 of the file, computed on the first open and remembered (in
+    /// `~/.cache/mmrag/weight-digests`), so two different files never share a space.
+    /// - Parameters:
+    ///   - file: The `.pth` file (a `.safetensors` file with the same tensor names works too).
+    ///   - configuration: Head counts and the audio stride; `imagebind_huge`'s by default.
+    /// - Throws: ``EmbeddingError`` for an unreadable or refused file, or missing or misshapen tensors.
+    @concurrent public init(
+        checkpoint file: URL,
+        configuration: ImageBindConfiguration = .huge
+    ) async throws(EmbeddingError) {
+        let weights: any ModelWeights =
+            file.pathExtension == "safetensors"
+            ? try SafetensorsCheckpoint(files: [try await SafetensorsFile(contentsOf: file)])
+            : try await PyTorchCheckpoint(file: file)
+        try self.init(
+            weights: weights,
+            configuration: configuration,
+            modelID: file.deletingPathExtension().lastPathComponent,
+            revision: try WeightDigests.shared.digest(of: file)
         )
     }
 

@@ -39,7 +39,7 @@ struct ImageBindTower: Sendable {
     /// Loads the tower, or returns `nil` when the checkpoint has none of its tensors.
     init?(
         _ tower: ImageBindModel.Tower,
-        _ weights: SafetensorsCheckpoint,
+        _ weights: some ModelWeights,
         configuration: ImageBindConfiguration
     )
         throws(EmbeddingError)
@@ -87,7 +87,7 @@ struct ImageBindTower: Sendable {
 
     private static func loadStem(
         _ tower: ImageBindModel.Tower,
-        _ weights: SafetensorsCheckpoint,
+        _ weights: some ModelWeights,
         names: Names,
         width d: Int,
         patches: Int,
@@ -193,13 +193,13 @@ struct ImageBindTower: Sendable {
 }
 
 /// The shape of tensor `name` (one of the two places this file reads the checkpoint).
-private func shape(_ weights: SafetensorsCheckpoint, _ name: String) throws(EmbeddingError) -> [Int] {
-    try weights.info(name).shape
+private func shape(_ weights: some ModelWeights, _ name: String) throws(EmbeddingError) -> [Int] {
+    try weights.shape(of: name)
 }
 
 /// Tensor `name` as floats, checked against `shape`.
 private func tensor(
-    _ weights: SafetensorsCheckpoint,
+    _ weights: some ModelWeights,
     _ name: String,
     _ shape: [Int]
 ) throws(EmbeddingError) -> ContiguousArray<Float> {
