@@ -19,19 +19,37 @@ package struct AttentionMask: Sendable {
 }
 
 /// Multi-head scaled dot-product self-attention with fused Q/K/V projections and an output projection.
+///
+/// Optionally with one learned key and value appended to every sequence after the projection (PyTorch's
+/// `nn.MultiheadAttention(add_bias_kv=True)`, used by ImageBind's audio, depth, thermal and IMU towers): `biasKey`
+/// and `biasValue` (`[width]`, split over the heads like any projected row) become key and value `L + 1`, which
+/// every query sees whatever the mask.
 package struct MultiHeadAttention: Sendable {
     /// `[3d, d]`: the query, key and value projections stacked.
     let qkv: Linear
     let output: Linear
     let heads: Int
+    /// The appended key and value (`[d]` each), or `nil`.
+    let appended: (key: ContiguousArray<Float>, value: ContiguousArray<Float>)?
 
-    /// Creates the attention from its stacked `[3d, d]` Q/K/V projection and its `[d, d]` output projection.
-    package init(qkv: Linear, output: Linear, heads: Int) {
+    /// Creates the attention from its stacked `[3d, d]` Q/K/V projection and its `[d, d]` output projection, and
+    /// optionally the learned key and value appended after the projection.
+    package init(
+        qkv: Linear,
+        output: Linear,
+        heads: Int,
+        appending appended: (key: ContiguousArray<Float>, value: ContiguousArray<Float>)? = nil
+    ) {
         precondition(qkv.outFeatures == 3 * output.outFeatures, "attention: Q/K/V must stack three widths")
         precondition(output.outFeatures % heads == 0, "attention: width not divisible by heads")
+        precondition(
+            appended.map { $0.key.count == output.outFeatures && $0.value.count == output.outFeatures } ?? true,
+            "attention: appended key and value must have the model width"
+        )
         self.qkv = qkv
         self.output = output
         self.heads = heads
+        self.appended = appended
     }
 
     /// Creates the attention from separate projections (stacked here, for tests and hand-built layers).
@@ -45,13 +63,29 @@ package struct MultiHeadAttention: Sendable {
     package func callAsFunction(_ x: [Float], batch: Int, length: Int, mask: AttentionMask, threads: Int) -> [Float] {
         let d = width
         let rows = batch * length
-        let projected = qkv(x, rows: rows, threads: threads)
+        var projected = qkv(x, rows: rows, threads: threads)
+        let keys = length + (appended == nil ? 0 : 1)
+        if let appended {
+            // Each sequence gets one more row: [0 | key | value] (its query part is never read).
+            var extended = [Float](repeating: 0, count: batch * keys * 3 * d)
+            for s in 0..<batch {
+                let to = s * keys * 3 * d
+                extended[to..<to + length * 3 * d] = projected[s * length * 3 * d..<(s + 1) * length * 3 * d]
+                let last = to + length * 3 * d
+                for j in 0..<d {
+                    extended[last + d + j] = appended.key[j]
+                    extended[last + 2 * d + j] = appended.value[j]
+                }
+            }
+            projected = extended
+        }
         var context = [Float](repeating: 0, count: rows * d)
         let job = _AttentionJob(
             heads: heads,
             headWidth: d / heads,
             width: d,
             length: length,
+            keys: keys,
             mask: mask
         )
         unsafe projected.withUnsafeBufferPointer { qkvBuffer in
@@ -60,7 +94,7 @@ package struct MultiHeadAttention: Sendable {
                 let o = out.baseAddress!
                 let tasks = batch * heads
                 // Per-head products are small; spread whole heads over the threads instead.
-                let work = Double(tasks) * Double(length) * Double(length) * Double(d / heads)
+                let work = Double(tasks) * Double(length) * Double(keys) * Double(d / heads)
                 let usable = min(threads, tasks, work < 5e5 ? 1 : threads)
                 if usable <= 1 {
                     unsafe job.run(tasks: 0..<tasks, qkv: q, context: o)
@@ -83,7 +117,10 @@ private struct _AttentionJob: Sendable {
     let heads: Int
     let headWidth: Int
     let width: Int
+    /// Queries per sequence.
     let length: Int
+    /// Keys per sequence: `length`, plus one when a key and value are appended (always visible).
+    let keys: Int
     let mask: AttentionMask
 
     /// Computes tasks `tasks` (task = sequence × heads + head) into `context`.
@@ -93,15 +130,15 @@ private struct _AttentionJob: Sendable {
         let dh = headWidth
         let ld = 3 * width
         let scale = 1 / Float(dh).squareRoot()
-        let scores = UnsafeMutablePointer<Float>.allocate(capacity: max(1, n * n))
+        let scores = UnsafeMutablePointer<Float>.allocate(capacity: max(1, n * keys))
         defer { unsafe scores.deallocate() }
         for task in tasks {
             let sequence = task / heads
             let head = task % heads
-            let base = unsafe qkv + sequence * n * ld + head * dh
+            let base = unsafe qkv + sequence * keys * ld + head * dh
             unsafe MatrixProduct.multiply(
                 m: n,
-                n: n,
+                n: keys,
                 k: dh,
                 a: base,
                 lda: ld,
@@ -109,23 +146,23 @@ private struct _AttentionJob: Sendable {
                 ldb: ld,
                 layout: .transposed,
                 c: scores,
-                ldc: n
+                ldc: keys
             )
             for i in 0..<n {
-                let row = unsafe scores + i * n
-                for j in 0..<n {
-                    var masked = mask.causal && j > i
-                    if let valid = mask.keyIsValid, !valid[sequence * n + j] { masked = true }
+                let row = unsafe scores + i * keys
+                for j in 0..<keys {
+                    var masked = j < n && mask.causal && j > i
+                    if j < n, let valid = mask.keyIsValid, !valid[sequence * n + j] { masked = true }
                     unsafe row[j] = masked ? -.infinity : row[j] * scale
                 }
             }
-            unsafe Softmax.apply(scores, rows: n, width: n, stride: n)
+            unsafe Softmax.apply(scores, rows: n, width: keys, stride: keys)
             unsafe MatrixProduct.multiply(
                 m: n,
                 n: dh,
-                k: n,
+                k: keys,
                 a: scores,
-                lda: n,
+                lda: keys,
                 b: base + 2 * width,
                 ldb: ld,
                 layout: .normal,

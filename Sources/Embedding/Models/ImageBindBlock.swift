@@ -4,14 +4,8 @@
 /// MLP `fc1 → exact GELU → fc2`, LayerNorms with eps 1e-6, attention with or without the learned extra key and
 /// value (`add_bias_kv`).
 struct ImageBindBlock: Sendable {
-    /// The attention of a block: plain (optionally causal), or with the appended learned key and value.
-    enum Mixer: Sendable {
-        case plain(MultiHeadAttention)
-        case biasKeyValue(BiasKeyValueAttention)
-    }
-
     let norm1: LayerNorm
-    let mixer: Mixer
+    let attention: MultiHeadAttention
     let norm2: LayerNorm
     let fc1: Linear
     let fc2: Linear
@@ -30,19 +24,12 @@ struct ImageBindBlock: Sendable {
             outFeatures: 3 * d
         )
         let output = try Linear(weights, a + "out_proj", in: d, out: d)
-        if weights.contains(a + "bias_k") {
-            mixer = .biasKeyValue(
-                BiasKeyValueAttention(
-                    qkv: qkv,
-                    output: output,
-                    heads: heads,
-                    biasKey: try tensor(weights, a + "bias_k", [1, 1, d]),
-                    biasValue: try tensor(weights, a + "bias_v", [1, 1, d])
-                )
-            )
-        } else {
-            mixer = .plain(MultiHeadAttention(qkv: qkv, output: output, heads: heads))
-        }
+        // `add_bias_kv`: the learned key and value appended after the projection.
+        let appended =
+            weights.contains(a + "bias_k")
+            ? (key: try tensor(weights, a + "bias_k", [1, 1, d]), value: try tensor(weights, a + "bias_v", [1, 1, d]))
+            : nil
+        attention = MultiHeadAttention(qkv: qkv, output: output, heads: heads, appending: appended)
         norm1 = try LayerNorm(weights, prefix + ".norm_1", size: d, epsilon: 1e-6)
         norm2 = try LayerNorm(weights, prefix + ".norm_2", size: d, epsilon: 1e-6)
         let hidden = try weights.shape(of: prefix + ".mlp.fc1.weight").first ?? 0
@@ -50,18 +37,12 @@ struct ImageBindBlock: Sendable {
         fc2 = try Linear(weights, prefix + ".mlp.fc2", in: hidden, out: d)
     }
 
-    /// Runs the block on `batch × length` rows in place (`causal` applies to plain attention only).
+    /// Runs the block on `batch × length` rows in place (`causal` masks later keys; an appended key stays visible).
     func apply(_ x: inout [Float], batch: Int, length: Int, causal: Bool, threads: Int) {
         let rows = batch * length
         let normed = norm1(x)
-        let attended: [Float]
-        switch mixer {
-        case .plain(let attention):
-            let mask = AttentionMask(causal: causal, keyIsValid: nil)
-            attended = attention(normed, batch: batch, length: length, mask: mask, threads: threads)
-        case .biasKeyValue(let attention):
-            attended = attention(normed, batch: batch, length: length, threads: threads)
-        }
+        let mask = AttentionMask(causal: causal, keyIsValid: nil)
+        let attended = attention(normed, batch: batch, length: length, mask: mask, threads: threads)
         for i in x.indices { x[i] += attended[i] }
         var hidden = fc1(norm2(x), rows: rows, threads: threads)
         Activation.gelu.apply(&hidden)
