@@ -186,7 +186,7 @@ import _RAGTestSupport
         // The error code shows the timeout fired; the upper bound only tells that from a hang. Tests running in
         // parallel (CLIP and BERT in-process) can hold every thread of the concurrency runtime, two in CI, for tens
         // of seconds before this task resumes, so wall time here says little about the transport.
-        #expect(elapsed >= .milliseconds(290) && elapsed < .seconds(300))
+        #expect(elapsed >= .milliseconds(290) && elapsed < .seconds(900))
         #expect(await connectionsClose(server))
     }
 
