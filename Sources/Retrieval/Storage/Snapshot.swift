@@ -13,7 +13,7 @@ import _RAGInternals
 /// |---|---|
 /// | header | magic `MMRAGSNP`, version (u32), reserved (u32), generation (u64), the owner's metadata (block) |
 /// | schema | the named vectors' layouts, the keyword settings (flag + settings), the next key (u64) |
-/// | objects | count (u64), each object's encoded length (array of u32), the objects end to end (array of bytes), without vectors |
+/// | objects | count (u64), then the objects end to end without their vectors (array of bytes) |
 /// | vectors | per named vector, in layout order, its exact index as a flat index file (array of bytes) |
 /// | derived | the property index; a flag and the keyword index when there is one |
 /// | end | checksum (u64) of every preceding byte |
@@ -60,16 +60,12 @@ struct Snapshot {
         keyword?.append(to: &writer)
         writer.append(state.nextKey)
 
+        // The objects as one block of known length, so a reader can find the sections after it without decoding.
         var objects = BinaryWriter()
-        var lengths: [UInt32] = []
-        lengths.reserveCapacity(state.objects.count)
         for entry in state.objects.values.sorted(by: { $0.key < $1.key }) {
-            let start = objects.bytes.count
             StorageCoding.append(entry.object, key: entry.key, vectors: [:], to: &objects)
-            lengths.append(UInt32(objects.bytes.count - start))
         }
-        writer.append(UInt64(lengths.count))
-        writer.append(array: lengths)
+        writer.append(UInt64(state.objects.count))
         writer.append(array: objects.bytes)
 
         for vector in layout { writer.append(array: state.slots[vector.name]!.exact.serialized()) }
@@ -97,14 +93,15 @@ struct Snapshot {
         let body = bytes[..<(bytes.count - 8)]
         let stored = BinaryReader.littleEndian(UInt64.self, bytes, at: bytes.count - 8)
         let checksumError = FileError(.corrupt, path: path, "the snapshot fails its checksum")
-        if BinaryReader.littleEndian(UInt32.self, bytes, at: 8) < 3 {
+        let version = BinaryReader.littleEndian(UInt32.self, bytes, at: 8)
+        if version < 3 {
             guard Checksum.of(body) == stored else { throw checksumError }
         }
         var reader = BinaryReader(bytes[8..<(bytes.count - 8)], path: path)
         var sections: Sections?
         do throws(FileError) {
             try self.init(header: &reader, path: path)
-            if Self.versionRead(bytes) >= 3 {
+            if version >= 3 {
                 sections = try Sections(&reader, layout: layout)
             } else {
                 (objects, vectors) = try Self.readInlineObjects(&reader, layout: layout, path: path)
@@ -112,7 +109,7 @@ struct Snapshot {
                 guard reader.isAtEnd else { throw reader.corrupt("the snapshot") }
             }
         } catch {
-            if Self.versionRead(bytes) >= 3, Checksum.of(body) != stored { throw checksumError }
+            if version >= 3, Checksum.of(body) != stored { throw checksumError }
             throw error
         }
         guard let sections else { return }
@@ -138,9 +135,6 @@ struct Snapshot {
     }
 
     private typealias Derived = (properties: PropertyIndex, keyword: BM25Index?)?
-
-    /// The format version of a snapshot whose size and magic were checked.
-    private static func versionRead(_ bytes: [UInt8]) -> UInt32 { BinaryReader.littleEndian(UInt32.self, bytes, at: 8) }
 
     /// Reads the header and schema, up to the next key; leaves the contents to the caller.
     private init(header reader: inout BinaryReader, path: String) throws(FileError) {
@@ -168,18 +162,17 @@ struct Snapshot {
     /// Format 3's sections, located (not yet decoded) so that they can be decoded on different threads.
     private struct Sections: @unchecked Sendable {
         // SAFETY: only slices of an array that is not mutated while the snapshot is read.
-        let objectLengths: [UInt32]
+        let objectCount: Int
         let objectBytes: ArraySlice<UInt8>
         let vectorFiles: [ArraySlice<UInt8>]
         let derivedBytes: ArraySlice<UInt8>
 
         init(_ reader: inout BinaryReader, layout: [VectorLayout]) throws(FileError) {
             let count = try reader.read(UInt64.self)
-            objectLengths = try reader.readArray(of: UInt32.self)
             objectBytes = try reader.arrayBlock()
-            guard UInt64(objectLengths.count) == count,
-                objectLengths.reduce(0, { $0 + Int($1) }) == objectBytes.count
-            else { throw reader.corrupt("the snapshot's object table") }
+            // An object takes at least 48 bytes (id, key, two times, two counts).
+            guard count <= UInt64(objectBytes.count / 48) else { throw reader.corrupt("the snapshot's object count") }
+            objectCount = Int(count)
             var files: [ArraySlice<UInt8>] = []
             for _ in layout { files.append(try reader.arrayBlock()) }
             vectorFiles = files
@@ -224,8 +217,8 @@ struct Snapshot {
         func objects() throws(FileError) -> [KeyedPut] {
             var reader = BinaryReader(objectBytes, path: "")
             var puts: [KeyedPut] = []
-            puts.reserveCapacity(objectLengths.count)
-            for _ in objectLengths {
+            puts.reserveCapacity(objectCount)
+            for _ in 0..<objectCount {
                 let (object, key) = try StorageCoding.readObject(&reader)
                 guard object.vectors.isEmpty else { throw reader.corrupt("a snapshot object") }
                 puts.append(KeyedPut(object: object, key: key))

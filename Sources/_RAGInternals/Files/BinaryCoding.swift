@@ -49,14 +49,6 @@ package struct BinaryWriter: Sendable {
         unsafe values.withUnsafeBytes { raw in unsafe bytes.append(contentsOf: raw) }
     }
 
-    /// Appends floats as their bits with a 64-bit count prefix, copied in one block; ``BinaryReader/readArray(of:)``
-    /// reads them back.
-    package mutating func append(array values: some Collection<Float>) {
-        append(UInt64(values.count))
-        let contiguous = ContiguousArray(values)
-        unsafe contiguous.withUnsafeBytes { raw in unsafe bytes.append(contentsOf: raw) }
-    }
-
     /// Appends floats as their bits with a 32-bit count prefix, copied in one block (files are little-endian,
     /// like every host this builds for).
     package mutating func append(floats: some Collection<Float>) {
@@ -111,16 +103,6 @@ package struct BinaryReader {
             }
             initialized = buffer.count
         }
-    }
-
-    /// The next float array written by ``BinaryWriter/append(array:)``, copied in one block.
-    package mutating func readArray(of _: Float.Type) throws(FileError) -> ContiguousArray<Float> {
-        let raw = try arrayBytes(Float.self)
-        var values = ContiguousArray<Float>(repeating: 0, count: raw.count / 4)
-        unsafe values.withUnsafeMutableBytes { destination in
-            unsafe raw.withUnsafeBytes { source in unsafe destination.copyMemory(from: source) }
-        }
-        return values
     }
 
     /// The next byte array written by ``BinaryWriter/append(array:)``, without copying it.
