@@ -52,6 +52,10 @@ enum IndexCommand {
         do { total = try await collection.count() } catch {
             throw .failure("cannot count the collection", underlying: error)
         }
+        // Moves this run's writes from the log into a snapshot, so the next search opens it quickly.
+        do { try await collection.close() } catch {
+            throw .failure("cannot close the collection", underlying: error)
+        }
         for line in report(summary, collection: collectionFolder, total: total) { console.print(line) }
         if summary.interrupted {
             throw ToolError(

@@ -246,4 +246,35 @@ func expectCode(
         }
         #expect(seen.value >= 3 && last.value >= 1)
     }
+
+    @Test("closing snapshots the logged writes, releases the folder at once, and refuses every later call")
+    func closing() async throws {
+        let folder = temporaryFolder()
+        let collection = try await MultimodalCollection.create(at: folder, schema: try captionSchema())
+        let ids = try await collection.insert(
+            (0..<40).map { ObjectInput(properties: ["caption": .text("photo \($0)"), "rank": .integer(Int64($0))]) }
+        )
+        let logBefore = try #require(try FileManager.default.attributesOfItem(atPath: folder + "/log")[.size] as? Int)
+        #expect(logBefore > 32)  // the 32-byte header and the batch
+        try await collection.close()
+        // The batch moved into the snapshot: the log is a bare header again.
+        #expect(try FileManager.default.attributesOfItem(atPath: folder + "/log")[.size] as? Int == 32)
+        await expectCode(.closed) { _ = try await collection.count() }
+        await expectCode(.closed) { _ = try await collection.object(ids[0]) }
+        await expectCode(.closed) { _ = try await collection.near(text: "photo 3", limit: 1) }
+        await expectCode(.closed) { try await collection.insert(ObjectInput(properties: ["rank": .integer(1)])) }
+        await expectCode(.closed) { try await (collection.store as! LocalVectorStore).checkpoint() }
+        try await collection.close()  // a second close does nothing
+
+        // The lock went with the close (the collection value is still alive here, and a held lock would fail
+        // this open with `locked`), and nothing was lost.
+        let reopened = try await MultimodalCollection.open(at: folder, embedders: ["text": ToyEmbedder()])
+        #expect(try await reopened.count() == 40)
+        #expect(try await reopened.object(ids[7])?.properties["rank"] == .integer(7))
+        let snapshot = try Data(contentsOf: URL(fileURLWithPath: folder + "/snapshot"))
+        // Nothing was written since: closing again leaves the snapshot as it is.
+        try await reopened.close()
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/snapshot")) == snapshot)
+        withExtendedLifetime(collection) {}
+    }
 }

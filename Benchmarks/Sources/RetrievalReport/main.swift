@@ -9,6 +9,7 @@
 //          [--ivf LISTS,M,PROBES,REFINE] [--no-ivf] [--snapshot-mib N] [--no-sync] [--ingest-only]
 //        retrieval-report --tune <data> [--n 100000] [--ivf LISTS,M]   (recall and latency of IVF-PQ settings)
 //        retrieval-report --reopen <folder> <data>                      (one reopen, in a fresh process)
+//        retrieval-report --close <folder>                              (open, then close: snapshots the log)
 //        retrieval-report --search <data> <work> [--n 100000]          (filtered, keyword and hybrid queries)
 
 import BenchmarkSupport
@@ -53,6 +54,13 @@ if arguments.first == "--reopen", positional.count >= 2 {
     let firstQuery = seconds(since: start)
     let objects = try await collection.count()
     say("REOPEN \(opened) \(firstQuery) \(residentBytes() - before) \(objects)")
+    exit(0)
+}
+
+if arguments.first == "--close", let folder = positional.first {
+    let start = now()
+    try await MultimodalCollection.open(at: folder).close()
+    say("open + close: \(format(seconds(since: start))) s")
     exit(0)
 }
 
@@ -255,13 +263,23 @@ flat = nil
 let flatDisk = diskBytes("\(work)/ours-flat")
 let flatReopen = try reopen("\(work)/ours-flat", data: dataFolder)
 say(
-    "flat reopen: \(format(flatReopen.open)) s (with first query \(format(flatReopen.first)) s), resident "
-        + "\(Int(flatReopen.bytes) / count) B/object (ingest process: \(ingestResident / count)), disk "
-        + "\(flatDisk / count) B/object"
+    "flat reopen (log replayed, as after a crash): \(format(flatReopen.open)) s (with first query "
+        + "\(format(flatReopen.first)) s), resident \(Int(flatReopen.bytes) / count) B/object (ingest process: "
+        + "\(ingestResident / count)), disk \(flatDisk / count) B/object"
+)
+// A clean close moves the logged writes into the snapshot: the next open reads the snapshot alone.
+let closeStart = now()
+try await MultimodalCollection.open(at: "\(work)/ours-flat").close()
+let closeSeconds = seconds(since: closeStart)
+let cleanReopen = try reopen("\(work)/ours-flat", data: dataFolder)
+say(
+    "flat reopen after close(): \(format(cleanReopen.open)) s (with first query \(format(cleanReopen.first)) s); "
+        + "open + close took \(format(closeSeconds)) s"
 )
 var result: [String: Any] = [
     "n": count, "ingest_objects_per_s": median(rates), "ingest_runs": rates,
     "reopen_s": flatReopen.open, "reopen_first_query_s": flatReopen.first,
+    "reopen_after_close_s": cleanReopen.open, "reopen_after_close_first_query_s": cleanReopen.first,
     "memory_bytes_per_object": flatReopen.bytes / Double(count),
     "ingest_memory_bytes_per_object": Double(ingestResident) / Double(count),
     "disk_bytes_per_object": Double(flatDisk) / Double(count),

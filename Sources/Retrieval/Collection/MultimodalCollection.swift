@@ -136,6 +136,15 @@ public final class MultimodalCollection: Sendable {
         return bytes
     }
 
+    /// Closes the collection: its store writes what makes the next open fast (a local collection writes a
+    /// snapshot when its log holds writes since the last one) and releases the folder to other writers.
+    ///
+    /// Closing is optional: every committed write is already durable, and a collection that is never closed (or
+    /// whose process is killed) opens by replaying its log. Later calls throw ``RetrievalError/Code/closed``.
+    public func close() async throws(RetrievalError) {
+        try await rethrowing { try await self.store.close() }
+    }
+
     /// Removes blobs that no object references (left behind by interrupted writes or by deletes).
     ///
     /// - Returns: How many blobs were removed.

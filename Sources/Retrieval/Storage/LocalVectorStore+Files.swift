@@ -11,6 +11,17 @@ struct WriterState {
     /// The size of the last snapshot: the log must outgrow it (and the threshold) before the next one, so the
     /// cost of snapshots stays proportional to what was written since.
     var snapshotBytes = 0
+    /// The folder's writer lock, dropped when the store closes (`nil` in memory).
+    var folderLock: FolderLock?
+    /// Whether ``LocalVectorStore/close()`` has run.
+    var isClosed = false
+}
+
+/// Holds a folder's writer lock until the store closes or goes away.
+final class FolderLock {
+    private let lock: FileLock
+
+    init(_ lock: consuming FileLock) { self.lock = lock }
 }
 
 enum StoreFiles {
@@ -51,7 +62,6 @@ extension LocalVectorStore {
                 metadata: metadata,
                 state: state,
                 writer: WriterState(log: nil, generation: 0),
-                fileLock: nil,
                 options: options,
                 truncatedLogBytes: 0
             )
@@ -83,8 +93,7 @@ extension LocalVectorStore {
                 keyword: keyword,
                 metadata: metadata,
                 state: state,
-                writer: WriterState(log: log, generation: 0),
-                fileLock: lock,
+                writer: WriterState(log: log, generation: 0, folderLock: FolderLock(lock)),
                 options: options,
                 truncatedLogBytes: 0
             )
@@ -165,8 +174,12 @@ extension LocalVectorStore {
                 keyword: keyword,
                 metadata: metadata,
                 state: state,
-                writer: WriterState(log: log, generation: generation, snapshotBytes: Files.size(of: snapshotPath) ?? 0),
-                fileLock: lock,
+                writer: WriterState(
+                    log: log,
+                    generation: generation,
+                    snapshotBytes: Files.size(of: snapshotPath) ?? 0,
+                    folderLock: FolderLock(lock)
+                ),
                 options: options,
                 truncatedLogBytes: contents.truncatedBytes
             )
@@ -200,6 +213,7 @@ extension LocalVectorStore {
 
     func commit(_ batch: VectorStoreBatch) throws(RetrievalError) {
         try writer.withLock { (writer) throws(RetrievalError) in
+            guard !writer.isClosed else { throw Self.closedError }
             let puts = try state.withReadLock { (state) throws(RetrievalError) in
                 try state.validate(batch.puts)
                 if batch.insertsOnly, let taken = batch.puts.first(where: { state.objects[$0.id] != nil }) {
@@ -233,8 +247,34 @@ extension LocalVectorStore {
     /// - Throws: ``RetrievalError/Code/fileSystem`` when the files cannot be written; the previous snapshot and
     ///   log then stay in force.
     @concurrent public func checkpoint() async throws(RetrievalError) {
-        try writer.withLock { (writer) throws(RetrievalError) in try snapshot(&writer) }
+        try writer.withLock { (writer) throws(RetrievalError) in
+            guard !writer.isClosed else { throw Self.closedError }
+            try snapshot(&writer)
+        }
     }
+
+    /// Closes the store: writes a snapshot when the log holds writes made since the last one, so that the next
+    /// open reads the snapshot alone instead of replaying them, then releases the folder to other writers.
+    ///
+    /// Everything committed was already durable; closing only makes the next open faster. IVF-PQ indexes still
+    /// training are abandoned (the next open trains them again). Every later call, reads included, throws
+    /// ``RetrievalError/Code/closed``; closing again does nothing.
+    ///
+    /// - Throws: ``RetrievalError/Code/fileSystem`` when the snapshot cannot be written; the store then stays
+    ///   open, with the previous snapshot and the log in force.
+    @concurrent public func close() async throws(RetrievalError) {
+        try writer.withLock { (writer) throws(RetrievalError) in
+            guard !writer.isClosed else { return }
+            training.withLock { tasks in for task in tasks.values { task.cancel() } }
+            if let log = writer.log, log.length > RecordLog.headerSize { try snapshot(&writer) }
+            writer.isClosed = true
+            state.withWriteLock { $0.isClosed = true }
+            writer.log = nil
+            writer.folderLock = nil
+        }
+    }
+
+    static var closedError: RetrievalError { RetrievalError(.closed, "the collection was closed") }
 
     private func snapshot(_ writer: inout WriterState) throws(RetrievalError) {
         guard let folder, writer.log != nil else { return }

@@ -59,7 +59,6 @@ public final class LocalVectorStore: VectorStore {
     let writer: Locked<WriterState>
     let training = Locked<[String: Task<Void, Never>]>([:])
     let sortedIDs = Locked<(version: UInt64, ids: [UUID])>((UInt64.max, []))
-    private let fileLock: FileLock?
 
     init(
         folder: String?,
@@ -68,7 +67,6 @@ public final class LocalVectorStore: VectorStore {
         metadata: [UInt8],
         state: StoreState,
         writer: WriterState,
-        fileLock: consuming FileLock?,
         options: Options,
         truncatedLogBytes: Int
     ) {
@@ -78,7 +76,6 @@ public final class LocalVectorStore: VectorStore {
         self.metadata = metadata
         self.state = ReadWriteLocked(state)
         self.writer = Locked(writer)
-        self.fileLock = fileLock
         self.options = options
         self.truncatedLogBytes = truncatedLogBytes
     }
@@ -91,13 +88,13 @@ public final class LocalVectorStore: VectorStore {
 
     /// The objects stored under `ids`, with their vectors.
     public func objects(_ ids: [UUID]) async throws -> [CollectionObject?] {
-        state.withReadLock { state in ids.map { id in state.objects[id].map { state.object($0, withVectors: true) } } }
+        try read { state in ids.map { id in state.objects[id].map { state.object($0, withVectors: true) } } }
     }
 
     /// Up to `limit` objects in ascending id order after `cursor`.
     public func objects(after cursor: UUID?, limit: Int) async throws -> [CollectionObject] {
         guard limit > 0 else { return [] }
-        return state.withReadLock { state in
+        return try read { state in
             let ids = sortedIDs.withLock { cache -> [UUID] in
                 if cache.version != state.version {
                     cache = (state.version, state.objects.keys.sorted(by: UUID.precedes))
@@ -121,36 +118,46 @@ public final class LocalVectorStore: VectorStore {
     }
 
     /// The number of stored objects.
-    public func count() async throws -> Int { state.withReadLock { $0.objects.count } }
+    public func count() async throws -> Int { try read { $0.objects.count } }
 
     /// Which of `keys` some stored object references.
     public func referencedBlobs(among keys: [String]) async throws -> Set<String> {
-        state.withReadLock { state in Set(keys.filter { state.blobReferences[$0, default: 0] > 0 }) }
+        try read { state in Set(keys.filter { state.blobReferences[$0, default: 0] > 0 }) }
     }
 
     /// Candidates for a vector query.
     public func search(_ request: VectorStoreSearch) async throws -> [VectorStoreHit] {
         let cutoff = options.flatSearchCutoff
-        return try state.withReadLock { (state) throws(RetrievalError) in
+        return try read { (state) throws(RetrievalError) in
             try state.search(request, flatSearchCutoff: cutoff)
         }
     }
 
     /// Keyword matches from the store's BM25F index.
     public func keywordSearch(_ request: KeywordStoreSearch) async throws -> [KeywordStoreHit] {
-        try state.withReadLock { (state) throws(RetrievalError) in try state.keywordSearch(request) }
+        try read { (state) throws(RetrievalError) in try state.keywordSearch(request) }
     }
 
     /// Up to `limit` objects that pass `filter`, in ascending id order after `cursor`, found through the inverted
     /// property index.
     public func objects(matching filter: Filter, after cursor: UUID?, limit: Int) async throws -> [CollectionObject] {
         guard limit > 0 else { return [] }
-        return try state.withReadLock { (state) throws(RetrievalError) in
+        return try read { (state) throws(RetrievalError) in
             let ids = try state.ids(passing: filter)
             let start = cursor.map { cursor in ids.partitionPoint { UUID.precedes(cursor, $0) } } ?? 0
             return ids[start..<(start + min(limit, ids.count - start))].compactMap { id in
                 state.objects[id].map { state.object($0, withVectors: true) }
             }
+        }
+    }
+
+    /// Runs `body` under the read lock, or throws ``RetrievalError/Code/closed`` once the store is closed.
+    private func read<Result>(
+        _ body: (borrowing StoreState) throws(RetrievalError) -> Result
+    ) throws(RetrievalError) -> Result {
+        try state.withReadLock { (state) throws(RetrievalError) in
+            guard !state.isClosed else { throw Self.closedError }
+            return try body(state)
         }
     }
 

@@ -223,8 +223,3 @@ enum StorageCoding {
     }
 }
 
-extension BinaryReader {
-    func corrupt(_ what: String) -> FileError {
-        FileError(.corrupt, path: "", "\(what) is malformed")
-    }
-}

@@ -54,6 +54,8 @@ struct StoreState: Sendable {
     var idOfKey: [UInt64: UUID] = [:]
     var blobReferences: [String: Int] = [:]
     var nextKey: UInt64 = 0
+    /// Set when the store closes: reads then fail instead of answering from memory the folder no longer backs.
+    var isClosed = false
     var slots: [String: VectorSlot] = [:]
     /// The inverted property index that answers filters.
     var properties = PropertyIndex()

@@ -53,9 +53,16 @@ public protocol VectorStore: Sendable {
     /// Which query kinds and filter operators the store answers; ``VectorStoreCapabilities/standard`` unless the
     /// store says otherwise.
     var capabilities: VectorStoreCapabilities { get }
+
+    /// Finishes with the store: makes the next open fast and releases what the store holds (files, locks,
+    /// connections). Later calls may throw ``RetrievalError/Code/closed``.
+    func close() async throws
 }
 
 extension VectorStore {
+    /// Does nothing: a store with nothing to release inherits this.
+    public func close() async throws {}
+
     /// Refuses: a store without keyword search inherits this.
     public func keywordSearch(_ request: KeywordStoreSearch) async throws -> [KeywordStoreHit] {
         throw RetrievalError(.unsupported, "this store has no keyword (BM25) search")

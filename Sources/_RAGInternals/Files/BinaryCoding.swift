@@ -81,6 +81,11 @@ package struct BinaryReader {
     /// How many bytes are left.
     package var remaining: Int { bytes.endIndex - position }
 
+    /// A ``FileError/Kind/corrupt`` error naming the path: "`what` is malformed".
+    package func corrupt(_ what: String) -> FileError {
+        FileError(.corrupt, path: path, "\(what) is malformed")
+    }
+
     @usableFromInline func truncated(_ what: String) -> FileError {
         FileError(.corrupt, path: path, "a record ends inside its \(what)")
     }
