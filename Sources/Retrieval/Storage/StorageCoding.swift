@@ -222,4 +222,3 @@ enum StorageCoding {
         return (configuration, IVFPQSearchParameters(probeCount: probes, refineFactor: refine))
     }
 }
-
