@@ -44,6 +44,20 @@ enum DemoCommand {
         .video("collection/cat-pan.y4m", want: "image"),
     ]
 
+    /// Refuses, before anything is indexed, a model that cannot embed both texts and images: every query table
+    /// needs both.
+    static func requireTextAndImages(_ embedder: any Embedder, model: String) throws(ToolError) {
+        let missing = [Modality.text, .image].filter { !embedder.modalities.contains($0) }
+        guard !missing.isEmpty else { return }
+        var message =
+            "the demo searches texts and images, but \(model) does not embed "
+            + missing.map { $0 == .text ? "texts" : "images" }.joined(separator: " or ")
+        if missing.contains(.text) {
+            message += " (its folder has no tokenizer: vocab.json and merges.txt, or tokenizer.json)"
+        }
+        throw .failure(message)
+    }
+
     static func run(_ arguments: ParsedArguments, console: Console) async throws(ToolError) {
         let samples = try SampleFiles.folder(environment: console.environment)
         let clock = ContinuousClock()
@@ -51,6 +65,7 @@ enum DemoCommand {
         let loadStart = clock.now
         let embedder = try await ModelLoader(console: console).load(model)
         let loadSeconds = Indexer.seconds(clock.now - loadStart)
+        try requireTextAndImages(embedder, model: model)
         let folder: String
         let temporary = arguments.values["keep"] == nil
         if let keep = arguments.values["keep"] {

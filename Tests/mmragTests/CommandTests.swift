@@ -9,6 +9,26 @@ import _RAGTestSupport
 /// Every command end to end, in-process, on the tiny random-weight CLIP checkpoint and the shipped samples.
 @Suite(.enabled(if: TinyModel.available, "needs MMRAG_FIXTURES (the tiny CLIP checkpoint)"))
 struct CommandTests {
+    @Test func demoRefusesAModelWithoutATokenizerBeforeIndexing() async throws {
+        // The checkpoint alone: weights and configuration, no tokenizer files.
+        let model = try TinyModel.temporaryFolder("no-tokenizer").appendingPathComponent("clip-tiny")
+        try FileManager.default.createDirectory(at: model, withIntermediateDirectories: true)
+        for name in ["config.json", "model.safetensors", "preprocessor_config.json"] {
+            try FileManager.default.createSymbolicLink(
+                at: model.appendingPathComponent(name),
+                withDestinationURL: try Fixtures.shared("models/clip-tiny/" + name)
+            )
+        }
+        let keep = try TinyModel.temporaryFolder("demo-no-tokenizer").appendingPathComponent("c").path
+        let result = await TinyModel.run(["demo", "--model", model.path, "--keep", keep])
+        #expect(result.code == 1)
+        #expect(
+            result.err.contains("does not embed texts (its folder has no tokenizer: vocab.json and merges.txt"),
+            "\(result.err)"
+        )
+        #expect(!FileManager.default.fileExists(atPath: keep), "nothing was indexed")
+    }
+
     @Test func demoWithTheTinyCheckpointPrintsEveryQueryTableAndKeepsItsCollection() async throws {
         let model = try TinyModel.folder().path
         let keep = try TinyModel.temporaryFolder("demo-keep").appendingPathComponent("c").path
