@@ -91,6 +91,7 @@ import VectorIndex
         var model = Model()
         var generator = SeededRandom(seed: 42)
         var pendingApplied = 0
+        var duringSnapshot = 0
         for trial in 0..<trials {
             let output = folder + "-out-\(trial)"
             _ = FileManager.default.createFile(atPath: output, contents: nil)
@@ -123,6 +124,8 @@ import VectorIndex
                     pending = nil
                 }
             }
+            // Killed while a background snapshot was being written: both logs are there to replay.
+            if FileManager.default.fileExists(atPath: folder + "/log.previous") { duringSnapshot += 1 }
             let collection = try await MultimodalCollection.open(at: folder)
             if try await Self.matches(collection, model) {
                 // The write in flight was not applied.
@@ -164,7 +167,8 @@ import VectorIndex
         }
         #expect(!model.isEmpty)
         print(
-            "crash test: \(trials) kills, \(model.count) objects at the end, \(pendingApplied) in-flight writes applied"
+            "crash test: \(trials) kills, \(model.count) objects at the end, \(pendingApplied) in-flight writes applied, "
+                + "\(duringSnapshot) kills during a background snapshot"
         )
     }
 }

@@ -15,10 +15,15 @@ struct WriterState {
     var folderLock: FolderLock?
     /// Whether ``LocalVectorStore/close()`` has run.
     var isClosed = false
+    /// The snapshot being written in the background, if any.
+    var pendingSnapshot: PendingSnapshot?
+    /// Whether `log.previous` still holds records that no snapshot covers (a background snapshot failed): the
+    /// next snapshot is then written on the commit path, which removes it.
+    var previousLogRemains = false
 }
 
 /// Holds a folder's writer lock until the store closes or goes away.
-final class FolderLock {
+final class FolderLock: Sendable {
     private let lock: FileLock
 
     init(_ lock: consuming FileLock) { self.lock = lock }
@@ -133,6 +138,28 @@ extension LocalVectorStore {
                 throw FileError(.corrupt, path: snapshotPath, "the snapshot does not apply: \(error)")
             }
             let logPath = folder + "/log"
+            // A background snapshot under way when the last run ended leaves `log.previous`: replayed before `log`
+            // when the snapshot it was writing never landed, removed when it did.
+            let previousPath = folder + "/log.previous"
+            var previous: RecordLog.Contents?
+            if Files.exists(previousPath) {
+                let contents = try RecordLog.open(
+                    previousPath,
+                    magic: StoreFiles.logMagic,
+                    version: StoreFiles.version
+                ).contents
+                if contents.generation == generation {
+                    previous = contents
+                } else if contents.generation < generation {
+                    try Files.remove(previousPath)
+                } else {
+                    throw FileError(
+                        .corrupt,
+                        path: previousPath,
+                        "the log follows snapshot \(contents.generation), but the snapshot is \(generation)"
+                    )
+                }
+            }
             if !Files.exists(logPath) {
                 try RecordLog.create(
                     at: logPath,
@@ -142,6 +169,7 @@ extension LocalVectorStore {
                 )
             }
             var (log, contents) = try RecordLog.open(logPath, magic: StoreFiles.logMagic, version: StoreFiles.version)
+            let followsPrevious = previous != nil && contents.generation == generation + 1
             if contents.generation < generation {
                 // A snapshot was written but its new log was not: the old log's records are all in the snapshot.
                 try RecordLog.create(
@@ -151,7 +179,7 @@ extension LocalVectorStore {
                     generation: generation
                 )
                 (log, contents) = try RecordLog.open(logPath, magic: StoreFiles.logMagic, version: StoreFiles.version)
-            } else if contents.generation > generation {
+            } else if contents.generation > generation && !followsPrevious {
                 throw FileError(
                     .corrupt,
                     path: logPath,
@@ -159,12 +187,15 @@ extension LocalVectorStore {
                 )
             }
             loadApproximateIndexes(folder: folder, generation: generation, into: &state)
-            for range in contents.records {
-                let (puts, deletes) = try decodeRecord(contents.bytes[range], path: logPath)
-                do throws(RetrievalError) {
-                    try state.apply(puts: puts, deletes: deletes)
-                } catch {
-                    throw FileError(.corrupt, path: logPath, "a log record does not apply: \(error)")
+            for (path, log) in [(previousPath, previous), (logPath, contents)] {
+                guard let log else { continue }
+                for range in log.records {
+                    let (puts, deletes) = try decodeRecord(log.bytes[range], path: path)
+                    do throws(RetrievalError) {
+                        try state.apply(puts: puts, deletes: deletes)
+                    } catch {
+                        throw FileError(.corrupt, path: path, "a log record does not apply: \(error)")
+                    }
                 }
             }
             state.finishOpening()
@@ -176,9 +207,11 @@ extension LocalVectorStore {
                 state: state,
                 writer: WriterState(
                     log: log,
-                    generation: generation,
+                    generation: max(generation, contents.generation),
                     snapshotBytes: Files.size(of: snapshotPath) ?? 0,
-                    folderLock: FolderLock(lock)
+                    folderLock: FolderLock(lock),
+                    // Both logs stay until the next snapshot, which is then written on the commit path.
+                    previousLogRemains: previous != nil
                 ),
                 options: options,
                 truncatedLogBytes: contents.truncatedBytes
@@ -237,82 +270,8 @@ extension LocalVectorStore {
             }
             startTrainingWhereDue()
             if let log = writer.log, log.length > max(options.snapshotThreshold, writer.snapshotBytes) {
-                try snapshot(&writer)
+                try startSnapshot(&writer)
             }
-        }
-    }
-
-    /// Writes a snapshot now and starts a new, empty log (a no-op in memory).
-    ///
-    /// - Throws: ``RetrievalError/Code/fileSystem`` when the files cannot be written; the previous snapshot and
-    ///   log then stay in force.
-    @concurrent public func checkpoint() async throws(RetrievalError) {
-        try writer.withLock { (writer) throws(RetrievalError) in
-            guard !writer.isClosed else { throw Self.closedError }
-            try snapshot(&writer)
-        }
-    }
-
-    /// Closes the store: writes a snapshot when the log holds writes made since the last one, so that the next
-    /// open reads the snapshot alone instead of replaying them, then releases the folder to other writers.
-    ///
-    /// Everything committed was already durable; closing only makes the next open faster. IVF-PQ indexes still
-    /// training are abandoned (the next open trains them again). Every later call, reads included, throws
-    /// ``RetrievalError/Code/closed``; closing again does nothing.
-    ///
-    /// - Throws: ``RetrievalError/Code/fileSystem`` when the snapshot cannot be written; the store then stays
-    ///   open, with the previous snapshot and the log in force.
-    @concurrent public func close() async throws(RetrievalError) {
-        try writer.withLock { (writer) throws(RetrievalError) in
-            guard !writer.isClosed else { return }
-            training.withLock { tasks in for task in tasks.values { task.cancel() } }
-            if let log = writer.log, log.length > RecordLog.headerSize { try snapshot(&writer) }
-            writer.isClosed = true
-            state.withWriteLock { $0.isClosed = true }
-            writer.log = nil
-            writer.folderLock = nil
-        }
-    }
-
-    static var closedError: RetrievalError { RetrievalError(.closed, "the collection was closed") }
-
-    private func snapshot(_ writer: inout WriterState) throws(RetrievalError) {
-        guard let folder, writer.log != nil else { return }
-        let generation = writer.generation + 1
-        let (bytes, approximate) = state.withReadLock { state in
-            (
-                Snapshot.bytes(
-                    layout: layout,
-                    keyword: keyword,
-                    metadata: metadata,
-                    generation: generation,
-                    state: state
-                ),
-                state.slots.compactMapValues { $0.approximate?.serialized() }
-            )
-        }
-        do throws(FileError) {
-            for (name, index) in approximate {
-                try Files.writeAtomically(index, to: "\(folder)/ann-\(name)-\(generation)")
-            }
-            try Files.writeAtomically(bytes, to: folder + "/snapshot")
-            try RecordLog.create(
-                at: folder + "/log",
-                magic: StoreFiles.logMagic,
-                version: StoreFiles.version,
-                generation: generation
-            )
-            let (log, _) = try RecordLog.open(folder + "/log", magic: StoreFiles.logMagic, version: StoreFiles.version)
-            writer.log = log
-            writer.generation = generation
-            writer.snapshotBytes = bytes.count
-            for name in try Files.contents(ofFolder: folder) where name.hasPrefix("ann-") {
-                if !approximate.keys.contains(where: { name == "ann-\($0)-\(generation)" }) {
-                    try Files.remove("\(folder)/\(name)")
-                }
-            }
-        } catch {
-            throw RetrievalError.wrap(error, "cannot write a snapshot of \(folder)")
         }
     }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
+import Dispatch
 import VectorIndex
 import _RAGInternals
 
@@ -10,9 +11,10 @@ public import struct Foundation.UUID
 ///
 /// ## Files
 /// `snapshot` (every object as of a generation, checksummed, replaced atomically), `log` (one checksummed
-/// record per committed batch since that snapshot, `fsync`ed before a commit returns), `ann-<vector>-<generation>`
+/// record per committed batch since that snapshot, `fsync`ed before a commit returns), `log.previous` (the log a
+/// snapshot being written in the background will cover; see ``checkpoint()``), `ann-<vector>-<generation>`
 /// (trained IVF-PQ indexes saved with the snapshot), `LOCK` (an advisory lock: one writer process at a time).
-/// Opening replays the log over the snapshot; a torn tail (a commit that never returned) is cut off and reported
+/// Opening replays the logs over the snapshot; a torn tail (a commit that never returned) is cut off and reported
 /// in ``truncatedLogBytes``; damage anywhere else is a ``RetrievalError/Code/corruptFile`` error.
 ///
 /// ## Concurrency
@@ -21,8 +23,9 @@ public import struct Foundation.UUID
 public final class LocalVectorStore: VectorStore {
     /// Tuning for durability and snapshots.
     public struct Options: Sendable {
-        /// Take a snapshot (and start a new log) once the log grows past this many bytes and past the size of
-        /// the last snapshot.
+        /// Snapshot once the log grows past this many bytes (and past the last snapshot's size).
+        ///
+        /// The snapshot (and a new log) is written in the background; commits go on meanwhile.
         public var snapshotThreshold: Int
         /// Whether commits `fsync` the log.
         ///
@@ -58,6 +61,9 @@ public final class LocalVectorStore: VectorStore {
     let state: ReadWriteLocked<StoreState>
     let writer: Locked<WriterState>
     let training = Locked<[String: Task<Void, Never>]>([:])
+    /// Where background snapshots are written (a plain dispatch queue, off the cooperative thread pool, so a
+    /// commit that waits for one never waits on a thread it holds).
+    let snapshotQueue = DispatchQueue(label: "rag.retrieval.snapshot", qos: .utility)
     let sortedIDs = Locked<(version: UInt64, ids: [UUID])>((UInt64.max, []))
 
     init(
@@ -82,6 +88,8 @@ public final class LocalVectorStore: VectorStore {
 
     deinit {
         training.withLock { tasks in for task in tasks.values { task.cancel() } }
+        // A snapshot still being written finishes first: the folder is not released with writes still landing.
+        _ = writer.withLock { $0.pendingSnapshot }?.wait()
     }
 
     // MARK: - Reads

@@ -228,6 +228,16 @@ struct StoreState: Sendable {
         version &+= 1
     }
 
+    /// A copy that later writes to this state leave as it is, for a snapshot written in the background.
+    ///
+    /// The value parts are copied on write, and each exact index is copied (its storage is shared until written).
+    /// Approximate indexes are left out (a snapshot saves those beside it, serialised when it starts).
+    func frozen() -> StoreState {
+        var copy = self
+        for (name, slot) in slots { copy.slots[name] = VectorSlot(layout: slot.layout, exact: slot.exact.copy()) }
+        return copy
+    }
+
     /// Brings the derived indexes up to date once the log has replayed.
     ///
     /// Only the keys the log touched are updated when the snapshot stored the indexes; otherwise they are built

@@ -46,6 +46,12 @@ public final class FlatIndex: VectorSearchIndex {
         state = Locked(storage)
     }
 
+    /// An independent index holding the same vectors; cheap, because the two share storage chunks until either
+    /// writes to them.
+    package func copy() -> FlatIndex {
+        FlatIndex(dimension: dimension, metric: metric, storage: state.withLock { $0 })
+    }
+
     /// The number of stored vectors.
     public var count: Int { state.withLock { $0.rows.count } }
 
