@@ -131,6 +131,29 @@ import _RAGInternals
         first = nil
         _ = try FileLock(path)
     }
+
+    @Test("whole-file reads return every byte in order, small files in one read and large ones in two halves")
+    func readWholeFiles() throws {
+        let folder = "/tmp/rag-internals-\(UInt64.random(in: 0...UInt64.max))"
+        try Files.createFolder(folder)
+        // Empty, one byte, just under the size read in halves (16 MiB), and an odd size over it.
+        for count in [0, 1, 16 << 20 - 1, 21_000_003] {
+            // Every 1,000 bytes carry their own number, so a half read into the wrong place shows.
+            var bytes = [UInt8](repeating: 0xA5, count: count)
+            for block in stride(from: 0, to: count - 3, by: 1_000) {
+                for k in 0..<4 { bytes[block + k] = UInt8(truncatingIfNeeded: (block / 1_000) >> (8 * k)) }
+            }
+            let path = folder + "/file-\(count)"
+            try Files.writeAtomically(bytes, to: path, sync: false)
+            #expect(try Files.read(path) == bytes, "\(count) bytes")
+            // The position ends at the end: a write after the read appends.
+            let file = try OpenFile(path, mode: .readWrite)
+            _ = try file.readAll()
+            try file.write([7])
+            #expect(try file.length() == count + 1)
+            try Files.remove(path)
+        }
+    }
 }
 
 @Suite struct BinaryCodingTests {
