@@ -194,19 +194,13 @@ extension UUID {
 
     /// The 16 bytes as two big-endian integers, so that comparing them compares the bytes in order.
     var orderKey: (high: UInt64, low: UInt64) {
-        let b = bytes
-        var high: UInt64 = 0
-        var low: UInt64 = 0
-        for i in 0..<8 {
-            high = high << 8 | UInt64(b[i])
-            low = low << 8 | UInt64(b[i + 8])
+        func word(_ a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8) -> UInt64 {
+            UInt64(a) << 24 | UInt64(b) << 16 | UInt64(c) << 8 | UInt64(d)
         }
-        return (high, low)
-    }
-
-    /// The 16 bytes in order.
-    var bytes: [UInt8] {
         let u = uuid
-        return [u.0, u.1, u.2, u.3, u.4, u.5, u.6, u.7, u.8, u.9, u.10, u.11, u.12, u.13, u.14, u.15]
+        return (
+            word(u.0, u.1, u.2, u.3) << 32 | word(u.4, u.5, u.6, u.7),
+            word(u.8, u.9, u.10, u.11) << 32 | word(u.12, u.13, u.14, u.15)
+        )
     }
 }

@@ -61,14 +61,23 @@ enum StorageCoding {
         return (object, key)
     }
 
+    /// The 16 bytes in order, written as two little-endian integers (no array per id).
     static func appendUUID(_ id: UUID, to writer: inout BinaryWriter) {
-        writer.append(bytes: id.bytes)
+        let key = id.orderKey
+        writer.append(key.high.byteSwapped)
+        writer.append(key.low.byteSwapped)
     }
 
     static func readUUID(_ reader: inout BinaryReader) throws(FileError) -> UUID {
-        let b = Array(try reader.bytes(16))
+        // Written big-endian (byte order), read little-endian: each integer's lowest byte is the first.
+        let a = try reader.read(UInt64.self)
+        let b = try reader.read(UInt64.self)
+        func byte(_ value: UInt64, _ index: UInt64) -> UInt8 { UInt8(truncatingIfNeeded: value >> (8 * index)) }
         return UUID(
-            uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15])
+            uuid: (
+                byte(a, 0), byte(a, 1), byte(a, 2), byte(a, 3), byte(a, 4), byte(a, 5), byte(a, 6), byte(a, 7),
+                byte(b, 0), byte(b, 1), byte(b, 2), byte(b, 3), byte(b, 4), byte(b, 5), byte(b, 6), byte(b, 7)
+            )
         )
     }
 
