@@ -7,54 +7,56 @@
 
 /// Builds a little-endian byte string: integers, floats, length-prefixed strings and byte blocks.
 package struct BinaryWriter: Sendable {
+    // Visible to inlined code: the integer appends are generic and are specialised in the modules that call them.
+    @usableFromInline var storage: [UInt8] = []
+
     /// The bytes written so far.
-    package private(set) var bytes: [UInt8] = []
+    package var bytes: [UInt8] { storage }
 
     package init() {}
 
     /// Appends an integer, little-endian.
-    package mutating func append<T: FixedWidthInteger>(_ value: T) {
-        var v = value.littleEndian
-        for _ in 0..<MemoryLayout<T>.size {
-            bytes.append(UInt8(truncatingIfNeeded: v))
-            v >>= 8
-        }
+    @inlinable package mutating func append<T: FixedWidthInteger>(_ value: T) {
+        unsafe withUnsafeBytes(of: value.littleEndian) { raw in unsafe storage.append(contentsOf: raw) }
     }
 
     /// Appends a `Double` as its IEEE 754 bits.
-    package mutating func append(_ value: Double) { append(value.bitPattern) }
+    @inlinable package mutating func append(_ value: Double) { append(value.bitPattern) }
 
     /// Appends a `Float` as its IEEE 754 bits.
-    package mutating func append(_ value: Float) { append(value.bitPattern) }
+    @inlinable package mutating func append(_ value: Float) { append(value.bitPattern) }
 
     /// Appends a `Bool` as one byte.
-    package mutating func append(_ value: Bool) { append(UInt8(value ? 1 : 0)) }
+    package mutating func append(_ value: Bool) { storage.append(value ? 1 : 0) }
 
     /// Appends raw bytes with no length prefix.
-    package mutating func append(bytes more: some Collection<UInt8>) { bytes.append(contentsOf: more) }
+    package mutating func append(bytes more: some Collection<UInt8>) { storage.append(contentsOf: more) }
 
     /// Appends a byte block with a 32-bit length prefix.
     package mutating func append(block: some Collection<UInt8>) {
         append(UInt32(block.count))
-        bytes.append(contentsOf: block)
+        storage.append(contentsOf: block)
     }
 
     /// Appends a string's UTF-8 with a 32-bit length prefix.
-    package mutating func append(_ string: String) { append(block: Array(string.utf8)) }
+    package mutating func append(_ string: String) {
+        let utf8 = string.utf8
+        append(UInt32(utf8.count))
+        storage.append(contentsOf: utf8)
+    }
 
     /// Appends an array of a plain fixed-size type (integers, floats) as its raw bytes with a 64-bit count prefix,
     /// copied in one block; ``BinaryReader/readArray(of:)`` reads it back.
     package mutating func append<T: FixedWidthInteger & BitwiseCopyable>(array values: [T]) {
         append(UInt64(values.count))
-        unsafe values.withUnsafeBytes { raw in unsafe bytes.append(contentsOf: raw) }
+        unsafe values.withUnsafeBytes { raw in unsafe storage.append(contentsOf: raw) }
     }
 
     /// Appends floats as their bits with a 32-bit count prefix, copied in one block (files are little-endian,
     /// like every host this builds for).
-    package mutating func append(floats: some Collection<Float>) {
+    package mutating func append(floats: [Float]) {
         append(UInt32(floats.count))
-        let values = ContiguousArray(floats)
-        unsafe values.withUnsafeBytes { raw in unsafe bytes.append(contentsOf: raw) }
+        unsafe floats.withUnsafeBytes { raw in unsafe storage.append(contentsOf: raw) }
     }
 }
 
