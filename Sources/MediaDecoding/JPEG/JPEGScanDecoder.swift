@@ -5,7 +5,13 @@
 /// Sequential scans go straight from Huffman codes through dequantisation and the inverse DCT into the
 /// component sample planes; progressive scans add their bits to the coefficient buffer, which
 /// ``JPEGScanDecoder/transformCoefficients(frame:coefficients:quantization:planes:)`` turns into samples after
-/// the last scan. Every loop is bounded by the block count of the scan, and reading past the data throws.
+/// the last scan. Every loop is bounded by the block count of the scan.
+///
+/// Damaged data is handled as libjpeg-turbo handles it (its `jdhuff.c`, `jdphuff.c` and `jdmarker.c`): when the
+/// data of a restart interval runs out, the unit being decoded is finished with zero bits and the interval's
+/// remaining units are skipped (zero coefficients); a bit pattern that is no Huffman code is read as symbol 0;
+/// a missing or out-of-order restart marker is resynchronised by libjpeg's rules. Each is reported to
+/// ``damage``, which throws instead when damaged data is refused.
 ///
 /// Holds raw pointers: it is created inside the decoder's `withUnsafe…` closures and never escapes them.
 @safe struct JPEGScanDecoder {
@@ -48,6 +54,15 @@
     /// For ring-buffered planes: (current unit row mod 3) − current unit row, in bands.
     private var ringOffset = 0
     private var endOfBandRun = 0
+    /// libjpeg's `insufficient_data`: the current restart interval's data has run out, so its remaining units
+    /// are skipped.
+    private var insufficientData = false
+    /// Zero runs that went past the end of a block (the value then lands in the last coefficient).
+    private var coefficientOverruns = 0
+    /// Refinement symbols whose size is not 1.
+    private var badRefinementSizes = 0
+    /// The damage found so far.
+    private(set) var damage: JPEGDamageLog
 
     init(
         reader: JPEGBitReader,
@@ -55,8 +70,10 @@
         scan: JPEGScan,
         frame: JPEGFrame,
         restartInterval: Int,
-        scratch: UnsafeMutablePointer<Int32>
+        scratch: UnsafeMutablePointer<Int32>,
+        damage: JPEGDamageLog
     ) {
+        self.damage = damage
         let progressive = frame.isProgressive
         mcusWide = frame.mcusWide
         mcusHigh = frame.mcusHigh
@@ -81,9 +98,13 @@
 
     /// Decodes every MCU of the scan.
     /// - Parameter afterRow: Called with `n + 1` after MCU row (or block row, in a one-component scan) `n`.
-    /// - Returns: The offset of the first byte after the scan's entropy-coded data (a marker, or the end).
-    /// - Throws: ``MediaDecodingError`` for damaged or truncated data, or whatever `afterRow` throws.
-    mutating func run(afterRow: (Int) throws(MediaDecodingError) -> Void) throws(MediaDecodingError) -> Int {
+    /// - Returns: The offset of the first byte not yet read (where the search for the next marker starts), and
+    ///   the whole bytes of data the reader loaded but the scan did not use.
+    /// - Throws: ``MediaDecodingError`` for data that cannot be decoded (or damaged data, when it is refused), or
+    ///   whatever `afterRow` throws.
+    mutating func run(
+        afterRow: (Int) throws(MediaDecodingError) -> Void
+    ) throws(MediaDecodingError) -> (position: Int, unusedBytes: Int) {
         let single = targets.count == 1
         let unitsWide = single ? targets[0].blocksWide : mcusWide
         let unitsHigh = single ? targets[0].blocksHigh : mcusHigh
@@ -94,14 +115,15 @@
             for unitX in 0..<unitsWide {
                 if restartInterval > 0 {
                     if untilRestart == 0 {
-                        reader.reset()
-                        try reader.readRestartMarker(nextRestart)
+                        try processRestart(nextRestart)
                         nextRestart = (nextRestart + 1) & 7
                         untilRestart = restartInterval
-                        predictors = (0, 0, 0, 0)
-                        endOfBandRun = 0
                     }
                     untilRestart -= 1
+                }
+                if insufficientData {
+                    skipUnit(single, unitX, unitY)
+                    continue
                 }
                 if single {
                     try decodeBlock(0, unitX, unitY)
@@ -115,11 +137,156 @@
                         }
                     }
                 }
-                try reader.checkOverrun()
+                if reader.consumedPastData {
+                    // libjpeg finishes this unit with zero bits (as the reader did) and skips the rest.
+                    insufficientData = true
+                    let atEnd = unsafe reader.position >= reader.bytes.count
+                    try damage.report(
+                        MediaDecodingWarning(
+                            .prematureEndOfScan,
+                            "entropy-coded data ends at \(atEnd ? "the end of the file" : "a marker") before the "
+                                + "scan's blocks; the rest of the interval is filled",
+                            offset: reader.position
+                        ),
+                        as: atEnd ? .truncated : .corrupt
+                    )
+                }
             }
             try afterRow(unitY + 1)
         }
-        return reader.nextMarkerOffset()
+        if reader.invalidCodes + badRefinementSizes > 0 {
+            try damage.report(
+                MediaDecodingWarning(
+                    .invalidHuffmanData,
+                    "\(reader.invalidCodes) invalid Huffman code(s) in a scan were read as symbol 0, and "
+                        + "\(badRefinementSizes) refinement symbol(s) of a size other than 1 as size 1",
+                    offset: reader.firstInvalidCodeOffset
+                ),
+                as: .corrupt
+            )
+        }
+        if coefficientOverruns > 0 {
+            try damage.report(
+                MediaDecodingWarning(
+                    .coefficientOverrun,
+                    "\(coefficientOverruns) zero run(s) in a scan went past the end of a block",
+                    offset: nil
+                ),
+                as: .corrupt
+            )
+        }
+        return (reader.position, reader.unusedBytes)
+    }
+
+    /// libjpeg's `process_restart` and `read_restart_marker`: expects `RST<expected>`, and when another marker
+    /// comes instead, resynchronises as `jpeg_resync_to_restart` does.
+    private mutating func processRestart(_ expected: Int) throws(MediaDecodingError) {
+        let leftover = reader.unusedBytes
+        var hit = unsafe JPEGMarkerHit.find(in: reader.bytes, from: reader.position)
+        try reportEnd(hit)
+        if hit.skipped + leftover > 0 {
+            try damage.report(
+                MediaDecodingWarning(
+                    .extraneousData,
+                    "\(hit.skipped + leftover) extraneous bytes before marker \(hex8(hit.code))",
+                    offset: hit.offset
+                ),
+                as: .corrupt
+            )
+        }
+        predictors = (0, 0, 0, 0)
+        endOfBandRun = 0
+        if hit.code == 0xD0 + expected {
+            reader.restart(at: hit.end)
+            insufficientData = false
+            return
+        }
+        try damage.report(
+            MediaDecodingWarning(
+                .restartMarkerMismatch,
+                "found marker \(hex8(hit.code)) instead of RST\(expected)",
+                offset: hit.offset
+            ),
+            as: hit.atEndOfData ? .truncated : .corrupt
+        )
+        // Bounded: every pass moves past a marker, and the data has an end.
+        while true {
+            let code = hit.code
+            if code >= 0xD0 && code <= 0xD7 {
+                let distance = (code - 0xD0 - expected) & 7
+                if distance == 0 || distance == 3 || distance == 4 || distance == 5 {
+                    // The expected marker, or one too far away to guess: discard it and go on.
+                    reader.restart(at: hit.end)
+                    insufficientData = false
+                    return
+                }
+                if distance >= 6 {
+                    // An earlier marker: look further.
+                    hit = unsafe JPEGMarkerHit.find(in: reader.bytes, from: hit.end)
+                    try reportEnd(hit)
+                    continue
+                }
+                // One of the next two: this interval's data is missing, so stop at the marker.
+            } else if code < 0xC0 {
+                hit = unsafe JPEGMarkerHit.find(in: reader.bytes, from: hit.end)
+                try reportEnd(hit)
+                continue
+            }
+            // A marker that is no RST (or one of the next two): stay on it; this interval reads as empty.
+            reader.restart(at: hit.offset)
+            return
+        }
+    }
+
+    private mutating func reportEnd(_ hit: JPEGMarkerHit) throws(MediaDecodingError) {
+        guard hit.atEndOfData else { return }
+        try damage.report(
+            MediaDecodingWarning(.prematureEndOfFile, "the file ends inside a scan, without EOI", offset: hit.offset),
+            as: .truncated
+        )
+    }
+
+    /// A unit of an interval whose data has run out: sequential blocks are written as zero coefficients
+    /// (mid-grey), progressive ones keep what earlier scans gave them.
+    private mutating func skipUnit(_ single: Bool, _ unitX: Int, _ unitY: Int) {
+        guard case .sequential = mode else { return }
+        if single {
+            fillGrey(0, unitX, unitY)
+            return
+        }
+        for t in 0..<targets.count {
+            let target = targets[t]
+            for y in 0..<target.v {
+                for x in 0..<target.h {
+                    fillGrey(t, unitX * target.h + x, unitY * target.v + y)
+                }
+            }
+        }
+    }
+
+    private func fillGrey(_ t: Int, _ blockX: Int, _ blockY: Int) {
+        let target = targets[t]
+        let row = target.ringRows > 0 ? ringOffset &* (target.ringRows / 3) &+ blockY &* 8 : blockY &* 8
+        let output = unsafe target.plane + row * target.planeStride + blockX * 8
+        unsafe JPEGIDCT.transformDCOnly(0, into: output, stride: target.planeStride)
+    }
+
+    /// A refinement symbol whose size is not 1 (libjpeg's "bad Huffman code" warning; read as size 1).
+    @inline(never)
+    private mutating func noteBadRefinementSize() throws(MediaDecodingError) {
+        if damage.rejects {
+            throw .corrupt("JPEG damaged data: a progressive refinement symbol has a size other than 1")
+        }
+        badRefinementSizes &+= 1
+    }
+
+    /// A zero run past the end of a block: libjpeg stores the value in the last coefficient.
+    @inline(never)
+    private mutating func noteOverrun() throws(MediaDecodingError) {
+        if damage.rejects {
+            throw .corrupt("JPEG damaged data: AC coefficients run past the end of a block")
+        }
+        coefficientOverruns &+= 1
     }
 
     @inline(__always)
@@ -205,7 +372,10 @@
                 // Run, size and value from one look-up.
                 bits.consume(Int(fast & 0xFF))
                 k += Int((fast >> 8) & 0xFF)
-                guard k < 64 else { throw .corrupt("JPEG AC coefficients run past the end of a block") }
+                if k > 63 {
+                    try noteOverrun()
+                    k = 63
+                }
                 if !sawAC {
                     unsafe block.update(repeating: 0, count: 64)
                     sawAC = true
@@ -224,7 +394,10 @@
                 continue
             }
             k += run
-            guard k < 64 else { throw .corrupt("JPEG AC coefficients run past the end of a block") }
+            if k > 63 {
+                try noteOverrun()
+                k = 63
+            }
             if !sawAC {
                 unsafe block.update(repeating: 0, count: 64)
                 sawAC = true
@@ -259,7 +432,10 @@
             let bits = symbol & 15
             if bits != 0 {
                 k += run
-                guard k < 64 else { throw .corrupt("JPEG AC coefficients run past the end of a block") }
+                if k > 63 {
+                    try noteOverrun()
+                    k = 63
+                }
                 let value = reader.receiveExtend(bits) &<< Int32(low)
                 unsafe block[Int(zigzag[k])] = Int16(truncatingIfNeeded: value)
                 k += 1
@@ -291,6 +467,8 @@
                 let bits = symbol & 15
                 var newValue: Int16 = 0
                 if bits != 0 {
+                    // A new coefficient is always of size 1; libjpeg warns of any other size and reads it so.
+                    if bits != 1 { try noteBadRefinementSize() }
                     newValue = reader.bit() != 0 ? plus : minus
                 } else if run != 15 {
                     endOfBandRun = 1 << run
@@ -313,6 +491,10 @@
                         run -= 1
                     }
                     k += 1
+                }
+                if k > spectralEnd, newValue != 0 {
+                    // Damaged data: the run passed the band's end. libjpeg stores the value just past it.
+                    unsafe block[Int(zigzag[min(k, 63)])] = newValue
                 }
                 k += 1
             }
