@@ -37,32 +37,32 @@
     private let mcusWide: Int
     private let mcusHigh: Int
 
-    private enum Mode {
+    enum Mode {
         case sequential, dcFirst, dcRefine, acFirst, acRefine
     }
 
     var reader: JPEGBitReader
-    private let targets: [Target]
-    private let mode: Mode
+    let targets: [Target]
+    let mode: Mode
     private let spectralStart: Int
     private let spectralEnd: Int
     private let low: Int
     private let restartInterval: Int
     /// 64 scratch coefficients followed by the 64-entry zig-zag → natural order map.
     private let scratch: UnsafeMutablePointer<Int32>
-    private var predictors: (Int32, Int32, Int32, Int32) = (0, 0, 0, 0)
+    var predictors: (Int32, Int32, Int32, Int32) = (0, 0, 0, 0)
     /// For ring-buffered planes: (current unit row mod 3) − current unit row, in bands.
-    private var ringOffset = 0
-    private var endOfBandRun = 0
+    var ringOffset = 0
+    var endOfBandRun = 0
     /// libjpeg's `insufficient_data`: the current restart interval's data has run out, so its remaining units
     /// are skipped.
-    private var insufficientData = false
+    var insufficientData = false
     /// Zero runs that went past the end of a block (the value then lands in the last coefficient).
-    private var coefficientOverruns = 0
+    var coefficientOverruns = 0
     /// Refinement symbols whose size is not 1.
-    private var badRefinementSizes = 0
+    var badRefinementSizes = 0
     /// The damage found so far.
-    private(set) var damage: JPEGDamageLog
+    var damage: JPEGDamageLog
 
     init(
         reader: JPEGBitReader,
@@ -176,117 +176,6 @@
             )
         }
         return (reader.position, reader.unusedBytes)
-    }
-
-    /// libjpeg's `process_restart` and `read_restart_marker`: expects `RST<expected>`, and when another marker
-    /// comes instead, resynchronises as `jpeg_resync_to_restart` does.
-    private mutating func processRestart(_ expected: Int) throws(MediaDecodingError) {
-        let leftover = reader.unusedBytes
-        var hit = unsafe JPEGMarkerHit.find(in: reader.bytes, from: reader.position)
-        try reportEnd(hit)
-        if hit.skipped + leftover > 0 {
-            try damage.report(
-                MediaDecodingWarning(
-                    .extraneousData,
-                    "\(hit.skipped + leftover) extraneous bytes before marker \(hex8(hit.code))",
-                    offset: hit.offset
-                ),
-                as: .corrupt
-            )
-        }
-        predictors = (0, 0, 0, 0)
-        endOfBandRun = 0
-        if hit.code == 0xD0 + expected {
-            reader.restart(at: hit.end)
-            insufficientData = false
-            return
-        }
-        try damage.report(
-            MediaDecodingWarning(
-                .restartMarkerMismatch,
-                "found marker \(hex8(hit.code)) instead of RST\(expected)",
-                offset: hit.offset
-            ),
-            as: hit.atEndOfData ? .truncated : .corrupt
-        )
-        // Bounded: every pass moves past a marker, and the data has an end.
-        while true {
-            let code = hit.code
-            if code >= 0xD0 && code <= 0xD7 {
-                let distance = (code - 0xD0 - expected) & 7
-                if distance == 0 || distance == 3 || distance == 4 || distance == 5 {
-                    // The expected marker, or one too far away to guess: discard it and go on.
-                    reader.restart(at: hit.end)
-                    insufficientData = false
-                    return
-                }
-                if distance >= 6 {
-                    // An earlier marker: look further.
-                    hit = unsafe JPEGMarkerHit.find(in: reader.bytes, from: hit.end)
-                    try reportEnd(hit)
-                    continue
-                }
-                // One of the next two: this interval's data is missing, so stop at the marker.
-            } else if code < 0xC0 {
-                hit = unsafe JPEGMarkerHit.find(in: reader.bytes, from: hit.end)
-                try reportEnd(hit)
-                continue
-            }
-            // A marker that is no RST (or one of the next two): stay on it; this interval reads as empty.
-            reader.restart(at: hit.offset)
-            return
-        }
-    }
-
-    private mutating func reportEnd(_ hit: JPEGMarkerHit) throws(MediaDecodingError) {
-        guard hit.atEndOfData else { return }
-        try damage.report(
-            MediaDecodingWarning(.prematureEndOfFile, "the file ends inside a scan, without EOI", offset: hit.offset),
-            as: .truncated
-        )
-    }
-
-    /// A unit of an interval whose data has run out: sequential blocks are written as zero coefficients
-    /// (mid-grey), progressive ones keep what earlier scans gave them.
-    private mutating func skipUnit(_ single: Bool, _ unitX: Int, _ unitY: Int) {
-        guard case .sequential = mode else { return }
-        if single {
-            fillGrey(0, unitX, unitY)
-            return
-        }
-        for t in 0..<targets.count {
-            let target = targets[t]
-            for y in 0..<target.v {
-                for x in 0..<target.h {
-                    fillGrey(t, unitX * target.h + x, unitY * target.v + y)
-                }
-            }
-        }
-    }
-
-    private func fillGrey(_ t: Int, _ blockX: Int, _ blockY: Int) {
-        let target = targets[t]
-        let row = target.ringRows > 0 ? ringOffset &* (target.ringRows / 3) &+ blockY &* 8 : blockY &* 8
-        let output = unsafe target.plane + row * target.planeStride + blockX * 8
-        unsafe JPEGIDCT.transformDCOnly(0, into: output, stride: target.planeStride)
-    }
-
-    /// A refinement symbol whose size is not 1 (libjpeg's "bad Huffman code" warning; read as size 1).
-    @inline(never)
-    private mutating func noteBadRefinementSize() throws(MediaDecodingError) {
-        if damage.rejects {
-            throw .corrupt("JPEG damaged data: a progressive refinement symbol has a size other than 1")
-        }
-        badRefinementSizes &+= 1
-    }
-
-    /// A zero run past the end of a block: libjpeg stores the value in the last coefficient.
-    @inline(never)
-    private mutating func noteOverrun() throws(MediaDecodingError) {
-        if damage.rejects {
-            throw .corrupt("JPEG damaged data: AC coefficients run past the end of a block")
-        }
-        coefficientOverruns &+= 1
     }
 
     @inline(__always)
@@ -545,20 +434,4 @@
             }
         }
     }
-}
-
-/// The zig-zag sequence of ITU T.81 Figure A.6.
-package enum JPEGZigZag {
-    /// `natural[k]` is the row-major index of the `k`-th coefficient in zig-zag order.
-    package static let natural: [Int] = {
-        var order = [Int]()
-        for diagonal in 0..<15 {
-            let rows = Array(max(0, diagonal - 7)...min(7, diagonal))
-            // Even diagonals run up and to the right (row decreasing), odd ones down and to the left.
-            for row in diagonal % 2 == 0 ? rows.reversed() : rows {
-                order.append(row * 8 + diagonal - row)
-            }
-        }
-        return order
-    }()
 }
