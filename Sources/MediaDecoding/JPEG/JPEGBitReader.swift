@@ -17,17 +17,14 @@
     var count = 0
     /// Zero bits appended after a marker or the end of the data.
     var virtualBits = 0
-    /// Whether a bit pattern that is no Huffman code throws instead of being read as symbol 0.
-    let rejectsInvalidCodes: Bool
-    /// Bit patterns read as symbol 0 because they are no code of the table (libjpeg's recovery).
-    private(set) var invalidCodes = 0
-    /// Roughly where the first of them was (the next byte to load at the time).
-    private(set) var firstInvalidCodeOffset = 0
+    /// Bit patterns read as symbol 0 because they are no code of the table (libjpeg's recovery), or -1 when
+    /// such a pattern throws instead (one word, so the reader the block decoder copies stays small).
+    private(set) var invalidCodes: Int
 
     init(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, rejectsInvalidCodes: Bool = true) {
         unsafe self.bytes = bytes
         self.position = start
-        self.rejectsInvalidCodes = rejectsInvalidCodes
+        self.invalidCodes = rejectsInvalidCodes ? -1 : 0
     }
 
     /// Tops the buffer up to at least 57 bits.
@@ -144,10 +141,9 @@
             }
             length += 1
         }
-        guard !rejectsInvalidCodes else {
+        guard invalidCodes >= 0 else {
             throw .corrupt("JPEG damaged data: invalid Huffman code in the entropy-coded data near offset \(position)")
         }
-        if invalidCodes == 0 { firstInvalidCodeOffset = position }
         invalidCodes &+= 1
         consume(17)
         return 0

@@ -121,7 +121,7 @@
                     }
                     untilRestart -= 1
                 }
-                if insufficientData {
+                if _slowPath(insufficientData) {
                     skipUnit(single, unitX, unitY)
                     continue
                 }
@@ -137,7 +137,7 @@
                         }
                     }
                 }
-                if reader.consumedPastData {
+                if _slowPath(reader.consumedPastData) {
                     // libjpeg finishes this unit with zero bits (as the reader did) and skips the rest.
                     insufficientData = true
                     let atEnd = unsafe reader.position >= reader.bytes.count
@@ -154,13 +154,13 @@
             }
             try afterRow(unitY + 1)
         }
-        if reader.invalidCodes + badRefinementSizes > 0 {
+        if max(0, reader.invalidCodes) + badRefinementSizes > 0 {
             try damage.report(
                 MediaDecodingWarning(
                     .invalidHuffmanData,
-                    "\(reader.invalidCodes) invalid Huffman code(s) in a scan were read as symbol 0, and "
+                    "\(max(0, reader.invalidCodes)) invalid Huffman code(s) in a scan were read as symbol 0, and "
                         + "\(badRefinementSizes) refinement symbol(s) of a size other than 1 as size 1",
-                    offset: reader.firstInvalidCodeOffset
+                    offset: nil
                 ),
                 as: .corrupt
             )
@@ -261,7 +261,7 @@
                 // Run, size and value from one look-up.
                 bits.consume(Int(fast & 0xFF))
                 k += Int((fast >> 8) & 0xFF)
-                if k > 63 {
+                if _slowPath(k > 63) {
                     try noteOverrun()
                     k = 63
                 }
@@ -283,7 +283,7 @@
                 continue
             }
             k += run
-            if k > 63 {
+            if _slowPath(k > 63) {
                 try noteOverrun()
                 k = 63
             }
@@ -321,7 +321,7 @@
             let bits = symbol & 15
             if bits != 0 {
                 k += run
-                if k > 63 {
+                if _slowPath(k > 63) {
                     try noteOverrun()
                     k = 63
                 }
