@@ -26,4 +26,27 @@ public protocol ImageDecoder: Sendable {
     /// - Returns: The first (or only) image in the file.
     /// - Throws: An error saying what is wrong with the data; built-in decoders throw ``MediaDecodingError``.
     func decode(_ bytes: [UInt8], limits: DecodingLimits) throws -> Image
+
+    /// Decodes a whole file and reports the damage it recovered from.
+    ///
+    /// The default implementation calls ``decode(_:limits:)`` and reports no warnings; decoders that
+    /// recover from damaged files (``JPEGDecoder``) list what they recovered from.
+    /// - Parameters:
+    ///   - bytes: The complete file.
+    ///   - limits: Bounds to check before allocating.
+    /// - Returns: The first (or only) image in the file and the warnings.
+    /// - Throws: An error saying what is wrong with the data; built-in decoders throw ``MediaDecodingError``.
+    func decodeReportingWarnings(_ bytes: [UInt8], limits: DecodingLimits) throws -> DecodedImage
+}
+
+extension ImageDecoder {
+    /// Decodes with ``decode(_:limits:)`` and reports no warnings.
+    /// - Parameters:
+    ///   - bytes: The complete file.
+    ///   - limits: Bounds to check before allocating.
+    /// - Returns: The image, with an empty warning list.
+    /// - Throws: Whatever ``decode(_:limits:)`` throws.
+    public func decodeReportingWarnings(_ bytes: [UInt8], limits: DecodingLimits) throws -> DecodedImage {
+        DecodedImage(image: try decode(bytes, limits: limits))
+    }
 }

@@ -106,6 +106,28 @@ public struct MediaDecoder: Sendable {
         return try decoder.decode(bytes, limits: limits)
     }
 
+    /// Decodes an image with the first decoder that recognises its magic bytes, and reports the damage the
+    /// decoder recovered from (a JPEG with junk between segments or a scan cut short decodes as libjpeg-turbo
+    /// decodes it, with warnings; see ``JPEGDecoder``).
+    /// - Parameters:
+    ///   - bytes: The complete file.
+    ///   - limits: Bounds passed to the decoder.
+    /// - Returns: The decoded image and its warnings.
+    /// - Throws: ``MediaDecodingError`` with ``MediaDecodingError/Code/unknownFormat`` when no decoder
+    ///   recognises the bytes; otherwise whatever the chosen decoder throws.
+    public func decodeImageReportingWarnings(
+        _ bytes: [UInt8],
+        limits: DecodingLimits = .default
+    ) throws -> DecodedImage {
+        guard let decoder = imageDecoder(for: bytes) else {
+            throw MediaDecodingError(
+                .unknownFormat,
+                "no image decoder recognises the first bytes \(Self.describe(bytes))"
+            )
+        }
+        return try decoder.decodeReportingWarnings(bytes, limits: limits)
+    }
+
     /// Decodes audio with the first decoder that recognises its magic bytes.
     /// - Parameters:
     ///   - bytes: The complete file.

@@ -152,26 +152,36 @@ struct SampleDifference {
     }
 
     /// Through the registry, the SOI-plus-garbage file is not recognised at all (like Pillow's "cannot identify
-    /// image file"); given to the JPEG decoder directly it is corrupt.
-    @Test(arguments: [
-        ("bad_jpeg_truncated.jpg", MediaDecodingError.Code.truncated, MediaDecodingError.Code.truncated),
-        ("bad_jpeg_garbage_after_soi.jpg", .unknownFormat, .corrupt),
-    ])
-    func rejectsMalformed(
-        _ file: String,
-        _ registryCode: MediaDecodingError.Code,
-        _ decoderCode: MediaDecodingError.Code
-    ) throws {
-        let bytes = try MediaFixtures.bytes("images/" + file)
+    /// image file"); given to the JPEG decoder directly it is corrupt (libjpeg skips the garbage to a marker it
+    /// refuses).
+    @Test func rejectsGarbageAfterSOI() throws {
+        let bytes = try MediaFixtures.bytes("images/bad_jpeg_garbage_after_soi.jpg")
         #expect {
             try MediaDecoder().decodeImage(bytes)
         } throws: { error in
-            (error as? MediaDecodingError)?.code == registryCode
+            (error as? MediaDecodingError)?.code == .unknownFormat
         }
+        for decoder in [JPEGDecoder(), JPEGDecoder(damageHandling: .reject)] {
+            #expect {
+                try decoder.decode(bytes, limits: .default)
+            } throws: { error in
+                (error as? MediaDecodingError)?.code == .corrupt
+            }
+        }
+    }
+
+    /// A file cut in half inside its scan decodes as libjpeg-turbo decodes it (the rest mid-grey), with warnings;
+    /// the strict decoder refuses it as truncated.
+    @Test func fileCutInHalfIsRecoveredOrRefused() throws {
+        let bytes = try MediaFixtures.bytes("images/bad_jpeg_truncated.jpg")
+        let decoded = try MediaDecoder().decodeImageReportingWarnings(bytes)
+        #expect(decoded.warnings.map(\.code) == [.prematureEndOfScan, .prematureEndOfFile])
+        let samples = try #require(decoded.image.uint8Samples)
+        #expect(samples.suffix(3 * 160) == ArraySlice(repeating: 128, count: 3 * 160))
         #expect {
-            try JPEGDecoder().decode(bytes, limits: .default)
+            try JPEGDecoder(damageHandling: .reject).decode(bytes, limits: .default)
         } throws: { error in
-            (error as? MediaDecodingError)?.code == decoderCode
+            (error as? MediaDecodingError)?.code == .truncated
         }
     }
 
@@ -188,7 +198,7 @@ struct SampleDifference {
         let difference = try SampleDifference(image, Self.load("jpeg_baseline_444_160x120.npy"))
         #expect(difference.max == 0)
         MediaFixtures.truncationSweep(bytes, step: 13) { prefix throws(MediaDecodingError) in
-            _ = try JPEGDecoder().decode(prefix, limits: .default)
+            _ = try JPEGDecoder(damageHandling: .reject).decode(prefix, limits: .default)
         }
     }
 
@@ -201,12 +211,21 @@ struct SampleDifference {
         }
     }
 
+    /// Every prefix is refused by the strict decoder; the default decoder refuses it or decodes it with a
+    /// warning (never silently).
     @Test(arguments: ["jpeg_baseline_420_99x67.jpg", "jpeg_progressive_420_restart_75x53.jpg"])
-    func truncatedPrefixesThrow(_ file: String) throws {
+    func truncatedPrefixesThrowOrWarn(_ file: String) throws {
         let bytes = try MediaFixtures.bytes("images/" + file)
         MediaFixtures.truncationSweep(bytes, step: 5) { prefix throws(MediaDecodingError) in
-            _ = try JPEGDecoder().decode(prefix, limits: .default)
+            _ = try JPEGDecoder(damageHandling: .reject).decode(prefix, limits: .default)
         }
+        var silent: [Int] = []
+        for length in stride(from: 0, to: bytes.count, by: 5) {
+            guard let decoded = try? JPEGDecoder().decodeReportingWarnings(Array(bytes[0..<length]), limits: .default)
+            else { continue }
+            if !decoded.warnings.contains(where: { $0.code == .prematureEndOfFile }) { silent.append(length) }
+        }
+        #expect(silent.isEmpty, "prefixes decoded without a premature-end warning: \(silent)")
     }
 
     @Test(arguments: ["jpeg_progressive_420_160x120.jpg", "jpeg_restart_420_160x120.jpg"])

@@ -2,10 +2,11 @@
 
 /// Reads the entropy-coded data of a JPEG scan, most significant bit first, through a 64-bit buffer.
 ///
-/// `FF 00` is read as one `FF` byte. At a marker (`FF` followed by anything else) or at the end of the input the
-/// reader stops advancing and feeds zero bits instead, counting them in `virtualBits`; a decoder that consumes
-/// any of them has run past the data, which ``checkOverrun()`` reports. Created only inside a
-/// `withUnsafeBufferPointer` closure over the file and never stored beyond it.
+/// `FF 00` is read as one `FF` byte (after any `FF` fill bytes, as libjpeg reads it). At a marker (`FF` followed
+/// by anything else) or at the end of the input the reader stops advancing and feeds zero bits instead, counting
+/// them in `virtualBits`, as libjpeg does; a decoder that consumes any of them has run past the data
+/// (``consumedPastData``). Created only inside a `withUnsafeBufferPointer` closure over the file and never stored
+/// beyond it.
 @safe struct JPEGBitReader {
     let bytes: UnsafeBufferPointer<UInt8>
     /// The next byte to load.
@@ -16,10 +17,14 @@
     var count = 0
     /// Zero bits appended after a marker or the end of the data.
     var virtualBits = 0
+    /// Bit patterns read as symbol 0 because they are no code of the table (libjpeg's recovery), or -1 when
+    /// such a pattern throws instead (one word, so the reader the block decoder copies stays small).
+    private(set) var invalidCodes: Int
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>, start: Int) {
+    init(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, rejectsInvalidCodes: Bool = true) {
         unsafe self.bytes = bytes
         self.position = start
+        self.invalidCodes = rejectsInvalidCodes ? -1 : 0
     }
 
     /// Tops the buffer up to at least 57 bits.
@@ -54,11 +59,16 @@
                 if byte != 0xFF {
                     buffer |= UInt64(byte) << UInt64(56 &- count)
                     position &+= 1
-                } else if position &+ 1 < end, unsafe bytes[position &+ 1] == 0 {
-                    buffer |= UInt64(0xFF) << UInt64(56 &- count)
-                    position &+= 2
                 } else {
-                    virtualBits &+= 8
+                    // FF fill bytes may precede the 00 of a stuffed FF, as they may precede a marker code.
+                    var next = position &+ 1
+                    while next < end, unsafe bytes[next] == 0xFF { next &+= 1 }
+                    if next < end, unsafe bytes[next] == 0 {
+                        buffer |= UInt64(0xFF) << UInt64(56 &- count)
+                        position = next &+ 1
+                    } else {
+                        virtualBits &+= 8
+                    }
                 }
             } else {
                 virtualBits &+= 8
@@ -114,8 +124,12 @@
     }
 
     /// The slow path of ``decode(_:)``: codes of 10 to 16 bits.
+    ///
+    /// Bits that are no code of the table are read as libjpeg reads them: 17 bits are dropped and the symbol is
+    /// 0 (a zero DC difference, or the end of the block), unless invalid codes are refused.
     @inline(never)
     mutating func decodeLong(_ table: UnsafePointer<Int32>) throws(MediaDecodingError) -> Int {
+        if count < 17 { refill() }
         var length = JPEGHuffmanDecodingTables.lookaheadBits + 1
         while length <= 16 {
             let code = Int32(truncatingIfNeeded: buffer >> UInt64(64 - length))
@@ -127,62 +141,36 @@
             }
             length += 1
         }
-        throw .corrupt("JPEG entropy data holds an invalid Huffman code")
-    }
-
-    /// Throws if the decoder has used bits past the end of the data or past a marker.
-    @inline(__always)
-    func checkOverrun() throws(MediaDecodingError) {
-        guard count >= virtualBits else {
-            if unsafe position >= bytes.count {
-                throw .truncated("JPEG entropy-coded data ends early")
-            }
-            throw .corrupt("JPEG entropy-coded data runs into a marker")
+        guard invalidCodes >= 0 else {
+            throw .corrupt("JPEG damaged data: invalid Huffman code in the entropy-coded data near offset \(position)")
         }
+        invalidCodes &+= 1
+        consume(17)
+        return 0
     }
 
-    /// Discards buffered bits so that ``position`` is the first byte not yet decoded, before a marker.
+    /// Whether the decoder has used bits past the end of the data or past a marker (zero bits supplied in
+    /// their place).
+    @inline(__always)
+    var consumedPastData: Bool { count < virtualBits }
+
+    /// Whether the reader has stopped at a marker or at the end of the data.
+    var reachedMarkerOrEnd: Bool { virtualBits > 0 }
+
+    /// Whole bytes of real data loaded but not consumed (data left over before the next marker).
+    var unusedBytes: Int { max(0, count - virtualBits) / 8 }
+
+    /// Discards buffered bits so that ``position`` is the first byte not yet loaded, before a marker.
     mutating func reset() {
         buffer = 0
         count = 0
         virtualBits = 0
     }
 
-    /// After ``reset()``: expects `FF D0+expected` (after optional fill bytes) and moves past it.
-    mutating func readRestartMarker(_ expected: Int) throws(MediaDecodingError) {
-        let end = unsafe bytes.count
-        // Skip any entropy bytes left before the marker (only in damaged files) and fill bytes.
-        while position < end {
-            if unsafe bytes[position] == 0xFF, position + 1 < end {
-                let next = unsafe bytes[position + 1]
-                if next == 0xFF {
-                    position += 1
-                    continue
-                }
-                if next != 0 { break }
-            }
-            position += 1
-        }
-        guard position + 1 < end else { throw .truncated("JPEG data ends before restart marker RST\(expected)") }
-        let marker = Int(unsafe bytes[position + 1])
-        guard marker == 0xD0 + expected else {
-            throw .corrupt("JPEG expected restart marker RST\(expected), found marker \(hex8(marker))")
-        }
-        position += 2
-    }
-
-    /// The offset of the next marker at or after ``position`` (skipping stuffed bytes), or the end of the data.
-    func nextMarkerOffset() -> Int {
-        let end = unsafe bytes.count
-        var i = position
-        while i + 1 < end {
-            if unsafe bytes[i] == 0xFF {
-                let next = unsafe bytes[i + 1]
-                if next != 0 && next != 0xFF { return i }
-            }
-            i += 1
-        }
-        return end
+    /// Moves to `offset` with an empty buffer (after a restart marker, or onto a marker to stop at).
+    mutating func restart(at offset: Int) {
+        reset()
+        position = offset
     }
 }
 

@@ -18,17 +18,45 @@
 /// By default the EXIF Orientation tag is applied, so the image comes out upright (width and height swap for
 /// orientations 5 to 8); create the decoder with `appliesEXIFOrientation: false` to get the stored pixels.
 ///
+/// Damaged files are decoded as libjpeg-turbo (Pillow's decoder) decodes them, by default: junk between
+/// segments or before a marker is skipped, APPn segments with a wrong length are skipped by libjpeg's rule, a
+/// scan whose data ends early (at a marker or at the end of a file cut short) is finished the way libjpeg
+/// finishes it (the rest of the restart interval mid-grey), invalid Huffman codes read as symbol 0, and missing
+/// or out-of-order restart markers are resynchronised. Each is reported as a ``MediaDecodingWarning`` by
+/// ``decodeReportingWarnings(_:limits:)``. Create the decoder with `damageHandling: .reject` to get a
+/// ``MediaDecodingError`` naming the damage instead. What libjpeg refuses (a second SOI, unknown markers, bad
+/// tables or headers) is always refused.
+///
+/// ```swift
+/// let decoded = try JPEGDecoder().decodeReportingWarnings(bytes, limits: .default)
+/// for warning in decoded.warnings { print(warning) }    // "extraneousData: 3 extraneous bytes before …"
+/// let strict = JPEGDecoder(damageHandling: .reject)     // throws on the same file
+/// ```
+///
 /// Not supported (``MediaDecodingError/Code/unsupported``): arithmetic coding (SOF9–SOF15), lossless and
 /// hierarchical frames, 12-bit samples, and heights defined by a DNL marker.
 public struct JPEGDecoder: ImageDecoder {
+    /// What the decoder does with damaged data that libjpeg-turbo recovers from with a warning.
+    public enum DamageHandling: Sendable, Hashable {
+        /// Recover as libjpeg-turbo does and report a ``MediaDecodingWarning`` (the default, like Pillow).
+        case recover
+        /// Throw a ``MediaDecodingError`` naming the damage (`.corrupt`, or `.truncated` when the data ends).
+        case reject
+    }
+
     /// Whether ``decode(_:limits:)`` turns the image upright according to its EXIF Orientation tag.
     public var appliesEXIFOrientation: Bool
+    /// What to do with damaged data that libjpeg-turbo recovers from.
+    public var damageHandling: DamageHandling
 
     /// Creates a JPEG decoder.
-    /// - Parameter appliesEXIFOrientation: Whether to apply the EXIF Orientation tag (the default) or return
-    ///   the pixels as stored.
-    public init(appliesEXIFOrientation: Bool = true) {
+    /// - Parameters:
+    ///   - appliesEXIFOrientation: Whether to apply the EXIF Orientation tag (the default) or return the pixels
+    ///     as stored.
+    ///   - damageHandling: Whether to recover from damaged data as libjpeg-turbo does (the default) or refuse it.
+    public init(appliesEXIFOrientation: Bool = true, damageHandling: DamageHandling = .recover) {
         self.appliesEXIFOrientation = appliesEXIFOrientation
+        self.damageHandling = damageHandling
     }
 
     /// Whether `header` starts with a JPEG SOI marker followed by another marker (`FF D8 FF`).
@@ -43,13 +71,30 @@ public struct JPEGDecoder: ImageDecoder {
     ///   - bytes: The complete file.
     ///   - limits: Checked against the frame size before any image memory is allocated.
     /// - Returns: The image, in the format described on ``JPEGDecoder``.
-    /// - Throws: ``MediaDecodingError``: `.truncated` (the data ends early), `.corrupt` (bad markers, tables or
-    ///   entropy-coded data), `.unsupported` (see above) or `.limitExceeded`.
+    /// - Throws: ``MediaDecodingError``: `.truncated` (the data ends before any scan, or, when damage is
+    ///   rejected, early), `.corrupt` (bad markers, tables or headers, or damaged data when it is rejected),
+    ///   `.unsupported` (see above) or `.limitExceeded`.
     public func decode(_ bytes: [UInt8], limits: DecodingLimits) throws(MediaDecodingError) -> Image {
-        var stream = JPEGStream(bytes, limits: limits)
-        let image = try stream.decode()
-        guard appliesEXIFOrientation, let orientation = stream.orientation else { return image }
-        return image.applyingEXIFOrientation(orientation)
+        try decodeReportingWarnings(bytes, limits: limits).image
+    }
+
+    /// Decodes a JPEG file and lists the damage recovered from.
+    /// - Parameters:
+    ///   - bytes: The complete file.
+    ///   - limits: Checked against the frame size before any image memory is allocated.
+    /// - Returns: The image, in the format described on ``JPEGDecoder``, and the warnings (empty for an intact
+    ///   file; never any with `damageHandling: .reject`).
+    /// - Throws: ``MediaDecodingError``, as ``decode(_:limits:)``.
+    public func decodeReportingWarnings(
+        _ bytes: [UInt8],
+        limits: DecodingLimits
+    ) throws(MediaDecodingError) -> DecodedImage {
+        var stream = JPEGStream(bytes, limits: limits, rejectsDamage: damageHandling == .reject)
+        var image = try stream.decode()
+        if appliesEXIFOrientation, let orientation = stream.orientation {
+            image = image.applyingEXIFOrientation(orientation)
+        }
+        return DecodedImage(image: image, warnings: stream.damage.warnings)
     }
 
     /// The EXIF Orientation tag (1...8) of a JPEG file, read from its first EXIF APP1 segment without decoding

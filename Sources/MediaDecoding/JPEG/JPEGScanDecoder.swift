@@ -5,7 +5,13 @@
 /// Sequential scans go straight from Huffman codes through dequantisation and the inverse DCT into the
 /// component sample planes; progressive scans add their bits to the coefficient buffer, which
 /// ``JPEGScanDecoder/transformCoefficients(frame:coefficients:quantization:planes:)`` turns into samples after
-/// the last scan. Every loop is bounded by the block count of the scan, and reading past the data throws.
+/// the last scan. Every loop is bounded by the block count of the scan.
+///
+/// Damaged data is handled as libjpeg-turbo handles it (its `jdhuff.c`, `jdphuff.c` and `jdmarker.c`): when the
+/// data of a restart interval runs out, the unit being decoded is finished with zero bits and the interval's
+/// remaining units are skipped (zero coefficients); a bit pattern that is no Huffman code is read as symbol 0;
+/// a missing or out-of-order restart marker is resynchronised by libjpeg's rules. Each is reported to
+/// ``damage``, which throws instead when damaged data is refused.
 ///
 /// Holds raw pointers: it is created inside the decoder's `withUnsafe…` closures and never escapes them.
 @safe struct JPEGScanDecoder {
@@ -31,23 +37,32 @@
     private let mcusWide: Int
     private let mcusHigh: Int
 
-    private enum Mode {
+    enum Mode {
         case sequential, dcFirst, dcRefine, acFirst, acRefine
     }
 
     var reader: JPEGBitReader
-    private let targets: [Target]
-    private let mode: Mode
+    let targets: [Target]
+    let mode: Mode
     private let spectralStart: Int
     private let spectralEnd: Int
     private let low: Int
     private let restartInterval: Int
     /// 64 scratch coefficients followed by the 64-entry zig-zag → natural order map.
     private let scratch: UnsafeMutablePointer<Int32>
-    private var predictors: (Int32, Int32, Int32, Int32) = (0, 0, 0, 0)
+    var predictors: (Int32, Int32, Int32, Int32) = (0, 0, 0, 0)
     /// For ring-buffered planes: (current unit row mod 3) − current unit row, in bands.
-    private var ringOffset = 0
-    private var endOfBandRun = 0
+    var ringOffset = 0
+    var endOfBandRun = 0
+    /// libjpeg's `insufficient_data`: the current restart interval's data has run out, so its remaining units
+    /// are skipped.
+    var insufficientData = false
+    /// Zero runs that went past the end of a block (the value then lands in the last coefficient).
+    var coefficientOverruns = 0
+    /// Refinement symbols whose size is not 1.
+    var badRefinementSizes = 0
+    /// The damage found so far.
+    var damage: JPEGDamageLog
 
     init(
         reader: JPEGBitReader,
@@ -55,8 +70,10 @@
         scan: JPEGScan,
         frame: JPEGFrame,
         restartInterval: Int,
-        scratch: UnsafeMutablePointer<Int32>
+        scratch: UnsafeMutablePointer<Int32>,
+        damage: JPEGDamageLog
     ) {
+        self.damage = damage
         let progressive = frame.isProgressive
         mcusWide = frame.mcusWide
         mcusHigh = frame.mcusHigh
@@ -81,9 +98,13 @@
 
     /// Decodes every MCU of the scan.
     /// - Parameter afterRow: Called with `n + 1` after MCU row (or block row, in a one-component scan) `n`.
-    /// - Returns: The offset of the first byte after the scan's entropy-coded data (a marker, or the end).
-    /// - Throws: ``MediaDecodingError`` for damaged or truncated data, or whatever `afterRow` throws.
-    mutating func run(afterRow: (Int) throws(MediaDecodingError) -> Void) throws(MediaDecodingError) -> Int {
+    /// - Returns: The offset of the first byte not yet read (where the search for the next marker starts), and
+    ///   the whole bytes of data the reader loaded but the scan did not use.
+    /// - Throws: ``MediaDecodingError`` for data that cannot be decoded (or damaged data, when it is refused), or
+    ///   whatever `afterRow` throws.
+    mutating func run(
+        afterRow: (Int) throws(MediaDecodingError) -> Void
+    ) throws(MediaDecodingError) -> (position: Int, unusedBytes: Int) {
         let single = targets.count == 1
         let unitsWide = single ? targets[0].blocksWide : mcusWide
         let unitsHigh = single ? targets[0].blocksHigh : mcusHigh
@@ -94,14 +115,15 @@
             for unitX in 0..<unitsWide {
                 if restartInterval > 0 {
                     if untilRestart == 0 {
-                        reader.reset()
-                        try reader.readRestartMarker(nextRestart)
+                        try processRestart(nextRestart)
                         nextRestart = (nextRestart + 1) & 7
                         untilRestart = restartInterval
-                        predictors = (0, 0, 0, 0)
-                        endOfBandRun = 0
                     }
                     untilRestart -= 1
+                }
+                if _slowPath(insufficientData) {
+                    skipUnit(single, unitX, unitY)
+                    continue
                 }
                 if single {
                     try decodeBlock(0, unitX, unitY)
@@ -115,11 +137,45 @@
                         }
                     }
                 }
-                try reader.checkOverrun()
+                if _slowPath(reader.consumedPastData) {
+                    // libjpeg finishes this unit with zero bits (as the reader did) and skips the rest.
+                    insufficientData = true
+                    let atEnd = unsafe reader.position >= reader.bytes.count
+                    try damage.report(
+                        MediaDecodingWarning(
+                            .prematureEndOfScan,
+                            "entropy-coded data ends at \(atEnd ? "the end of the file" : "a marker") before the "
+                                + "scan's blocks; the rest of the interval is filled",
+                            offset: reader.position
+                        ),
+                        as: atEnd ? .truncated : .corrupt
+                    )
+                }
             }
             try afterRow(unitY + 1)
         }
-        return reader.nextMarkerOffset()
+        if max(0, reader.invalidCodes) + badRefinementSizes > 0 {
+            try damage.report(
+                MediaDecodingWarning(
+                    .invalidHuffmanData,
+                    "\(max(0, reader.invalidCodes)) invalid Huffman code(s) in a scan were read as symbol 0, and "
+                        + "\(badRefinementSizes) refinement symbol(s) of a size other than 1 as size 1",
+                    offset: nil
+                ),
+                as: .corrupt
+            )
+        }
+        if coefficientOverruns > 0 {
+            try damage.report(
+                MediaDecodingWarning(
+                    .coefficientOverrun,
+                    "\(coefficientOverruns) zero run(s) in a scan went past the end of a block",
+                    offset: nil
+                ),
+                as: .corrupt
+            )
+        }
+        return (reader.position, reader.unusedBytes)
     }
 
     @inline(__always)
@@ -205,7 +261,10 @@
                 // Run, size and value from one look-up.
                 bits.consume(Int(fast & 0xFF))
                 k += Int((fast >> 8) & 0xFF)
-                guard k < 64 else { throw .corrupt("JPEG AC coefficients run past the end of a block") }
+                if _slowPath(k > 63) {
+                    try noteOverrun()
+                    k = 63
+                }
                 if !sawAC {
                     unsafe block.update(repeating: 0, count: 64)
                     sawAC = true
@@ -224,7 +283,10 @@
                 continue
             }
             k += run
-            guard k < 64 else { throw .corrupt("JPEG AC coefficients run past the end of a block") }
+            if _slowPath(k > 63) {
+                try noteOverrun()
+                k = 63
+            }
             if !sawAC {
                 unsafe block.update(repeating: 0, count: 64)
                 sawAC = true
@@ -259,7 +321,10 @@
             let bits = symbol & 15
             if bits != 0 {
                 k += run
-                guard k < 64 else { throw .corrupt("JPEG AC coefficients run past the end of a block") }
+                if _slowPath(k > 63) {
+                    try noteOverrun()
+                    k = 63
+                }
                 let value = reader.receiveExtend(bits) &<< Int32(low)
                 unsafe block[Int(zigzag[k])] = Int16(truncatingIfNeeded: value)
                 k += 1
@@ -291,6 +356,8 @@
                 let bits = symbol & 15
                 var newValue: Int16 = 0
                 if bits != 0 {
+                    // A new coefficient is always of size 1; libjpeg warns of any other size and reads it so.
+                    if bits != 1 { try noteBadRefinementSize() }
                     newValue = reader.bit() != 0 ? plus : minus
                 } else if run != 15 {
                     endOfBandRun = 1 << run
@@ -313,6 +380,10 @@
                         run -= 1
                     }
                     k += 1
+                }
+                if k > spectralEnd, newValue != 0 {
+                    // Damaged data: the run passed the band's end. libjpeg stores the value just past it.
+                    unsafe block[Int(zigzag[min(k, 63)])] = newValue
                 }
                 k += 1
             }
@@ -363,20 +434,4 @@
             }
         }
     }
-}
-
-/// The zig-zag sequence of ITU T.81 Figure A.6.
-package enum JPEGZigZag {
-    /// `natural[k]` is the row-major index of the `k`-th coefficient in zig-zag order.
-    package static let natural: [Int] = {
-        var order = [Int]()
-        for diagonal in 0..<15 {
-            let rows = Array(max(0, diagonal - 7)...min(7, diagonal))
-            // Even diagonals run up and to the right (row decreasing), odd ones down and to the left.
-            for row in diagonal % 2 == 0 ? rows.reversed() : rows {
-                order.append(row * 8 + diagonal - row)
-            }
-        }
-        return order
-    }()
 }

@@ -6,6 +6,11 @@
 /// Supported: SOF0 (baseline), SOF1 (extended sequential, 8-bit) and SOF2 (progressive), Huffman coded, with
 /// 1, 3 or 4 components, any integral sampling factors and restart intervals. Lossless, hierarchical and
 /// arithmetic-coded frames and 12-bit precision throw ``MediaDecodingError/Code/unsupported``.
+///
+/// Markers are found as libjpeg-turbo finds them (`next_marker` and `skip_variable` in its `jdmarker.c`): bytes
+/// that belong to no segment are skipped (with a warning), APPn and COM segments are skipped by their length
+/// whatever they hold, and the end of the data reads as EOI (with a warning). What libjpeg refuses (a second
+/// SOI, an unknown marker, bad tables or frame headers) is refused here too.
 struct JPEGStream {
     private let bytes: [UInt8]
     private let limits: DecodingLimits
@@ -24,13 +29,39 @@ struct JPEGStream {
     private var adobeTransform: Int?
     /// The EXIF orientation tag (1...8) of the first EXIF APP1 segment, if any.
     private(set) var orientation: Int?
+    /// The damage recovered from so far.
+    private(set) var damage: JPEGDamageLog
 
     /// The most scans a file may have (libjpeg-turbo suggests the same bound for untrusted files).
     static let maxScans = 500
 
-    init(_ bytes: [UInt8], limits: DecodingLimits) {
+    init(_ bytes: [UInt8], limits: DecodingLimits, rejectsDamage: Bool = true) {
         self.bytes = bytes
         self.limits = limits
+        self.damage = JPEGDamageLog(rejects: rejectsDamage)
+    }
+
+    /// The next marker from `start` by libjpeg's rules, with a warning for skipped bytes (`unused` more are
+    /// counted as skipped) and for the end of the data.
+    private mutating func nextMarker(from start: Int, unused: Int = 0) throws(MediaDecodingError) -> JPEGMarkerHit {
+        let hit = unsafe bytes.withUnsafeBufferPointer { unsafe JPEGMarkerHit.find(in: $0, from: start) }
+        if hit.skipped + unused > 0 {
+            try damage.report(
+                MediaDecodingWarning(
+                    .extraneousData,
+                    "\(hit.skipped + unused) extraneous bytes before marker \(hex8(hit.code))",
+                    offset: hit.offset
+                ),
+                as: .corrupt
+            )
+        }
+        if hit.atEndOfData {
+            try damage.report(
+                MediaDecodingWarning(.prematureEndOfFile, "the file ends without EOI", offset: hit.offset),
+                as: .truncated
+            )
+        }
+        return hit
     }
 
     /// Decodes the whole file.
@@ -40,27 +71,29 @@ struct JPEGStream {
                 ? .truncated("JPEG file is shorter than its SOI marker") : .corrupt("no JPEG SOI marker")
         }
         var position = 2
+        var unused = 0
         while true {
-            guard position + 1 < bytes.count else {
-                throw .truncated("JPEG data ends before the EOI marker")
-            }
-            guard bytes[position] == 0xFF else {
-                throw .corrupt("JPEG expected a marker at offset \(position), found byte \(bytes[position])")
-            }
-            var markerAt = position + 1
-            while markerAt < bytes.count, bytes[markerAt] == 0xFF { markerAt += 1 }
-            guard markerAt < bytes.count else { throw .truncated("JPEG data ends inside a marker") }
-            let marker = Int(bytes[markerAt])
-            position = markerAt + 1
+            let hit = try nextMarker(from: position, unused: unused)
+            unused = 0
+            let marker = hit.code
+            position = hit.end
             switch marker {
             case 0xD9:
                 return try finish()
-            case 0xD8, 0x00:
-                throw .corrupt("JPEG has an unexpected marker \(hex8(marker)) at offset \(markerAt - 1)")
+            case 0xD8:
+                throw .corrupt("JPEG has a second SOI marker at offset \(hit.offset)")
             case 0x01, 0xD0...0xD7:
                 continue  // TEM and stray RSTn carry no segment.
-            default:
+            case 0xC0...0xC7, 0xC9...0xCF, 0xDA...0xDD, 0xE0...0xEF, 0xFE:
                 break
+            default:
+                // JPG, JPGn, DHP, EXP and reserved markers: libjpeg refuses them.
+                throw .corrupt("JPEG has an unsupported marker \(hex8(marker)) at offset \(hit.offset)")
+            }
+            if (0xE0...0xEF).contains(marker) || marker == 0xFE || marker == 0xDC || marker == 0xCC {
+                // libjpeg's skip_variable: the length, then that many bytes whatever they are.
+                position = skipVariable(marker, at: position)
+                continue
             }
             guard position + 2 <= bytes.count else { throw .truncated("JPEG segment \(hex8(marker)) has no length") }
             let length = Int(bytes[position]) << 8 | Int(bytes[position + 1])
@@ -83,24 +116,39 @@ struct JPEGStream {
             case 0xDB:
                 try readQuantizationTables(body)
             case 0xDD:
-                guard body.count >= 2 else { throw .corrupt("JPEG DRI segment is too short") }
+                guard body.count == 2 else { throw .corrupt("JPEG DRI segment has length \(length), not 4") }
                 restartInterval = Int(bytes[body.lowerBound]) << 8 | Int(bytes[body.lowerBound + 1])
-            case 0xDA:
-                position = try decodeScan(header: body, dataStart: position)
-            case 0xE0:
-                if bytes[body].starts(with: Array("JFIF".utf8)) { sawJFIF = true }
-            case 0xE1:
-                if orientation == nil, bytes[body].starts(with: [0x45, 0x78, 0x69, 0x66, 0, 0]) {
-                    orientation = EXIFOrientation.parse(bytes, (body.lowerBound + 6)..<body.upperBound)
-                }
-            case 0xEE:
-                if body.count >= 12, bytes[body].starts(with: Array("Adobe".utf8)) {
-                    adobeTransform = Int(bytes[body.lowerBound + 11])
-                }
-            default:
-                break  // APPn, COM, DNL, DAC and reserved markers: skipped.
+            default:  // 0xDA
+                (position, unused) = try decodeScan(header: body, dataStart: position)
             }
         }
+    }
+
+    /// Skips an APPn, COM, DNL or DAC segment at `start` (its length field) as libjpeg does, noting the JFIF,
+    /// Adobe and EXIF segments on the way, and returns where the search for the next marker goes on.
+    ///
+    /// Like libjpeg, a length below 2 skips nothing more, and a length past the end of the data skips to the end.
+    private mutating func skipVariable(_ marker: Int, at start: Int) -> Int {
+        guard start + 2 <= bytes.count else { return bytes.count }
+        let length = Int(bytes[start]) << 8 | Int(bytes[start + 1])
+        let end = length >= 2 ? min(start + length, bytes.count) : start + 2
+        let body = (start + 2)..<max(start + 2, end)
+        switch marker {
+        case 0xE0:
+            // libjpeg looks at the first 14 bytes only, and only when the segment has them all.
+            if length >= 16, bytes[body].starts(with: [0x4A, 0x46, 0x49, 0x46, 0]) { sawJFIF = true }
+        case 0xE1:
+            if orientation == nil, bytes[body].starts(with: [0x45, 0x78, 0x69, 0x66, 0, 0]) {
+                orientation = EXIFOrientation.parse(bytes, (body.lowerBound + 6)..<body.upperBound)
+            }
+        case 0xEE:
+            if length >= 14, body.count >= 12, bytes[body].starts(with: Array("Adobe".utf8)) {
+                adobeTransform = Int(bytes[body.lowerBound + 11])
+            }
+        default:
+            break
+        }
+        return length >= 2 ? start + length : start + 2
     }
 
     private mutating func readQuantizationTables(_ body: Range<Int>) throws(MediaDecodingError) {
@@ -146,8 +194,12 @@ struct JPEGStream {
         }
     }
 
-    /// Parses an SOS header, decodes the scan's data starting at `dataStart` and returns where the data ends.
-    private mutating func decodeScan(header body: Range<Int>, dataStart: Int) throws(MediaDecodingError) -> Int {
+    /// Parses an SOS header, decodes the scan's data starting at `dataStart` and returns where the search for the
+    /// next marker starts, and how many bytes of data the reader loaded but the scan did not use.
+    private mutating func decodeScan(
+        header body: Range<Int>,
+        dataStart: Int
+    ) throws(MediaDecodingError) -> (position: Int, unused: Int) {
         guard var frame else { throw .corrupt("JPEG scan (SOS) comes before the frame header (SOF)") }
         // A progressive scan can cover a whole component with a few bytes of end-of-band runs, so a small file
         // with many scans could cost hours; valid files have a few dozen at most.
@@ -158,7 +210,9 @@ struct JPEGStream {
         guard streamedPixels == nil else {
             throw .corrupt("sequential JPEG has another scan after one that held every component")
         }
-        try checkDataSuffices(for: scan, frame: frame, dataStart: dataStart)
+        if damage.rejects {
+            try checkDataSuffices(for: scan, frame: frame, dataStart: dataStart)
+        }
         // A sequential frame whose first scan holds every component is converted to pixels band by band while
         // it is decoded; other frames keep whole planes until EOI.
         let streaming =
@@ -189,7 +243,8 @@ struct JPEGStream {
             }
         }
         let interval = restartInterval
-        var end = dataStart
+        var end = (position: dataStart, unusedBytes: 0)
+        var damage = self.damage
         let tables = huffman.storage
         let quantization = self.quantization
         // Take the buffers out of `self` for the duration of the scan so they are mutated in place.
@@ -234,13 +289,15 @@ struct JPEGStream {
                                     )
                                 }
                                 var decoder = unsafe JPEGScanDecoder(
-                                    reader: JPEGBitReader(file, start: dataStart),
+                                    reader: JPEGBitReader(file, start: dataStart, rejectsInvalidCodes: damage.rejects),
                                     targets: targets,
                                     scan: scan,
                                     frame: frame,
                                     restartInterval: interval,
-                                    scratch: scratch.baseAddress!
+                                    scratch: scratch.baseAddress!,
+                                    damage: damage
                                 )
+                                defer { damage = decoder.damage }
                                 guard streaming else {
                                     end = try decoder.run { _ throws(MediaDecodingError) in }
                                     return
@@ -276,9 +333,10 @@ struct JPEGStream {
                 }
             }
         }
+        self.damage = damage
         if streaming { streamedPixels = pixels }
         scansDecoded += 1
-        return end
+        return (end.position, end.unusedBytes)
     }
 
     /// A cheap guard against huge frames with little data, before any plane is allocated: every block of a
