@@ -7,6 +7,8 @@ import PackageDescription
 //      swift run -c release --package-path Benchmarks kernel-report (vectors/s, GB/s, GFLOP/s table)
 //      MMRAG_FIXTURES=… swift run -c release --package-path Benchmarks tokenizer-report (tokens/s)
 //      swift run -c release --package-path Benchmarks embedding-report (model ms/item, PyTorch beside it)
+//      MMRAG_FIXTURES=… swift run -c release --package-path Benchmarks imagebind-report (imagebind_huge ms/item and
+//      memory; the reference beside it: python Benchmarks/Scripts/imagebind_peer.py)
 //      swift build -c release --package-path Benchmarks --product checkpoint-report, then
 //      python Benchmarks/Scripts/checkpoint_load.py <binary> FILE… (.pth load time and memory, torch.load beside it)
 //      swift run -c release --package-path Benchmarks ivfpq-report <fixtures>/ann (recall, q/s; FAISS beside it:
@@ -75,6 +77,11 @@ let package = Package(
             name: "embedding-report",
             dependencies: ["BenchmarkSupport", .product(name: "Embedding", package: "multimodal-rag")],
             path: "Sources/EmbeddingReport"
+        ),
+        .executableTarget(
+            name: "imagebind-report",
+            dependencies: ["BenchmarkSupport", .product(name: "Embedding", package: "multimodal-rag")],
+            path: "Sources/ImageBindReport"
         ),
         .executableTarget(
             name: "checkpoint-report",

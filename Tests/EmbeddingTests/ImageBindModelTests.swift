@@ -155,6 +155,21 @@ struct ImageBindModelTests {
         }
     }
 
+    @Test("a batch run a few items per pass gives each item's vector alone, bit for bit, at one and two threads")
+    func batchesInPasses() async throws {
+        var model = try await fixture.model()
+        let pixels = try fixture.npy("vision_pixel_values.npy").floats
+        let item = 3 * 224 * 224
+        for threads in [1, 2] {
+            model.threads = threads
+            let batch = try model.embed(.vision, values: pixels, batch: 4)
+            for i in 0..<4 {
+                let alone = try model.embed(.vision, values: Array(pixels[i * item..<(i + 1) * item]), batch: 1)
+                #expect(Array(alone.heads[0]) == Array(batch.heads[i]), "image \(i), \(threads) threads")
+            }
+        }
+    }
+
     @Test("depth, thermal, IMU: seeded inputs through their stems, bias k/v attention and fixed scales")
     func depthThermalIMU() async throws {
         let model = try await fixture.model()

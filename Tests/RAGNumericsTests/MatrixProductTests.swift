@@ -200,6 +200,35 @@ import _RAGTestSupport
         }
     }
 
+    @Test("a half-precision packed operand gives the product of the rounded values bit for bit", arguments: shapes)
+    func halfPrecisionOperandAgrees(shape s: Shape) {
+        var rng = SeededGenerator(seed: UInt64(s.m * 7 + s.n * 3 + s.k))
+        let a = rng.floats(s.m * s.k)
+        // Values spread over many binades, so that the rounding to half precision matters.
+        let b = rng.floats(s.n * s.k).enumerated().map { $0.element * Float(1 << ($0.offset % 9)) / 16 }
+        let rounded = b.map { HalfBits.widen(HalfBits.narrow($0)) }
+        #expect(zip(rounded, b).allSatisfy { Float(Float16($1)) == $0 }, "rounds as Float16 does")
+        for tile in MatrixProduct.supportedTiles {
+            for layout in [RightOperandLayout.transposed, .normal] {
+                let half = PackedMatrix(b, columns: s.n, depth: s.k, layout: layout, tile: tile, precision: .float16)
+                let full = PackedMatrix(rounded, columns: s.n, depth: s.k, layout: layout, tile: tile)
+                #expect(half.byteCount * 2 == full.byteCount)
+                #expect(half.unpacked() == full.unpacked())
+                let expected = runPacked(s, a, full, threads: 1)
+                for threads in [1, 2] {
+                    expectSameProduct(runPacked(s, a, half, threads: threads), expected, k: s.k, "\(tile) \(layout)")
+                }
+                let ones = [Float](repeating: 1, count: s.m * s.n)
+                expectSameProduct(
+                    runPacked(s, a, half, threads: 2, initial: ones),
+                    runPacked(s, a, full, threads: 1, initial: ones),
+                    k: s.k,
+                    "accumulate"
+                )
+            }
+        }
+    }
+
     @Test("a row's result does not depend on its place in a tile, on the batch around it or on the threads")
     func rowsAreIndependent() {
         // Models promise that a sentence embedded alone equals its row in a batch, bit for bit; that holds only if

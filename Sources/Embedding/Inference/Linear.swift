@@ -14,10 +14,22 @@ package struct Linear: Sendable {
     package let inFeatures: Int
     package let outFeatures: Int
 
-    package init(weight: ContiguousArray<Float>, bias: ContiguousArray<Float>?, inFeatures: Int, outFeatures: Int) {
+    package init(
+        weight: ContiguousArray<Float>,
+        bias: ContiguousArray<Float>?,
+        inFeatures: Int,
+        outFeatures: Int,
+        storage: WeightStorage = .float32
+    ) {
         precondition(weight.count == inFeatures * outFeatures, "linear: weight size")
         precondition(bias.map { $0.count == outFeatures } ?? true, "linear: bias size")
-        self.packedWeight = PackedMatrix(weight, columns: outFeatures, depth: inFeatures, layout: .transposed)
+        self.packedWeight = PackedMatrix(
+            weight,
+            columns: outFeatures,
+            depth: inFeatures,
+            layout: .transposed,
+            precision: storage == .float16 ? .float16 : .float32
+        )
         self.bias = bias
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
@@ -26,18 +38,23 @@ package struct Linear: Sendable {
     /// `outFeatures × inFeatures`, row-major (PyTorch `Linear.weight`), unpacked again (a copy).
     package var weight: ContiguousArray<Float> { packedWeight.unpacked() }
 
-    /// Loads `prefix.weight` (`[out, in]`) and, when `hasBias`, `prefix.bias` (`[out]`).
+    /// Loads `prefix.weight` (`[out, in]`) and, when `hasBias`, `prefix.bias` (`[out]`); `storage` is how the
+    /// weight is kept (the bias stays Float32).
     init(
         _ weights: some ModelWeights,
         _ prefix: String,
         in inFeatures: Int,
         out outFeatures: Int,
-        hasBias: Bool = true
+        hasBias: Bool = true,
+        storage: WeightStorage = .float32
     ) throws(EmbeddingError) {
         let w = try weights.floats(prefix + ".weight", shape: [outFeatures, inFeatures])
         let b = hasBias ? try weights.floats(prefix + ".bias", shape: [outFeatures]) : nil
-        self.init(weight: w, bias: b, inFeatures: inFeatures, outFeatures: outFeatures)
+        self.init(weight: w, bias: b, inFeatures: inFeatures, outFeatures: outFeatures, storage: storage)
     }
+
+    /// The bytes the weight and bias take.
+    var byteCount: Int { packedWeight.byteCount + (bias?.count ?? 0) * 4 }
 
     /// Loads `prefix.weight` and `prefix.bias` for each of `prefixes` (each `[out, in]` and `[out]`) and stacks
     /// them into one layer whose outputs are concatenated (the Q, K and V projections), packing the weight once.

@@ -12,7 +12,15 @@ struct ImageBindBlock: Sendable {
 
     /// Loads `prefix.{norm_1, attn.{in_proj_weight, in_proj_bias, bias_k?, bias_v?, out_proj}, norm_2, mlp.fc1,
     /// mlp.fc2}`; the widths come from the tensors' shapes, `add_bias_kv` from the presence of `attn.bias_k`.
-    init(_ weights: some ModelWeights, _ prefix: String, width d: Int, heads: Int) throws(EmbeddingError) {
+    ///
+    /// `storage` is how the four projection weights are kept.
+    init(
+        _ weights: some ModelWeights,
+        _ prefix: String,
+        width d: Int,
+        heads: Int,
+        storage: WeightStorage = .float32
+    ) throws(EmbeddingError) {
         guard heads > 0, d % heads == 0 else {
             throw EmbeddingError(.invalidConfiguration, "\(prefix): width \(d) is not divisible by \(heads) heads")
         }
@@ -21,9 +29,10 @@ struct ImageBindBlock: Sendable {
             weight: try tensor(weights, a + "in_proj_weight", [3 * d, d]),
             bias: try tensor(weights, a + "in_proj_bias", [3 * d]),
             inFeatures: d,
-            outFeatures: 3 * d
+            outFeatures: 3 * d,
+            storage: storage
         )
-        let output = try Linear(weights, a + "out_proj", in: d, out: d)
+        let output = try Linear(weights, a + "out_proj", in: d, out: d, storage: storage)
         // `add_bias_kv`: the learned key and value appended after the projection.
         let appended =
             weights.contains(a + "bias_k")
@@ -33,8 +42,8 @@ struct ImageBindBlock: Sendable {
         norm1 = try LayerNorm(weights, prefix + ".norm_1", size: d, epsilon: 1e-6)
         norm2 = try LayerNorm(weights, prefix + ".norm_2", size: d, epsilon: 1e-6)
         let hidden = try weights.shape(of: prefix + ".mlp.fc1.weight").first ?? 0
-        fc1 = try Linear(weights, prefix + ".mlp.fc1", in: d, out: hidden)
-        fc2 = try Linear(weights, prefix + ".mlp.fc2", in: hidden, out: d)
+        fc1 = try Linear(weights, prefix + ".mlp.fc1", in: d, out: hidden, storage: storage)
+        fc2 = try Linear(weights, prefix + ".mlp.fc2", in: hidden, out: d, storage: storage)
     }
 
     /// Runs the block on `batch × length` rows in place (`causal` masks later keys; an appended key stays visible).

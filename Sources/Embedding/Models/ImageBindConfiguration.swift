@@ -23,6 +23,11 @@ public struct ImageBindConfiguration: Sendable, Hashable {
     public var audioMelBins: Int
     /// The frames of an audio clip's spectrogram (204).
     public var audioFrames: Int
+    /// How the transformer blocks' and heads' projection weights are kept in memory.
+    ///
+    /// ``WeightStorage/float32`` by default; ``WeightStorage/float16`` halves the model's memory. Not a constructor
+    /// argument of the reference, so ``init(constructorArgumentsJSON:)`` leaves it at Float32.
+    public var weightStorage: WeightStorage
 
     /// Creates a configuration.
     /// - Parameters:
@@ -30,16 +35,19 @@ public struct ImageBindConfiguration: Sendable, Hashable {
     ///   - audioStride: The audio stem's stride.
     ///   - audioMelBins: The mel bins of an audio clip.
     ///   - audioFrames: The frames of an audio clip.
+    ///   - weightStorage: How the projection weights are kept in memory.
     public init(
         heads: [ImageBindModel.Tower: Int] = [:],
         audioStride: Int = 10,
         audioMelBins: Int = 128,
-        audioFrames: Int = 204
+        audioFrames: Int = 204,
+        weightStorage: WeightStorage = .float32
     ) {
         self.heads = Self.hugeHeads.merging(heads) { _, given in given }
         self.audioStride = audioStride
         self.audioMelBins = audioMelBins
         self.audioFrames = audioFrames
+        self.weightStorage = weightStorage
     }
 
     /// `imagebind_huge`: vision 16, text 16, audio 12, depth 8, thermal 12, IMU 8 heads.

@@ -33,9 +33,29 @@ extension ImageBindModel {
         let items = batch * clips
         let isVideo = try check(built, values: values, items: items)
         guard items > 0 else { return ImageBindOutput(heads: [], dimension: dimension, clips: clips, scale: nil) }
-        let pass = built.run(values, items: items, clips: isVideo, threads: threads, record: false)
-        return ImageBindOutput(heads: pass.heads, dimension: dimension, clips: clips, scale: built.logitScale)
+        // Items never interact, and every row of a product is summed the same way whatever rows surround it, so
+        // running a large batch a few items at a time gives the same bits while the activations stay in cache
+        // (one pass over 24 audio clips of 230 tokens ran 1.2× slower per item than passes of three).
+        let perPass = max(1, Self.rowsPerPass / built.tokens)
+        guard items > perPass else {
+            let pass = built.run(values, items: items, clips: isVideo, threads: threads, record: false)
+            return ImageBindOutput(heads: pass.heads, dimension: dimension, clips: clips, scale: built.logitScale)
+        }
+        let length = values.count / items
+        var heads: [Float] = []
+        heads.reserveCapacity(items * dimension)
+        var start = 0
+        while start < items {
+            let end = min(items, start + perPass)
+            let slice = Array(values[start * length..<end * length])
+            heads += built.run(slice, items: end - start, clips: isVideo, threads: threads, record: false).heads
+            start = end
+        }
+        return ImageBindOutput(heads: heads, dimension: dimension, clips: clips, scale: built.logitScale)
     }
+
+    /// The most tokens one pass of a non-text tower runs together (a whole item always runs in one pass).
+    static let rowsPerPass = 768
 
     /// Embeds token-id sequences (from ``CLIPTokenizer``: `49406`, content ids, `49407`), each pooled at its
     /// first largest id, the end-of-text token, as the reference does.

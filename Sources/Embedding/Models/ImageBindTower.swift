@@ -67,7 +67,9 @@ struct ImageBindTower: Sendable {
         var blocks: [ImageBindBlock] = []
         while weights.contains("modality_trunks.\(tower.rawValue).blocks.\(blocks.count).attn.in_proj_weight") {
             let prefix = "modality_trunks.\(tower.rawValue).blocks.\(blocks.count)"
-            blocks.append(try ImageBindBlock(weights, prefix, width: d, heads: heads))
+            blocks.append(
+                try ImageBindBlock(weights, prefix, width: d, heads: heads, storage: configuration.weightStorage)
+            )
         }
         guard !blocks.isEmpty else {
             throw EmbeddingError(.missingTensor, "modality_trunks.\(tower.rawValue).blocks.0 is not in the checkpoint")
@@ -76,7 +78,14 @@ struct ImageBindTower: Sendable {
         headNorm = try LayerNorm(weights, names.head + "0", size: d, epsilon: 1e-6)
         let projection = names.head + names.projectionIndex
         let out = try shape(weights, projection + ".weight").first ?? 0
-        headProjection = try Linear(weights, projection, in: d, out: out, hasBias: false)
+        headProjection = try Linear(
+            weights,
+            projection,
+            in: d,
+            out: out,
+            hasBias: false,
+            storage: configuration.weightStorage
+        )
         if let key = names.logitScale {
             let s = try tensor(weights, key, [])[0]
             logitScale = Float(min(exp(Double(s)), 100))

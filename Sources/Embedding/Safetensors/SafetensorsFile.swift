@@ -28,6 +28,8 @@ public struct SafetensorsFile: Sendable {
     private let storage: Data
     /// The offset of the data section within ``storage``.
     private let dataStart: Int
+    /// Whether ``storage`` is a mapping of the file whose pages can be released once a tensor is copied out.
+    private var isMapped = false
     /// A name used in error messages (the file name, or `<memory>`).
     public let sourceName: String
 
@@ -37,8 +39,9 @@ public struct SafetensorsFile: Sendable {
     ///   when it cannot be read, ``EmbeddingError/Code/corruptFile`` when the header is malformed or
     ///   inconsistent with the file.
     @concurrent public init(contentsOf url: URL) async throws(EmbeddingError) {
-        let data = try LocalFile.read(url, mapped: true)
+        let (data, isMapped) = try LocalFile.load(url, mapped: true)
         try self.init(data: data, sourceName: url.lastPathComponent)
+        self.isMapped = isMapped
     }
 
     /// Parses and validates the bytes of a safetensors file.
@@ -147,12 +150,14 @@ public struct SafetensorsFile: Sendable {
         guard info.dtype.isFloatingPoint else {
             throw EmbeddingError(.unsupportedDType, "tensor \(name) has dtype \(info.dtype); F32, F16 or BF16 needed")
         }
-        return TensorElements.floats(
+        let values = TensorElements.floats(
             storage,
             byteOffset: dataStart + info.dataRange.lowerBound,
             dtype: info.dtype,
             layout: TensorElements.Layout(shape: info.shape)
         )
+        release(info)
+        return values
     }
 
     /// Tensor `name` as 64-bit integers.
@@ -162,10 +167,19 @@ public struct SafetensorsFile: Sendable {
         guard info.dtype == .i64 else {
             throw EmbeddingError(.unsupportedDType, "tensor \(name) has dtype \(info.dtype); I64 needed")
         }
-        return TensorElements.int64s(
+        let values = TensorElements.int64s(
             storage,
             byteOffset: dataStart + info.dataRange.lowerBound,
             layout: TensorElements.Layout(shape: info.shape)
         )
+        release(info)
+        return values
+    }
+
+    /// Once a tensor is copied out of a mapped file, its pages need not stay resident: loading a checkpoint
+    /// then costs the tensors' own memory, not twice the file's size (the pages are read again if touched again).
+    private func release(_ info: SafetensorsTensorInfo) {
+        guard isMapped, !info.dataRange.isEmpty else { return }
+        LocalFile.releasePages(storage, dataStart + info.dataRange.lowerBound..<dataStart + info.dataRange.upperBound)
     }
 }

@@ -208,6 +208,9 @@ extension MultimodalCollection {
         case .text(let text): input = .text(text)
         case .image(let image): input = .image(image)
         case .audio(let audio): input = .audio(audio)
+        case .depth(let map): input = .depth(map)
+        case .thermal(let map): input = .thermal(map)
+        case .imu(let series): input = .imu(series)
         case .video(let clip):
             do { input = try Self.videoInput(clip) } catch {
                 throw RetrievalError(.invalidQuery, "the query video cannot be decoded", underlying: error)

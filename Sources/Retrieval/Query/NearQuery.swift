@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 
+public import Embedding
 public import MediaDecoding
 
 public import struct Foundation.UUID
 
-/// What a vector query looks for: a text, an image, a sound, a video, a vector or a stored object.
+/// What a vector query looks for: a text, an image, a sound, a video, a depth map, a thermal image, an IMU series,
+/// a vector or a stored object.
+///
+/// Each input is embedded by the named vector's embedder, which must take its modality (depth, thermal and IMU:
+/// ``ImageBindEmbedder``).
 public enum Concept: Sendable {
     /// A text, embedded by the named vector's embedder.
     case text(String)
@@ -14,6 +19,12 @@ public enum Concept: Sendable {
     case audio(AudioBuffer)
     /// A decoded video clip.
     case video(VideoClip)
+    /// A depth map.
+    case depth(SingleChannelMap)
+    /// A thermal image.
+    case thermal(SingleChannelMap)
+    /// An inertial measurement series (accelerometer and gyroscope).
+    case imu(IMUSeries)
     /// A vector of the named vector's space.
     case vector([Float])
     /// The stored vector of an object.

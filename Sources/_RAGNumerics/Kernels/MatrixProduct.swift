@@ -237,7 +237,7 @@ package enum MatrixProduct {
         precondition(m >= 0 && lda >= k && ldc >= n, "matrix product: leading dimension too small")
         guard m > 0, n > 0 else { return }
         #if canImport(Accelerate)
-        unsafe b.storage.withUnsafeBufferPointer { weights in
+        unsafe b.widenedStorage().withUnsafeBufferPointer { weights in
             unsafe _accelerateMultiply(
                 m: m,
                 n: n,
@@ -254,6 +254,32 @@ package enum MatrixProduct {
         if k == 0 {
             if !accumulate {
                 for i in 0..<m { unsafe (c + i &* ldc).update(repeating: 0, count: n) }
+            }
+            return
+        }
+        if b.precision == .float16 {
+            // The panels are widened as the driver reaches them; `b` and `layout` are unused.
+            let placeholder: ContiguousArray<Float> = [0]
+            unsafe placeholder.withUnsafeBufferPointer { unused in
+                unsafe b.halves.withUnsafeBufferPointer { halves in
+                    var problem = unsafe _Problem(
+                        m: m,
+                        n: n,
+                        k: k,
+                        a: a,
+                        lda: lda,
+                        b: unused.baseAddress!,
+                        ldb: k,
+                        layout: .transposed,
+                        c: c,
+                        ldc: ldc,
+                        accumulate: accumulate,
+                        tile: b.tile
+                    )
+                    unsafe problem.packedHalves = halves.baseAddress!
+                    problem.paddedColumns = b.paddedColumns
+                    problem.run(threads: threads)
+                }
             }
             return
         }
@@ -326,6 +352,9 @@ extension MatrixProduct {
         let tile: Tile
         /// `B` already packed (a ``PackedMatrix``'s storage); `b` and `layout` are then unused.
         var packedB: UnsafePointer<Float>? = nil
+        /// `B` already packed as half-precision bit patterns (a ``PackedMatrix``'s `halves`), widened a panel at
+        /// a time into the scratch panel; `b` and `layout` are then unused.
+        var packedHalves: UnsafePointer<UInt16>? = nil
         /// The packed matrix's padded column count (the stride between its depth panels, per depth).
         var paddedColumns = 0
 
@@ -358,6 +387,7 @@ extension MatrixProduct {
             let packedA = unsafe UnsafeMutableRawPointer.allocate(byteCount: mc * kc * 16, alignment: 64)
                 .bindMemory(to: Float.self, capacity: mc * kc * 4)
             let packedB = UnsafeMutablePointer<Float>.allocate(capacity: unsafe self.packedB == nil ? nc * kc : 0)
+            let halves = unsafe self.packedHalves
             let edge = UnsafeMutablePointer<Float>.allocate(capacity: mr * nr)
             defer {
                 unsafe packedA.deallocate()
@@ -372,7 +402,15 @@ extension MatrixProduct {
                     let kcur = min(kc, k - pc)
                     // A prepacked operand's panel is read in place: its slivers start at multiples of `nr`
                     // columns, and `jc` always is one (threads split on multiples of 32, panels of `nc`).
-                    if unsafe self.packedB == nil {
+                    if let halves = unsafe halves {
+                        // The panel's slivers from column `jc` on are contiguous: `kcur` rows of `nr` per sliver.
+                        let width = (ncur + nr - 1) / nr * nr
+                        unsafe HalfBits.widen(
+                            halves + pc * paddedColumns + jc * kcur,
+                            count: kcur * width,
+                            into: packedB
+                        )
+                    } else if unsafe self.packedB == nil {
                         unsafe Self.packB(
                             b,
                             ldb: ldb,
