@@ -52,30 +52,3 @@ public struct SafetensorsDType: Sendable, Hashable, CustomStringConvertible {
     /// The header spelling.
     public var description: String { name }
 }
-
-// MARK: - Reduced-precision conversions
-
-/// Bit-exact widening of 16-bit floats to binary32 (every F16 and BF16 value is exactly representable).
-enum HalfPrecision {
-    /// Widens IEEE binary16 bits: zeros, subnormals, normals, infinities and NaNs (payload kept).
-    static func float(fromF16 bits: UInt16) -> Float {
-        let sign = UInt32(bits & 0x8000) << 16
-        let exponent = UInt32(bits >> 10) & 0x1F
-        let mantissa = UInt32(bits) & 0x3FF
-        switch exponent {
-        case 0:
-            // Zero or subnormal: mantissa × 2⁻²⁴, exact in binary32.
-            let magnitude = Float(mantissa) * 0x1p-24
-            return sign == 0 ? magnitude : -magnitude
-        case 0x1F:
-            return Float(bitPattern: sign | 0x7F80_0000 | mantissa << 13)
-        default:
-            return Float(bitPattern: sign | (exponent + 112) << 23 | mantissa << 13)
-        }
-    }
-
-    /// Widens bfloat16 bits (the high half of a binary32).
-    static func float(fromBF16 bits: UInt16) -> Float {
-        Float(bitPattern: UInt32(bits) << 16)
-    }
-}

@@ -5,12 +5,13 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import _RAGNumerics
 
 /// Copies one tensor's elements out of a (memory-mapped) weight file straight into the array that keeps them.
 ///
 /// Shared by ``SafetensorsFile`` and ``PyTorchCheckpointFile``: the caller has validated that every element the
 /// layout addresses lies inside `data`, so the loops here read without further checks. F32 in the host's byte
-/// order is copied with one `memcpy`; F16 and BF16 are widened exactly (``HalfPrecision``); a file written in
+/// order is copied with one `memcpy`; F16 and BF16 are widened exactly; a file written in
 /// the other byte order is swapped element by element.
 enum TensorElements {
     /// Where a tensor's elements lie, in elements from its first one: row-major when `strides` is `nil`.
@@ -117,7 +118,8 @@ enum TensorElements {
         }
         let raw = unsafe src.loadUnaligned(fromByteOffset: index &* 2, as: UInt16.self)
         let bits = swapped ? raw.byteSwapped : raw
-        return dtype == .f16 ? HalfPrecision.float(fromF16: bits) : HalfPrecision.float(fromBF16: bits)
+        // BF16 is the high half of a binary32.
+        return dtype == .f16 ? HalfBits.widen(bits) : Float(bitPattern: UInt32(bits) << 16)
     }
 
     /// Calls `body` with the element index (from the first element) of every element of a strided layout, in

@@ -51,7 +51,7 @@ extension IVFPQIndex {
     private func insert(_ vectors: VectorMatrix, ids: [UInt64], replacing: Bool) throws(VectorIndexError) {
         let prepared = try VectorValidation.prepare(vectors, ids: ids, dimension: dimension, metric: metric)
         if configuration.storedVectors == .float16,
-            let bad = prepared.values.firstIndex(where: { abs($0) > HalfPrecision.greatestFiniteMagnitude })
+            let bad = prepared.values.firstIndex(where: { abs($0) > HalfBits.greatestFiniteMagnitude })
         {
             let row = bad / dimension
             throw VectorIndexError(
@@ -67,7 +67,7 @@ extension IVFPQIndex {
                 throw VectorIndexError(.untrained, "train the index before adding vectors")
             }
             let (lists, codes) = model.encode(prepared, threads: Parallel.processorCount)
-            let halves = configuration.storedVectors == .float16 ? prepared.values.map(HalfPrecision.bits) : []
+            let halves = configuration.storedVectors == .float16 ? prepared.values.map(HalfBits.narrow) : []
             let done = try state.withLock { (state: inout IVFPQState) throws(VectorIndexError) -> Bool in
                 guard state.generation == generation else { return false }
                 if !replacing,

@@ -96,7 +96,7 @@ public final class IVFPQIndex: TrainableVectorIndex {
             case .float32:
                 return Array(list.vectors.row(offset))
             case .float16:
-                return list.halfVectors.row(offset).map(HalfPrecision.value)
+                return list.halfVectors.row(offset).map(HalfBits.widen)
             case .none:
                 let pq = model.quantizer
                 let code = list.codes.row(offset)

@@ -378,7 +378,7 @@ struct IVFPQSearcher {
                             #if arch(x86_64)
                             if unsafe Kernels._widenHalves(h.baseAddress! + r * d, count: d, into: scratch) { return }
                             #endif
-                            for j in 0..<d { unsafe scratch[j] = HalfPrecision.value(h[r * d + j]) }
+                            for j in 0..<d { unsafe scratch[j] = HalfBits.widen(h[r * d + j]) }
                         }
                         key =
                             unsafe model.innerProduct

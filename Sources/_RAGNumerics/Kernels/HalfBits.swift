@@ -6,6 +6,9 @@
 /// integer operations (the same rules as VectorIndex's stored vectors); the product widens them with the
 /// dispatched F16C kernel where there is one.
 package enum HalfBits {
+    /// The largest finite half-precision value.
+    package static let greatestFiniteMagnitude: Float = 65504
+
     /// Rounds `value` to the nearest half-precision value (ties to even); out-of-range values become infinity.
     @inline(__always)
     package static func narrow(_ value: Float) -> UInt16 {

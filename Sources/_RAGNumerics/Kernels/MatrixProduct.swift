@@ -257,50 +257,34 @@ package enum MatrixProduct {
             }
             return
         }
-        if b.precision == .float16 {
-            // The panels are widened as the driver reaches them; `b` and `layout` are unused.
-            let placeholder: ContiguousArray<Float> = [0]
-            unsafe placeholder.withUnsafeBufferPointer { unused in
-                unsafe b.halves.withUnsafeBufferPointer { halves in
-                    var problem = unsafe _Problem(
-                        m: m,
-                        n: n,
-                        k: k,
-                        a: a,
-                        lda: lda,
-                        b: unused.baseAddress!,
-                        ldb: k,
-                        layout: .transposed,
-                        c: c,
-                        ldc: ldc,
-                        accumulate: accumulate,
-                        tile: b.tile
-                    )
+        // A half-precision operand's panels are widened as the driver reaches them (`b` and `layout` are then
+        // unused: a one-float placeholder stands in).
+        let halfPrecision = b.precision == .float16
+        let floats: ContiguousArray<Float> = halfPrecision ? [0] : b.storage
+        unsafe floats.withUnsafeBufferPointer { packed in
+            unsafe b.halves.withUnsafeBufferPointer { halves in
+                var problem = unsafe _Problem(
+                    m: m,
+                    n: n,
+                    k: k,
+                    a: a,
+                    lda: lda,
+                    b: packed.baseAddress!,
+                    ldb: k,
+                    layout: .transposed,
+                    c: c,
+                    ldc: ldc,
+                    accumulate: accumulate,
+                    tile: b.tile
+                )
+                if halfPrecision {
                     unsafe problem.packedHalves = halves.baseAddress!
-                    problem.paddedColumns = b.paddedColumns
-                    problem.run(threads: threads)
+                } else {
+                    unsafe problem.packedB = packed.baseAddress!
                 }
+                problem.paddedColumns = b.paddedColumns
+                problem.run(threads: threads)
             }
-            return
-        }
-        unsafe b.storage.withUnsafeBufferPointer { packed in
-            var problem = unsafe _Problem(
-                m: m,
-                n: n,
-                k: k,
-                a: a,
-                lda: lda,
-                b: packed.baseAddress!,
-                ldb: k,
-                layout: .transposed,
-                c: c,
-                ldc: ldc,
-                accumulate: accumulate,
-                tile: b.tile
-            )
-            unsafe problem.packedB = packed.baseAddress!
-            problem.paddedColumns = b.paddedColumns
-            problem.run(threads: threads)
         }
         #endif
     }
