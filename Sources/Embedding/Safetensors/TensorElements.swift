@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 
+import _RAGNumerics
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import _RAGNumerics
 
 /// Copies one tensor's elements out of a (memory-mapped) weight file straight into the array that keeps them.
 ///
