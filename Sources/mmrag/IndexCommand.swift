@@ -75,6 +75,13 @@ enum IndexCommand {
                 + "(decode \(String(format: "%.2f", summary.decodeSeconds)) s, embed \(String(format: "%.2f", summary.embedSeconds)) s, "
                 + "commit \(String(format: "%.2f", summary.commitSeconds)) s); the collection holds \(total) objects"
         ]
+        if !summary.recovered.isEmpty {
+            let n = summary.recovered.count
+            lines.append(
+                "recovered \(n) damaged file\(n == 1 ? "" : "s") (indexed as far as \(n == 1 ? "it decodes" : "they decode"), "
+                    + "as libjpeg does): " + examples(summary.recovered.map { "\($0.name) (\($0.detail))" })
+            )
+        }
         let skipped = summary.alreadyIndexed + summary.duplicates.count + summary.skippedCount
         if skipped > 0 { lines.append("skipped \(skipped) files:") }
         if summary.alreadyIndexed > 0 { lines.append("  \(summary.alreadyIndexed) already indexed (same content)") }

@@ -19,6 +19,10 @@ struct Indexer {
         var alreadyIndexed = 0
         /// Files whose content appeared earlier in this run: (file, the earlier file).
         var duplicates: [(name: String, original: String)] = []
+        /// Files decoded despite damage, recovered as the reference decoder recovers: (file, first warning's code).
+        ///
+        /// They are indexed.
+        var recovered: [(name: String, detail: String)] = []
         /// Files skipped, by reason: (file, detail).
         var skipped: [MediaFile.SkipReason: [(name: String, detail: String)]] = [:]
         /// Whether the run stopped early; what was committed is kept.
@@ -102,13 +106,16 @@ struct Indexer {
             switch decoded {
             case .failure(let skip):
                 summary.skipped[skip.reason, default: []].append((file.name, skip.detail))
-            case .success(let (input, text)):
-                guard embedder.modalities.contains(input.modality) else {
-                    summary.skipped[.modality, default: []].append((file.name, "\(input.modality.rawValue)"))
+            case .success(let decoded):
+                guard embedder.modalities.contains(decoded.input.modality) else {
+                    summary.skipped[.modality, default: []].append((file.name, "\(decoded.input.modality.rawValue)"))
                     continue
                 }
                 seenNow[hash] = file.name
-                pending.append(Pending(file: file, hash: hash, input: input, text: text))
+                if let first = decoded.warnings.first {
+                    summary.recovered.append((file.name, "\(first.code)" + (decoded.warnings.count > 1 ? ", …" : "")))
+                }
+                pending.append(Pending(file: file, hash: hash, input: decoded.input, text: decoded.text))
             }
             if pending.count >= batchSize {
                 try await commit(&pending, into: &summary, known: &known, clock: clock)

@@ -65,23 +65,34 @@ struct MediaFile: Sendable {
         return files.sorted { $0.name < $1.name }
     }
 
+    /// What a file decodes to: the embedding input, the text to store (text files), and the damage the decoder
+    /// recovered from (a photo with a cut scan is still indexed, as far as libjpeg would decode it).
+    struct Decoded: Sendable {
+        var input: EmbeddingInput
+        var text: String? = nil
+        var warnings: [MediaDecodingWarning] = []
+    }
+
     /// Decodes `bytes` into an embedding input, or says why it cannot.
     static func decode(
         _ bytes: [UInt8],
         name: String,
         with decoder: MediaDecoder
-    ) -> Result<(EmbeddingInput, text: String?), SkipWithDetail> {
+    ) -> Result<Decoded, SkipWithDetail> {
         if bytes.isEmpty { return .failure(SkipWithDetail(.empty)) }
         do {
-            if decoder.canDecodeImage(bytes) { return .success((.image(try decoder.decodeImage(bytes)), nil)) }
+            if decoder.canDecodeImage(bytes) {
+                let decoded = try decoder.decodeImageReportingWarnings(bytes)
+                return .success(Decoded(input: .image(decoded.image), warnings: decoded.warnings))
+            }
             if decoder.audioDecoder(for: bytes) != nil {
-                return .success((.audio(try decoder.decodeAudio(bytes)), nil))
+                return .success(Decoded(input: .audio(try decoder.decodeAudio(bytes))))
             }
             if decoder.videoDecoder(for: bytes) != nil {
                 let clip = try decoder.decodeVideo(bytes)
                 guard clip.frameCount > 0 else { return .failure(SkipWithDetail(.empty)) }
                 _ = try clip.frame(at: 0)  // a clip whose frames cannot be decoded is damaged, not an embedding failure
-                return .success((.video(clip), nil))
+                return .success(Decoded(input: .video(clip)))
             }
         } catch let error as MediaDecodingError {
             let reason: SkipReason =
@@ -102,7 +113,7 @@ struct MediaFile: Sendable {
         // The model reads a few dozen tokens; keep a generous prefix, not a whole book, in the collection.
         let trimmed = String(text.prefix(maxTextCharacters)).trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { return .failure(SkipWithDetail(.empty)) }
-        return .success((.text(trimmed), trimmed))
+        return .success(Decoded(input: .text(trimmed), text: trimmed))
     }
 }
 

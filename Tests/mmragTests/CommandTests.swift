@@ -63,7 +63,8 @@ struct CommandTests {
         let model = try TinyModel.folder().path
         let samples = try TinyModel.samples()
         let collection = try TinyModel.temporaryFolder("index").appendingPathComponent("c").path
-        // A folder with the samples, a duplicate, a damaged file, an unsupported file and a sound.
+        // A folder with the samples, a duplicate, a damaged file, a photo cut inside its scan (decoded as far as it
+        // goes, as libjpeg does), an unsupported file and a sound.
         let folder = try TinyModel.temporaryFolder("input")
         try FileManager.default.copyItem(
             at: samples.appendingPathComponent("collection"),
@@ -74,6 +75,8 @@ struct CommandTests {
             to: folder.appendingPathComponent("copy-of-cat.jpg")
         )
         try Data([0xFF, 0xD8, 0xFF, 0xE0, 0, 16, 0x4A, 0x46]).write(to: folder.appendingPathComponent("broken.jpg"))
+        let cat = try Data(contentsOf: samples.appendingPathComponent("collection/cat.jpg"))
+        try cat.prefix(cat.count * 2 / 3).write(to: folder.appendingPathComponent("cut.jpg"))
         try Data("%PDF-1.4".utf8).write(to: folder.appendingPathComponent("paper.pdf"))
         try Data(contentsOf: Fixtures.shared("media/audio/speech_dog_16k_mono_s16.wav"))
             .write(to: folder.appendingPathComponent("dog.wav"))
@@ -82,8 +85,14 @@ struct CommandTests {
             "index", folder.path, "--collection", collection, "--model", model, "--batch-size", "4",
         ])
         #expect(index.code == 0, "\(index.err)")
-        #expect(index.out.contains("indexed 15 of 19 files (6 image, 8 text, 1 video)"), "\(index.out)")
-        #expect(index.out.contains("the collection holds 15 objects"))
+        #expect(index.out.contains("indexed 16 of 20 files (7 image, 8 text, 1 video)"), "\(index.out)")
+        #expect(index.out.contains("the collection holds 16 objects"))
+        #expect(
+            index.out.contains(
+                "recovered 1 damaged file (indexed as far as it decodes, as libjpeg does): cut.jpg (premature"
+            ),
+            "\(index.out)"
+        )
         #expect(index.out.contains("skipped 4 files:"))
         #expect(index.out.contains("1 duplicate content in this run: s/cat.jpg = copy-of-cat.jpg"))
         #expect(index.out.contains("1 not an image, sound, video or text file this library decodes: paper.pdf"))
@@ -92,8 +101,8 @@ struct CommandTests {
 
         let again = await TinyModel.run(["index", folder.path, "--collection", collection, "--model", model])
         #expect(again.code == 0)
-        #expect(again.out.contains("indexed 0 of 19 files"))
-        #expect(again.out.contains("16 already indexed (same content)"))
+        #expect(again.out.contains("indexed 0 of 20 files"))
+        #expect(again.out.contains("17 already indexed (same content)"))
 
         let search = await TinyModel.run([
             "search", "--collection", collection, "--text", "a cat", "--model", model, "--limit", "5",
@@ -145,7 +154,7 @@ struct CommandTests {
         let imageRows = try images.out.split(separator: "\n").map {
             try JSONDecoder().decode(ResultTable.Row.self, from: Data($0.utf8))
         }
-        #expect(imageRows.count == 6 && imageRows.allSatisfy { $0.modality == "image" })
+        #expect(imageRows.count == 7 && imageRows.allSatisfy { $0.modality == "image" })
         let badWhere = await TinyModel.run([
             "search", "--collection", collection, "--model", model, "--text", "a", "--where", "colour = red",
         ])
@@ -179,7 +188,7 @@ struct CommandTests {
 
         let info = await TinyModel.run(["info", "--collection", collection])
         #expect(info.code == 0, "\(info.err)")
-        #expect(info.out.contains("objects     15 (image 6, text 8, video 1)"))
+        #expect(info.out.contains("objects     16 (image 7, text 8, video 1)"))
         #expect(info.out.contains("vector      clip: clip-tiny@sha256:"), "\(info.out)")
         #expect(info.out.contains(" (32, l2), metric cosine, index flat (exact search), sources media, text"))
         #expect(info.out.contains("disk use"))
