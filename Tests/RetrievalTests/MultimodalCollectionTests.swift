@@ -263,6 +263,9 @@ func expectCode(
         await expectCode(.closed) { _ = try await collection.object(ids[0]) }
         await expectCode(.closed) { _ = try await collection.near(text: "photo 3", limit: 1) }
         await expectCode(.closed) { try await collection.insert(ObjectInput(properties: ["rank": .integer(1)])) }
+        // Refused before its blob is written: the folder is no longer this collection's to write to.
+        await expectCode(.closed) { try await collection.insert(ObjectInput(blobs: ["photo": [9, 9, 9]])) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/blobs").isEmpty)
         await expectCode(.closed) { try await (collection.store as! LocalVectorStore).checkpoint() }
         try await collection.close()  // a second close does nothing
 

@@ -40,6 +40,7 @@ extension MultimodalCollection {
         _ inputs: [ObjectInput],
         progress: (@Sendable (BatchProgress) -> Void)? = nil
     ) async throws(RetrievalError) -> [UUID] {
+        try checkOpen()  // before any embedding or blob is written
         let now = Date()
         var objects: [CollectionObject] = []
         var seen = Set<UUID>()

@@ -31,6 +31,8 @@ public final class MultimodalCollection: Sendable {
     public let blobs: any BlobStore
     /// Decodes blob bytes for embedding (images, audio, video).
     let decoder = MediaDecoder()
+    /// Set by ``close()``: every later call throws ``RetrievalError/Code/closed`` before it does any work.
+    let isClosed = Locked(false)
 
     /// Creates a collection over an existing store and blob store (an external engine, say); the schema's named
     /// vectors must match the store's layout.
@@ -142,7 +144,15 @@ public final class MultimodalCollection: Sendable {
     /// Closing is optional: every committed write is already durable, and a collection that is never closed (or
     /// whose process is killed) opens by replaying its log. Later calls throw ``RetrievalError/Code/closed``.
     public func close() async throws(RetrievalError) {
-        try await rethrowing { try await self.store.close() }
+        guard !isClosed.withLock({ $0 }) else { return }
+        do {
+            try await store.close()
+        } catch let error as RetrievalError {
+            throw error
+        } catch {
+            throw RetrievalError(.store, "the store failed to close", underlying: error)
+        }
+        isClosed.withLock { $0 = true }
     }
 
     /// Removes blobs that no object references (left behind by interrupted writes or by deletes).
@@ -172,8 +182,16 @@ public final class MultimodalCollection: Sendable {
         return vector
     }
 
+    /// Throws ``RetrievalError/Code/closed`` once ``close()`` has run.
+    func checkOpen() throws(RetrievalError) {
+        guard !isClosed.withLock({ $0 }) else { throw RetrievalError(.closed, "the collection was closed") }
+    }
+
     /// Runs `body`, passing ``RetrievalError``s through and wrapping anything else (a host store's error).
+    ///
+    /// Every store and blob-store call goes through here, so a closed collection refuses them all.
     func rethrowing<T>(_ body: () async throws -> T) async throws(RetrievalError) -> T {
+        try checkOpen()
         do {
             return try await body()
         } catch let error as RetrievalError {
