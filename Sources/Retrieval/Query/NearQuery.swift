@@ -9,7 +9,7 @@ public import struct Foundation.UUID
 /// a vector or a stored object.
 ///
 /// Each input is embedded by the named vector's embedder, which must take its modality (depth, thermal and IMU:
-/// ``ImageBindEmbedder``).
+/// `ImageBindEmbedder`).
 public enum Concept: Sendable {
     /// A text, embedded by the named vector's embedder.
     case text(String)
