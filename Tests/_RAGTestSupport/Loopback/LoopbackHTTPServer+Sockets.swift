@@ -44,6 +44,32 @@ extension LoopbackHTTPServer {
         return (fd, Int(UInt16(bigEndian: actual.sin_port)))
     }
 
+    /// A socket bound to `127.0.0.1:port` that does not listen (`nil` when the port cannot be bound): connections
+    /// to the port are refused, and the system gives the port to no other socket while it is open.
+    static func reserve(port: Int) -> Int32? {
+        #if canImport(Glibc)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        let fd = socket(AF_INET, SOCK_STREAM, 0)
+        #endif
+        guard fd >= 0 else { return nil }
+        var yes: Int32 = 1
+        _ = unsafe setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        let length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = unsafe withUnsafePointer(to: &address) { pointer in
+            unsafe pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { unsafe bind(fd, $0, length) }
+        }
+        guard bound == 0 else {
+            close(fd)
+            return nil
+        }
+        return fd
+    }
+
     static func accept(_ listener: Int32) -> Int32? {
         #if canImport(Glibc)
         let fd = Glibc.accept(listener, nil, nil)

@@ -23,6 +23,9 @@ public final class LoopbackHTTPServer: Sendable {
 
     struct State {
         var listener: Int32 = -1
+        /// After ``stop()``: a socket bound to the old port without listening, so it stays refused and no
+        /// server of a test running in parallel is given it (a request meant for "nobody" must not reach one).
+        var reservation: Int32 = -1
         var port: Int = 0
         var running = false
         var connections: Set<Int32> = []
@@ -37,7 +40,11 @@ public final class LoopbackHTTPServer: Sendable {
     /// Creates a stopped server with no routes.
     public init() {}
 
-    deinit { stop() }
+    deinit {
+        stop(reserving: false)
+        let reservation = state.withLock { $0.reservation }
+        if reservation >= 0 { Self.shutdownAndClose(reservation) }
+    }
 
     /// Answers `method` requests for `path` (without query) with `handler`, replacing an earlier handler.
     public func route(_ method: String, _ path: String, _ handler: @escaping Handler) {
@@ -61,7 +68,11 @@ public final class LoopbackHTTPServer: Sendable {
     }
 
     /// Stops accepting, closes every open connection and wakes handlers that are delaying or hanging.
-    public func stop() {
+    ///
+    /// The port stays reserved (connections to it are refused) until the server goes away.
+    public func stop() { stop(reserving: true) }
+
+    private func stop(reserving: Bool) {
         let (listener, connections) = state.withLock { state -> (Int32, Set<Int32>) in
             defer {
                 state.running = false
@@ -72,6 +83,13 @@ public final class LoopbackHTTPServer: Sendable {
         }
         if listener >= 0 { Self.shutdownAndClose(listener) }
         for fd in connections { Self.shutdown(fd) }
+        if reserving, listener >= 0, let reservation = Self.reserve(port: port) {
+            let previous = state.withLock { state -> Int32 in
+                defer { state.reservation = reservation }
+                return state.reservation
+            }
+            if previous >= 0 { Self.shutdownAndClose(previous) }
+        }
     }
 
     /// The port the server listens on (0 before ``start()``).
