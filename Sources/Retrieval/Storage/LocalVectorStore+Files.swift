@@ -34,6 +34,17 @@ enum StoreFiles {
     /// The log's format version.
     static let version: UInt32 = 1
     static let recordVersion: UInt8 = 1
+
+    /// Opens the log at `path`, reading and checking its records.
+    static func openLog(_ path: String) throws(FileError) -> (log: RecordLog, contents: RecordLog.Contents) {
+        try RecordLog.open(path, magic: logMagic, version: version)
+    }
+
+    /// Creates an empty log for `generation` at `path` (replacing any file there) and opens it.
+    static func newLog(_ path: String, generation: UInt64) throws(FileError) -> RecordLog {
+        try RecordLog.create(at: path, magic: logMagic, version: version, generation: generation)
+        return try openLog(path).log
+    }
 }
 
 extension LocalVectorStore {
@@ -85,13 +96,7 @@ extension LocalVectorStore {
                 state: state
             )
             try Files.writeAtomically(bytes, to: folder + "/snapshot")
-            try RecordLog.create(
-                at: folder + "/log",
-                magic: StoreFiles.logMagic,
-                version: StoreFiles.version,
-                generation: 0
-            )
-            let (log, _) = try RecordLog.open(folder + "/log", magic: StoreFiles.logMagic, version: StoreFiles.version)
+            let log = try StoreFiles.newLog(folder + "/log", generation: 0)
             return LocalVectorStore(
                 folder: folder,
                 layout: layout,
@@ -143,11 +148,7 @@ extension LocalVectorStore {
             let previousPath = folder + "/log.previous"
             var previous: RecordLog.Contents?
             if Files.exists(previousPath) {
-                let contents = try RecordLog.open(
-                    previousPath,
-                    magic: StoreFiles.logMagic,
-                    version: StoreFiles.version
-                ).contents
+                let contents = try StoreFiles.openLog(previousPath).contents
                 if contents.generation == generation {
                     previous = contents
                 } else if contents.generation < generation {
@@ -168,7 +169,7 @@ extension LocalVectorStore {
                     generation: generation
                 )
             }
-            var (log, contents) = try RecordLog.open(logPath, magic: StoreFiles.logMagic, version: StoreFiles.version)
+            var (log, contents) = try StoreFiles.openLog(logPath)
             let followsPrevious = previous != nil && contents.generation == generation + 1
             if contents.generation < generation {
                 // A snapshot was written but its new log was not: the old log's records are all in the snapshot.
@@ -178,7 +179,7 @@ extension LocalVectorStore {
                     version: StoreFiles.version,
                     generation: generation
                 )
-                (log, contents) = try RecordLog.open(logPath, magic: StoreFiles.logMagic, version: StoreFiles.version)
+                (log, contents) = try StoreFiles.openLog(logPath)
             } else if contents.generation > generation && !followsPrevious {
                 throw FileError(
                     .corrupt,

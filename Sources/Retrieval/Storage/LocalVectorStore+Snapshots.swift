@@ -98,13 +98,7 @@ extension LocalVectorStore {
         do throws(FileError) {
             try Files.rename(logPath, to: folder + "/log.previous")
             do throws(FileError) {
-                try RecordLog.create(
-                    at: logPath,
-                    magic: StoreFiles.logMagic,
-                    version: StoreFiles.version,
-                    generation: generation
-                )
-                writer.log = try RecordLog.open(logPath, magic: StoreFiles.logMagic, version: StoreFiles.version).log
+                writer.log = try StoreFiles.newLog(logPath, generation: generation)
             } catch {
                 // Put the log back: the snapshot and the log stay as they were.
                 try? Files.remove(logPath)
@@ -159,14 +153,7 @@ extension LocalVectorStore {
         }
         let size = try Self.writeSnapshot(bytes, approximate: approximate, generation: generation, folder: folder)
         do throws(FileError) {
-            try RecordLog.create(
-                at: folder + "/log",
-                magic: StoreFiles.logMagic,
-                version: StoreFiles.version,
-                generation: generation
-            )
-            writer.log = try RecordLog.open(folder + "/log", magic: StoreFiles.logMagic, version: StoreFiles.version)
-                .log
+            writer.log = try StoreFiles.newLog(folder + "/log", generation: generation)
         } catch {
             throw RetrievalError.wrap(error, "cannot start a new log in \(folder)")
         }
