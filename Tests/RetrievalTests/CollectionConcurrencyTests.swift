@@ -92,4 +92,52 @@ import Testing
         }
         #expect(try await collection.objects(where: .like("caption", "*odd"), limit: 1_000).count == batches / 2 * size)
     }
+
+    @Test(
+        "Concurrency: large batches are indexed for filters and keywords behind the commits, yet every read sees them"
+    )
+    func largeBatchesAreVisibleToFilterAndKeywordReads() async throws {
+        let collection = try await MultimodalCollection.create(at: temporaryFolder(), schema: try captionSchema())
+        // Batches over the size that splits index maintenance across two threads; four of them outgrow the queue
+        // of batches left to the background, so commits also catch the indexes up themselves.
+        let batches = 4
+        let size = 9_000
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for b in 0..<batches {
+                    try await collection.insert(
+                        (0..<size).map { i in
+                            ObjectInput(
+                                properties: ["rank": .integer(Int64(b)), "caption": .text("word\(b) item\(i % 3)")],
+                                vectors: ["given": [Float(b), Float(i), 0, 1]]
+                            )
+                        }
+                    )
+                    // The writer's own reads see its batch at once.
+                    #expect(
+                        try await collection.objects(where: .equal("rank", .integer(Int64(b))), limit: size).count
+                            == size
+                    )
+                    #expect(try await collection.bm25("word\(b)", limit: size + 1).count == size)
+                }
+            }
+            group.addTask {
+                for round in 0..<20 {
+                    let b = round % batches
+                    let filtered = try await collection.objects(where: .equal("rank", .integer(Int64(b))), limit: size)
+                    #expect(filtered.count == 0 || filtered.count == size, "a filter saw \(filtered.count) of a batch")
+                    let keyword = try await collection.bm25("word\(b)", limit: size + 1)
+                    #expect(keyword.count == 0 || keyword.count == size, "a keyword search saw \(keyword.count)")
+                }
+            }
+            try await group.waitForAll()
+        }
+        // Every third object of a batch has "item2": the ranking is exact, those score higher than the rest.
+        let ranked = try await collection.bm25("word1 item2", limit: size)
+        #expect(ranked.prefix(size / 3).allSatisfy { $0.object.properties["caption"] == .text("word1 item2") })
+        #expect(
+            try await collection.objects(where: .greaterThanOrEqual("rank", .integer(2)), limit: 2 * size + 1).count
+                == 2 * size
+        )
+    }
 }

@@ -171,19 +171,26 @@ public struct BM25Index: Sendable {
         let slot = UInt32(slotKeys.count)
         let propertyCount = UInt32(properties.count)
         var terms: [UInt32] = []
-        var counts: [String: UInt32] = [:]
+        var ids: [UInt32] = []
         for (p, name) in properties.enumerated() {
             let words = tokens[name] ?? []
             postings[p].lengths.append(UInt32(words.count))
             postings[p].totalLength += words.count
             guard !words.isEmpty else { continue }
-            counts.removeAll(keepingCapacity: true)
-            for word in words { counts[word, default: 0] += 1 }
-            for (word, frequency) in counts {
-                let term = termID(for: word)
+            // Each word is looked up once; sorting its term ids groups the repeats, whose run length is the
+            // frequency.
+            ids.removeAll(keepingCapacity: true)
+            for word in words { ids.append(termID(for: word)) }
+            ids.sort()
+            var start = 0
+            while start < ids.count {
+                let term = ids[start]
+                var end = start + 1
+                while end < ids.count && ids[end] == term { end += 1 }
                 postings[p].lists[Int(term)].slots.append(slot)
-                postings[p].lists[Int(term)].frequencies.append(frequency)
+                postings[p].lists[Int(term)].frequencies.append(UInt32(end - start))
                 terms.append(term &* propertyCount &+ UInt32(p))
+                start = end
             }
         }
         slotKeys.append(key)

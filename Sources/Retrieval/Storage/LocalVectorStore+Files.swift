@@ -266,9 +266,11 @@ extension LocalVectorStore {
                     throw RetrievalError.wrap(error, "cannot commit the batch to the log")
                 }
             }
-            try state.withWriteLock { (state) throws(RetrievalError) in
-                try state.apply(puts: puts, deletes: batch.deletes)
+            let backlog = try state.withWriteLock { (state) throws(RetrievalError) in
+                (try state.apply(puts: puts, deletes: batch.deletes), state.derived)
             }
+            // Readers go on meanwhile; only the next commit waits.
+            if backlog.0 { backlog.1.catchUp() }
             startTrainingWhereDue()
             if let log = writer.log, log.length > max(options.snapshotThreshold, writer.snapshotBytes) {
                 try startSnapshot(&writer)

@@ -70,7 +70,8 @@ struct Postings<Value: StoredPostingValue>: Sendable {
     mutating func finishBatch() {
         guard !added.isEmpty || !removed.isEmpty else { return }
         // A pair removed and added again in one batch (an update that kept the value) stays where it is.
-        let fresh = added.filter { removed.remove($0) == nil }.sorted()
+        var fresh = removed.isEmpty ? added : added.filter { removed.remove($0) == nil }
+        fresh.sort()
         let batch = Run(values: fresh.map(\.value), keys: fresh.map(\.key))
         if removed.isEmpty {
             recent = recent.merging(batch, removing: [])

@@ -70,9 +70,10 @@ struct Snapshot {
 
         for vector in layout { writer.append(array: state.slots[vector.name]!.exact.serialized()) }
 
-        state.properties.append(to: &writer)
-        writer.append(state.keyword != nil)
-        state.keyword?.append(to: &writer)
+        let derived = state.derived.current
+        derived.properties.append(to: &writer)
+        writer.append(derived.keyword != nil)
+        derived.keyword?.append(to: &writer)
         writer.append(Checksum.of(writer.bytes))
         return writer.bytes
     }

@@ -57,10 +57,11 @@ struct StoreState: Sendable {
     /// Set when the store closes: reads then fail instead of answering from memory the folder no longer backs.
     var isClosed = false
     var slots: [String: VectorSlot] = [:]
-    /// The inverted property index that answers filters.
-    var properties = PropertyIndex()
-    /// The keyword index, when the store has keyword settings with properties.
-    var keyword: BM25Index?
+    /// The inverted property index that answers filters and the keyword index (when the store has keyword
+    /// settings with properties), brought up to date behind the commits.
+    ///
+    /// A reference: copies of the state share it, except ``frozen()``'s.
+    var derived: DeferredIndexes
     /// While a store opens, the property and keyword indexes are not updated by each replayed batch; they are
     /// brought up to date once at the end by ``finishOpening()``.
     var derivedIndexesSuspended = false
@@ -73,7 +74,7 @@ struct StoreState: Sendable {
 
     init(layout: [VectorLayout], keyword settings: KeywordSettings?) throws(RetrievalError) {
         for vector in layout { slots[vector.name] = try VectorSlot(layout: vector) }
-        keyword = try settings?.makeIndex()
+        derived = DeferredIndexes(DerivedIndexes(keyword: try settings?.makeIndex()))
     }
 
     func object(_ entry: StoredEntry, withVectors: Bool) -> CollectionObject {
@@ -130,19 +131,23 @@ struct StoreState: Sendable {
 
     /// Applies puts and deletes in memory.
     ///
-    /// Replaying a logged batch twice leaves the same state (puts carry
-    /// their keys; deletes of unknown ids are skipped).
-    mutating func apply(puts: [KeyedPut], deletes: [UUID]) throws(RetrievalError) {
-        var removed: [(CollectionObject, UInt64)] = []
-        var added: [(CollectionObject, UInt64)] = []
+    /// The objects and vectors change at once; the batch is queued for the derived indexes (see
+    /// ``DeferredIndexes``). Replaying a logged batch twice leaves the same state (puts carry their keys; deletes
+    /// of unknown ids are skipped).
+    ///
+    /// - Returns: Whether the derived indexes' queue has grown long enough that the caller should apply it (with
+    ///   ``DeferredIndexes/catchUp()``, after releasing the write lock).
+    @discardableResult
+    mutating func apply(puts: [KeyedPut], deletes: [UUID]) throws(RetrievalError) -> Bool {
+        var change = DerivedChange()
         for id in deletes {
             guard let entry = objects.removeValue(forKey: id) else { continue }
             noteReplayed(entry.key, before: entry.object)
             idOfKey[entry.key] = nil
             release(entry.object)
             removeVectors(key: entry.key)
-            if !derivedIndexesSuspended { keyword?.remove(entry.key) }
-            removed.append((entry.object, entry.key))
+            change.deletedKeys.append(entry.key)
+            change.removed.append((entry.object, entry.key))
         }
         for put in puts {
             noteReplayed(put.key, before: objects[put.object.id]?.object)
@@ -150,7 +155,7 @@ struct StoreState: Sendable {
                 release(old.object)
                 removeVectors(key: old.key)
                 idOfKey[old.key] = nil
-                removed.append((old.object, old.key))
+                change.removed.append((old.object, old.key))
             }
             var stored = put.object
             let vectors = stored.vectors
@@ -158,25 +163,16 @@ struct StoreState: Sendable {
             objects[stored.id] = StoredEntry(object: stored, key: put.key)
             idOfKey[put.key] = stored.id
             retain(stored)
-            if !derivedIndexesSuspended { indexWords(of: stored, key: put.key) }
-            added.append((stored, put.key))
+            change.added.append((stored, put.key))
             nextKey = max(nextKey, put.key + 1)
             for (name, vector) in vectors { try addVector(vector, key: put.key, to: name) }
         }
-        if !derivedIndexesSuspended { properties.update(removing: removed, adding: added) }
         version &+= 1
-    }
-
-    /// Puts an object's indexed text properties in the keyword index (replacing what its key held).
-    private mutating func indexWords(of object: CollectionObject, key: UInt64) {
-        // Only the property names are read before the upsert: holding a copy of the index would make the upsert
-        // copy all of its storage.
-        guard let names = keyword?.properties else { return }
-        keyword!.upsert(key, textArrays: Self.indexedTexts(of: object, properties: names))
+        return derivedIndexesSuspended ? false : derived.enqueue(change)
     }
 
     /// The values of an object's keyword-indexed properties, as texts.
-    private static func indexedTexts(of object: CollectionObject, properties: [String]) -> [String: [String]] {
+    static func indexedTexts(of object: CollectionObject, properties: [String]) -> [String: [String]] {
         var texts: [String: [String]] = [:]
         for name in properties {
             switch object.properties[name] {
@@ -217,11 +213,11 @@ struct StoreState: Sendable {
             slots[name] = VectorSlot(layout: slot.layout, exact: index)
         }
         if let (properties, keywordIndex) = snapshot.derived {
-            guard properties.all.count == objects.count, (keywordIndex == nil) == (keyword == nil) else {
+            guard properties.all.count == objects.count, (keywordIndex == nil) == (derived.current.keyword == nil)
+            else {
                 throw RetrievalError(.corruptFile, "the snapshot's derived indexes do not match its objects")
             }
-            self.properties = properties
-            keyword = keywordIndex
+            derived.modify { $0 = DerivedIndexes(properties: properties, keyword: keywordIndex) }
             replayedKeys = [:]
         }
         derivedIndexesSuspended = true
@@ -230,18 +226,20 @@ struct StoreState: Sendable {
 
     /// A copy that later writes to this state leave as it is, for a snapshot written in the background.
     ///
-    /// The value parts are copied on write, and each exact index is copied (its storage is shared until written).
-    /// Approximate indexes are left out (a snapshot saves those beside it, serialised when it starts).
+    /// The value parts are copied on write, each exact index is copied (its storage is shared until written), and
+    /// the derived indexes are brought up to date and copied. Approximate indexes are left out (a snapshot saves
+    /// those beside it, serialised when it starts).
     func frozen() -> StoreState {
         var copy = self
         for (name, slot) in slots { copy.slots[name] = VectorSlot(layout: slot.layout, exact: slot.exact.copy()) }
+        copy.derived = DeferredIndexes(derived.current)
         return copy
     }
 
     /// Brings the derived indexes up to date once the log has replayed.
     ///
     /// Only the keys the log touched are updated when the snapshot stored the indexes; otherwise they are built
-    /// from every object. The property and keyword indexes are done at once, on two threads.
+    /// from every object. The property and keyword indexes are done at once, on two threads when many objects changed.
     mutating func finishOpening() {
         precondition(derivedIndexesSuspended, "the derived indexes are brought up to date once, when a store opens")
         var removed: [(CollectionObject, UInt64)] = []
@@ -254,22 +252,12 @@ struct StoreState: Sendable {
         } else {
             added = objects.values.map { ($0.object, $0.key) }
         }
-        var properties = self.properties
-        var keyword = self.keyword
-        let touched = replayedKeys.map { Array($0.keys) } ?? []
-        // Each part writes only its own variable.
-        Parallel.forEach(parts: 2) { part in
-            if part == 0 {
-                properties.update(removing: removed, adding: added)
-            } else if let names = keyword?.properties {
-                for key in touched { keyword!.remove(key) }
-                for (object, key) in added {
-                    keyword!.upsert(key, textArrays: Self.indexedTexts(of: object, properties: names))
-                }
-            }
-        }
-        self.properties = properties
-        self.keyword = keyword
+        let change = DerivedChange(
+            removed: removed,
+            added: added,
+            deletedKeys: replayedKeys.map { Array($0.keys) } ?? []
+        )
+        derived.modify { $0.apply([change]) }
         replayedKeys = nil
         derivedIndexesSuspended = false
     }
@@ -354,18 +342,27 @@ struct StoreState: Sendable {
 
     /// The keys of the objects that pass `filter`, from the inverted property index.
     func allowedKeys(_ filter: Filter) throws(RetrievalError) -> IDBitmap {
-        try properties.keys(passing: filter, ids: objects)
+        try derived.read { (indexes) throws(RetrievalError) in
+            try indexes.properties.keys(passing: filter, ids: objects)
+        }
     }
 
     /// Keyword (BM25F) matches, best first, restricted to the objects that pass the filter.
     func keywordSearch(_ request: KeywordStoreSearch) throws(RetrievalError) -> [KeywordStoreHit] {
-        guard let keyword else {
-            throw RetrievalError(.unsupported, "the collection has no keyword index (no text properties are indexed)")
+        let matches = try derived.read { (indexes) throws(RetrievalError) -> [KeywordMatch] in
+            guard let keyword = indexes.keyword else {
+                throw RetrievalError(
+                    .unsupported,
+                    "the collection has no keyword index (no text properties are indexed)"
+                )
+            }
+            let allowed = try request.filter.map { (filter) throws(RetrievalError) in
+                try indexes.properties.keys(passing: filter, ids: objects)
+            }
+            if let allowed, allowed.isEmpty { return [] }
+            return try keyword.search(request.query, filter: allowed.map { SearchFilter(allowing: $0) })
         }
-        let allowed = try request.filter.map { (filter) throws(RetrievalError) in try allowedKeys(filter) }
-        if let allowed, allowed.isEmpty { return [] }
-        let matches = try keyword.search(request.query, filter: allowed.map { SearchFilter(allowing: $0) })
-        return matches.compactMap { match in
+        return matches.compactMap { (match) -> KeywordStoreHit? in
             guard let id = idOfKey[match.key], let entry = objects[id] else { return nil }
             return KeywordStoreHit(object: object(entry, withVectors: request.includeVectors), score: match.score)
         }
