@@ -5,6 +5,11 @@ import Retrieval
 import Testing
 
 @Suite struct CollectionConcurrencyTests {
+    /// Batch `b`: `size` objects with the properties `properties(i)` and the vector (b, i, 0, 1).
+    private func batch(_ b: Int, size: Int, properties: (Int) -> [String: PropertyValue]) -> [ObjectInput] {
+        (0..<size).map { i in ObjectInput(properties: properties(i), vectors: ["given": [Float(b), Float(i), 0, 1]]) }
+    }
+
     @Test("Concurrency: readers searching during batch commits see every batch whole or not at all")
     func readersSeeWholeBatches() async throws {
         let collection = try await MultimodalCollection.create(at: temporaryFolder(), schema: try captionSchema())
@@ -13,14 +18,7 @@ import Testing
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 for b in 0..<batches {
-                    try await collection.insert(
-                        (0..<size).map { i in
-                            ObjectInput(
-                                properties: ["rank": .integer(Int64(b))],
-                                vectors: ["given": [Float(b), Float(i), 0, 1]]
-                            )
-                        }
-                    )
+                    try await collection.insert(batch(b, size: size) { _ in ["rank": .integer(Int64(b))] })
                 }
             }
             for _ in 0..<3 {
@@ -51,14 +49,8 @@ import Testing
             group.addTask {
                 for b in 0..<batches {
                     try await collection.insert(
-                        (0..<size).map { i in
-                            ObjectInput(
-                                properties: [
-                                    "rank": .integer(Int64(b)),
-                                    "caption": .text("batch \(b % 2 == 0 ? "even" : "odd")"),
-                                ],
-                                vectors: ["given": [Float(b), Float(i), 0, 1]]
-                            )
+                        batch(b, size: size) { _ in
+                            ["rank": .integer(Int64(b)), "caption": .text("batch \(b % 2 == 0 ? "even" : "odd")")]
                         }
                     )
                 }
@@ -98,19 +90,15 @@ import Testing
     )
     func largeBatchesAreVisibleToFilterAndKeywordReads() async throws {
         let collection = try await MultimodalCollection.create(at: temporaryFolder(), schema: try captionSchema())
-        // Batches over the size that splits index maintenance across two threads; four of them outgrow the queue
-        // of batches left to the background, so commits also catch the indexes up themselves.
+        // Batches over the size that splits index maintenance across two threads.
         let batches = 4
         let size = 9_000
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 for b in 0..<batches {
                     try await collection.insert(
-                        (0..<size).map { i in
-                            ObjectInput(
-                                properties: ["rank": .integer(Int64(b)), "caption": .text("word\(b) item\(i % 3)")],
-                                vectors: ["given": [Float(b), Float(i), 0, 1]]
-                            )
+                        batch(b, size: size) { i in
+                            ["rank": .integer(Int64(b)), "caption": .text("word\(b) item\(i % 3)")]
                         }
                     )
                     // The writer's own reads see its batch at once.
