@@ -146,7 +146,9 @@ public struct BM25Index: Sendable {
     ///   - texts: Property values.
     /// - Complexity: O(words) to add; a replaced document is first removed (see ``remove(_:)``).
     public mutating func upsert(_ key: UInt64, texts: [String: String]) {
-        upsert(key, tokens: texts.mapValues { tokenizer.tokens(in: $0) })
+        upsert(key) { name, body in
+            if let text = texts[name] { WordTokenizer.forEachWord(in: text, body) }
+        }
     }
 
     /// Adds a document whose properties are arrays of text (Weaviate's `text[]`), or replaces the one stored under
@@ -156,7 +158,9 @@ public struct BM25Index: Sendable {
     ///   - key: The document's key.
     ///   - textArrays: Property values.
     public mutating func upsert(_ key: UInt64, textArrays: [String: [String]]) {
-        upsert(key, tokens: textArrays.mapValues { $0.flatMap { tokenizer.tokens(in: $0) } })
+        upsert(key) { name, body in
+            for text in textArrays[name] ?? [] { WordTokenizer.forEachWord(in: text, body) }
+        }
     }
 
     /// Adds a document given as already tokenized words per property, or replaces the one under the same key.
@@ -167,20 +171,26 @@ public struct BM25Index: Sendable {
     ///   - key: The document's key.
     ///   - tokens: The words of each property.
     public mutating func upsert(_ key: UInt64, tokens: [String: [String]]) {
+        upsert(key) { name, body in
+            for word in tokens[name] ?? [] { body(word) }
+        }
+    }
+
+    /// Adds or replaces the document under `key`, whose words `forEachWord(property, body)` passes to `body`
+    /// property by property (no array of words is built).
+    private mutating func upsert(_ key: UInt64, forEachWord: (String, (String) -> Void) -> Void) {
         remove(key)
         let slot = UInt32(slotKeys.count)
         let propertyCount = UInt32(properties.count)
         var terms: [UInt32] = []
         var ids: [UInt32] = []
         for (p, name) in properties.enumerated() {
-            let words = tokens[name] ?? []
-            postings[p].lengths.append(UInt32(words.count))
-            postings[p].totalLength += words.count
-            guard !words.isEmpty else { continue }
             // Each word is looked up once; sorting its term ids groups the repeats, whose run length is the
             // frequency.
             ids.removeAll(keepingCapacity: true)
-            for word in words { ids.append(termID(for: word)) }
+            forEachWord(name) { ids.append(termID(for: $0)) }
+            postings[p].lengths.append(UInt32(ids.count))
+            postings[p].totalLength += ids.count
             ids.sort()
             var start = 0
             while start < ids.count {

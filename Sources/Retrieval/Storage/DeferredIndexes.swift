@@ -12,8 +12,11 @@ struct DerivedIndexes: Sendable {
     /// Applies batches in the order they were committed, on two threads when they hold many objects.
     mutating func apply(_ changes: [DerivedChange]) {
         let objects = changes.reduce(0) { $0 + $1.removed.count + $1.added.count }
+        // Moved out, so each is the only reference to its storage and changes in place (a copy left behind in
+        // `self` would make the first write copy every posting list).
         var properties = self.properties
         var keyword = self.keyword
+        self = DerivedIndexes()
         let parts = objects >= 4096 ? 2 : 1
         // Each part writes only its own variable.
         Parallel.forEach(parts: parts) { part in
@@ -22,10 +25,8 @@ struct DerivedIndexes: Sendable {
                     properties.update(removing: change.removed, adding: change.added)
                 }
             }
-            if part == parts - 1, var index = keyword {
-                keyword = nil  // leaves `index` the only reference, so it changes in place
-                for change in changes { change.apply(to: &index) }
-                keyword = index
+            if part == parts - 1, keyword != nil {
+                for change in changes { change.apply(to: &keyword!) }
             }
         }
         self.properties = properties
