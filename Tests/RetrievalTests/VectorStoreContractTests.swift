@@ -103,6 +103,37 @@ import VectorIndex
         #expect(try await store.objects([ids[0]])[0] == nil)
         #expect(try await store.objects([ids[3]])[0]?.properties["n"] == .integer(3))
     }
+
+    @Test(
+        "a local store's batch that puts one id twice keeps the second object and only its vectors, after reopening too"
+    )
+    func oneIDTwiceInABatch() async throws {
+        let folder = temporaryFolder()
+        let ids = (0..<2).map { UUID(uuidString: "00000000-0000-0000-0000-00000000000\($0)")! }
+        let store = try await LocalVectorStore.create(at: folder, layout: Self.layout)
+        try await store.apply(
+            VectorStoreBatch(puts: [
+                try object(ids[0], 1, a: [1, 0, 0], b: [1, 0]),
+                try object(ids[1], 3, a: [3, 0, 0], b: [0, 1]),
+                try object(ids[0], 2, a: [2, 0, 0]),
+            ])
+        )
+        func check(_ opened: LocalVectorStore) async throws {
+            #expect(try await opened.count() == 2)
+            let stored = try #require(try await opened.objects([ids[0]]).first ?? nil)
+            #expect(stored.properties["n"] == .integer(2))
+            #expect(stored.vectors == ["a": [2, 0, 0]])
+            let nearA = try await opened.search(
+                VectorStoreSearch(targets: [.init(vector: "a", query: [2, 0, 0])], k: 2)
+            )
+            #expect(nearA.map(\.object.id).sorted { $0.uuidString < $1.uuidString } == ids)
+            let nearB = try await opened.search(VectorStoreSearch(targets: [.init(vector: "b", query: [1, 0])], k: 2))
+            #expect(nearB.map(\.object.id) == [ids[1]])
+        }
+        try await check(store)
+        try await store.close()
+        try await check(try await LocalVectorStore.open(at: folder))
+    }
 }
 
 @Suite struct AutomaticIndexTests {
@@ -147,4 +178,5 @@ import VectorIndex
         let hit = try await reopened.near(vector: vectors[0], in: "given", limit: 1)
         #expect(hit.first?.object.id != ids[0])
     }
+
 }

@@ -140,6 +140,7 @@ struct StoreState: Sendable {
     @discardableResult
     mutating func apply(puts: [KeyedPut], deletes: [UUID]) throws(RetrievalError) -> Bool {
         var change = DerivedChange()
+        var newVectors = NewVectors()
         for id in deletes {
             guard let entry = objects.removeValue(forKey: id) else { continue }
             noteReplayed(entry.key, before: entry.object)
@@ -154,6 +155,7 @@ struct StoreState: Sendable {
             if let old = objects[put.object.id] {
                 release(old.object)
                 removeVectors(key: old.key)
+                newVectors.remove(old.key)
                 idOfKey[old.key] = nil
                 change.removed.append((old.object, old.key))
             }
@@ -165,8 +167,9 @@ struct StoreState: Sendable {
             retain(stored)
             change.added.append((stored, put.key))
             nextKey = max(nextKey, put.key + 1)
-            for (name, vector) in vectors { try addVector(vector, key: put.key, to: name) }
+            for (name, vector) in vectors where slots[name] != nil { newVectors.add(vector, key: put.key, to: name) }
         }
+        for (name, rows) in newVectors.rows { try addVectors(rows, to: name) }
         version &+= 1
         return derivedIndexesSuspended ? false : derived.enqueue(change)
     }
@@ -288,15 +291,27 @@ struct StoreState: Sendable {
         }
     }
 
-    private mutating func addVector(_ vector: [Float], key: UInt64, to name: String) throws(RetrievalError) {
+    /// Adds a batch's new vectors of one named vector to its indexes at once.
+    private mutating func addVectors(_ rows: NewVectors.Rows, to name: String) throws(RetrievalError) {
         guard var slot = slots[name] else { return }
+        let keys = rows.keys.filter { $0 != NewVectors.removed }
+        guard !keys.isEmpty else { return }
         do {
-            try slot.exact.add(vector, id: key)
-            try slot.approximate?.add(vector, id: key)
+            var matrix = VectorMatrix(dimension: slot.layout.dimension)
+            matrix.reserveCapacity(keys.count)
+            for (key, vector) in zip(rows.keys, rows.vectors) where key != NewVectors.removed {
+                try matrix.append(vector)
+            }
+            try slot.exact.add(matrix, ids: keys)
+            try slot.approximate?.add(matrix, ids: keys)
         } catch {
-            throw RetrievalError(.index, "cannot index the vector of key \(key) in \"\(name)\"", underlying: error)
+            throw RetrievalError(
+                .index,
+                "cannot index the vectors of \(keys.count) objects in \"\(name)\"",
+                underlying: error
+            )
         }
-        slot.changedDuringTraining?.insert(key)
+        slot.changedDuringTraining?.formUnion(keys)
         slots[name] = slot
     }
 
