@@ -282,6 +282,12 @@ extension LocalVectorStore {
 
     static func encodeRecord(puts: [KeyedPut], deletes: [UUID]) -> [UInt8] {
         var writer = BinaryWriter()
+        // The vectors are most of a record; properties and names take what they need beyond this.
+        writer.reserveCapacity(
+            puts.reduce(16 * deletes.count + 16) { size, put in
+                put.object.vectors.values.reduce(size + 128) { $0 + 4 * $1.count + 40 }
+            }
+        )
         writer.append(StoreFiles.recordVersion)
         writer.append(UInt32(puts.count))
         for put in puts {

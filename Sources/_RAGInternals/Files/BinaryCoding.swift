@@ -15,6 +15,9 @@ package struct BinaryWriter: Sendable {
 
     package init() {}
 
+    /// Makes room for `count` more bytes at once, so a large record is not copied as its storage grows.
+    package mutating func reserveCapacity(_ count: Int) { storage.reserveCapacity(storage.count + count) }
+
     /// Appends an integer, little-endian.
     @inlinable package mutating func append<T: FixedWidthInteger>(_ value: T) {
         unsafe withUnsafeBytes(of: value.littleEndian) { raw in unsafe storage.append(contentsOf: raw) }
