@@ -72,7 +72,7 @@ struct DerivedChange: Sendable {
 /// The derived indexes of a store, brought up to date off the commit path.
 ///
 /// A commit applies its batch to the objects and vectors and queues the batch here (O(1)); a background job
-/// applies the queued batches, and every read that needs these indexes first applies whatever is still queued.
+/// applies the queued batches once there are enough of them, and every read that needs these indexes first applies whatever is still queued.
 /// A reader therefore sees exactly the batches committed before it, as before, while the tokenising, posting
 /// merges and sorting of a batch run on another core than the commit. Commits enqueue while holding the store's
 /// write lock and readers catch up while holding its read lock, so the indexes a reader sees always match the
@@ -83,6 +83,11 @@ final class DeferredIndexes: Sendable {
     /// How many queued objects make a commit apply the queue itself instead of leaving it to the background
     /// job, so the queue cannot outgrow what one catch-up should cost.
     static let backlogLimit = 65_536
+    /// How many queued objects start the background job.
+    ///
+    /// Batches applied together sort and merge their postings once; fewer objects wait for the next read that
+    /// needs them (or a snapshot), which applies them.
+    static let backgroundBatch = 4_096
 
     private struct Queue: Sendable {
         var changes: [DerivedChange] = []
@@ -97,7 +102,8 @@ final class DeferredIndexes: Sendable {
         queue = Locked(Queue())
     }
 
-    /// Queues a committed batch and makes sure a background job will apply it.
+    /// Queues a committed batch, and starts a background job to apply the queue once it holds
+    /// ``backgroundBatch`` objects.
     ///
     /// - Returns: Whether the queue has grown past ``backlogLimit`` (the committer should then call
     ///   ``catchUp()`` once it has released the store's write lock).
@@ -107,8 +113,9 @@ final class DeferredIndexes: Sendable {
         let (schedule, backlog) = queue.withLock { queue in
             queue.changes.append(change)
             queue.objects += change.removed.count + change.added.count
-            defer { queue.jobScheduled = true }
-            return (!queue.jobScheduled, queue.objects > Self.backlogLimit)
+            let schedule = !queue.jobScheduled && queue.objects >= Self.backgroundBatch
+            if schedule { queue.jobScheduled = true }
+            return (schedule, queue.objects > Self.backlogLimit)
         }
         if schedule {
             Self.jobs.async { [self] in
