@@ -88,15 +88,116 @@ rag_resample_rows(const uint8_t *src, ptrdiff_t in_width, ptrdiff_t rows, const 
         rag_resample_block(src, end, in_width, r, 1, 1, c, spread, first, count, weights, stride, out_width, dst);
 }
 
+// The weights of taps k ..< k + 4 (zero from tap n on) split into 16-bit halves, w = hi · 2^11 + lo with
+// lo = w & 0x7FF, and laid out for `_mm256_madd_epi16` against rag_spread4's pixel pairs: the low 128 bits repeat
+// (w[k], w[k+1]), the high 128 bits (w[k+2], w[k+3]).
+static inline __attribute__((always_inline)) RAG_RESAMPLE_TARGET void
+rag_weights4(const int32_t *w, ptrdiff_t k, ptrdiff_t n, __m256i *lo, __m256i *hi) {
+    const __m128i live = _mm_cmpgt_epi32(_mm_set1_epi32((int)(n - k)), _mm_setr_epi32(0, 1, 2, 3));
+    const __m128i w4 = _mm_maskload_epi32(w + k, live);
+    const __m128i l = _mm_and_si128(w4, _mm_set1_epi32(0x7FF)), h = _mm_srai_epi32(w4, 11);
+    const __m256i pairs = _mm256_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1);
+    *lo = _mm256_permutevar8x32_epi32(_mm256_castsi128_si256(_mm_packs_epi32(l, l)), pairs);
+    *hi = _mm256_permutevar8x32_epi32(_mm256_castsi128_si256(_mm_packs_epi32(h, h)), pairs);
+}
+
+// The 16 bytes at p, or (when `checked`) those of them before end, the rest zero, in both 128-bit halves.
+static inline __attribute__((always_inline)) RAG_RESAMPLE_TARGET __m256i rag_load16x2(const uint8_t *p,
+                                                                                      const uint8_t *end,
+                                                                                      int checked) {
+    if (!checked || end - p >= 16) return _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)p));
+    uint8_t bytes[16] = {0};
+    __builtin_memcpy(bytes, p, (size_t)(end - p));
+    return _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)bytes));
+}
+
+// `block` rows (a constant after inlining, as is c, 3 or 4 bytes per pixel) of one horizontal pass from row `row`,
+// four taps per step with 16-bit multiply-adds: each 32-bit lane pairs channel j of taps k and k+1 (low half) or
+// k+2 and k+3 (high half), multiplied by both halves of their weights. With A = Σ p·hi and B = Σ p·lo (each exact
+// modulo 2^32), A · 2^11 + B is the sum Σ p·w modulo 2^32, the value the 32-bit scalar sum wraps to.
+static inline __attribute__((always_inline)) RAG_RESAMPLE_TARGET void
+rag_resample_block4(const uint8_t *src, const uint8_t *end, ptrdiff_t in_width, ptrdiff_t row, const int block,
+                    const int checked, const ptrdiff_t c, __m256i spread4, const ptrdiff_t *first,
+                    const ptrdiff_t *count, const int16_t *split, ptrdiff_t groups, ptrdiff_t out_width,
+                    uint8_t *dst) {
+    const __m128i bias = _mm_set1_epi32(RAG_RESAMPLE_BIAS);
+    const ptrdiff_t in_row = in_width * c, out_row = out_width * c;
+    for (ptrdiff_t x = 0; x < out_width; x++) {
+        const uint8_t *p = src + row * in_row + first[x] * c;
+        const int16_t *w = split + x * groups * 32;
+        const ptrdiff_t n = count[x];
+        __m256i low[4], high[4];
+        for (int b = 0; b < 4; b++) low[b] = high[b] = _mm256_setzero_si256();
+        for (ptrdiff_t k = 0; k < n; k += 4, w += 32) {
+            const __m256i wl = _mm256_loadu_si256((const __m256i *)w);
+            const __m256i wh = _mm256_loadu_si256((const __m256i *)(w + 16));
+            for (int b = 0; b < block; b++) {
+                const __m256i pixels = _mm256_shuffle_epi8(rag_load16x2(p + b * in_row, end, checked), spread4);
+                low[b] = _mm256_add_epi32(low[b], _mm256_madd_epi16(pixels, wl));
+                high[b] = _mm256_add_epi32(high[b], _mm256_madd_epi16(pixels, wh));
+            }
+            p += 4 * c;
+        }
+        for (int b = 0; b < block; b++) {
+            const __m256i acc = _mm256_add_epi32(low[b], _mm256_slli_epi32(high[b], 11));
+            __m128i sum = _mm_add_epi32(_mm256_castsi256_si128(acc), _mm256_extracti128_si256(acc, 1));
+            sum = _mm_srai_epi32(_mm_add_epi32(sum, bias), 22);
+            const __m128i packed = _mm_packus_epi16(_mm_packs_epi32(sum, sum), sum);
+            const uint32_t result = (uint32_t)_mm_cvtsi128_si32(packed);
+            __builtin_memcpy(dst + (row + b) * out_row + x * c, &result, (size_t)c);
+        }
+    }
+}
+
+// The whole pass with c = 3 or 4 bytes per pixel, four taps per step: the split weights of every output laid out in
+// `split` first, then blocks of four rows, then one row at a time (the last rows, whose 16-byte loads could pass
+// the end, checked).
+static inline __attribute__((always_inline)) RAG_RESAMPLE_TARGET void
+rag_resample_rows4(const uint8_t *src, ptrdiff_t in_width, ptrdiff_t rows, const ptrdiff_t c, const ptrdiff_t *first,
+                   const ptrdiff_t *count, const int32_t *weights, ptrdiff_t stride, ptrdiff_t out_width,
+                   int16_t *split, uint8_t *dst) {
+    const uint8_t *const end = src + rows * in_width * c;
+    // Low half: channel j of pixels 0 and 1 as a 16-bit pair per 32-bit lane; high half: pixels 2 and 3.
+    char lanes[32];
+    for (int j = 0; j < 4; j++) {
+        for (int half = 0; half < 2; half++) {
+            lanes[16 * half + 4 * j] = j < c ? (char)(2 * half * c + j) : (char)0x80;
+            lanes[16 * half + 4 * j + 1] = (char)0x80;
+            lanes[16 * half + 4 * j + 2] = j < c ? (char)((2 * half + 1) * c + j) : (char)0x80;
+            lanes[16 * half + 4 * j + 3] = (char)0x80;
+        }
+    }
+    const __m256i spread4 = _mm256_loadu_si256((const __m256i *)lanes);
+    // Every output's split weights, once: `groups` steps of two vectors (low, high parts) per output.
+    const ptrdiff_t groups = (stride + 3) / 4;
+    for (ptrdiff_t x = 0; x < out_width; x++) {
+        int16_t *w = split + x * groups * 32;
+        for (ptrdiff_t k = 0; k < count[x]; k += 4, w += 32) {
+            __m256i wl, wh;
+            rag_weights4(weights + x * stride, k, count[x], &wl, &wh);
+            _mm256_storeu_si256((__m256i *)w, wl);
+            _mm256_storeu_si256((__m256i *)(w + 16), wh);
+        }
+    }
+    const ptrdiff_t in_row = in_width * c;
+    const ptrdiff_t tail = (16 + in_row - 1) / in_row, unchecked = rows > tail ? rows - tail : 0;
+    ptrdiff_t r = 0;
+    for (; r + 4 <= unchecked; r += 4)
+        rag_resample_block4(src, end, in_width, r, 4, 0, c, spread4, first, count, split, groups, out_width, dst);
+    for (; r < rows; r++)
+        rag_resample_block4(src, end, in_width, r, 1, 1, c, spread4, first, count, split, groups, out_width, dst);
+}
+
 RAG_RESAMPLE_TARGET void rag_avx2_resample_horizontal_u8(const uint8_t *src, ptrdiff_t in_width, ptrdiff_t rows,
                                                          ptrdiff_t channels, const ptrdiff_t *first,
                                                          const ptrdiff_t *count, const int32_t *weights,
-                                                         ptrdiff_t stride, ptrdiff_t out_width, uint8_t *dst) {
+                                                         ptrdiff_t stride, ptrdiff_t out_width, int16_t *scratch,
+                                                         uint8_t *dst) {
     switch (channels) {
     case 1: rag_resample_rows(src, in_width, rows, 1, first, count, weights, stride, out_width, dst); break;
     case 2: rag_resample_rows(src, in_width, rows, 2, first, count, weights, stride, out_width, dst); break;
-    case 3: rag_resample_rows(src, in_width, rows, 3, first, count, weights, stride, out_width, dst); break;
-    default: rag_resample_rows(src, in_width, rows, 4, first, count, weights, stride, out_width, dst); break;
+    case 3: rag_resample_rows4(src, in_width, rows, 3, first, count, weights, stride, out_width, scratch, dst); break;
+    default: rag_resample_rows4(src, in_width, rows, 4, first, count, weights, stride, out_width, scratch, dst); break;
     }
 }
 

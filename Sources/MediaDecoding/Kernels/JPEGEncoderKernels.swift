@@ -21,15 +21,15 @@ package enum JPEGEncoderKernels {
         level: MediaKernelLevel = .current
     ) -> (y: [UInt8], cb: [UInt8], cr: [UInt8]) {
         precondition(samples.count >= count * channels && channels >= 3, "too few samples for the pixel count")
-        var y = [UInt8](repeating: 0, count: count)
-        var cb = [UInt8](repeating: 0, count: count)
-        var cr = [UInt8](repeating: 0, count: count)
         #if arch(x86_64)
         if level == .avx2 && channels == 3 && count > 0 {
-            unsafe samples.withUnsafeBufferPointer { source in
-                unsafe y.withUnsafeMutableBufferPointer { py in
-                    unsafe cb.withUnsafeMutableBufferPointer { pcb in
-                        unsafe cr.withUnsafeMutableBufferPointer { pcr in
+            // The kernel writes all `count` samples of each plane, so the planes start uninitialised.
+            var cb: [UInt8] = []
+            var cr: [UInt8] = []
+            let y = unsafe [UInt8](unsafeUninitializedCapacity: count) { py, yCount in
+                cb = unsafe [UInt8](unsafeUninitializedCapacity: count) { pcb, cbCount in
+                    cr = unsafe [UInt8](unsafeUninitializedCapacity: count) { pcr, crCount in
+                        unsafe samples.withUnsafeBufferPointer { source in
                             unsafe rag_avx2_rgb_to_ycc_planes(
                                 source.baseAddress!,
                                 count,
@@ -38,12 +38,18 @@ package enum JPEGEncoderKernels {
                                 pcr.baseAddress!
                             )
                         }
+                        crCount = count
                     }
+                    cbCount = count
                 }
+                yCount = count
             }
             return (y, cb, cr)
         }
         #endif
+        var y = [UInt8](repeating: 0, count: count)
+        var cb = [UInt8](repeating: 0, count: count)
+        var cr = [UInt8](repeating: 0, count: count)
         unsafe samples.withUnsafeBufferPointer { source in
             unsafe y.withUnsafeMutableBufferPointer { py in
                 unsafe cb.withUnsafeMutableBufferPointer { pcb in
@@ -381,7 +387,8 @@ struct JPEGBitWriter {
 
 #if arch(x86_64)
 extension JPEGEncoderKernels {
-    /// Where coefficient `i` (natural order) of a block goes in zig-zag order.
+    /// Where coefficient `i` (natural order) of a block goes in zig-zag order: a permutation of 0..<64, since
+    /// `JPEGZigZag.natural` is one.
     private static let zigzagPosition: [Int] = {
         var position = [Int](repeating: 0, count: 64)
         for (k, natural) in JPEGZigZag.natural.enumerated() { position[natural] = k }
@@ -397,14 +404,15 @@ extension JPEGEncoderKernels {
         basis: [Float]
     ) -> [Int32] {
         let position = zigzagPosition
-        precondition(basis.count == 64 && position.count == 64 && position.allSatisfy { (0..<64).contains($0) })
-        var blocks = [Int32](repeating: 0, count: width * height)
-        guard !blocks.isEmpty else { return blocks }
-        unsafe plane.withUnsafeBufferPointer { source in
-            unsafe basis.withUnsafeBufferPointer { b in
-                unsafe quant.withUnsafeBufferPointer { q in
-                    unsafe position.withUnsafeBufferPointer { p in
-                        unsafe blocks.withUnsafeMutableBufferPointer { out in
+        precondition(basis.count == 64 && position.count == 64)
+        let total = width * height
+        guard total > 0 else { return [] }
+        // `position` is a permutation of 0..<64, so the kernel writes every coefficient of every block.
+        return unsafe [Int32](unsafeUninitializedCapacity: total) { out, initialized in
+            unsafe plane.withUnsafeBufferPointer { source in
+                unsafe basis.withUnsafeBufferPointer { b in
+                    unsafe quant.withUnsafeBufferPointer { q in
+                        unsafe position.withUnsafeBufferPointer { p in
                             unsafe rag_avx2_jpeg_forward_dct(
                                 source.baseAddress!,
                                 width,
@@ -418,8 +426,8 @@ extension JPEGEncoderKernels {
                     }
                 }
             }
+            initialized = total
         }
-        return blocks
     }
 }
 #endif

@@ -30,35 +30,41 @@ package enum ResampleKernels {
         precondition(width > 0 && input.count == width * height * channels, "sample count does not match the size")
         precondition(rows.lowerBound >= 0 && rows.upperBound <= height, "row range outside the image")
         precondition(table.covers(inputSize: width), "filter taps outside the row")
-        var output = [UInt8](repeating: 0, count: outWidth * rows.count * channels)
-        guard !rows.isEmpty && outWidth > 0 else { return output }
+        let total = outWidth * rows.count * channels
+        guard total > 0 else { return [] }
         #if arch(x86_64)
-        unsafe input.withUnsafeBufferPointer { source in
-            unsafe output.withUnsafeMutableBufferPointer { destination in
-                unsafe table.first.withUnsafeBufferPointer { first in
-                    unsafe table.count.withUnsafeBufferPointer { count in
-                        unsafe table.weights.withUnsafeBufferPointer { weights in
-                            unsafe rag_avx2_resample_horizontal_u8(
-                                source.baseAddress! + rows.lowerBound * width * channels,
-                                width,
-                                rows.count,
-                                channels,
-                                first.baseAddress!,
-                                count.baseAddress!,
-                                weights.baseAddress!,
-                                table.stride,
-                                outWidth,
-                                destination.baseAddress!
-                            )
+        // The kernel's scratch (its `RAG_RESAMPLE_SCRATCH`): 32 Int16 weight halves per 4 taps of every output.
+        let scratchCount = outWidth * 32 * ((table.stride + 3) / 4)
+        // The kernel writes every output sample, so the buffer starts uninitialised.
+        return unsafe [UInt8](unsafeUninitializedCapacity: total) { destination, initialized in
+            unsafe withUnsafeTemporaryAllocation(of: Int16.self, capacity: max(scratchCount, 1)) { scratch in
+                unsafe input.withUnsafeBufferPointer { source in
+                    unsafe table.first.withUnsafeBufferPointer { first in
+                        unsafe table.count.withUnsafeBufferPointer { count in
+                            unsafe table.weights.withUnsafeBufferPointer { weights in
+                                unsafe rag_avx2_resample_horizontal_u8(
+                                    source.baseAddress! + rows.lowerBound * width * channels,
+                                    width,
+                                    rows.count,
+                                    channels,
+                                    first.baseAddress!,
+                                    count.baseAddress!,
+                                    weights.baseAddress!,
+                                    table.stride,
+                                    outWidth,
+                                    scratch.baseAddress!,
+                                    destination.baseAddress!
+                                )
+                            }
                         }
                     }
                 }
             }
+            initialized = total
         }
         #else
         preconditionFailure("no resize kernels on this architecture")
         #endif
-        return output
     }
 
     /// `ResamplePass.vertical` for 8-bit samples on the AVX2 kernel.
@@ -73,11 +79,12 @@ package enum ResampleKernels {
         precondition(rowLength > 0 && input.count % rowLength == 0, "sample count is not a whole number of rows")
         let inHeight = input.count / rowLength
         precondition(table.covers(inputSize: inHeight), "filter taps outside the image")
-        var output = [UInt8](repeating: 0, count: outHeight * rowLength)
-        guard outHeight > 0 else { return output }
+        let total = outHeight * rowLength
+        guard total > 0 else { return [] }
         #if arch(x86_64)
-        unsafe input.withUnsafeBufferPointer { source in
-            unsafe output.withUnsafeMutableBufferPointer { destination in
+        // The kernel writes every output sample, so the buffer starts uninitialised.
+        return unsafe [UInt8](unsafeUninitializedCapacity: total) { destination, initialized in
+            unsafe input.withUnsafeBufferPointer { source in
                 unsafe table.first.withUnsafeBufferPointer { first in
                     unsafe table.count.withUnsafeBufferPointer { count in
                         unsafe table.weights.withUnsafeBufferPointer { weights in
@@ -96,11 +103,11 @@ package enum ResampleKernels {
                     }
                 }
             }
+            initialized = total
         }
         #else
         preconditionFailure("no resize kernels on this architecture")
         #endif
-        return output
     }
 
     // MARK: - Entry points for the tests (one pass, or a whole resize, at an explicit level)

@@ -81,10 +81,13 @@ void rag_avx512_pq_table(const float *x, const float *centroids, ptrdiff_t subqu
 // weights[x·stride ..< x·stride + count[x]].
 // Horizontal, for r < rows, x < out_width, ch < channels (1...4):
 //   dst[(r·out_width + x)·channels + ch] = clamp(Σ_k src[(r·in_width + first[x] + k)·channels + ch] · weights[x·stride + k]);
-// src holds rows·in_width·channels bytes, dst rows·out_width·channels; first[x] + count[x] <= in_width.
+// src holds rows·in_width·channels bytes, dst rows·out_width·channels; first[x] + count[x] <= in_width,
+// count[x] <= stride. scratch holds RAG_RESAMPLE_SCRATCH(out_width, stride) int16 values (any alignment; its
+// contents are overwritten).
+#define RAG_RESAMPLE_SCRATCH(out_width, stride) ((out_width) * 32 * (((stride) + 3) / 4))
 void rag_avx2_resample_horizontal_u8(const uint8_t *src, ptrdiff_t in_width, ptrdiff_t rows, ptrdiff_t channels,
                                      const ptrdiff_t *first, const ptrdiff_t *count, const int32_t *weights,
-                                     ptrdiff_t stride, ptrdiff_t out_width, uint8_t *dst);
+                                     ptrdiff_t stride, ptrdiff_t out_width, int16_t *scratch, uint8_t *dst);
 // Vertical, for y < out_rows, j < row_length:
 //   dst[y·row_length + j] = clamp(Σ_k src[(first[y] + k)·row_length + j] · weights[y·stride + k]);
 // src holds in_rows·row_length bytes, dst out_rows·row_length; first[y] + count[y] <= in_rows.
