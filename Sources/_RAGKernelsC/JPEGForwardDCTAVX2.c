@@ -48,8 +48,10 @@ RAG_FDCT_TARGET void rag_avx2_jpeg_forward_dct(const float *plane, ptrdiff_t wid
                 __m256 sum = _mm256_setzero_ps();
                 for (int y = 0; y < 8; y++) sum = _mm256_add_ps(sum, _mm256_mul_ps(rows[y], _mm256_set1_ps(w[y])));
                 const __m256 scaled = _mm256_div_ps(sum, _mm256_loadu_ps(quant + v * 8));
-                _mm_storeu_si128((__m128i *)(natural + v * 8), rag_round_half_away(_mm256_castps256_ps128(scaled)));
-                _mm_storeu_si128((__m128i *)(natural + v * 8 + 4), rag_round_half_away(_mm256_extractf128_ps(scaled, 1)));
+                const __m128i low = rag_round_half_away(_mm256_castps256_ps128(scaled));
+                const __m128i high = rag_round_half_away(_mm256_extractf128_ps(scaled, 1));
+                _mm_storeu_si128((__m128i *)(natural + v * 8), low);
+                _mm_storeu_si128((__m128i *)(natural + v * 8 + 4), high);
             }
             for (int i = 0; i < 64; i++) target[position[i]] = natural[i];
             target += 64;

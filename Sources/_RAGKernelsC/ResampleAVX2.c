@@ -2,8 +2,9 @@
 //
 // The two passes of the 8-bit fixed-point resampler (MediaDecoding's `ResamplePass`, Pillow's Resample.c
 // arithmetic) for AVX2: 22-bit integer weights, a rounding bias of 2^21, 32-bit sums that wrap as Pillow's `int`
-// does, an arithmetic shift by 22 and a clamp to 0...255. Products and sums are 32-bit integer lanes, so every
-// output byte equals the scalar one exactly; only the order of the (exact, wrapping) additions differs.
+// does, an arithmetic shift by 22 and a clamp to 0...255. Every sum is computed modulo 2^32 exactly as the scalar
+// loop's (in 32-bit lanes, or from 16-bit halves of the weights recombined), so every output byte equals the Swift
+// one; only the order of the (exact, wrapping) additions differs.
 #include "include/RAGKernels.h"
 
 #if defined(__x86_64__)
@@ -26,14 +27,13 @@ static inline __attribute__((always_inline)) RAG_RESAMPLE_TARGET __m128i rag_loa
     return _mm_cvtsi64_si128((long long)bytes);
 }
 
-// `block` rows (a constant after inlining, as is c, the bytes per pixel) of one horizontal pass, starting at row
-// `row` of src. Two neighbouring pixels go to the two 128-bit halves of one vector, one channel per 32-bit lane
+// `block` rows (a constant after inlining, as is c, 1 or 2 bytes per pixel) of one horizontal pass, starting at
+// row `row` of src. Two neighbouring pixels go to the two 128-bit halves of one vector, one channel per 32-bit lane
 // (lanes past c zero), and are multiplied by their two weights, each broadcast to its half (an odd last tap pairs
 // with a zero weight); the weights of each tap pair are shared by the block's rows.
 static inline __attribute__((always_inline)) RAG_RESAMPLE_TARGET void
 rag_resample_block(const uint8_t *src, const uint8_t *end, ptrdiff_t in_width, ptrdiff_t row, const int block,
-                   const int checked,
-                   const ptrdiff_t c, __m128i spread, const ptrdiff_t *first, const ptrdiff_t *count,
+                   const int checked, const ptrdiff_t c, __m128i spread, const ptrdiff_t *first, const ptrdiff_t *count,
                    const int32_t *weights, ptrdiff_t stride, ptrdiff_t out_width, uint8_t *dst) {
     const __m128i bias = _mm_set1_epi32(RAG_RESAMPLE_BIAS);
     const ptrdiff_t in_row = in_width * c, out_row = out_width * c;
@@ -64,7 +64,8 @@ rag_resample_block(const uint8_t *src, const uint8_t *end, ptrdiff_t in_width, p
     }
 }
 
-// The whole pass with c bytes per pixel: blocks of four rows, then one row at a time (the last rows checked).
+// The whole pass with c = 1 or 2 bytes per pixel: blocks of four rows, then one row at a time (the last rows,
+// whose 8-byte loads could pass the end, checked).
 static inline __attribute__((always_inline)) RAG_RESAMPLE_TARGET void
 rag_resample_rows(const uint8_t *src, ptrdiff_t in_width, ptrdiff_t rows, const ptrdiff_t c, const ptrdiff_t *first,
                   const ptrdiff_t *count, const int32_t *weights, ptrdiff_t stride, ptrdiff_t out_width,

@@ -24,6 +24,8 @@ enum PromptStagesReport {
         precondition(!files.isEmpty, "give the JPEG files")
         let blobs = try files.map { [UInt8](try Data(contentsOf: URL(fileURLWithPath: $0))) }
         var stages: [String: [Double]] = [:]
+        // FNV-1a over every re-encoded file, so runs at different `MMRAG_ISA` levels can be compared byte for byte.
+        var digest: UInt64 = 0xcbf2_9ce4_8422_2325
         let names = ["decode", "resize", "encode", "base64"]
         for round in 0..<16 {
             var totals = [String: Double]()
@@ -43,6 +45,7 @@ enum PromptStagesReport {
                 let jpeg = JPEGEncoder(quality: 85).encode(small)
                 t1 = threadCPU()
                 totals["encode", default: 0] += t1 - t0
+                if round == 0 { for byte in jpeg { digest = (digest ^ UInt64(byte)) &* 0x100_0000_01b3 } }
                 t0 = threadCPU()
                 let text = Data(jpeg).base64EncodedString()
                 t1 = threadCPU()
@@ -52,6 +55,9 @@ enum PromptStagesReport {
             if round > 0 { for name in names { stages[name, default: []].append(totals[name, default: 0] * 1000) } }
         }
         let parts = names.map { "\($0) \(String(format: "%.1f", median(stages[$0]!))) ms" }
-        print("prompt stages, \(files.count) images, thread CPU medians: " + parts.joined(separator: ", "))
+        print(
+            "prompt stages, \(files.count) images, thread CPU medians: " + parts.joined(separator: ", ")
+                + "; FNV-1a of the JPEGs \(String(digest, radix: 16))"
+        )
     }
 }

@@ -80,7 +80,8 @@ void rag_avx512_pq_table(const float *x, const float *centroids, ptrdiff_t subqu
 // shift by 22, a clamp to 0...255. Output x (or row y) reads count[x] inputs from first[x] with the weights
 // weights[x·stride ..< x·stride + count[x]].
 // Horizontal, for r < rows, x < out_width, ch < channels (1...4):
-//   dst[(r·out_width + x)·channels + ch] = clamp(Σ_k src[(r·in_width + first[x] + k)·channels + ch] · weights[x·stride + k]);
+//   dst[(r·out_width + x)·channels + ch] =
+//       clamp(Σ_k src[(r·in_width + first[x] + k)·channels + ch] · weights[x·stride + k]);
 // src holds rows·in_width·channels bytes, dst rows·out_width·channels; first[x] + count[x] <= in_width,
 // count[x] <= stride. scratch holds RAG_RESAMPLE_SCRATCH(out_width, stride) int16 values (any alignment; its
 // contents are overwritten).
