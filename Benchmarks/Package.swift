@@ -105,7 +105,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "generation-report",
-            dependencies: [.product(name: "Generation", package: "multimodal-rag")],
+            dependencies: [
+                .product(name: "Generation", package: "multimodal-rag"),
+                .product(name: "MediaDecoding", package: "multimodal-rag"),
+            ],
             path: "Sources/GenerationReport"
         ),
     ]

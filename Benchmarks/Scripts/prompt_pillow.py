@@ -6,6 +6,7 @@ For each JPEG: decode, downscale so the longer side is 512 (bicubic, aspect kept
 after a warm-up.
 
     python Benchmarks/Scripts/prompt_pillow.py FILE...
+    python Benchmarks/Scripts/prompt_pillow.py --stages FILE...   # decode, resize, encode, base64 one by one
 """
 import base64
 import io
@@ -33,8 +34,44 @@ def assemble(blobs):
     return json.dumps(body).encode()
 
 
+def stages(blobs):
+    names = ["decode", "resize", "encode", "base64"]
+    rounds = {name: [] for name in names}
+    for round_index in range(16):
+        totals = dict.fromkeys(names, 0.0)
+        for blob in blobs:
+            t0 = time.thread_time()
+            image = Image.open(io.BytesIO(blob))
+            image = image.convert("RGB")
+            t1 = time.thread_time()
+            totals["decode"] += t1 - t0
+            scale = 512 / max(image.size)
+            size = (max(1, round(image.size[0] * scale)), max(1, round(image.size[1] * scale)))
+            t0 = time.thread_time()
+            image = image.resize(size, Image.BICUBIC)
+            t1 = time.thread_time()
+            totals["resize"] += t1 - t0
+            out = io.BytesIO()
+            t0 = time.thread_time()
+            image.save(out, format="JPEG", quality=85, subsampling="4:2:0")
+            t1 = time.thread_time()
+            totals["encode"] += t1 - t0
+            t0 = time.thread_time()
+            base64.b64encode(out.getvalue()).decode("ascii")
+            t1 = time.thread_time()
+            totals["base64"] += t1 - t0
+        if round_index > 0:
+            for name in names:
+                rounds[name].append(totals[name] * 1000)
+    parts = [f"{name} {statistics.median(rounds[name]):.1f} ms" for name in names]
+    print(f"Pillow {Image.__version__}: prompt stages, {len(blobs)} images, thread CPU medians: " + ", ".join(parts))
+
+
 def main():
     files = sys.argv[1:]
+    if files and files[0] == "--stages":
+        stages([open(path, "rb").read() for path in files[1:]])
+        return
     blobs = [open(path, "rb").read() for path in files]
     assemble(blobs)
     cpu, wall = [], []

@@ -4,14 +4,30 @@ import MediaDecoding
 import Testing
 import _RAGTestSupport
 
-/// The encoder's blockwise DCT kernel against the scalar reference transform it replaced.
+/// The encoder's blockwise DCT kernel, at every level this machine runs (the Swift loop and the AVX2 C kernel),
+/// against the scalar reference transform it replaced.
 @Suite struct JPEGEncoderKernelsTests {
-    @Test(arguments: [(8, 8), (16, 8), (24, 32)])
-    func kernelEqualsTheReferenceBitForBit(_ size: (width: Int, height: Int)) {
+    static let cases: [(MediaKernelLevel, Int, Int)] = MediaKernelLevel.supported.flatMap { level in
+        [(8, 8), (16, 8), (24, 32), (8, 40), (72, 16)].map { (level, $0.0, $0.1) }
+    }
+
+    @Test(arguments: cases)
+    func kernelEqualsTheReferenceBitForBit(_ level: MediaKernelLevel, _ width: Int, _ height: Int) {
+        let size = (width: width, height: height)
         var random = SeededGenerator(seed: 42)
-        let plane = (0..<(size.width * size.height)).map { _ in Float(Int.random(in: -128...127, using: &random)) }
+        // Mostly uniform samples, every fifth one at an extreme, and quantisers down to 1 (no clamping).
+        let plane = (0..<(size.width * size.height)).map { i in
+            let value = Int.random(in: -128...127, using: &random)
+            return Float(i % 5 == 0 ? (value < 0 ? -128 : 127) : value)
+        }
         let quant = (0..<64).map { _ in Float(Int.random(in: 1...40, using: &random)) }
-        let blocks = JPEGEncoderKernels.quantizedBlocks(plane, width: size.width, height: size.height, quant: quant)
+        let blocks = JPEGEncoderKernels.quantizedBlocks(
+            plane,
+            width: size.width,
+            height: size.height,
+            quant: quant,
+            level: level
+        )
         var samples = [Float](repeating: 0, count: 64)
         var reference = [Int32](repeating: 0, count: 64)
         var index = 0

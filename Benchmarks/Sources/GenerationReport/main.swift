@@ -5,6 +5,8 @@
 //                                      requests/s, for SocketHTTPTransport and URLSessionTransport
 //   generation-report prompt FILE…     prompt assembly: JPEGs → decode, downscale to 512 px, re-encode, base64,
 //                                      JSON body (Python + Pillow beside it: Benchmarks/Scripts/prompt_pillow.py)
+//   generation-report prompt-stages FILE…   the same work stage by stage (decode, resize, encode, base64)
+//                                      (Pillow: prompt_pillow.py --stages FILE…)
 
 import Foundation
 import Generation
@@ -45,7 +47,9 @@ case "http":
     try await HTTPReport.run(waitSeconds: seconds)
 case "prompt":
     try await PromptReport.run(files: Array(arguments.dropFirst()))
+case "prompt-stages":
+    try PromptStagesReport.run(files: Array(arguments.dropFirst()))
 default:
-    print("usage: generation-report http [SECONDS] | prompt FILE…")
+    print("usage: generation-report http [SECONDS] | prompt FILE… | prompt-stages FILE…")
     exit(64)
 }

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 
+#if arch(x86_64)
+import _RAGKernelsC
+#endif
+
 /// How the decoded components map to output colours, decided from the APP0/APP14 markers and component ids the
 /// way libjpeg decides it.
 enum JPEGColorTransform: Sendable, Equatable {
@@ -24,7 +28,7 @@ enum JPEGColorTransform: Sendable, Equatable {
 /// other ratios replicate samples.
 /// YCbCr → RGB uses libjpeg's 16-bit fixed-point tables. CMYK and YCCK become RGB by Pillow's naive formula
 /// (no colour management): `R = (255 − K) − round(C·(255 − K) / 255)` with `C`, `K` as ink amounts.
-enum JPEGColorConverter {
+package enum JPEGColorConverter {
     /// Per input value 0...255: the Cr → R, Cb → B, Cr → G and Cb → G terms (the G terms scaled by 2^16).
     private static let tables: [Int32] = {
         func fix(_ x: Double) -> Int { Int(x * 65536 + 0.5) }
@@ -119,7 +123,8 @@ enum JPEGColorConverter {
         frame: JPEGFrame,
         y: Int,
         into row: UnsafeMutablePointer<UInt8>,
-        sums: UnsafeMutablePointer<Int32>
+        sums: UnsafeMutablePointer<Int32>,
+        level: MediaKernelLevel = .current
     ) -> UnsafePointer<UInt8> {
         let ratioX = frame.hMax / component.h
         let ratioY = frame.vMax / component.v
@@ -137,20 +142,7 @@ enum JPEGColorConverter {
             let nearY = y & 1 == 0 ? max(cy - 1, 0) : min(cy + 1, lastRow)
             let current = unsafe plane + component.rowOffset(cy)
             let near = unsafe plane + component.rowOffset(nearY)
-            for x in 0..<w {
-                unsafe sums[x] = 3 &* Int32(current[x]) &+ Int32(near[x])
-            }
-            unsafe row[0] = UInt8(truncatingIfNeeded: (4 &* sums[0] &+ 8) >> 4)
-            unsafe row[1] = UInt8(truncatingIfNeeded: (3 &* sums[0] &+ sums[1] &+ 7) >> 4)
-            var x = 1
-            while x < w - 1 {
-                let this = unsafe 3 &* sums[x]
-                unsafe row[2 * x] = UInt8(truncatingIfNeeded: (this &+ sums[x - 1] &+ 8) >> 4)
-                unsafe row[2 * x + 1] = UInt8(truncatingIfNeeded: (this &+ sums[x + 1] &+ 7) >> 4)
-                x += 1
-            }
-            unsafe row[2 * x] = UInt8(truncatingIfNeeded: (3 &* sums[x] &+ sums[x - 1] &+ 8) >> 4)
-            unsafe row[2 * x + 1] = UInt8(truncatingIfNeeded: (4 &* sums[x] &+ 7) >> 4)
+            unsafe upsampleH2V2(current, near, width: w, into: row, sums: sums, level: level)
             return unsafe UnsafePointer(row)
         }
         if ratioX == 2, ratioY == 1, w > 2 {
@@ -188,12 +180,71 @@ enum JPEGColorConverter {
         return unsafe UnsafePointer(row)
     }
 
+    /// libjpeg's fancy 2×2 upsampling of one output row from the component rows `current` and `near` (`width`
+    /// samples each, `width` > 2) into `row` (2 · `width` samples); `sums` holds `width` scratch values.
+    @inline(__always)
+    private static func upsampleH2V2(
+        _ current: UnsafePointer<UInt8>,
+        _ near: UnsafePointer<UInt8>,
+        width w: Int,
+        into row: UnsafeMutablePointer<UInt8>,
+        sums: UnsafeMutablePointer<Int32>,
+        level: MediaKernelLevel
+    ) {
+        #if arch(x86_64)
+        if level == .avx2 {
+            unsafe rag_avx2_upsample_h2v2_row(current, near, w, row)
+            return
+        }
+        #endif
+        for x in 0..<w {
+            unsafe sums[x] = 3 &* Int32(current[x]) &+ Int32(near[x])
+        }
+        unsafe row[0] = UInt8(truncatingIfNeeded: (4 &* sums[0] &+ 8) >> 4)
+        unsafe row[1] = UInt8(truncatingIfNeeded: (3 &* sums[0] &+ sums[1] &+ 7) >> 4)
+        var x = 1
+        while x < w - 1 {
+            let this = unsafe 3 &* sums[x]
+            unsafe row[2 * x] = UInt8(truncatingIfNeeded: (this &+ sums[x - 1] &+ 8) >> 4)
+            unsafe row[2 * x + 1] = UInt8(truncatingIfNeeded: (this &+ sums[x + 1] &+ 7) >> 4)
+            x += 1
+        }
+        unsafe row[2 * x] = UInt8(truncatingIfNeeded: (3 &* sums[x] &+ sums[x - 1] &+ 8) >> 4)
+        unsafe row[2 * x + 1] = UInt8(truncatingIfNeeded: (4 &* sums[x] &+ 7) >> 4)
+    }
+
+    /// One row of fancy 2×2 upsampling at `level` (for the tests that compare the Swift loop with the AVX2 kernel).
+    package static func upsampledH2V2Row(current: [UInt8], near: [UInt8], level: MediaKernelLevel) -> [UInt8] {
+        let width = current.count
+        precondition(width > 2 && near.count == width, "rows must be equal and longer than 2 samples")
+        var row = [UInt8](repeating: 0, count: 2 * width)
+        var sums = [Int32](repeating: 0, count: width)
+        unsafe current.withUnsafeBufferPointer { c in
+            unsafe near.withUnsafeBufferPointer { n in
+                unsafe row.withUnsafeMutableBufferPointer { r in
+                    unsafe sums.withUnsafeMutableBufferPointer { s in
+                        unsafe upsampleH2V2(
+                            c.baseAddress!,
+                            n.baseAddress!,
+                            width: width,
+                            into: r.baseAddress!,
+                            sums: s.baseAddress!,
+                            level: level
+                        )
+                    }
+                }
+            }
+        }
+        return row
+    }
+
     private static func convertRow(
         _ sources: [UnsafePointer<UInt8>],
         into out: UnsafeMutablePointer<UInt8>,
         width: Int,
         _ transform: JPEGColorTransform,
-        _ tables: UnsafePointer<Int32>
+        _ tables: UnsafePointer<Int32>,
+        level: MediaKernelLevel = .current
     ) {
         switch transform {
         case .gray:
@@ -211,6 +262,13 @@ enum JPEGColorConverter {
             let luma = unsafe sources[0]
             let blue = unsafe sources[1]
             let red = unsafe sources[2]
+            #if arch(x86_64)
+            if level == .avx2 {
+                // Each source holds `width` samples and `out` 3 · `width` bytes (the callers' row buffers).
+                unsafe rag_avx2_ycc_to_rgb_row(luma, blue, red, width, out)
+                return
+            }
+            #endif
             var x = 0
             while x + 8 <= width {
                 unsafe yccToRGB8(luma + x, blue + x, red + x, into: out + 3 * x)
@@ -253,6 +311,38 @@ enum JPEGColorConverter {
                 unsafe out[3 * x + 2] = inkToRGB(Int32(yellow), paper)
             }
         }
+    }
+
+    /// One row of YCbCr → RGB at `level` (for the tests that compare the Swift loop with the AVX2 kernel).
+    package static func yCbCrToRGBRow(
+        luma: [UInt8],
+        blue: [UInt8],
+        red: [UInt8],
+        level: MediaKernelLevel
+    ) -> [UInt8] {
+        let width = luma.count
+        precondition(blue.count == width && red.count == width, "the three rows differ in length")
+        var out = [UInt8](repeating: 0, count: 3 * width)
+        guard width > 0 else { return out }
+        unsafe luma.withUnsafeBufferPointer { y in
+            unsafe blue.withUnsafeBufferPointer { cb in
+                unsafe red.withUnsafeBufferPointer { cr in
+                    unsafe tables.withUnsafeBufferPointer { table in
+                        unsafe out.withUnsafeMutableBufferPointer { target in
+                            unsafe convertRow(
+                                [y.baseAddress!, cb.baseAddress!, cr.baseAddress!],
+                                into: target.baseAddress!,
+                                width: width,
+                                .yCbCr,
+                                table.baseAddress!,
+                                level: level
+                            )
+                        }
+                    }
+                }
+            }
+        }
+        return out
     }
 
     /// Eight pixels of ``yccToRGB(_:_:_:_:)`` at once, computing the same fixed-point products as its tables.

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 
+#if arch(x86_64)
+import _RAGKernelsC
+#endif
+
 /// The hot loops of ``JPEGEncoder`` (the only place the encoder touches raw pointers): colour conversion, the
 /// padded and level-shifted component planes, the forward DCT with quantisation, and the Huffman bit writer.
 ///
@@ -8,8 +12,41 @@
 /// so files do not change.
 package enum JPEGEncoderKernels {
     /// Full-range BT.601 (JFIF) Y, Cb and Cr planes from interleaved 8-bit samples with `channels` per pixel.
-    static func ycbcrPlanes(_ samples: [UInt8], channels: Int, count: Int) -> (y: [UInt8], cb: [UInt8], cr: [UInt8]) {
+    ///
+    /// At `.avx2` with three channels the C kernel runs the same arithmetic (identical bytes).
+    package static func ycbcrPlanes(
+        _ samples: [UInt8],
+        channels: Int,
+        count: Int,
+        level: MediaKernelLevel = .current
+    ) -> (y: [UInt8], cb: [UInt8], cr: [UInt8]) {
         precondition(samples.count >= count * channels && channels >= 3, "too few samples for the pixel count")
+        #if arch(x86_64)
+        if level == .avx2 && channels == 3 && count > 0 {
+            // The kernel writes all `count` samples of each plane, so the planes start uninitialised.
+            var cb: [UInt8] = []
+            var cr: [UInt8] = []
+            let y = unsafe [UInt8](unsafeUninitializedCapacity: count) { py, yCount in
+                cb = unsafe [UInt8](unsafeUninitializedCapacity: count) { pcb, cbCount in
+                    cr = unsafe [UInt8](unsafeUninitializedCapacity: count) { pcr, crCount in
+                        unsafe samples.withUnsafeBufferPointer { source in
+                            unsafe rag_avx2_rgb_to_ycc_planes(
+                                source.baseAddress!,
+                                count,
+                                py.baseAddress!,
+                                pcb.baseAddress!,
+                                pcr.baseAddress!
+                            )
+                        }
+                        crCount = count
+                    }
+                    cbCount = count
+                }
+                yCount = count
+            }
+            return (y, cb, cr)
+        }
+        #endif
         var y = [UInt8](repeating: 0, count: count)
         var cb = [UInt8](repeating: 0, count: count)
         var cr = [UInt8](repeating: 0, count: count)
@@ -82,9 +119,23 @@ package enum JPEGEncoderKernels {
 
     /// Transforms every 8×8 block of a padded, level-shifted plane and quantises it: 64 coefficients per block in
     /// zig-zag order (the order the scan codes them), blocks row-major.
-    package static func quantizedBlocks(_ plane: [Float], width: Int, height: Int, quant: [Float]) -> [Int32] {
+    ///
+    /// At `.avx2` the C kernel runs, with the same operations in the same order (identical coefficients); the
+    /// Swift loop below is its oracle.
+    package static func quantizedBlocks(
+        _ plane: [Float],
+        width: Int,
+        height: Int,
+        quant: [Float],
+        level: MediaKernelLevel = .current
+    ) -> [Int32] {
         precondition(width % 8 == 0 && height % 8 == 0 && plane.count == width * height && quant.count == 64)
         let basis = JPEGForwardDCT.basis
+        #if arch(x86_64)
+        if level == .avx2 {
+            return forwardDCTAVX2(plane, width: width, height: height, quant: quant, basis: basis)
+        }
+        #endif
         let c = (0..<8).map { x in SIMD8<Float>((0..<8).map { u in basis[u * 8 + x] }) }
         let (c0, c1, c2, c3, c4, c5, c6, c7) = (c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7])
         let q = (0..<8).map { v in SIMD8<Float>(quant[(v * 8)..<(v * 8 + 8)]) }
@@ -333,3 +384,50 @@ struct JPEGBitWriter {
         return output
     }
 }
+
+#if arch(x86_64)
+extension JPEGEncoderKernels {
+    /// Where coefficient `i` (natural order) of a block goes in zig-zag order: a permutation of 0..<64, since
+    /// `JPEGZigZag.natural` is one.
+    private static let zigzagPosition: [Int] = {
+        var position = [Int](repeating: 0, count: 64)
+        for (k, natural) in JPEGZigZag.natural.enumerated() { position[natural] = k }
+        return position
+    }()
+
+    /// `quantizedBlocks` on the AVX2 kernel; the caller has checked the sizes.
+    private static func forwardDCTAVX2(
+        _ plane: [Float],
+        width: Int,
+        height: Int,
+        quant: [Float],
+        basis: [Float]
+    ) -> [Int32] {
+        let position = zigzagPosition
+        precondition(basis.count == 64 && position.count == 64)
+        let total = width * height
+        guard total > 0 else { return [] }
+        // `position` is a permutation of 0..<64, so the kernel writes every coefficient of every block.
+        return unsafe [Int32](unsafeUninitializedCapacity: total) { out, initialized in
+            unsafe plane.withUnsafeBufferPointer { source in
+                unsafe basis.withUnsafeBufferPointer { b in
+                    unsafe quant.withUnsafeBufferPointer { q in
+                        unsafe position.withUnsafeBufferPointer { p in
+                            unsafe rag_avx2_jpeg_forward_dct(
+                                source.baseAddress!,
+                                width,
+                                height,
+                                b.baseAddress!,
+                                q.baseAddress!,
+                                p.baseAddress!,
+                                out.baseAddress!
+                            )
+                        }
+                    }
+                }
+            }
+            initialized = total
+        }
+    }
+}
+#endif

@@ -32,7 +32,8 @@ extension Image {
         height: Int,
         filter: ResizeFilter,
         columns: Range<Int>,
-        rows: Range<Int>
+        rows: Range<Int>,
+        level: MediaKernelLevel = .current
     ) -> Image {
         precondition(self.width > 0 && self.height > 0, "cannot resize an empty image")
         precondition(columns.lowerBound >= 0 && columns.upperBound <= width && !columns.isEmpty, "bad column window")
@@ -52,11 +53,11 @@ extension Image {
             let premultiplied = format.hasAlpha
             let input =
                 premultiplied ? AlphaPremultiplication.premultiply(values, channels: format.channelCount) : values
-            var out = plan.run(input, Int32.self)
+            var out = plan.run(input, Int32.self, level: level)
             if premultiplied { AlphaPremultiplication.unpremultiply(&out, channels: format.channelCount) }
             return Image(width: columns.count, height: rows.count, format: format, samples: .uint8(out))
         case .uint16(let values):
-            let out = plan.run(values, Int64.self)
+            let out = plan.run(values, Int64.self, level: level)
             return Image(width: columns.count, height: rows.count, format: format, samples: .uint16(out))
         }
     }

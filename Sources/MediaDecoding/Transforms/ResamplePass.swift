@@ -16,18 +16,33 @@ enum ResamplePass<Sample: FixedWidthInteger & UnsignedInteger, Accumulator: Fixe
 
     static var bias: Accumulator { Accumulator(1) << (ResampleCoefficients.precisionBits - 1) }
 
-    /// Resamples rows `rows` (all by default) from `width` to `table.first.count` columns.
+    /// Resamples rows `rows` (all by default) from `width` to `table.first.count` columns, on the dispatched
+    /// kernel when `level` has one for these samples (the same bytes) and in Swift otherwise.
     static func horizontal(
         _ input: [Sample],
         width: Int,
         height: Int,
         channels: Int,
         table: ResampleCoefficients,
-        rows: Range<Int>? = nil
+        rows: Range<Int>? = nil,
+        level: MediaKernelLevel = .current
     ) -> [Sample] {
         let outWidth = table.first.count
         precondition(input.count == width * height * channels)
         let rows = rows ?? 0..<height
+        if ResampleKernels.handles(Sample.self, Accumulator.self, level: level) {
+            // SAFETY: `handles` has just checked that `Sample` is `UInt8`; arrays of one type are bit-cast to themselves.
+            let bytes = unsafe unsafeBitCast(input, to: [UInt8].self)
+            let out = ResampleKernels.horizontal(
+                bytes,
+                width: width,
+                height: height,
+                channels: channels,
+                table: table,
+                rows: rows
+            )
+            return unsafe unsafeBitCast(out, to: [Sample].self)
+        }
         precondition(rows.lowerBound >= 0 && rows.upperBound <= height, "row range outside the image")
         var output = [Sample](repeating: 0, count: outWidth * rows.count * channels)
         let stride = table.stride
@@ -96,13 +111,21 @@ enum ResamplePass<Sample: FixedWidthInteger & UnsignedInteger, Accumulator: Fixe
         return output
     }
 
-    /// Resamples every column from the input's height to `table.count.count` rows.
+    /// Resamples every column from the input's height to `table.count.count` rows, on the dispatched kernel when
+    /// `level` has one for these samples (the same bytes) and in Swift otherwise.
     static func vertical(
         _ input: [Sample],
         width: Int,
         channels: Int,
-        table: ResampleCoefficients
+        table: ResampleCoefficients,
+        level: MediaKernelLevel = .current
     ) -> [Sample] {
+        if ResampleKernels.handles(Sample.self, Accumulator.self, level: level) {
+            // SAFETY: `handles` has just checked that `Sample` is `UInt8`; arrays of one type are bit-cast to themselves.
+            let bytes = unsafe unsafeBitCast(input, to: [UInt8].self)
+            let out = ResampleKernels.vertical(bytes, width: width, channels: channels, table: table)
+            return unsafe unsafeBitCast(out, to: [Sample].self)
+        }
         let outHeight = table.first.count
         let rowLength = width * channels
         precondition(rowLength > 0 && input.count % rowLength == 0)

@@ -14,7 +14,8 @@ struct ResizePlan {
 
     func run<Sample: FixedWidthInteger & UnsignedInteger, Accumulator: FixedWidthInteger & SignedInteger>(
         _ input: [Sample],
-        _: Accumulator.Type
+        _: Accumulator.Type,
+        level: MediaKernelLevel = .current
     ) -> [Sample] {
         // Pillow: vertical first only when the height loses more than twice as many rows as the width loses columns.
         let verticalFirst = inHeight - outHeight > 0 && inHeight - outHeight > 2 * (inWidth - outWidth)
@@ -55,7 +56,8 @@ struct ResizePlan {
                     height: currentHeight,
                     channels: channels,
                     table: table,
-                    rows: needed
+                    rows: needed,
+                    level: level
                 )
                 currentWidth = columns.count
                 currentHeight = needed.count
@@ -75,7 +77,8 @@ struct ResizePlan {
                     current,
                     width: currentWidth,
                     channels: channels,
-                    table: table
+                    table: table,
+                    level: level
                 )
                 currentHeight = rows.count
             }

@@ -75,6 +75,53 @@ void rag_avx2_pq_table(const float *x, const float *centroids, ptrdiff_t subquan
 void rag_avx512_pq_table(const float *x, const float *centroids, ptrdiff_t subquantizers, ptrdiff_t subdimension,
                          ptrdiff_t centroid_count, float scale, float *table);
 
+// 8-bit fixed-point resampling, Pillow's Resample.c arithmetic (AVX2 only; the Swift `ResamplePass` is the
+// portable path and the oracle): 22-bit weights, sums in 32-bit integers that wrap, a bias of 2^21, an arithmetic
+// shift by 22, a clamp to 0...255. Output x (or row y) reads count[x] inputs from first[x] with the weights
+// weights[x·stride ..< x·stride + count[x]].
+// Horizontal, for r < rows, x < out_width, ch < channels (1...4):
+//   dst[(r·out_width + x)·channels + ch] =
+//       clamp(Σ_k src[(r·in_width + first[x] + k)·channels + ch] · weights[x·stride + k]);
+// src holds rows·in_width·channels bytes, dst rows·out_width·channels; first[x] + count[x] <= in_width,
+// count[x] <= stride. scratch holds RAG_RESAMPLE_SCRATCH(out_width, stride) int16 values (any alignment; its
+// contents are overwritten).
+#define RAG_RESAMPLE_SCRATCH(out_width, stride) ((out_width) * 32 * (((stride) + 3) / 4))
+void rag_avx2_resample_horizontal_u8(const uint8_t *src, ptrdiff_t in_width, ptrdiff_t rows, ptrdiff_t channels,
+                                     const ptrdiff_t *first, const ptrdiff_t *count, const int32_t *weights,
+                                     ptrdiff_t stride, ptrdiff_t out_width, int16_t *scratch, uint8_t *dst);
+// Vertical, for y < out_rows, j < row_length:
+//   dst[y·row_length + j] = clamp(Σ_k src[(first[y] + k)·row_length + j] · weights[y·stride + k]);
+// src holds in_rows·row_length bytes, dst out_rows·row_length; first[y] + count[y] <= in_rows.
+void rag_avx2_resample_vertical_u8(const uint8_t *src, ptrdiff_t row_length, ptrdiff_t in_rows, const ptrdiff_t *first,
+                                   const ptrdiff_t *count, const int32_t *weights, ptrdiff_t stride, ptrdiff_t out_rows,
+                                   uint8_t *dst);
+
+// The JPEG encoder's forward DCT (AVX2 only; MediaDecoding's `JPEGEncoderKernels.quantizedBlocks` is the portable
+// path and the oracle): for each 8×8 block of the width × height plane (multiples of 8), in rows of blocks,
+// F = basis · S · basisᵀ in Float32 with every product and sum rounded separately, in the Swift order; F / quant
+// rounded half away from zero; coefficient i (natural order) of block b stored at blocks[b·64 + position[i]].
+// plane holds width·height floats, basis and quant 64, position 64 values in 0..<64, blocks width·height.
+void rag_avx2_jpeg_forward_dct(const float *plane, ptrdiff_t width, ptrdiff_t height, const float *basis,
+                               const float *quant, const ptrdiff_t *position, int32_t *blocks);
+
+// JPEG colour conversions (AVX2 only; MediaDecoding's Swift loops are the portable path and the oracle), JFIF full
+// range in libjpeg's 16-bit fixed point. YCbCr → RGB, for x < width, with cb, cr = blue[x] − 128, red[x] − 128:
+//   out[3x...3x+2] = clamp(Y + ((91881·cr + 32768) >> 16)), clamp(Y + ((32768 − 22554·cb − 46802·cr) >> 16)),
+//                    clamp(Y + ((116130·cb + 32768) >> 16)).
+// luma, blue and red hold width bytes each, out 3·width.
+void rag_avx2_ycc_to_rgb_row(const uint8_t *luma, const uint8_t *blue, const uint8_t *red, ptrdiff_t width,
+                             uint8_t *out);
+// libjpeg's fancy 2×2 chroma upsampling of one output row (width > 2): with s[x] = 3·current[x] + near[x],
+//   row[2x] = (3·s[x] + s[max(x−1, 0)] + 8) >> 4 (4·s[0] for x = 0),
+//   row[2x+1] = (3·s[x] + s[x+1] + 7) >> 4 (4·s[width−1] for the last x).
+// current and near hold width bytes each, row 2·width.
+void rag_avx2_upsample_h2v2_row(const uint8_t *current, const uint8_t *near, ptrdiff_t width, uint8_t *row);
+// RGB → YCbCr planes (the encoder's), for i < count (rgb holds 3·count bytes, each plane count):
+//   luma[i] = (19595·R + 38470·G + 7471·B + 32768) >> 16,
+//   blue[i] = clamp((−11059·R − 21709·G + 32768·B + 128·2^16 + 32767) >> 16),
+//   red[i] = clamp((32768·R − 27439·G − 5329·B + 128·2^16 + 32767) >> 16).
+void rag_avx2_rgb_to_ycc_planes(const uint8_t *rgb, ptrdiff_t count, uint8_t *luma, uint8_t *blue, uint8_t *red);
+
 #endif
 
 #ifdef __cplusplus
