@@ -34,8 +34,9 @@ let package = Package(
         // Internals (locks, parallel-for, files, checksums) sit at the bottom and import nothing of ours.
         .target(name: "_RAGInternals"),
         // The only C: x86-64 micro-kernels compiled per instruction set with function-level target attributes,
-        // dispatched from `_RAGNumerics` and, for the 8-bit resize passes, from `MediaDecoding` (on other
-        // architectures only the CPU feature probe is compiled).
+        // dispatched from `_RAGNumerics` and, for the resize passes and JPEG colour / DCT loops, from
+        // `MediaDecoding`, at the level `_RAGNumerics.InstructionLevel` chooses (on other architectures only the
+        // CPU feature probe is compiled).
         .target(name: "_RAGKernelsC"),
         .target(
             name: "_RAGNumerics",
@@ -45,7 +46,7 @@ let package = Package(
         .target(name: "_RAGHTTP", dependencies: ["_RAGInternals"]),
 
         // MARK: - Library layers (leaves first)
-        .target(name: "MediaDecoding", dependencies: ["_RAGKernelsC"]),
+        .target(name: "MediaDecoding", dependencies: ["_RAGNumerics", "_RAGKernelsC"]),
         .target(name: "VectorIndex", dependencies: ["_RAGInternals", "_RAGNumerics"]),
         .target(name: "Embedding", dependencies: ["MediaDecoding", "_RAGInternals", "_RAGNumerics", "_RAGHTTP"]),
         .target(
@@ -71,7 +72,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MediaDecodingTests",
-            dependencies: ["MediaDecoding", "_RAGTestSupport"],
+            dependencies: ["MediaDecoding", "_RAGNumerics", "_RAGTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "RAGInternalsTests", dependencies: ["_RAGInternals", "_RAGTestSupport"]),

@@ -2,6 +2,7 @@
 
 import MediaDecoding
 import Testing
+import _RAGNumerics
 import _RAGTestSupport
 
 /// The JPEG colour conversions and the fancy 2×2 chroma upsampling against the Swift loops, byte for byte.
@@ -27,7 +28,7 @@ import _RAGTestSupport
         let red = bytes(width, seed: UInt64(width) + 2000, extremes: false)
         let expected = JPEGColorConverter.yCbCrToRGBRow(luma: luma, blue: blue, red: red, level: .baseline)
         #expect(expected.count == 3 * width)
-        for level in MediaKernelLevel.supported where level != .baseline {
+        for level in InstructionLevel.supported where level != .baseline {
             #expect(JPEGColorConverter.yCbCrToRGBRow(luma: luma, blue: blue, red: red, level: level) == expected)
         }
     }
@@ -40,7 +41,7 @@ import _RAGTestSupport
                 let blue = (0...255).map { UInt8($0) }
                 let red = [UInt8](repeating: UInt8(cr), count: 256)
                 let expected = JPEGColorConverter.yCbCrToRGBRow(luma: luma, blue: blue, red: red, level: .baseline)
-                for level in MediaKernelLevel.supported where level != .baseline {
+                for level in InstructionLevel.supported where level != .baseline {
                     let actual = JPEGColorConverter.yCbCrToRGBRow(luma: luma, blue: blue, red: red, level: level)
                     #expect(actual == expected, "luma \(lumaValue) Cr \(cr)")
                 }
@@ -55,7 +56,7 @@ import _RAGTestSupport
             let near = bytes(width, seed: UInt64(width) + 4000, extremes: extremes)
             let expected = JPEGColorConverter.upsampledH2V2Row(current: current, near: near, level: .baseline)
             #expect(expected.count == 2 * width)
-            for level in MediaKernelLevel.supported where level != .baseline {
+            for level in InstructionLevel.supported where level != .baseline {
                 #expect(JPEGColorConverter.upsampledH2V2Row(current: current, near: near, level: level) == expected)
             }
         }
@@ -72,7 +73,7 @@ import _RAGTestSupport
                     count: count,
                     level: .baseline
                 )
-                for level in MediaKernelLevel.supported where level != .baseline {
+                for level in InstructionLevel.supported where level != .baseline {
                     let actual = JPEGEncoderKernels.ycbcrPlanes(samples, channels: channels, count: count, level: level)
                     #expect(actual.y == expected.y && actual.cb == expected.cb && actual.cr == expected.cr)
                 }

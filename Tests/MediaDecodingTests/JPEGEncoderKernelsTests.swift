@@ -2,17 +2,18 @@
 
 import MediaDecoding
 import Testing
+import _RAGNumerics
 import _RAGTestSupport
 
 /// The encoder's blockwise DCT kernel, at every level this machine runs (the Swift loop and the AVX2 C kernel),
 /// against the scalar reference transform it replaced.
 @Suite struct JPEGEncoderKernelsTests {
-    static let cases: [(MediaKernelLevel, Int, Int)] = MediaKernelLevel.supported.flatMap { level in
+    static let cases: [(InstructionLevel, Int, Int)] = InstructionLevel.supported.flatMap { level in
         [(8, 8), (16, 8), (24, 32), (8, 40), (72, 16)].map { (level, $0.0, $0.1) }
     }
 
     @Test(arguments: cases)
-    func kernelEqualsTheReferenceBitForBit(_ level: MediaKernelLevel, _ width: Int, _ height: Int) {
+    func kernelEqualsTheReferenceBitForBit(_ level: InstructionLevel, _ width: Int, _ height: Int) {
         let size = (width: width, height: height)
         var random = SeededGenerator(seed: 42)
         // Mostly uniform samples, every fifth one at an extreme, and quantisers down to 1 (no clamping).

@@ -2,6 +2,7 @@
 
 import MediaDecoding
 import Testing
+import _RAGNumerics
 import _RAGTestSupport
 
 /// The dispatched 8-bit resize passes (AVX2 C kernels) against the Swift passes, byte for byte.
@@ -27,11 +28,11 @@ import _RAGTestSupport
 
     @Test("the level probe lists baseline first and the current level is supported")
     func levels() {
-        #expect(MediaKernelLevel.supported.first == .baseline)
-        #expect(MediaKernelLevel.supported.last == MediaKernelLevel.widestSupported)
-        #expect(MediaKernelLevel.current <= MediaKernelLevel.widestSupported)
+        #expect(InstructionLevel.supported.first == .baseline)
+        #expect(InstructionLevel.supported.last == InstructionLevel.widestSupported)
+        #expect(InstructionLevel.current <= InstructionLevel.widestSupported)
         #if !arch(x86_64)
-        #expect(MediaKernelLevel.widestSupported == .baseline)
+        #expect(InstructionLevel.widestSupported == .baseline)
         #endif
     }
 
@@ -54,7 +55,7 @@ import _RAGTestSupport
                             level: .baseline
                         )
                         #expect(expected.count == outWidth * rows.count * channels)
-                        for level in MediaKernelLevel.supported where level != .baseline {
+                        for level in InstructionLevel.supported where level != .baseline {
                             let actual = ResampleKernels.horizontalPass(
                                 input,
                                 width: width,
@@ -93,7 +94,7 @@ import _RAGTestSupport
                             level: .baseline
                         )
                         #expect(expected.count == width * outHeight * channels)
-                        for level in MediaKernelLevel.supported where level != .baseline {
+                        for level in InstructionLevel.supported where level != .baseline {
                             let actual = ResampleKernels.verticalPass(
                                 input,
                                 width: width,
@@ -129,7 +130,7 @@ import _RAGTestSupport
                 samples: .uint8(samples(width * height * channels, seed: UInt64(width + height * 7 + channels)))
             )
             let expected = image.resized(width: outWidth, height: outHeight, filter: .bicubic, level: .baseline)
-            for level in MediaKernelLevel.supported where level != .baseline {
+            for level in InstructionLevel.supported where level != .baseline {
                 let actual = image.resized(width: outWidth, height: outHeight, filter: .bicubic, level: level)
                 #expect(actual.uint8Samples == expected.uint8Samples, "\(level) \(format) \(width)×\(height)")
             }

@@ -2,6 +2,7 @@
 
 #if arch(x86_64)
 import _RAGKernelsC
+package import _RAGNumerics
 #endif
 
 /// How the decoded components map to output colours, decided from the APP0/APP14 markers and component ids the
@@ -124,7 +125,7 @@ package enum JPEGColorConverter {
         y: Int,
         into row: UnsafeMutablePointer<UInt8>,
         sums: UnsafeMutablePointer<Int32>,
-        level: MediaKernelLevel = .current
+        level: InstructionLevel = .current
     ) -> UnsafePointer<UInt8> {
         let ratioX = frame.hMax / component.h
         let ratioY = frame.vMax / component.v
@@ -189,10 +190,10 @@ package enum JPEGColorConverter {
         width w: Int,
         into row: UnsafeMutablePointer<UInt8>,
         sums: UnsafeMutablePointer<Int32>,
-        level: MediaKernelLevel
+        level: InstructionLevel
     ) {
         #if arch(x86_64)
-        if level == .avx2 {
+        if level >= .avx2 {
             unsafe rag_avx2_upsample_h2v2_row(current, near, w, row)
             return
         }
@@ -214,7 +215,7 @@ package enum JPEGColorConverter {
     }
 
     /// One row of fancy 2×2 upsampling at `level` (for the tests that compare the Swift loop with the AVX2 kernel).
-    package static func upsampledH2V2Row(current: [UInt8], near: [UInt8], level: MediaKernelLevel) -> [UInt8] {
+    package static func upsampledH2V2Row(current: [UInt8], near: [UInt8], level: InstructionLevel) -> [UInt8] {
         let width = current.count
         precondition(width > 2 && near.count == width, "rows must be equal and longer than 2 samples")
         var row = [UInt8](repeating: 0, count: 2 * width)
@@ -244,7 +245,7 @@ package enum JPEGColorConverter {
         width: Int,
         _ transform: JPEGColorTransform,
         _ tables: UnsafePointer<Int32>,
-        level: MediaKernelLevel = .current
+        level: InstructionLevel = .current
     ) {
         switch transform {
         case .gray:
@@ -263,7 +264,7 @@ package enum JPEGColorConverter {
             let blue = unsafe sources[1]
             let red = unsafe sources[2]
             #if arch(x86_64)
-            if level == .avx2 {
+            if level >= .avx2 {
                 // Each source holds `width` samples and `out` 3 · `width` bytes (the callers' row buffers).
                 unsafe rag_avx2_ycc_to_rgb_row(luma, blue, red, width, out)
                 return
@@ -318,7 +319,7 @@ package enum JPEGColorConverter {
         luma: [UInt8],
         blue: [UInt8],
         red: [UInt8],
-        level: MediaKernelLevel
+        level: InstructionLevel
     ) -> [UInt8] {
         let width = luma.count
         precondition(blue.count == width && red.count == width, "the three rows differ in length")

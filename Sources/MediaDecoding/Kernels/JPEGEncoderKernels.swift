@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
+package import _RAGNumerics
+
 #if arch(x86_64)
 import _RAGKernelsC
 #endif
@@ -18,11 +20,11 @@ package enum JPEGEncoderKernels {
         _ samples: [UInt8],
         channels: Int,
         count: Int,
-        level: MediaKernelLevel = .current
+        level: InstructionLevel = .current
     ) -> (y: [UInt8], cb: [UInt8], cr: [UInt8]) {
         precondition(samples.count >= count * channels && channels >= 3, "too few samples for the pixel count")
         #if arch(x86_64)
-        if level == .avx2 && channels == 3 && count > 0 {
+        if level >= .avx2 && channels == 3 && count > 0 {
             // The kernel writes all `count` samples of each plane, so the planes start uninitialised.
             var cb: [UInt8] = []
             var cr: [UInt8] = []
@@ -127,12 +129,12 @@ package enum JPEGEncoderKernels {
         width: Int,
         height: Int,
         quant: [Float],
-        level: MediaKernelLevel = .current
+        level: InstructionLevel = .current
     ) -> [Int32] {
         precondition(width % 8 == 0 && height % 8 == 0 && plane.count == width * height && quant.count == 64)
         let basis = JPEGForwardDCT.basis
         #if arch(x86_64)
-        if level == .avx2 {
+        if level >= .avx2 {
             return forwardDCTAVX2(plane, width: width, height: height, quant: quant, basis: basis)
         }
         #endif

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
+package import _RAGNumerics
+
 #if arch(x86_64)
 import _RAGKernelsC
 #endif
@@ -12,8 +14,8 @@ import _RAGKernelsC
 package enum ResampleKernels {
     /// Whether the dispatched kernel handles this pass at `level`.
     @inline(__always)
-    static func handles<Sample, Accumulator>(_: Sample.Type, _: Accumulator.Type, level: MediaKernelLevel) -> Bool {
-        level == .avx2 && Sample.self == UInt8.self && Accumulator.self == Int32.self
+    static func handles<Sample, Accumulator>(_: Sample.Type, _: Accumulator.Type, level: InstructionLevel) -> Bool {
+        level >= .avx2 && Sample.self == UInt8.self && Accumulator.self == Int32.self
     }
 
     /// `ResamplePass.horizontal` for 8-bit samples on the AVX2 kernel.
@@ -121,7 +123,7 @@ package enum ResampleKernels {
         outWidth: Int,
         filter: ResizeFilter,
         rows: Range<Int>,
-        level: MediaKernelLevel
+        level: InstructionLevel
     ) -> [UInt8] {
         let table = ResampleCoefficients(inputSize: width, outputSize: outWidth, filter: filter)
         return ResamplePass<UInt8, Int32>.horizontal(
@@ -143,7 +145,7 @@ package enum ResampleKernels {
         channels: Int,
         outHeight: Int,
         filter: ResizeFilter,
-        level: MediaKernelLevel
+        level: InstructionLevel
     ) -> [UInt8] {
         let table = ResampleCoefficients(inputSize: height, outputSize: outHeight, filter: filter)
         return ResamplePass<UInt8, Int32>.vertical(
@@ -171,7 +173,7 @@ extension ResampleCoefficients {
 
 extension Image {
     /// ``resized(width:height:filter:)`` with the 8-bit passes run at `level` (for the tests that compare levels).
-    package func resized(width: Int, height: Int, filter: ResizeFilter, level: MediaKernelLevel) -> Image {
+    package func resized(width: Int, height: Int, filter: ResizeFilter, level: InstructionLevel) -> Image {
         precondition(width > 0 && height > 0, "resize target must be positive")
         return resized(width: width, height: height, filter: filter, columns: 0..<width, rows: 0..<height, level: level)
     }

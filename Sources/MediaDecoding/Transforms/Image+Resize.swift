@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
+import _RAGNumerics
+
 extension Image {
     /// This image scaled to `width × height` with Pillow's `Image.resize` algorithm.
     ///
@@ -33,7 +35,7 @@ extension Image {
         filter: ResizeFilter,
         columns: Range<Int>,
         rows: Range<Int>,
-        level: MediaKernelLevel = .current
+        level: InstructionLevel = .current
     ) -> Image {
         precondition(self.width > 0 && self.height > 0, "cannot resize an empty image")
         precondition(columns.lowerBound >= 0 && columns.upperBound <= width && !columns.isEmpty, "bad column window")

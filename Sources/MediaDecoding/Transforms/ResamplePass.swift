@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
+import _RAGNumerics
+
 /// One separable pass of the fixed-point resampler: integer weights from ``ResampleCoefficients``,
 /// rounding bias 2^21, arithmetic shift by 22, clamp to the sample range.
 ///
@@ -25,7 +27,7 @@ enum ResamplePass<Sample: FixedWidthInteger & UnsignedInteger, Accumulator: Fixe
         channels: Int,
         table: ResampleCoefficients,
         rows: Range<Int>? = nil,
-        level: MediaKernelLevel = .current
+        level: InstructionLevel = .current
     ) -> [Sample] {
         let outWidth = table.first.count
         precondition(input.count == width * height * channels)
@@ -118,7 +120,7 @@ enum ResamplePass<Sample: FixedWidthInteger & UnsignedInteger, Accumulator: Fixe
         width: Int,
         channels: Int,
         table: ResampleCoefficients,
-        level: MediaKernelLevel = .current
+        level: InstructionLevel = .current
     ) -> [Sample] {
         if ResampleKernels.handles(Sample.self, Accumulator.self, level: level) {
             // SAFETY: `handles` has just checked that `Sample` is `UInt8`; arrays of one type are bit-cast to themselves.

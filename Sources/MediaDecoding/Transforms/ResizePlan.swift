@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
+import _RAGNumerics
+
 /// The two passes of a resize (or of a window of it), in Pillow's order; a pass is skipped when its axis keeps
 /// its size and the window covers it.
 struct ResizePlan {
@@ -15,7 +17,7 @@ struct ResizePlan {
     func run<Sample: FixedWidthInteger & UnsignedInteger, Accumulator: FixedWidthInteger & SignedInteger>(
         _ input: [Sample],
         _: Accumulator.Type,
-        level: MediaKernelLevel = .current
+        level: InstructionLevel = .current
     ) -> [Sample] {
         // Pillow: vertical first only when the height loses more than twice as many rows as the width loses columns.
         let verticalFirst = inHeight - outHeight > 0 && inHeight - outHeight > 2 * (inWidth - outWidth)
