@@ -12,7 +12,8 @@ struct RandomImageBindWeights: ModelWeights {
     /// Tensor names in the state dict's order (the order the file writer uses).
     let order: [String]
 
-    init(stateDictJSON url: URL) throws {
+    /// Reads the names and shapes; with `towers`, only those towers' tensors (and none of the others') exist.
+    init(stateDictJSON url: URL, towers: Set<String>? = nil) throws {
         let root = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any]
         guard let tensors = root?["tensors"] as? [[String: Any]] else {
             throw CocoaError(.fileReadCorruptFile)
@@ -21,6 +22,9 @@ struct RandomImageBindWeights: ModelWeights {
         var order: [String] = []
         for tensor in tensors {
             guard let name = tensor["name"] as? String, let shape = tensor["shape"] as? [Int] else { continue }
+            if let towers, let tower = name.split(separator: ".").dropFirst().first, !towers.contains(String(tower)) {
+                continue
+            }
             shapes[name] = shape
             order.append(name)
         }

@@ -5,10 +5,11 @@
 // memory for loading and embedding. The reference in PyTorch beside it: Benchmarks/Scripts/imagebind_peer.py.
 //
 // Usage: MMRAG_FIXTURES=… swift run -c release --package-path Benchmarks imagebind-report \
-//            [--threads 1,2] [--rounds 3] [--rounds8 2] [--only vision,audio,text] [--f16]
+//            [--threads 1,2] [--rounds 3] [--rounds8 2] [--only vision,audio,text] [--f16] [--towers]
 //        … imagebind-report --write FILE.safetensors     (the same random weights, streamed to a file)
 //        … imagebind-report --load FILE [--f16]          (.pth or .safetensors: load time and memory, one image)
 // --f16 keeps the projection weights in half precision (`ImageBindConfiguration.weightStorage`).
+// --towers builds only the towers that --only measures (quicker to start; the memory figures then cover those).
 
 import BenchmarkSupport
 import Dispatch
@@ -98,7 +99,13 @@ if CommandLine.arguments.contains("--load") {
         configuration: configuration
     )
 } else {
-    model = try ImageBindModel(weights: RandomImageBindWeights(stateDictJSON: stateDict), configuration: configuration)
+    let towers: Set<String>? =
+        CommandLine.arguments.contains("--towers")
+        ? Set(option("--only", "vision,audio,text").split(separator: ",").map(String.init)) : nil
+    model = try ImageBindModel(
+        weights: RandomImageBindWeights(stateDictJSON: stateDict, towers: towers),
+        configuration: configuration
+    )
 }
 let loadSeconds = (clockNanoseconds(CLOCK_MONOTONIC) - start) / 1e9
 let loadCPU = (clockNanoseconds(CLOCK_PROCESS_CPUTIME_ID) - cpuStart) / 1e9

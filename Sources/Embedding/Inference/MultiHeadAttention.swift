@@ -113,7 +113,7 @@ package struct MultiHeadAttention: Sendable {
 }
 
 /// The per-(sequence, head) work of one attention call.
-private struct _AttentionJob: Sendable {
+struct _AttentionJob: Sendable {
     let heads: Int
     let headWidth: Int
     let width: Int

@@ -106,4 +106,23 @@ package enum VectorMath {
             }
         }
     }
+
+    /// Replaces each of the `count` values at `base` with `f` of it, eight at a time (the tail zero-padded): the
+    /// lanes of ``transform(_:_:)``, for one range of a buffer that other threads work on elsewhere.
+    @inline(__always)
+    static func transform(_ base: UnsafeMutablePointer<Float>, count: Int, _ f: (SIMD8<Float>) -> SIMD8<Float>) {
+        let raw = UnsafeMutableRawPointer(base)
+        var i = 0
+        while i &+ 8 <= count {
+            let v = unsafe raw.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Float>.self)
+            unsafe raw.storeBytes(of: f(v), toByteOffset: i &* 4, as: SIMD8<Float>.self)
+            i &+= 8
+        }
+        if i < count {
+            var v = SIMD8<Float>()
+            for j in 0..<(count &- i) { v[j] = unsafe base[i &+ j] }
+            let y = f(v)
+            for j in 0..<(count &- i) { unsafe base[i &+ j] = y[j] }
+        }
+    }
 }

@@ -3,6 +3,10 @@
 /// One pre-LayerNorm transformer block of an ImageBind trunk: `x += attn(norm_1(x)); x += mlp(norm_2(x))`, the
 /// MLP `fc1 → exact GELU → fc2`, LayerNorms with eps 1e-6, attention with or without the learned extra key and
 /// value (`add_bias_kv`).
+///
+/// A pass runs it in two stages over a ``ImageBindTrunkBuffers`` (see ``ImageBindTower``'s trunk): ``start(rows:length:_:)``
+/// and ``finish(rows:_:)`` work on rows, which are independent, and the attention between them on (sequence,
+/// head) pairs, so threads can split either without changing a bit.
 struct ImageBindBlock: Sendable {
     let norm1: LayerNorm
     let attention: MultiHeadAttention
@@ -45,18 +49,33 @@ struct ImageBindBlock: Sendable {
         fc1 = try Linear(weights, prefix + ".mlp.fc1", in: d, out: hidden, storage: storage)
         fc2 = try Linear(weights, prefix + ".mlp.fc2", in: hidden, out: d, storage: storage)
     }
+}
 
-    /// Runs the block on `batch × length` rows in place (`causal` masks later keys; an appended key stays visible).
-    func apply(_ x: inout [Float], batch: Int, length: Int, causal: Bool, threads: Int) {
-        let rows = batch * length
-        let normed = norm1(x)
-        let mask = AttentionMask(causal: causal, keyIsValid: nil)
-        let attended = attention(normed, batch: batch, length: length, mask: mask, threads: threads)
-        for i in x.indices { x[i] += attended[i] }
-        var hidden = fc1(norm2(x), rows: rows, threads: threads)
-        Activation.gelu.apply(&hidden)
-        let out = fc2(hidden, rows: rows, threads: threads)
-        for i in x.indices { x[i] += out[i] }
+extension ImageBindBlock {
+    /// The row stage before attention: `norm_1` of rows `rows` of the stream, then their queries, keys and values.
+    func start(rows: Range<Int>, length: Int, _ buffers: ImageBindTrunkBuffers) {
+        let d = buffers.width
+        let at = rows.lowerBound * d
+        unsafe norm1.apply(rows: rows.count, from: buffers.stream + at, to: buffers.normed + at)
+        unsafe attention.project(rows: rows, length: length, buffers.normed, into: buffers.qkv)
+    }
+
+    /// The row stage after attention, for rows `rows`: `x += out_proj(context)`, then `x += fc2(gelu(fc1(norm_2(x))))`.
+    func finish(rows: Range<Int>, _ buffers: ImageBindTrunkBuffers) {
+        let d = buffers.width
+        let h = fc1.outFeatures
+        let n = rows.count
+        let at = rows.lowerBound * d
+        let x = unsafe buffers.stream + at
+        let scratch = unsafe buffers.normed + at
+        let hidden = unsafe buffers.hidden + rows.lowerBound * h
+        unsafe attention.output.apply(rows: n, buffers.context + at, lda: d, into: scratch, ldc: d)
+        for i in 0..<n * d { unsafe x[i] += scratch[i] }
+        unsafe norm2.apply(rows: n, from: x, to: scratch)
+        unsafe fc1.apply(rows: n, scratch, lda: d, into: hidden, ldc: h)
+        unsafe Activation.gelu.apply(hidden, count: n * h)
+        unsafe fc2.apply(rows: n, hidden, lda: h, into: scratch, ldc: d)
+        for i in 0..<n * d { unsafe x[i] += scratch[i] }
     }
 }
 

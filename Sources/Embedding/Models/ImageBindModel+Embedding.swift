@@ -33,25 +33,47 @@ extension ImageBindModel {
         let items = batch * clips
         let isVideo = try check(built, values: values, items: items)
         guard items > 0 else { return ImageBindOutput(heads: [], dimension: dimension, clips: clips, scale: nil) }
-        // Items never interact, and every row of a product is summed the same way whatever rows surround it, so
-        // running a large batch a few items at a time gives the same bits while the activations stay in cache
-        // (one pass over 24 audio clips of 230 tokens ran 1.2× slower per item than passes of three).
-        let perPass = max(1, Self.rowsPerPass / built.tokens)
+        let length = values.count / items
+        let d = dimension
+        // Two or more items per thread: each thread takes an equal share of the items (clips) through whole
+        // passes on its own, and the few left over run with every thread; fewer items split each pass's rows.
+        let sliced = try BatchSlices.run(count: items >= 2 * threads ? items : 0, threads: threads) { range, threads in
+            let slice = Array(values[range.lowerBound * length..<range.upperBound * length])
+            let heads = Self.heads(built, slice, items: range.count, video: isVideo, threads: threads)
+            return EmbeddingMatrix(values: ContiguousArray(heads), dimension: d)
+        }
+        let heads =
+            sliced.map { Array($0.values) } ?? Self.heads(built, values, items: items, video: isVideo, threads: threads)
+        return ImageBindOutput(heads: heads, dimension: dimension, clips: clips, scale: built.logitScale)
+    }
+
+    /// The heads of `items` inputs of `built`, a few items per pass.
+    ///
+    /// Items never interact, and every row of a product is summed the same way whatever rows surround it, so
+    /// running a large batch a few items at a time gives the same bits while the activations stay in cache (one
+    /// pass over 24 audio clips of 230 tokens ran 1.2× slower per item than passes of three).
+    private static func heads(
+        _ built: ImageBindTower,
+        _ values: [Float],
+        items: Int,
+        video: Bool,
+        threads: Int
+    ) -> [Float] {
+        let perPass = max(1, rowsPerPass / built.tokens)
         guard items > perPass else {
-            let pass = built.run(values, items: items, clips: isVideo, threads: threads, record: false)
-            return ImageBindOutput(heads: pass.heads, dimension: dimension, clips: clips, scale: built.logitScale)
+            return built.run(values, items: items, clips: video, threads: threads, record: false).heads
         }
         let length = values.count / items
         var heads: [Float] = []
-        heads.reserveCapacity(items * dimension)
+        heads.reserveCapacity(items * built.outFeatures)
         var start = 0
         while start < items {
             let end = min(items, start + perPass)
             let slice = Array(values[start * length..<end * length])
-            heads += built.run(slice, items: end - start, clips: isVideo, threads: threads, record: false).heads
+            heads += built.run(slice, items: end - start, clips: video, threads: threads, record: false).heads
             start = end
         }
-        return ImageBindOutput(heads: heads, dimension: dimension, clips: clips, scale: built.logitScale)
+        return heads
     }
 
     /// The most tokens one pass of a non-text tower runs together (a whole item always runs in one pass).
@@ -74,8 +96,16 @@ extension ImageBindModel {
             return ImageBindOutput(heads: [], dimension: dimension, clips: 1, scale: nil)
         }
         let padded = tokenIDs.map { $0 + Array(repeating: 0, count: length - $0.count) }
-        let pass = built.run(ids: padded, threads: threads, record: false)
-        return ImageBindOutput(heads: pass.heads, dimension: dimension, clips: 1, scale: built.logitScale)
+        let d = dimension
+        // As for the other towers: two or more texts per thread run as one share per thread (padded to the
+        // batch's length, so each text sees the positions it would in one pass).
+        let count = padded.count >= 2 * threads ? padded.count : 0
+        let sliced = try BatchSlices.run(count: count, threads: threads) { range, threads in
+            let heads = built.run(ids: Array(padded[range]), threads: threads, record: false).heads
+            return EmbeddingMatrix(values: ContiguousArray(heads), dimension: d)
+        }
+        let heads = sliced.map { Array($0.values) } ?? built.run(ids: padded, threads: threads, record: false).heads
+        return ImageBindOutput(heads: heads, dimension: dimension, clips: 1, scale: built.logitScale)
     }
 
     /// The stem output, hidden states and head of one non-text item (an image, a video clip, a spectrogram, a

@@ -96,19 +96,6 @@ extension ImageBindTower {
         return best
     }
 
-    /// The trunk: the pre-trunk LayerNorm (vision) and the blocks; `heads` holds the final states.
-    private func trunk(_ tokensIn: [Float], items: Int, length: Int, threads: Int, record: Bool) -> Pass {
-        var x = tokensIn
-        var hidden: [[Float]] = record ? [x] : []
-        preNorm?.apply(&x)
-        if record { hidden.append(x) }
-        for block in blocks {
-            block.apply(&x, batch: items, length: length, causal: tower == .text, threads: threads)
-            if record { hidden.append(x) }
-        }
-        return Pass(heads: x, stem: [], hidden: hidden)
-    }
-
     /// The head: LayerNorm of the selected row of each item, then the bias-free projection.
     private func head(_ last: [Float], items: Int, length: Int, rows: [Int]) -> [Float] {
         let d = width
