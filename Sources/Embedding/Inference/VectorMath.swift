@@ -91,19 +91,7 @@ package enum VectorMath {
         let count = x.count
         unsafe x.withUnsafeMutableBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
-            let raw = UnsafeMutableRawPointer(base)
-            var i = 0
-            while i &+ 8 <= count {
-                let v = unsafe raw.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Float>.self)
-                unsafe raw.storeBytes(of: f(v), toByteOffset: i &* 4, as: SIMD8<Float>.self)
-                i &+= 8
-            }
-            if i < count {
-                var v = SIMD8<Float>()
-                for j in 0..<(count &- i) { v[j] = unsafe base[i &+ j] }
-                let y = f(v)
-                for j in 0..<(count &- i) { unsafe base[i &+ j] = y[j] }
-            }
+            unsafe transform(base, count: count, f)
         }
     }
 
