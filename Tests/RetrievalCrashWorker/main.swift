@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 
-// The process the crash test kills: it inserts, updates and deletes objects (with blobs) in a collection forever,
-// printing `begin …` before and `ack` after every write, so the test knows what was acknowledged when it struck.
-// Usage: RetrievalCrashWorker FOLDER SEED
+// The process the crash test kills: it inserts, updates and deletes objects (with blobs) in a collection, printing
+// `begin …` before and `ack` after every write, so the test knows what was acknowledged when it struck. It writes
+// for at most MILLISECONDS after `ready` (by its own clock) and then waits to be killed: the test kills it well
+// before that, but a test process slowed down by a busy machine (its sleep before the kill running long) then
+// cannot let a trial's collection, and the checks after it, grow without bound.
+// Usage: RetrievalCrashWorker FOLDER SEED [MILLISECONDS]
 
 import Embedding
 import Foundation
@@ -45,8 +48,10 @@ struct Generator: RandomNumberGenerator {
 }
 
 let arguments = CommandLine.arguments
-guard arguments.count == 3, let seed = UInt64(arguments[2]) else {
-    FileHandle.standardError.write(Data("usage: RetrievalCrashWorker FOLDER SEED\n".utf8))
+guard (3...4).contains(arguments.count), let seed = UInt64(arguments[2]),
+    let milliseconds = arguments.count == 4 ? Int(arguments[3]) : Int.max / 2
+else {
+    FileHandle.standardError.write(Data("usage: RetrievalCrashWorker FOLDER SEED [MILLISECONDS]\n".utf8))
     exit(2)
 }
 let folder = arguments[1]
@@ -65,7 +70,8 @@ while true {
 }
 var random = Generator(state: seed)
 say("ready")
-while true {
+let deadline = ContinuousClock.now + .milliseconds(milliseconds)
+while ContinuousClock.now < deadline {
     let roll = Int.random(in: 0..<100, using: &random)
     let n = Int.random(in: 0..<1_000_000, using: &random)
     if roll < 15 || live.isEmpty {
@@ -109,3 +115,4 @@ while true {
     }
     say("ack")
 }
+while true { try await Task.sleep(for: .seconds(60)) }

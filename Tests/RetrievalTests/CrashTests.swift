@@ -97,7 +97,9 @@ import VectorIndex
             _ = FileManager.default.createFile(atPath: output, contents: nil)
             let process = Process()
             process.executableURL = URL(fileURLWithPath: Self.workerPath)
-            process.arguments = [folder, String(trial)]
+            // The worker stops writing 250 ms after the moment it is meant to be killed (by its own clock).
+            let delay = Int.random(in: 5...120, using: &generator)
+            process.arguments = [folder, String(trial), String(delay + 250)]
             process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
             try process.run()
             // Wait until it has opened the collection, then let it write for a random while.
@@ -108,7 +110,7 @@ import VectorIndex
                 try #require(process.isRunning && Date().timeIntervalSince(start) < 60, "the worker did not start")
                 try await Task.sleep(for: .milliseconds(2))
             }
-            try await Task.sleep(for: .milliseconds(Int.random(in: 5...120, using: &generator)))
+            try await Task.sleep(for: .milliseconds(delay))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             #expect(process.terminationReason == .uncaughtSignal)
