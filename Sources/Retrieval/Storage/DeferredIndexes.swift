@@ -72,9 +72,9 @@ struct DerivedChange: Sendable {
 /// The derived indexes of a store, brought up to date off the commit path.
 ///
 /// A commit applies its batch to the objects and vectors and queues the batch here (O(1)); a background job
-/// applies the queued batches once there are enough of them, and every read that needs these indexes first applies whatever is still queued.
-/// A reader therefore sees exactly the batches committed before it, as before, while the tokenising, posting
-/// merges and sorting of a batch run on another core than the commit. Commits enqueue while holding the store's
+/// applies the queued batches once there are enough of them, and every read that needs these indexes first
+/// applies whatever is still queued. A reader therefore sees exactly the batches committed before it, as before,
+/// while the tokenising, posting merges and sorting of a batch run on another core than the commit. Commits enqueue while holding the store's
 /// write lock and readers catch up while holding its read lock, so the indexes a reader sees always match the
 /// objects it sees.
 final class DeferredIndexes: Sendable {
