@@ -161,7 +161,7 @@ let batches = data.batches(of: batchSize)
 func ingest(
     _ folder: String,
     index: VectorIndexKind
-) async throws -> (collection: MultimodalCollection, rate: Double, resident: Int, ready: Double) {
+) async throws -> (collection: MultimodalCollection, rate: Double, resident: Int, ready: Double, cpu: Double) {
     try? FileManager.default.removeItem(atPath: folder)
     let before = residentBytes()
     let collection = try await MultimodalCollection.create(
@@ -170,11 +170,13 @@ func ingest(
         options: storeOptions
     )
     let start = now()
+    let cpuStart = processCPUSeconds()
     for batch in batches { try await collection.insert(batch) }
     let committed = now()
     let rate = Double(count) / seconds(since: start)
     _ = try await collection.bm25("json parser", filter: .equal("bucket", .integer(7)), limit: 10)
-    return (collection, rate, residentBytes() - before, seconds(since: committed))
+    let cpu = processCPUSeconds() - cpuStart
+    return (collection, rate, residentBytes() - before, seconds(since: committed), cpu)
 }
 
 /// Query latencies in ms: wall clock and process CPU time (every thread's, so a busy machine's waits for a core
@@ -253,19 +255,24 @@ if let chromaURL = value("--chroma").flatMap(URL.init(string:)) {
 var rates: [Double] = []
 var flat: MultimodalCollection?
 var ingestResident = 0
+var cpuSeconds: [Double] = []
 for run in 0..<runs {
     flat = nil
-    let (collection, rate, resident, ready) = try await ingest("\(work)/ours-flat", index: .flat)
+    let (collection, rate, resident, ready, cpu) = try await ingest("\(work)/ours-flat", index: .flat)
+    cpuSeconds.append(cpu)
     rates.append(rate)
     ingestResident = resident
     flat = collection
     say(
         "ingest run \(run + 1): \(Int(rate)) objects/s; filter and keyword indexes ready \(format(ready)) s after "
-            + "the last commit (load \(loadAverage()))"
+            + "the last commit; CPU \(format(cpu)) s, all threads (load \(loadAverage()))"
     )
 }
 if arguments.contains("--ingest-only") {
-    say("ingest median \(Int(median(rates))) objects/s (runs \(rates.map { Int($0) }))")
+    say(
+        "ingest median \(Int(median(rates))) objects/s (runs \(rates.map { Int($0) })); CPU median "
+            + "\(format(median(cpuSeconds))) s"
+    )
     exit(0)
 }
 let flatQueries = try await queries(flat!)
@@ -302,7 +309,7 @@ func runIVFPQ() async throws -> [String: Any] {
     let search = IVFPQSearchParameters(probeCount: ivfArguments[2], refineFactor: ivfArguments[3])
     let folder = "\(work)/ours-ivfpq"
     let (rate, training, ivf) = try await {
-        let (collection, rate, _, _) = try await ingest(
+        let (collection, rate, _, _, _) = try await ingest(
             folder,
             index: .automatic(threshold: count, configuration, search: search)
         )

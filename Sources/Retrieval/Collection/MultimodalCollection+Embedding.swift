@@ -115,8 +115,21 @@ extension MultimodalCollection {
         }
     }
 
+    /// The Euclidean norm, summed in `Double` in four interleaved partial sums (one running sum would be a single
+    /// long chain of dependent additions).
     static func norm(_ values: some Swift.Collection<Float>) -> Double {
-        values.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+        var sums = (0.0, 0.0, 0.0, 0.0)
+        var iterator = values.makeIterator()
+        while let x = iterator.next() {
+            sums.0 += Double(x) * Double(x)
+            guard let y = iterator.next() else { break }
+            sums.1 += Double(y) * Double(y)
+            guard let z = iterator.next() else { break }
+            sums.2 += Double(z) * Double(z)
+            guard let w = iterator.next() else { break }
+            sums.3 += Double(w) * Double(w)
+        }
+        return ((sums.0 + sums.2) + (sums.1 + sums.3)).squareRoot()
     }
 
     static func unitLength(_ vector: [Float]) -> [Float] {

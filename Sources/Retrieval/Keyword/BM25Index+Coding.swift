@@ -16,15 +16,17 @@ extension BM25Index {
         for (word, id) in termIDs { vocabulary[Int(id)] = word }
         String.append(vocabulary, to: &writer)
         for property in postings {
-            writer.append(array: property.lists.map { UInt32($0.slots.count) })
-            writer.append(array: property.lists.flatMap(\.slots))
-            writer.append(array: property.lists.flatMap(\.frequencies))
+            writer.append(array: property.lists.map { UInt32($0.count) })
+            writer.append(array: property.lists.flatMap { $0.map(\.slot) })
+            writer.append(array: property.lists.flatMap { $0.map(\.frequency) })
             writer.append(array: property.lengths)
         }
         writer.append(array: slotKeys)
         writer.append(array: isLive.map { $0 ? UInt8(1) : 0 })
-        writer.append(array: slotTerms.map { UInt32($0.count) })
-        writer.append(array: slotTerms.flatMap { $0 })
+        // A removed slot's pairs are written as none.
+        let pairs = isLive.indices.map { isLive[$0] ? slotTermStarts[$0]..<slotTermStarts[$0 + 1] : 0..<0 }
+        writer.append(array: pairs.map { UInt32($0.count) })
+        writer.append(array: pairs.flatMap { slotTermEntries[$0] })
         writer.append(UInt64(deadSlots))
     }
 
@@ -56,8 +58,8 @@ extension BM25Index {
             var start = 0
             for length in lengths {
                 let end = start + Int(length)
-                let list = PostingList(slots: Array(slots[start..<end]), frequencies: Array(frequencies[start..<end]))
-                guard zip(list.slots, list.slots.dropFirst()).allSatisfy({ $0 < $1 }) else {
+                let list = (start..<end).map { Posting(slot: slots[$0], frequency: frequencies[$0]) }
+                guard zip(list, list.dropFirst()).allSatisfy({ $0.slot < $1.slot }) else {
                     throw reader.corrupt("the keyword index's posting order")
                 }
                 property.lists.append(list)
@@ -77,18 +79,18 @@ extension BM25Index {
             terms.allSatisfy({ UInt64($0) < entryLimit }),
             postings.allSatisfy({
                 $0.lengths.count == slotCount
-                    && $0.lists.allSatisfy { $0.slots.last.map { Int($0) < slotCount } ?? true }
+                    && $0.lists.allSatisfy { $0.last.map { Int($0.slot) < slotCount } ?? true }
             }),
             isLive.allSatisfy({ $0 <= 1 }), isLive.count - isLive.reduce(0, { $0 + Int($1) }) == deadSlots
         else { throw reader.corrupt("the keyword index's slots") }
-        var slotTerms: [[UInt32]] = []
-        slotTerms.reserveCapacity(slotCount)
+        var slotTermStarts = [0]
+        slotTermStarts.reserveCapacity(slotCount + 1)
         var slotByKey: [UInt64: UInt32] = [:]
         slotByKey.reserveCapacity(slotCount - deadSlots)
         var start = 0
         for slot in 0..<slotCount {
             let end = start + Int(termCounts[slot])
-            slotTerms.append(Array(terms[start..<end]))
+            slotTermStarts.append(end)
             start = end
             if isLive[slot] == 1, slotByKey.updateValue(UInt32(slot), forKey: slotKeys[slot]) != nil {
                 throw reader.corrupt("the keyword index's keys")
@@ -98,7 +100,8 @@ extension BM25Index {
         self.postings = postings
         self.slotKeys = slotKeys
         self.isLive = isLive.map { $0 == 1 }
-        self.slotTerms = slotTerms
+        self.slotTermEntries = terms
+        self.slotTermStarts = slotTermStarts
         self.slotByKey = slotByKey
         self.deadSlots = deadSlots
     }

@@ -77,12 +77,12 @@ extension BM25Index {
         let n = Double(count)
         for (word, repeats) in words {
             guard let term = termIDs[word] else { continue }
-            let lists = fields.compactMap { field -> (list: PostingList, field: Field)? in
+            let lists = fields.compactMap { field -> (list: [Posting], field: Field)? in
                 let list = postings[field.property].lists[Int(term)]
-                return list.slots.isEmpty ? nil : (list, field)
+                return list.isEmpty ? nil : (list, field)
             }
             guard !lists.isEmpty else { continue }
-            let frequency = lists.count == 1 ? lists[0].list.slots.count : Self.unionCount(lists.map(\.list))
+            let frequency = lists.count == 1 ? lists[0].list.count : Self.unionCount(lists.map(\.list))
             let df = Double(frequency)
             let idf = log(1 + (n - df + 0.5) / (df + 0.5)) * Double(repeats)
             if lists.count == 1 {
@@ -173,19 +173,18 @@ extension BM25Index {
     }
 
     /// Adds one word's scores from a single property's posting list.
-    private func scoreOne(_ list: PostingList, field: Field, idf: Double, into scratch: inout Accumulator) {
+    private func scoreOne(_ list: [Posting], field: Field, idf: Double, into scratch: inout Accumulator) {
         let k1 = parameters.k1
-        for i in list.slots.indices {
-            let slot = list.slots[i]
-            let tf = weightedFrequency(list.frequencies[i], slot: slot, field: field)
-            scratch.add(idf * tf / (k1 + tf), to: slot)
+        for posting in list {
+            let tf = weightedFrequency(posting.frequency, slot: posting.slot, field: field)
+            scratch.add(idf * tf / (k1 + tf), to: posting.slot)
         }
     }
 
     /// Adds one word's scores from several properties' posting lists, merged by slot so that the frequencies of a
     /// document are summed before saturation.
     private func scoreMany(
-        _ lists: [(list: PostingList, field: Field)],
+        _ lists: [(list: [Posting], field: Field)],
         idf: Double,
         into scratch: inout Accumulator
     ) {
@@ -193,14 +192,14 @@ extension BM25Index {
         var cursors = [Int](repeating: 0, count: lists.count)
         while true {
             var slot = UInt32.max
-            for (i, entry) in lists.enumerated() where cursors[i] < entry.list.slots.count {
-                slot = min(slot, entry.list.slots[cursors[i]])
+            for (i, entry) in lists.enumerated() where cursors[i] < entry.list.count {
+                slot = min(slot, entry.list[cursors[i]].slot)
             }
             guard slot != .max else { return }
             var tf = 0.0
             for (i, entry) in lists.enumerated()
-            where cursors[i] < entry.list.slots.count && entry.list.slots[cursors[i]] == slot {
-                tf += weightedFrequency(entry.list.frequencies[cursors[i]], slot: slot, field: entry.field)
+            where cursors[i] < entry.list.count && entry.list[cursors[i]].slot == slot {
+                tf += weightedFrequency(entry.list[cursors[i]].frequency, slot: slot, field: entry.field)
                 cursors[i] += 1
             }
             scratch.add(idf * tf / (k1 + tf), to: slot)
@@ -208,17 +207,17 @@ extension BM25Index {
     }
 
     /// The number of distinct slots in several sorted posting lists.
-    private static func unionCount(_ lists: [PostingList]) -> Int {
+    private static func unionCount(_ lists: [[Posting]]) -> Int {
         var cursors = [Int](repeating: 0, count: lists.count)
         var distinct = 0
         while true {
             var slot = UInt32.max
-            for (i, list) in lists.enumerated() where cursors[i] < list.slots.count {
-                slot = min(slot, list.slots[cursors[i]])
+            for (i, list) in lists.enumerated() where cursors[i] < list.count {
+                slot = min(slot, list[cursors[i]].slot)
             }
             guard slot != .max else { return distinct }
             distinct += 1
-            for (i, list) in lists.enumerated() where cursors[i] < list.slots.count && list.slots[cursors[i]] == slot {
+            for (i, list) in lists.enumerated() where cursors[i] < list.count && list[cursors[i]].slot == slot {
                 cursors[i] += 1
             }
         }

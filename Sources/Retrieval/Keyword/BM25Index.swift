@@ -59,17 +59,20 @@ public struct BM25Index: Sendable {
     /// Posting lists and lengths of one property.
     struct PropertyPostings: Sendable {
         /// Posting lists by term id; each is sorted by slot.
-        var lists: [PostingList] = []
+        ///
+        /// Lists may be missing past the end while a batch is added (``upsert(keys:forEachWord:)`` pads every
+        /// property to the vocabulary before it returns).
+        var lists: [[Posting]] = []
         /// The length in words of each slot's text (0 for removed slots).
         var lengths: [UInt32] = []
         /// The sum of `lengths`.
         var totalLength = 0
     }
 
-    /// The documents containing one term in one property, sorted by slot, with the term's frequency in each.
-    struct PostingList: Sendable {
-        var slots: [UInt32] = []
-        var frequencies: [UInt32] = []
+    /// One document in a posting list: its slot and the term's frequency in it.
+    struct Posting: Sendable {
+        var slot: UInt32
+        var frequency: UInt32
     }
 
     /// Term ids by word.
@@ -80,8 +83,12 @@ public struct BM25Index: Sendable {
     var slotKeys: [UInt64] = []
     /// Whether each slot holds a document.
     var isLive: [Bool] = []
-    /// For each slot, the `(property, term)` pairs it appears in, as `term * propertyCount + property`.
-    var slotTerms: [[UInt32]] = []
+    /// The `(property, term)` pairs of every slot, as `term * propertyCount + property`, end to end in slot order:
+    /// slot `s`'s are `slotTermEntries[slotTermStarts[s]..<slotTermStarts[s + 1]]` (a removed slot's stay until
+    /// the slots are renumbered).
+    var slotTermEntries: [UInt32] = []
+    /// Where each slot's pairs start in `slotTermEntries`, and their end as the last element.
+    var slotTermStarts: [Int] = [0]
     /// The slot of each stored key.
     var slotByKey: [UInt64: UInt32] = [:]
     /// Slots that no longer hold a document; when they outnumber the live ones the slots are renumbered.
@@ -133,7 +140,7 @@ public struct BM25Index: Sendable {
     public func documentFrequency(of word: String, in property: String) -> Int? {
         guard let p = properties.firstIndex(of: property) else { return nil }
         guard let term = termIDs[word.lowercased()] else { return 0 }
-        return postings[p].lists[Int(term)].slots.count
+        return postings[p].lists[Int(term)].count
     }
 
     /// Adds a document, or replaces the one stored under the same key.
@@ -146,7 +153,7 @@ public struct BM25Index: Sendable {
     ///   - texts: Property values.
     /// - Complexity: O(words) to add; a replaced document is first removed (see ``remove(_:)``).
     public mutating func upsert(_ key: UInt64, texts: [String: String]) {
-        upsert(key) { name, body in
+        upsert(keys: [key]) { _, name, body in
             if let text = texts[name] { WordTokenizer.forEachWord(in: text, body) }
         }
     }
@@ -158,7 +165,7 @@ public struct BM25Index: Sendable {
     ///   - key: The document's key.
     ///   - textArrays: Property values.
     public mutating func upsert(_ key: UInt64, textArrays: [String: [String]]) {
-        upsert(key) { name, body in
+        upsert(keys: [key]) { _, name, body in
             for text in textArrays[name] ?? [] { WordTokenizer.forEachWord(in: text, body) }
         }
     }
@@ -171,42 +178,58 @@ public struct BM25Index: Sendable {
     ///   - key: The document's key.
     ///   - tokens: The words of each property.
     public mutating func upsert(_ key: UInt64, tokens: [String: [String]]) {
-        upsert(key) { name, body in
+        upsert(keys: [key]) { _, name, body in
             for word in tokens[name] ?? [] { body(word) }
         }
     }
 
-    /// Adds or replaces the document under `key`, whose words `forEachWord(property, body)` passes to `body`
-    /// property by property (no array of words is built).
-    private mutating func upsert(_ key: UInt64, forEachWord: (String, (String) -> Void) -> Void) {
-        remove(key)
-        let slot = UInt32(slotKeys.count)
+    /// Adds documents, or replaces the ones stored under the same keys; a key given twice keeps its last document.
+    ///
+    /// `forEachWord(document, property, body)` passes the words of one property of the document at position
+    /// `document` in `keys` to `body` (no array of words is built).
+    mutating func upsert(keys: [UInt64], forEachWord: (Int, String, (String) -> Void) -> Void) {
+        var lastPosition: [UInt64: Int] = [:]
+        lastPosition.reserveCapacity(keys.count)
+        for (position, key) in keys.enumerated() { lastPosition[key] = position }
+        for key in lastPosition.keys where slotByKey[key] != nil { remove(key) }
         let propertyCount = UInt32(properties.count)
-        var terms: [UInt32] = []
         var ids: [UInt32] = []
-        for (p, name) in properties.enumerated() {
-            // Each word is looked up once; sorting its term ids groups the repeats, whose run length is the
-            // frequency.
-            ids.removeAll(keepingCapacity: true)
-            forEachWord(name) { ids.append(termID(for: $0)) }
-            postings[p].lengths.append(UInt32(ids.count))
-            postings[p].totalLength += ids.count
-            ids.sort()
-            var start = 0
-            while start < ids.count {
-                let term = ids[start]
-                var end = start + 1
-                while end < ids.count && ids[end] == term { end += 1 }
-                postings[p].lists[Int(term)].slots.append(slot)
-                postings[p].lists[Int(term)].frequencies.append(UInt32(end - start))
-                terms.append(term &* propertyCount &+ UInt32(p))
-                start = end
+        // Each property's postings are moved out while a document's words go in, so that the appends below
+        // change the lists in place without a uniqueness check through `postings` for every word.
+        var property = PropertyPostings()
+        for (position, key) in keys.enumerated() where lastPosition[key] == position {
+            let slot = UInt32(slotKeys.count)
+            for p in properties.indices {
+                // Each word is looked up once; sorting its term ids groups the repeats, whose run length is the
+                // frequency.
+                ids.removeAll(keepingCapacity: true)
+                forEachWord(position, properties[p]) { ids.append(termID(for: $0)) }
+                swap(&property, &postings[p])
+                property.lengths.append(UInt32(ids.count))
+                property.totalLength += ids.count
+                ids.sort()
+                if let last = ids.last, Int(last) >= property.lists.count {
+                    property.lists.append(contentsOf: repeatElement([], count: Int(last) + 1 - property.lists.count))
+                }
+                var start = 0
+                while start < ids.count {
+                    let term = ids[start]
+                    var end = start + 1
+                    while end < ids.count && ids[end] == term { end += 1 }
+                    property.lists[Int(term)].append(Posting(slot: slot, frequency: UInt32(end - start)))
+                    slotTermEntries.append(term &* propertyCount &+ UInt32(p))
+                    start = end
+                }
+                swap(&property, &postings[p])
             }
+            slotTermStarts.append(slotTermEntries.count)
+            slotKeys.append(key)
+            isLive.append(true)
+            slotByKey[key] = slot
         }
-        slotKeys.append(key)
-        isLive.append(true)
-        slotTerms.append(terms)
-        slotByKey[key] = slot
+        for p in postings.indices where postings[p].lists.count < termIDs.count {
+            postings[p].lists.append(contentsOf: repeatElement([], count: termIDs.count - postings[p].lists.count))
+        }
     }
 
     /// Removes the document stored under `key`.
@@ -219,42 +242,38 @@ public struct BM25Index: Sendable {
     public mutating func remove(_ key: UInt64) -> Bool {
         guard let slot = slotByKey.removeValue(forKey: key) else { return false }
         let propertyCount = UInt32(properties.count)
-        for entry in slotTerms[Int(slot)] {
+        for entry in slotTermEntries[slotTermStarts[Int(slot)]..<slotTermStarts[Int(slot) + 1]] {
             let p = Int(entry % propertyCount)
             let term = Int(entry / propertyCount)
-            let position = Self.position(of: slot, in: postings[p].lists[term].slots)
-            postings[p].lists[term].slots.remove(at: position)
-            postings[p].lists[term].frequencies.remove(at: position)
+            postings[p].lists[term].remove(at: Self.position(of: slot, in: postings[p].lists[term]))
         }
         for p in postings.indices {
             postings[p].totalLength -= Int(postings[p].lengths[Int(slot)])
             postings[p].lengths[Int(slot)] = 0
         }
-        slotTerms[Int(slot)] = []
         isLive[Int(slot)] = false
         deadSlots += 1
         if deadSlots >= 1024, deadSlots > count { renumberSlots() }
         return true
     }
 
-    /// The id of `word`, creating an empty posting list in every property for a new word.
+    /// The id of `word`, adding it to the vocabulary when it is new (its posting lists are added by the caller).
     private mutating func termID(for word: String) -> UInt32 {
         if let id = termIDs[word] { return id }
         let id = UInt32(termIDs.count)
         termIDs[word] = id
-        for p in postings.indices { postings[p].lists.append(PostingList()) }
         return id
     }
 
     /// The index of `slot` in a sorted list that contains it.
-    private static func position(of slot: UInt32, in slots: [UInt32]) -> Int {
+    private static func position(of slot: UInt32, in list: [Posting]) -> Int {
         var low = 0
-        var high = slots.count
+        var high = list.count
         while low < high {
             let middle = (low + high) / 2
-            if slots[middle] < slot { low = middle + 1 } else { high = middle }
+            if list[middle].slot < slot { low = middle + 1 } else { high = middle }
         }
-        assert(low < slots.count && slots[low] == slot, "a posting list lost a slot")
+        assert(low < list.count && list[low].slot == slot, "a posting list lost a slot")
         return low
     }
 
@@ -268,14 +287,20 @@ public struct BM25Index: Sendable {
         }
         for p in postings.indices {
             for term in postings[p].lists.indices {
-                for i in postings[p].lists[term].slots.indices {
-                    postings[p].lists[term].slots[i] = newSlot[Int(postings[p].lists[term].slots[i])]
+                for i in postings[p].lists[term].indices {
+                    postings[p].lists[term][i].slot = newSlot[Int(postings[p].lists[term][i].slot)]
                 }
             }
             postings[p].lengths = postings[p].lengths.indices.filter { isLive[$0] }.map { postings[p].lengths[$0] }
         }
         slotKeys = slotKeys.indices.filter { isLive[$0] }.map { slotKeys[$0] }
-        slotTerms = slotTerms.indices.filter { isLive[$0] }.map { slotTerms[$0] }
+        var entries: [UInt32] = []
+        var starts = [0]
+        for slot in isLive.indices where isLive[slot] {
+            entries += slotTermEntries[slotTermStarts[slot]..<slotTermStarts[slot + 1]]
+            starts.append(entries.count)
+        }
+        (slotTermEntries, slotTermStarts) = (entries, starts)
         isLive = Array(repeating: true, count: slotKeys.count)
         for (slot, key) in slotKeys.enumerated() { slotByKey[key] = UInt32(slot) }
         deadSlots = 0

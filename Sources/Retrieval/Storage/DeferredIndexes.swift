@@ -48,9 +48,12 @@ struct DerivedChange: Sendable {
 
     func apply(to keyword: inout BM25Index) {
         for key in deletedKeys { keyword.remove(key) }
-        let names = keyword.properties
-        for (object, key) in added {
-            keyword.upsert(key, textArrays: StoreState.indexedTexts(of: object, properties: names))
+        keyword.upsert(keys: added.map(\.1)) { document, name, body in
+            switch added[document].0.properties[name] {
+            case .text(let text)?: WordTokenizer.forEachWord(in: text, body)
+            case .textArray(let texts)?: for text in texts { WordTokenizer.forEachWord(in: text, body) }
+            default: break
+            }
         }
     }
 

@@ -255,20 +255,42 @@ extension LocalVectorStore {
                 }
                 return state.keyed(batch.puts)
             }
+            var sync: (pending: PendingSync, logStart: Int)?
             if let log = writer.log {
                 let record = Self.encodeRecord(puts: puts, deletes: batch.deletes)
                 let before = log.length
                 do throws(FileError) {
                     try log.append(record)
-                    if options.syncOnCommit { try log.sync() }
                 } catch {
                     try? log.truncate(to: before)
                     throw RetrievalError.wrap(error, "cannot commit the batch to the log")
                 }
+                if options.syncOnCommit { sync = (log.startSync(), before) }
             }
-            let backlog = try state.withWriteLock { (state) throws(RetrievalError) in
-                (try state.apply(puts: puts, deletes: batch.deletes), state.derived)
+            // The batch is applied in memory while the disk writes its record; readers wait behind the write lock
+            // until both are done, so none sees a batch that is not durable.
+            let (applied, syncFailure, derived) = state.withWriteLock { state in
+                let applied = Result { () throws(RetrievalError) in
+                    try state.apply(puts: puts, deletes: batch.deletes)
+                }
+                let failure = sync?.pending.wait()
+                // Memory now holds a batch the disk may not: nothing is served from it any more.
+                if failure != nil { state.isClosed = true }
+                return (applied, failure, state.derived)
             }
+            if let syncFailure, let log = writer.log {
+                try? log.truncate(to: sync?.logStart ?? log.length)
+                writer.isClosed = true
+                writer.log = nil
+                writer.folderLock = nil
+                throw RetrievalError(
+                    .fileSystem,
+                    "cannot make the batch durable, so the collection was closed; open it again to go on from what "
+                        + "its files hold",
+                    underlying: syncFailure
+                )
+            }
+            let backlog = (try applied.get(), derived)
             // Readers go on meanwhile; only the next commit waits.
             if backlog.0 { backlog.1.catchUp() }
             startTrainingWhereDue()
@@ -390,6 +412,15 @@ extension LocalVectorStore {
             slot.approximate = index
             slot.changedDuringTraining = nil
             state.slots[name] = slot
+        }
+    }
+}
+
+extension LocalVectorStore {
+    /// For tests: every later sync of the log fails as a failing disk's would (`EIO`).
+    func failLogSyncs() {
+        writer.withLock { writer in
+            writer.log?.injectedSyncFailure = FileError(.system, path: folder ?? "", "cannot sync", errno: EIO)
         }
     }
 }

@@ -21,7 +21,7 @@ struct Postings<Value: StoredPostingValue>: Sendable {
         var value: Value
         var key: UInt64
 
-        static func < (a: Pair, b: Pair) -> Bool { a.value < b.value || (a.value == b.value && a.key < b.key) }
+        static func < (a: Pair, b: Pair) -> Bool { Run.precedes(a.value, a.key, b.value, b.key) }
     }
 
     /// Pairs sorted by value, then key, as two parallel arrays.
@@ -38,19 +38,32 @@ struct Postings<Value: StoredPostingValue>: Sendable {
             merged.keys.reserveCapacity(count + other.count)
             var (i, j) = (0, 0)
             while i < count || j < other.count {
+                // Compared in place: building `Pair`s would copy (and retain) every text value compared.
                 let takeOther =
                     i == count
                     || (j < other.count
-                        && Pair(value: other.values[j], key: other.keys[j])
-                            < Pair(value: values[i], key: keys[i]))
-                let (value, key) = takeOther ? (other.values[j], other.keys[j]) : (values[i], keys[i])
-                if takeOther { j += 1 } else { i += 1 }
-                if removed.isEmpty || !removed.contains(Pair(value: value, key: key)) {
-                    merged.values.append(value)
-                    merged.keys.append(key)
+                        && Self.precedes(other.values[j], other.keys[j], values[i], keys[i]))
+                if takeOther {
+                    if removed.isEmpty || !removed.contains(Pair(value: other.values[j], key: other.keys[j])) {
+                        merged.values.append(other.values[j])
+                        merged.keys.append(other.keys[j])
+                    }
+                    j += 1
+                } else {
+                    if removed.isEmpty || !removed.contains(Pair(value: values[i], key: keys[i])) {
+                        merged.values.append(values[i])
+                        merged.keys.append(keys[i])
+                    }
+                    i += 1
                 }
             }
             return merged
+        }
+
+        /// Whether `(value, key)` sorts before `(otherValue, otherKey)`.
+        @inline(__always)
+        static func precedes(_ value: Value, _ key: UInt64, _ otherValue: Value, _ otherKey: UInt64) -> Bool {
+            value < otherValue || (key < otherKey && value == otherValue)
         }
     }
 

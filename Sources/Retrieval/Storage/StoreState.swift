@@ -174,19 +174,6 @@ struct StoreState: Sendable {
         return derivedIndexesSuspended ? false : derived.enqueue(change)
     }
 
-    /// The values of an object's keyword-indexed properties, as texts.
-    static func indexedTexts(of object: CollectionObject, properties: [String]) -> [String: [String]] {
-        var texts: [String: [String]] = [:]
-        for name in properties {
-            switch object.properties[name] {
-            case .text(let text)?: texts[name] = [text]
-            case .textArray(let values)?: texts[name] = values
-            default: break
-            }
-        }
-        return texts
-    }
-
     /// Loads a snapshot into an empty state.
     ///
     /// Takes its objects, its named vectors' indexes, and its derived indexes when it stores them; the derived

@@ -95,9 +95,21 @@ package final class RecordLog {
         length += frame.count
     }
 
+    /// For tests: an error every later sync reports instead of calling `fsync` (a failing disk cannot be arranged
+    /// on demand).
+    package var injectedSyncFailure: FileError?
+
     /// Makes every appended record durable.
     package func sync() throws(FileError) {
+        if let injectedSyncFailure { throw injectedSyncFailure }
         try file.sync()
+    }
+
+    /// Starts making every record appended so far durable on another thread.
+    ///
+    /// ``PendingSync/wait()`` reports the outcome; the log must stay open until then.
+    package func startSync() -> PendingSync {
+        PendingSync(descriptor: file.descriptor, path: path, failure: injectedSyncFailure)
     }
 
     /// Cuts the log back to `length` bytes (used to undo an append whose sync failed), and syncs.

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import Dispatch
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An `fsync` running on another thread, started by ``RecordLog/startSync()``, so that the thread that appended
+/// the records can do other work while the disk writes them.
+package final class PendingSync: Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private let outcome = Locked<FileError?>(nil)
+
+    /// Starts syncing `descriptor`, or reports `failure` instead when it is given (a test's injected failure).
+    init(descriptor: Int32, path: String, failure: FileError?) {
+        DispatchQueue.global(qos: .userInitiated).async { [self] in
+            let error =
+                failure
+                ?? (fsync(descriptor) == 0 ? nil : FileError.system("cannot sync", path: path))
+            outcome.withLock { $0 = error }
+            done.signal()
+        }
+    }
+
+    /// Waits for the sync to finish: `nil` once every record appended before it started is durable, otherwise the
+    /// error.
+    package func wait() -> FileError? {
+        done.wait()
+        done.signal()  // later waiters return at once
+        return outcome.withLock { $0 }
+    }
+}
