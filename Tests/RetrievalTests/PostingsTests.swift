@@ -66,4 +66,31 @@ import VectorIndex
         #expect(zip(merged.values, merged.keys).map { Postings<Int64>.Pair(value: $0, key: $1) } == pairs.sorted())
         #expect(throws: RetrievalError.self) { _ = try postings.keys(.like, Int64(1), field: .property("n")) }
     }
+
+    @Test("text pairs sorted by their ASCII prefixes first come out in the order of String's <")
+    func prefixSortMatchesStringOrder() {
+        var random = SeededRandom(seed: 7)
+        // Shared prefixes, lengths around the eight prefix bytes, a NUL, and strings that are not ASCII in their
+        // first nine bytes: "é" composed and decomposed (equal strings), the Kelvin sign (equal to "K").
+        let stems = ["", "a", "ab", "abcdefg", "abcdefgh", "abcdefghi", "abcdefgh\u{0}", "Z", "b\u{0}c", "zzzzzzzzz"]
+        let tails = ["", "a", "b", "é", "e\u{301}", "\u{212A}", "K", "日本", "~", "abc"]
+        func text() -> String {
+            stems[Int(random.next() % UInt64(stems.count))] + tails[Int(random.next() % UInt64(tails.count))]
+        }
+        typealias Pair = Postings<String>.Pair
+        // All ASCII in their first nine bytes (the prefix path), then with the others mixed in (the plain sort).
+        let asciiTails = ["", "a", "~", "abc"]
+        let ascii = (0..<2000).map { i in
+            Pair(value: stems[i % stems.count] + asciiTails[i % 4], key: random.next() % 50)
+        }
+        let mixed = (0..<2000).map { _ in Pair(value: text(), key: random.next() % 50) }
+        for pairs in [ascii, mixed] {
+            var sorted = pairs
+            Postings<String>.sort(&sorted)
+            #expect(sorted == pairs.sorted())
+        }
+        #expect(ascii.allSatisfy { String.sortPrefix($0.value) != nil })
+        #expect(String.sortPrefix("e\u{301}") == nil && String.sortPrefix("\u{212A}") == nil)
+        #expect(String.sortPrefix("abcdefgh") == String.sortPrefix("abcdefghZ"))
+    }
 }

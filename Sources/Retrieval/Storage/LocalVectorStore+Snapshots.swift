@@ -116,7 +116,7 @@ extension LocalVectorStore {
             pending.finish(
                 Result { () throws(RetrievalError) in
                     try Self.writeSnapshot(
-                        Snapshot.bytes(
+                        Snapshot.parts(
                             layout: layout,
                             keyword: keyword,
                             metadata: metadata,
@@ -139,9 +139,9 @@ extension LocalVectorStore {
         guard let folder, writer.log != nil else { return }
         collectSnapshot(&writer, waiting: true)
         let generation = writer.generation + 1
-        let (bytes, approximate) = state.withReadLock { state in
+        let (parts, approximate) = state.withReadLock { state in
             (
-                Snapshot.bytes(
+                Snapshot.parts(
                     layout: layout,
                     keyword: keyword,
                     metadata: metadata,
@@ -151,7 +151,7 @@ extension LocalVectorStore {
                 state.slots.compactMapValues { $0.approximate?.serialized() }
             )
         }
-        let size = try Self.writeSnapshot(bytes, approximate: approximate, generation: generation, folder: folder)
+        let size = try Self.writeSnapshot(parts, approximate: approximate, generation: generation, folder: folder)
         do throws(FileError) {
             writer.log = try StoreFiles.newLog(folder + "/log", generation: generation)
         } catch {
@@ -166,7 +166,7 @@ extension LocalVectorStore {
     ///
     /// Then removes what the snapshot makes obsolete: `log.previous`, other generations' indexes.
     private static func writeSnapshot(
-        _ bytes: [UInt8],
+        _ parts: [[UInt8]],
         approximate: [String: [UInt8]],
         generation: UInt64,
         folder: String
@@ -175,14 +175,16 @@ extension LocalVectorStore {
             for (name, index) in approximate {
                 try Files.writeAtomically(index, to: "\(folder)/ann-\(name)-\(generation)")
             }
-            try Files.writeAtomically(bytes, to: folder + "/snapshot")
+            try Files.writeAtomically(to: folder + "/snapshot", wrap: { $0 }) { (file) throws(FileError) in
+                for part in parts { try file.write(part) }
+            }
             try Files.remove(folder + "/log.previous")
             for name in try Files.contents(ofFolder: folder) where name.hasPrefix("ann-") {
                 if !approximate.keys.contains(where: { name == "ann-\($0)-\(generation)" }) {
                     try Files.remove("\(folder)/\(name)")
                 }
             }
-            return bytes.count
+            return parts.reduce(0) { $0 + $1.count }
         } catch {
             throw RetrievalError.wrap(error, "cannot write a snapshot of \(folder)")
         }

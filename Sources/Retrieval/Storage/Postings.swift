@@ -84,7 +84,7 @@ struct Postings<Value: StoredPostingValue>: Sendable {
         guard !added.isEmpty || !removed.isEmpty else { return }
         // A pair removed and added again in one batch (an update that kept the value) stays where it is.
         var fresh = removed.isEmpty ? added : added.filter { removed.remove($0) == nil }
-        fresh.sort()
+        Self.sort(&fresh)
         let batch = Run(values: fresh.map(\.value), keys: fresh.map(\.key))
         if removed.isEmpty {
             recent = recent.merging(batch, removing: [])
@@ -95,6 +95,21 @@ struct Postings<Value: StoredPostingValue>: Sendable {
         }
         added.removeAll()
         removed.removeAll()
+    }
+
+    /// Sorts pairs, comparing the values' sort prefixes first when every value has one.
+    static func sort(_ pairs: inout [Pair]) {
+        var prefixes: [UInt64] = []
+        prefixes.reserveCapacity(pairs.count)
+        for pair in pairs {
+            guard let prefix = Value.sortPrefix(pair.value) else { return pairs.sort() }
+            prefixes.append(prefix)
+        }
+        var order = Array(pairs.indices)
+        order.sort { i, j in
+            prefixes[i] < prefixes[j] || (prefixes[i] == prefixes[j] && pairs[i] < pairs[j])
+        }
+        pairs = order.map { pairs[$0] }
     }
 
     /// Moves `recent` into `base`.

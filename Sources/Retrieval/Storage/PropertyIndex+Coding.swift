@@ -97,6 +97,13 @@ extension Postings {
 protocol StoredPostingValue: Hashable, Comparable, Sendable {
     static func append(_ values: [Self], to writer: inout BinaryWriter)
     static func read(_ reader: inout BinaryReader) throws(FileError) -> [Self]
+    /// A number that orders values as `<` does, for sorting by integers first: `a < b` implies
+    /// `sortPrefix(a) <= sortPrefix(b)`, and equal values have equal prefixes; `nil` when the value has none.
+    static func sortPrefix(_ value: Self) -> UInt64?
+}
+
+extension StoredPostingValue {
+    static func sortPrefix(_ value: Self) -> UInt64? { nil }
 }
 
 extension Int64: StoredPostingValue {
@@ -126,6 +133,22 @@ extension Double: StoredPostingValue {
 }
 
 extension String: StoredPostingValue {
+    /// The first eight UTF-8 bytes, big-endian and zero-padded, when the first nine are ASCII.
+    ///
+    /// Strings compare by their scalars after canonical composition, and an ASCII character followed by another
+    /// is left as it is by composition, so those bytes order the string as `<` does.
+    static func sortPrefix(_ value: String) -> UInt64? {
+        var prefix: UInt64 = 0
+        var count = 0
+        for byte in value.utf8 {
+            guard byte < 0x80 else { return nil }
+            if count == 8 { return prefix }
+            prefix |= UInt64(byte) << (56 - 8 * count)
+            count += 1
+        }
+        return prefix
+    }
+
     static func append(_ values: [String], to writer: inout BinaryWriter) {
         writer.append(UInt64(values.count))
         for value in values { writer.append(value) }

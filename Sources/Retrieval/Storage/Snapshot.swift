@@ -40,14 +40,27 @@ struct Snapshot {
 
     // MARK: - Writing
 
-    /// The bytes of a format-3 snapshot of `state`.
-    static func bytes(
+    /// A format-3 snapshot of `state`, as parts to be written one after another.
+    ///
+    /// The objects and each named vector's index are parts of their own, as they were encoded, so that the
+    /// largest sections are not copied again into one buffer; the checksum covers the parts as one stream.
+    static func parts(
         layout: [VectorLayout],
         keyword: KeywordSettings?,
         metadata: [UInt8],
         generation: UInt64,
         state: StoreState
-    ) -> [UInt8] {
+    ) -> [[UInt8]] {
+        var parts: [[UInt8]] = []
+        var checksum = Checksum()
+        func add(_ part: [UInt8]) {
+            unsafe part.withUnsafeBytes { unsafe checksum.update($0) }
+            parts.append(part)
+        }
+        func add(_ writer: inout BinaryWriter) {
+            add(writer.bytes)
+            writer = BinaryWriter()
+        }
         var writer = BinaryWriter()
         writer.append(bytes: magic)
         writer.append(version)
@@ -66,16 +79,40 @@ struct Snapshot {
             StorageCoding.append(entry.object, key: entry.key, vectors: [:], to: &objects)
         }
         writer.append(UInt64(state.objects.count))
-        writer.append(array: objects.bytes)
+        // Each block is written as `append(array:)` writes it: a 64-bit count, then the bytes.
+        writer.append(UInt64(objects.bytes.count))
+        add(&writer)
+        add(&objects)
 
-        for vector in layout { writer.append(array: state.slots[vector.name]!.exact.serialized()) }
+        for vector in layout {
+            let block = state.slots[vector.name]!.exact.serialized()
+            writer.append(UInt64(block.count))
+            add(&writer)
+            add(block)
+        }
 
         let derived = state.derived.current
         derived.properties.append(to: &writer)
         writer.append(derived.keyword != nil)
         derived.keyword?.append(to: &writer)
-        writer.append(Checksum.of(writer.bytes))
-        return writer.bytes
+        add(&writer)
+        writer.append(checksum.value)
+        parts.append(writer.bytes)
+        return parts
+    }
+
+    /// The bytes of a format-3 snapshot of `state` (its ``parts(layout:keyword:metadata:generation:state:)``
+    /// joined).
+    static func bytes(
+        layout: [VectorLayout],
+        keyword: KeywordSettings?,
+        metadata: [UInt8],
+        generation: UInt64,
+        state: StoreState
+    ) -> [UInt8] {
+        Array(
+            parts(layout: layout, keyword: keyword, metadata: metadata, generation: generation, state: state).joined()
+        )
     }
 
     // MARK: - Reading
