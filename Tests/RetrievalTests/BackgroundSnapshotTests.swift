@@ -8,15 +8,6 @@ import Testing
 /// whatever happens to that snapshot, no acknowledged write is lost and the files return to one snapshot and
 /// one log. (The crash test kills writers in the middle of such snapshots too: its threshold is 24 KB.)
 @Suite struct BackgroundSnapshotTests {
-    private func objects(_ count: Int, from start: Int) -> [ObjectInput] {
-        (start..<start + count).map { i in
-            ObjectInput(
-                properties: ["caption": .text("object \(i)"), "rank": .integer(Int64(i))],
-                vectors: ["given": [Float(i), 1, 0, 0]]
-            )
-        }
-    }
-
     private func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
 
     @Test("writes made while background snapshots land are all kept, and close leaves one snapshot and one log")
@@ -30,7 +21,7 @@ import Testing
             options: options
         )
         var ids: [UUID] = []
-        for batch in 0..<40 { ids += try await collection.insert(objects(25, from: batch * 25)) }
+        for batch in 0..<40 { ids += try await collection.insert(numberedObjects(25, from: batch * 25)) }
         try await collection.delete([ids[0]])
         try await collection.close()
         #expect(!exists(folder + "/log.previous"))
@@ -59,8 +50,8 @@ import Testing
         try FileManager.default.removeItem(atPath: folder + "/snapshot")
         try FileManager.default.createDirectory(atPath: folder + "/snapshot/blocked", withIntermediateDirectories: true)
 
-        let first = try await collection!.insert(objects(20, from: 0))  // starts the background snapshot
-        let second = try await collection!.insert(objects(1, from: 20))  // goes to the new log
+        let first = try await collection!.insert(numberedObjects(20, from: 0))  // starts the background snapshot
+        let second = try await collection!.insert(numberedObjects(1, from: 20))  // goes to the new log
         // A checkpoint waits for the background snapshot, then fails itself: nothing is lost either way.
         await expectCode(.fileSystem) { try await (collection!.store as! LocalVectorStore).checkpoint() }
         #expect(exists(folder + "/log.previous"))
@@ -71,7 +62,7 @@ import Testing
         let reopened = try await MultimodalCollection.open(at: folder, options: options)
         #expect(try await reopened.count() == 21)
         for id in first + second { #expect(try await reopened.object(id) != nil) }
-        let third = try await reopened.insert(objects(1, from: 21))
+        let third = try await reopened.insert(numberedObjects(1, from: 21))
 
         try await reopened.close()  // folds both logs into a new snapshot
         #expect(!exists(folder + "/log.previous"))
@@ -84,7 +75,7 @@ import Testing
     func obsoletePreviousLog() async throws {
         let folder = temporaryFolder()
         let collection = try await MultimodalCollection.create(at: folder, schema: try captionSchema())
-        let ids = try await collection.insert(objects(3, from: 0))
+        let ids = try await collection.insert(numberedObjects(3, from: 0))
         // The log of generation 0 holds the three inserts; keep a copy, then fold them into snapshot 1.
         let log = try Data(contentsOf: URL(fileURLWithPath: folder + "/log"))
         try await collection.delete([ids[1]])

@@ -30,6 +30,17 @@ func captionSchema(_ embedder: ToyEmbedder = ToyEmbedder(), index: VectorIndexKi
     )
 }
 
+/// Objects `start..<start + count` for ``captionSchema(_:index:)``: caption "object i", rank i, and the supplied
+/// vector `[i, 1, 0, 0]`.
+func numberedObjects(_ count: Int, from start: Int) -> [ObjectInput] {
+    (start..<start + count).map { i in
+        ObjectInput(
+            properties: ["caption": .text("object \(i)"), "rank": .integer(Int64(i))],
+            vectors: ["given": [Float(i), 1, 0, 0]]
+        )
+    }
+}
+
 func expectCode(
     _ code: RetrievalError.Code,
     sourceLocation: SourceLocation = #_sourceLocation,

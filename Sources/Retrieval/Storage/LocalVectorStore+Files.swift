@@ -240,7 +240,12 @@ extension LocalVectorStore {
 
     // MARK: - Committing
 
-    /// Applies a batch: validated, logged and synced, then applied in memory.
+    /// Applies a batch: validated and logged, then applied in memory while the log syncs; readers see it once
+    /// both are done.
+    ///
+    /// When the sync fails the store closes (memory may then hold a batch the disk does not): this call throws
+    /// ``RetrievalError/Code/fileSystem``, later ones ``RetrievalError/Code/closed``; open the folder again to go
+    /// on from what its files hold.
     public func apply(_ batch: VectorStoreBatch) async throws {
         try commit(batch)
     }

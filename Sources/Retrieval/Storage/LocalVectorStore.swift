@@ -19,7 +19,8 @@ public import struct Foundation.UUID
 ///
 /// ## Concurrency
 /// Any number of searches and reads run at once; a commit takes exclusive access only while it applies the
-/// batch's objects and vectors in memory (O(batch)), so readers see a batch entirely or not at all. The filter and
+/// batch's objects and vectors in memory (O(batch)) and the disk syncs the batch's record, so readers see a batch
+/// entirely or not at all, and only once it is durable. The filter and
 /// keyword indexes follow on another thread, and a read that needs them first applies what they still lack (see
 /// <doc:FiltersAndKeywordSearch>).
 public final class LocalVectorStore: VectorStore {
