@@ -16,9 +16,20 @@ extension BM25Index {
         for (word, id) in termIDs { vocabulary[Int(id)] = word }
         String.append(vocabulary, to: &writer)
         for property in postings {
+            var slots: [UInt32] = []
+            var frequencies: [UInt32] = []
+            let total = property.lists.reduce(0) { $0 + $1.count }
+            slots.reserveCapacity(total)
+            frequencies.reserveCapacity(total)
+            for list in property.lists {
+                for posting in list {
+                    slots.append(posting.slot)
+                    frequencies.append(posting.frequency)
+                }
+            }
             writer.append(array: property.lists.map { UInt32($0.count) })
-            writer.append(array: property.lists.flatMap { $0.map(\.slot) })
-            writer.append(array: property.lists.flatMap { $0.map(\.frequency) })
+            writer.append(array: slots)
+            writer.append(array: frequencies)
             writer.append(array: property.lengths)
         }
         writer.append(array: slotKeys)
