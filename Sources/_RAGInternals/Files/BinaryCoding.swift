@@ -45,7 +45,11 @@ package struct BinaryWriter: Sendable {
     package mutating func append(_ string: String) {
         let utf8 = string.utf8
         append(UInt32(utf8.count))
-        storage.append(contentsOf: utf8)
+        // Native strings lend their UTF-8 as one buffer, copied at once; others go byte by byte.
+        let copied: Void? = unsafe utf8.withContiguousStorageIfAvailable { bytes in
+            unsafe storage.append(contentsOf: bytes)
+        }
+        if copied == nil { storage.append(contentsOf: utf8) }
     }
 
     /// Appends an array of a plain fixed-size type (integers, floats) as its raw bytes with a 64-bit count prefix,
