@@ -16,9 +16,13 @@ package final class PendingSync: Sendable {
     private let done = DispatchSemaphore(value: 0)
     private let outcome = Locked<FileError?>(nil)
 
-    /// Starts syncing `descriptor`, or reports `failure` instead when it is given (a test's injected failure).
-    init(descriptor: Int32, path: String, failure: FileError?) {
-        DispatchQueue.global(qos: .userInitiated).async { [self] in
+    /// Starts syncing `descriptor` on `queue`, or reports `failure` instead when it is given (a test's injected
+    /// failure).
+    ///
+    /// `queue` is a serial queue of its own, not a global one: the thread waiting for the sync may hold locks
+    /// that work on the global queues' few threads waits for, and a queue of its own always gets a thread.
+    init(descriptor: Int32, path: String, failure: FileError?, on queue: DispatchQueue) {
+        queue.async { [self] in
             let error =
                 failure
                 ?? (fsync(descriptor) == 0 ? nil : FileError.system("cannot sync", path: path))

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
+import Dispatch
+
 /// An append-only file of checksummed records: the write-ahead log of a store.
 ///
 /// Layout, all integers little-endian:
@@ -41,6 +43,8 @@ package final class RecordLog {
     }
 
     private let file: OpenFile
+    /// Where ``startSync()`` runs its `fsync`.
+    private let syncQueue = DispatchQueue(label: "rag.log.sync")
     /// The path of the log file.
     package var path: String { file.path }
     /// The log's length in bytes (header and records).
@@ -109,7 +113,7 @@ package final class RecordLog {
     ///
     /// ``PendingSync/wait()`` reports the outcome; the log must stay open until then.
     package func startSync() -> PendingSync {
-        PendingSync(descriptor: file.descriptor, path: path, failure: injectedSyncFailure)
+        PendingSync(descriptor: file.descriptor, path: path, failure: injectedSyncFailure, on: syncQueue)
     }
 
     /// Cuts the log back to `length` bytes (used to undo an append whose sync failed), and syncs.
