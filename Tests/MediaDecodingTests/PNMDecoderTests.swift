@@ -49,6 +49,8 @@ import Testing
         ("P3 1 1 255\n0 0\n", .truncated),  // plain data ends early
         ("P2 2 1 7\n3 8\n", .corrupt),  // plain sample above maxval
         ("P1 2 1\n0 2\n", .corrupt),  // PBM digit other than 0 and 1
+        ("P2 9000 9000 255\n1 2 3\n", .truncated),  // plain data far too short: refused before allocating
+        ("P1 9000 9000\n0101\n", .truncated),
         ("P7\nWIDTH 1\nHEIGHT 1\nDEPTH 4\nMAXVAL 255\nTUPLTYPE CMYK\nENDHDR\n\u{0}\u{0}\u{0}\u{0}", .unsupported),
         ("P7\nWIDTH 1\nHEIGHT 1\nDEPTH 5\nMAXVAL 255\nENDHDR\n\u{0}\u{0}\u{0}\u{0}\u{0}", .unsupported),
         ("P7\nWIDTH 1\nHEIGHT 1\nDEPTH 3\nMAXVAL 255\nTUPLTYPE GRAYSCALE\nENDHDR\n\u{0}\u{0}\u{0}", .corrupt),

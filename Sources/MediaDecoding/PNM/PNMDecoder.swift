@@ -39,6 +39,15 @@ public struct PNMDecoder: ImageDecoder {
             format: "PNM"
         )
         let count = header.width * header.height * header.depth
+        // A plain raster needs at least a byte per sample (a digit; numbers also need a separator), so a small
+        // file claiming a large image is refused before the samples are allocated.
+        let present = bytes.count - header.rasterOffset
+        if header.encoding == .plainBitmap, present < count {
+            throw .truncated("PBM data holds \(present) bytes, the \(count) pixels need at least as many")
+        }
+        if header.encoding == .plain, present < 2 * count - 1 {
+            throw .truncated("PNM data holds \(present) bytes, the \(count) samples need at least \(2 * count - 1)")
+        }
         let values: [UInt16]
         switch header.encoding {
         case .rawBitmap: values = try Self.rawBitmap(bytes, header)
