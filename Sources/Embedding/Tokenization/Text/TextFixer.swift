@@ -9,7 +9,7 @@
 /// 2. terminal escape sequences (`ESC [ … letter`) are removed;
 /// 3. mojibake is undone: UTF-8 that was decoded as Windows-1252 (Latin-1 for its undefined bytes) is decoded
 ///    again, for the whole line or per character sequence, when it looks like mojibake (`cafÃ©` → `café`, also
-///    doubly encoded text);
+///    doubly encoded text), or as Windows-1251 for a whole line of mojibake Cyrillic (`РїСЂРёРІРµС‚`);
 /// 4. remaining C1 controls are read as Windows-1252 (`\u{85}` → `…`);
 /// 5. Latin ligatures are expanded, halfwidth/fullwidth forms replaced by their NFKC forms, curly quotes
 ///    straightened, line breaks (CR LF, CR, U+2028, U+2029) made LF, and control characters (other than tab,
@@ -19,8 +19,9 @@
 /// Each line (with its `\n`) is repaired on its own.
 ///
 /// ftfy decides mojibake with a "badness" score over character classes and also tries other code pages
-/// (Windows-1250/1251/1253, MacRoman, …); step 3 uses a simpler, conservative signal and Windows-1252 only, so rare
-/// mojibake (Greek or Cyrillic code pages, `Ñ½`-style pairs without a C1 control) is left alone.
+/// (Windows-1250/1251/1253, MacRoman, …); step 3 uses a simpler, conservative signal, Windows-1252 and, for whole
+/// lines of UTF-8 Cyrillic read as Windows-1251, that code page, so rarer mojibake (Windows-1250, MacRoman,
+/// `Ñ½`-style pairs without a C1 control) is left alone (`Documentation/Fidelity.md` lists the differences).
 package enum TextFixer {
     /// Applies the repairs to each line (a line keeps its `\n`) until the line is stable.
     package static func fix(_ input: [Unicode.Scalar]) -> [Unicode.Scalar] {
@@ -174,7 +175,8 @@ package enum TextFixer {
     /// after `Â` or `Ã` counts as the no-break space byte 0xA0 it usually replaced). Otherwise each run shaped like
     /// one UTF-8 character in Windows-1252 (`Ã©`, `â€™`) that looks like mojibake on its own is decoded.
     static func fixMojibake(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] {
-        guard text.contains(where: { $0.value >= 0x80 }), looksLikeMojibake(text[...]) else { return text }
+        guard text.contains(where: { $0.value >= 0x80 }) else { return text }
+        guard looksLikeMojibake(text[...]) else { return fixWindows1251(text) }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.count)
         var encodable = true
@@ -192,6 +194,33 @@ package enum TextFixer {
             return Array(decoded.unicodeScalars)
         }
         return fixSequences(text)
+    }
+
+    /// Undoes UTF-8 read as Windows-1251 for the whole text, when it holds two or more pairs shaped like a UTF-8
+    /// Cyrillic letter (`Р` or `С`, the lead bytes 0xD0 and 0xD1, then a character of the continuation range,
+    /// as in `РїСЂРёРІРµС‚`) or the telling `вЂ` (a UTF-8 punctuation lead), and every character has a byte.
+    static func fixWindows1251(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        var pairs = 0
+        for i in 0..<(text.count - 1) {
+            let lead = text[i].value
+            let next = text[i + 1].value
+            if lead == 0x432, next == 0x402 { pairs += 2 }
+            if lead == 0x420 || lead == 0x421, let b = TextTables.windows1251Reverse[next], b < 0xC0 { pairs += 1 }
+        }
+        guard pairs >= 2 else { return text }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.count)
+        for s in text {
+            if s.value < 0x80 {
+                bytes.append(UInt8(s.value))
+            } else if let b = TextTables.windows1251Reverse[s.value] {
+                bytes.append(b)
+            } else {
+                return text
+            }
+        }
+        guard let decoded = String(validating: bytes, as: UTF8.self) else { return text }
+        return Array(decoded.unicodeScalars)
     }
 
     /// Decodes runs of characters shaped like UTF-8 in sloppy Windows-1252 (one or more encoded characters back to
