@@ -22,6 +22,30 @@ import _RAGTestSupport
         #expect(ContinuousClock.now - start < .seconds(1))
     }
 
+    /// A DC Huffman table whose symbols (difference categories) go above 15 is refused, in both damage modes,
+    /// when a scan uses it, as libjpeg does ("Bogus Huffman table definition" from `djpeg` 2.1.5, "broken data
+    /// stream" from Pillow 13.0.0 on the same file); the same table in a slot no scan uses is ignored, as there.
+    @Test(arguments: [(UInt8(0), UInt8(16), true), (0, 255, true), (3, 16, false)])
+    func dcTableSymbolsAbove15AreRefusedWhenUsed(_ slot: UInt8, _ symbol: UInt8, _ refused: Bool) throws {
+        let original = try MediaFixtures.bytes("images/jpeg_gray_160x120.jpg")
+        let sos = try #require((0..<(original.count - 1)).first { original[$0] == 0xFF && original[$0 + 1] == 0xDA })
+        // One table with a single 2-bit code for `symbol`, inserted just before the scan.
+        let dht: [UInt8] = [0xFF, 0xC4, 0x00, 0x14, slot, 0, 1] + [UInt8](repeating: 0, count: 14) + [symbol]
+        let bytes = Array(original[..<sos]) + dht + Array(original[sos...])
+        for handling in [JPEGDecoder.DamageHandling.recover, .reject] {
+            let decoder = JPEGDecoder(damageHandling: handling)
+            if refused {
+                #expect {
+                    try decoder.decode(bytes, limits: .default)
+                } throws: { error in
+                    (error as? MediaDecodingError)?.code == .corrupt
+                }
+            } else {
+                #expect(try decoder.decode(bytes, limits: .default) == decoder.decode(original, limits: .default))
+            }
+        }
+    }
+
     /// The SIMD inverse DCT equals its scalar reference on the blocks an 8-bit JPEG can hold.
     ///
     /// The blocks are the DCT of random sample blocks (noise, smooth ramps and ±128 checkerboards, the largest

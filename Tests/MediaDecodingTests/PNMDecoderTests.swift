@@ -46,7 +46,16 @@ import Testing
         ("P5 3", .truncated),
         ("P5 1234567890 1 255\n", .corrupt),  // too many digits
         ("P5 100000 100000 255\n", .limitExceeded),
-        ("P3 1 1 255\n0 0 0\n", .unsupported),
+        ("P3 1 1 255\n0 0\n", .truncated),  // plain data ends early
+        ("P2 2 1 7\n3 8\n", .corrupt),  // plain sample above maxval
+        ("P1 2 1\n0 2\n", .corrupt),  // PBM digit other than 0 and 1
+        ("P2 9000 9000 255\n1 2 3\n", .truncated),  // plain data far too short: refused before allocating
+        ("P1 9000 9000\n0101\n", .truncated),
+        ("P7\nWIDTH 1\nHEIGHT 1\nDEPTH 4\nMAXVAL 255\nTUPLTYPE CMYK\nENDHDR\n\u{0}\u{0}\u{0}\u{0}", .unsupported),
+        ("P7\nWIDTH 1\nHEIGHT 1\nDEPTH 5\nMAXVAL 255\nENDHDR\n\u{0}\u{0}\u{0}\u{0}\u{0}", .unsupported),
+        ("P7\nWIDTH 1\nHEIGHT 1\nDEPTH 3\nMAXVAL 255\nTUPLTYPE GRAYSCALE\nENDHDR\n\u{0}\u{0}\u{0}", .corrupt),
+        ("P7\nWIDTH 1\nHEIGHT 1\nMAXVAL 255\nENDHDR\n\u{0}", .corrupt),  // no DEPTH
+        ("P7\nWIDTH 1\nHEIGHT 1\nDEPTH 1\nMAXVAL 255\n", .truncated),  // no ENDHDR
         ("P5 0 1 255\n", .corrupt),
     ])
     func rejectsMalformed(_ text: String, _ code: MediaDecodingError.Code) {

@@ -113,10 +113,11 @@ struct BMPHeader {
         if bitsPerPixel <= 8 {
             let entrySize = headerSize == 12 ? 3 : 4
             let maximum = 1 << bitsPerPixel
-            var count = colorsUsed > 0 && colorsUsed <= maximum ? colorsUsed : maximum
-            if pixelOffset > afterHeader {
-                count = min(count, (pixelOffset - afterHeader) / entrySize)
-            }
+            // The palette holds what the header declares even when the pixel offset points inside it (the
+            // pixels then start within the palette): both are read where the header says, as Pillow does. A
+            // palette cut short by the end of the file keeps the entries present (the others read as black).
+            let declared = colorsUsed > 0 && colorsUsed <= maximum ? colorsUsed : maximum
+            let count = min(declared, max(0, bytes.count - afterHeader) / entrySize)
             var paletteReader = ByteReader(bytes, offset: afterHeader, format: "BMP")
             let range = try paletteReader.readRange(count * entrySize, "palette")
             palette.reserveCapacity(count * 3)

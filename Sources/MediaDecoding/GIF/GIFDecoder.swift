@@ -22,7 +22,7 @@ public struct GIFDecoder: ImageDecoder {
     ///   - bytes: The complete file.
     ///   - limits: Checked against the logical screen size before allocating.
     /// - Returns: The first frame, RGBA if it has a transparent index, RGB otherwise.
-    /// - Throws: ``MediaDecodingError``: `.truncated`, `.corrupt` (for example an LZW code size above 8) or
+    /// - Throws: ``MediaDecodingError``: `.truncated`, `.corrupt` (for example an LZW minimum code size outside 2…12) or
     ///   `.limitExceeded`.
     public func decode(_ bytes: [UInt8], limits: DecodingLimits) throws(MediaDecodingError) -> Image {
         var parser = try GIFParser(bytes, limits: limits)

@@ -5,7 +5,10 @@ enum LZWDecoder {
     /// Decodes `data` (the concatenated sub-blocks) into exactly `pixelCount` palette indices.
     /// - Parameters:
     ///   - data: The LZW code stream.
-    ///   - minimumCodeSize: The code size byte that precedes the data (2…8).
+    ///   - minimumCodeSize: The code size byte that precedes the data: 2…12. The format allows 2…8; Pillow
+    ///     also decodes 9…12 (codes then start at 10…13 bits and, from 12, no string is ever added to the
+    ///     table) and so do we; a literal code above 255 keeps its low 8 bits. Size 1, where decoders
+    ///     disagree on when codes widen, is refused (Pillow refuses it too, except for a lone pixel).
     ///   - pixelCount: How many indices the frame needs; extra output is discarded.
     /// - Returns: The indices and how many of them the stream actually produced before its end code.
     /// - Throws: ``MediaDecodingError``: `.corrupt` for a bad code size or undefined code, `.truncated` when
@@ -15,8 +18,8 @@ enum LZWDecoder {
         minimumCodeSize: Int,
         pixelCount: Int
     ) throws(MediaDecodingError) -> (indices: [UInt8], produced: Int) {
-        guard (2...8).contains(minimumCodeSize) else {
-            throw .corrupt("GIF LZW minimum code size \(minimumCodeSize) is not 2 to 8")
+        guard (2...12).contains(minimumCodeSize) else {
+            throw .corrupt("GIF LZW minimum code size \(minimumCodeSize) is not 2 to 12")
         }
         let clearCode = 1 << minimumCodeSize
         let endCode = clearCode + 1

@@ -64,6 +64,9 @@ struct JPEGHuffmanDecodingTables: Sendable {
 
     private(set) var storage = [Int32](repeating: 0, count: 8 * stride)
     private(set) var defined = [Bool](repeating: false, count: 8)
+    /// The largest symbol of each slot's table: a DC table used by a scan must keep its symbols (difference
+    /// categories) within 0…15, as libjpeg requires (`jpeg_make_d_derived_tbl`).
+    private(set) var largestSymbol = [UInt8](repeating: 0, count: 8)
 
     /// Installs `table` in `slot` (0...3 for DC, 4...7 for AC).
     mutating func install(_ table: JPEGHuffmanTable, slot: Int) {
@@ -101,6 +104,7 @@ struct JPEGHuffmanDecodingTables: Sendable {
         }
         storage[base + Self.maxCodeBase] = -1
         defined[slot] = true
+        largestSymbol[slot] = table.symbols.max() ?? 0
     }
 
     /// Installs the Annex K.3 tables in every empty slot 0, 1, 4 and 5 (Motion-JPEG frames often omit DHT).

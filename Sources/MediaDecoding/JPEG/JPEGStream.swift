@@ -238,6 +238,12 @@ struct JPEGStream {
             if needsDC, !huffman.defined[scan.dcSlots[i]] {
                 throw .corrupt("JPEG Huffman DC table \(scan.dcSlots[i]) is not defined")
             }
+            if needsDC, huffman.largestSymbol[scan.dcSlots[i]] > 15 {
+                // libjpeg refuses such a table when a scan uses it, in every mode (JERR_BAD_HUFF_TABLE).
+                throw .corrupt(
+                    "JPEG Huffman DC table \(scan.dcSlots[i]) has symbol \(huffman.largestSymbol[scan.dcSlots[i]]), over 15"
+                )
+            }
             if needsAC, !huffman.defined[scan.acSlots[i]] {
                 throw .corrupt("JPEG Huffman AC table \(scan.acSlots[i] - 4) is not defined")
             }

@@ -7,8 +7,9 @@
 /// - gray → ``PixelFormat/gray`` (1/2/4-bit scaled to 8 bits by bit replication: ×255, ×85, ×17);
 /// - gray + alpha → ``PixelFormat/grayAlpha``; RGB → ``PixelFormat/rgb``; RGBA → ``PixelFormat/rgba``;
 /// - palette → ``PixelFormat/rgb``, or ``PixelFormat/rgba`` when a `tRNS` chunk is present
-///   (entries beyond `tRNS` are opaque);
-/// - gray or RGB with a `tRNS` colour key → the alpha variant, alpha 0 exactly where the pixel equals the key;
+///   (entries beyond `tRNS` are opaque; an index past the palette reads as black, as in libpng and Pillow);
+/// - gray or RGB with a `tRNS` colour key → the alpha variant, alpha 0 exactly where the stored sample equals
+///   the key masked to the bit depth (libpng's reading; Pillow differs on keys out of range and below 8 bits);
 /// - 16-bit images stay 16-bit (``Image/Samples/uint16(_:)``). Gamma and ICC profiles are not applied.
 public struct PNGDecoder: ImageDecoder {
     static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]

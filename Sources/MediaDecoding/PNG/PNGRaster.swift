@@ -29,7 +29,12 @@ struct PNGRaster {
         case .gray, .rgb:
             let channels = header.colorType.channels
             if let transparency, transparency.count >= channels * 2 {
-                key = (0..<channels).map { UInt16(transparency[2 * $0]) << 8 | UInt16(transparency[2 * $0 + 1]) }
+                // Masked to the bit depth, as libpng does and the third edition of the specification requires:
+                // a colour key with bits above the depth still names the sample in its low bits.
+                let mask = UInt16(truncatingIfNeeded: (1 << header.bitDepth) - 1)
+                key = (0..<channels).map {
+                    (UInt16(transparency[2 * $0]) << 8 | UInt16(transparency[2 * $0 + 1])) & mask
+                }
             }
             format = channels == 1 ? (key == nil ? .gray : .grayAlpha) : (key == nil ? .rgb : .rgba)
         case .grayAlpha:
@@ -205,12 +210,12 @@ struct PNGRaster {
             switch header.colorType {
             case .palette:
                 let index = Int(sample(data, start, px))
-                guard index < entries else {
-                    throw .corrupt("PNG pixel uses palette index \(index), the palette has \(entries) entries")
+                // An index past the palette's end reads as black, as in libpng and Pillow.
+                if index < entries {
+                    out8[o] = palette[index * 3]
+                    out8[o + 1] = palette[index * 3 + 1]
+                    out8[o + 2] = palette[index * 3 + 2]
                 }
-                out8[o] = palette[index * 3]
-                out8[o + 1] = palette[index * 3 + 1]
-                out8[o + 2] = palette[index * 3 + 2]
                 if let paletteAlpha {
                     out8[o + 3] = index < paletteAlpha.count ? paletteAlpha[index] : 255
                 }

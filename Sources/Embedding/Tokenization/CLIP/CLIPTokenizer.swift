@@ -152,6 +152,12 @@ public struct CLIPTokenizer: Tokenizer {
 
     /// The repaired, white-space-collapsed, lower-cased text.
     func normalize(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        Self.normalize(text, cleaning: cleaning)
+    }
+
+    /// The text the pre-tokenizer splits: repaired per `cleaning`, whitespace runs collapsed to one space and
+    /// trimmed, lower-cased.
+    package static func normalize(_ text: [Unicode.Scalar], cleaning: TextCleaning) -> [Unicode.Scalar] {
         var scalars = text
         switch cleaning {
         case .ftfy: scalars = TextFixer.fix(scalars)

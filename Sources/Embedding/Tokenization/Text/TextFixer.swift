@@ -4,24 +4,27 @@
 /// `clip.tokenize` run before BPE.
 ///
 /// The steps, repeated until the text stops changing:
-/// 1. HTML entities (`&amp;`, `&#39;`, `&#x1F600;`, the HTML 4 names) are decoded, until a line contains `<`;
+/// 1. HTML entities (`&amp;`, `&#39;`, `&#x1F600;`, the HTML5 names with their `;`, and upper-case spellings of
+///    lower-case names such as `&EACUTE;`) are decoded, until a line contains `<`;
 /// 2. terminal escape sequences (`ESC [ … letter`) are removed;
 /// 3. mojibake is undone: UTF-8 that was decoded as Windows-1252 (Latin-1 for its undefined bytes) is decoded
 ///    again, for the whole line or per character sequence, when it looks like mojibake (`cafÃ©` → `café`, also
-///    doubly encoded text);
+///    doubly encoded text), or as Windows-1251 for a whole line of mojibake Cyrillic (`РїСЂРёРІРµС‚`);
 /// 4. remaining C1 controls are read as Windows-1252 (`\u{85}` → `…`);
 /// 5. Latin ligatures are expanded, halfwidth/fullwidth forms replaced by their NFKC forms, curly quotes
-///    straightened, and control characters (other than tab, line feed, form feed, carriage return) removed;
+///    straightened, line breaks (CR LF, CR, U+2028, U+2029) made LF, and control characters (other than tab,
+///    line feed, form feed) removed;
 /// 6. the text is put in NFC.
 ///
 /// Each line (with its `\n`) is repaired on its own.
 ///
 /// ftfy decides mojibake with a "badness" score over character classes and also tries other code pages
-/// (Windows-1250/1251/1253, MacRoman, …); step 3 uses a simpler, conservative signal and Windows-1252 only, so rare
-/// mojibake (Greek or Cyrillic code pages, `Ñ½`-style pairs without a C1 control) is left alone.
-enum TextFixer {
+/// (Windows-1250/1251/1253, MacRoman, …); step 3 uses a simpler, conservative signal, Windows-1252 and, for whole
+/// lines of UTF-8 Cyrillic read as Windows-1251, that code page, so rarer mojibake (Windows-1250, MacRoman,
+/// `Ñ½`-style pairs without a C1 control) is left alone (`Documentation/Fidelity.md` lists the differences).
+package enum TextFixer {
     /// Applies the repairs to each line (a line keeps its `\n`) until the line is stable.
-    static func fix(_ input: [Unicode.Scalar]) -> [Unicode.Scalar] {
+    package static func fix(_ input: [Unicode.Scalar]) -> [Unicode.Scalar] {
         if isPlain(input) { return input }
         guard let firstBreak = input.firstIndex(of: "\n"), firstBreak + 1 < input.count else {
             var unescape = true
@@ -50,7 +53,12 @@ enum TextFixer {
             var next = text
             if unescape && next.contains("&") { next = unescapeHTML(next) }
             if next.contains("\u{1B}") { next = removeTerminalEscapes(next) }
-            next = fixMojibake(next)
+            // Decoded until stable before the C1 controls are mapped, so doubly encoded text comes out whole.
+            for _ in 0..<4 {
+                let decoded = fixMojibake(next)
+                if decoded == next { break }
+                next = decoded
+            }
             next = mapCharacters(next)
             next = UnicodeText.nfc(next)
             if next == text { break }
@@ -59,11 +67,11 @@ enum TextFixer {
         return text
     }
 
-    /// Printable ASCII, tab, line feed and carriage return, without `&`: nothing to repair.
+    /// Printable ASCII, tab and line feed, without `&`: nothing to repair.
     private static func isPlain(_ text: [Unicode.Scalar]) -> Bool {
         for s in text {
             let v = s.value
-            if v >= 0x7F || v == 0x26 || (v < 0x20 && v != 0x09 && v != 0x0A && v != 0x0D) { return false }
+            if v >= 0x7F || v == 0x26 || (v < 0x20 && v != 0x09 && v != 0x0A) { return false }
         }
         return true
     }
@@ -108,7 +116,7 @@ enum TextFixer {
     /// Python's `html.unescape` rules for one entity body; `nil` leaves the entity as written.
     private static func decodeEntity(_ name: ArraySlice<Unicode.Scalar>, numeric: Bool) -> [Unicode.Scalar]? {
         guard numeric else {
-            return TextTables.htmlEntities[UnicodeText.string(name)].map { [$0] }
+            return TextTables.htmlEntities[UnicodeText.string(name)]
         }
         var digits = name
         var radix = 10
@@ -116,9 +124,13 @@ enum TextFixer {
             radix = 16
             digits = digits.dropFirst()
         }
-        guard !digits.isEmpty, digits.count <= 8, let value = UInt32(UnicodeText.string(digits), radix: radix) else {
+        guard !digits.isEmpty, digits.allSatisfy({ Character($0).hexDigitValue.map { $0 < radix } ?? false }) else {
             return nil
         }
+        // Leading zeros do not count; more than 8 significant digits is past U+10FFFF in either base.
+        let significant = digits.drop { $0 == "0" }
+        let value: UInt32 =
+            significant.count > 8 ? 0x11_0000 : UInt32(UnicodeText.string(significant), radix: radix) ?? 0
         switch value {
         case 0, 0xD800...0xDFFF, 0x110000...: return ["\u{FFFD}"]
         case 0x0D: return ["\r"]
@@ -163,7 +175,8 @@ enum TextFixer {
     /// after `Â` or `Ã` counts as the no-break space byte 0xA0 it usually replaced). Otherwise each run shaped like
     /// one UTF-8 character in Windows-1252 (`Ã©`, `â€™`) that looks like mojibake on its own is decoded.
     static func fixMojibake(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] {
-        guard text.contains(where: { $0.value >= 0x80 }), looksLikeMojibake(text[...]) else { return text }
+        guard text.contains(where: { $0.value >= 0x80 }) else { return text }
+        guard looksLikeMojibake(text[...]) else { return fixWindows1251(text) }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.count)
         var encodable = true
@@ -181,6 +194,33 @@ enum TextFixer {
             return Array(decoded.unicodeScalars)
         }
         return fixSequences(text)
+    }
+
+    /// Undoes UTF-8 read as Windows-1251 for the whole text, when it holds two or more pairs shaped like a UTF-8
+    /// Cyrillic letter (`Р` or `С`, the lead bytes 0xD0 and 0xD1, then a character of the continuation range,
+    /// as in `РїСЂРёРІРµС‚`) or the telling `вЂ` (a UTF-8 punctuation lead), and every character has a byte.
+    static func fixWindows1251(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        var pairs = 0
+        for i in 0..<(text.count - 1) {
+            let lead = text[i].value
+            let next = text[i + 1].value
+            if lead == 0x432, next == 0x402 { pairs += 2 }
+            if lead == 0x420 || lead == 0x421, let b = TextTables.windows1251Reverse[next], b < 0xC0 { pairs += 1 }
+        }
+        guard pairs >= 2 else { return text }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.count)
+        for s in text {
+            if s.value < 0x80 {
+                bytes.append(UInt8(s.value))
+            } else if let b = TextTables.windows1251Reverse[s.value] {
+                bytes.append(b)
+            } else {
+                return text
+            }
+        }
+        guard let decoded = String(validating: bytes, as: UTF8.self) else { return text }
+        return Array(decoded.unicodeScalars)
     }
 
     /// Decodes runs of characters shaped like UTF-8 in sloppy Windows-1252 (one or more encoded characters back to
@@ -257,10 +297,24 @@ enum TextFixer {
             if v >= 0x80 && v <= 0x9F { return true }
             if let bytes = sequence(in: window, at: i) {
                 if bytes.count >= 3 || v == 0xC2 || v == 0xC3 || previousPairEnd == i { return true }
+                if isTellingPair(window, at: i) { return true }
                 previousPairEnd = i + bytes.count
             }
             i += 1
         }
+        return false
+    }
+
+    /// A two-character UTF-8-shaped pair that real text hardly ever holds: an upper-case accented letter then a
+    /// superscript digit or vulgar fraction (`Ä³` for `ĳ`), or an accented letter then a Windows-1252 quotation
+    /// mark directly followed by a letter (`Å’uvre` for `Œuvre`).
+    private static func isTellingPair(_ window: [Unicode.Scalar], at i: Int) -> Bool {
+        let lead = window[i].value
+        let second = window[i + 1].value
+        let upperAccented = lead >= 0xC0 && lead <= 0xDE && lead != 0xD7
+        if upperAccented, [0xB2, 0xB3, 0xB9, 0xBC, 0xBD, 0xBE].contains(second) { return true }
+        let quote = [0x2018, 0x2019, 0x201A, 0x201C, 0x201D, 0x201E, 0x2039, 0x203A].contains(second)
+        if quote, i + 2 < window.count, UnicodeText.isLetter(window[i + 2]) { return true }
         return false
     }
 
@@ -270,9 +324,15 @@ enum TextFixer {
     static func mapCharacters(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] {
         var out: [Unicode.Scalar] = []
         out.reserveCapacity(text.count)
-        for s in text {
+        for (i, s) in text.enumerated() {
             let v = s.value
             if v < 0x80 {
+                if v == 0x0D {
+                    // Line breaks: CR LF and a lone CR become LF (as U+2028 and U+2029 do below).
+                    if i + 1 < text.count, text[i + 1] == "\n" { continue }
+                    out.append("\n")
+                    continue
+                }
                 if isRemovedControl(v) { continue }
                 out.append(s)
                 continue
@@ -287,6 +347,7 @@ enum TextFixer {
                 }
             case 0x132, 0x133, 0x149, 0x1C4...0x1CC, 0x1F1...0x1F3, 0xFB00...0xFB06:
                 out.append(contentsOf: ligature(v))
+            case 0x2028, 0x2029: out.append("\n")
             case 0x3000: out.append(" ")
             case 0xFF01...0xFF5E: out.append(Unicode.Scalar(UInt8(v - 0xFEE0)))
             case 0xFFE3: out.append(contentsOf: [" ", "\u{304}"])
