@@ -69,7 +69,7 @@ let dimensions = quick ? [128, 768] : [128, 384, 512, 768, 1536]
 var sink: Float = 0
 
 /// One-query scans of a 100,000 × 384 flat index in each storage: bytes per vector and M vectors/s (k = 10).
-func storageTable() throws {
+@MainActor func storageTable() throws {
     let n = quick ? 20_000 : 100_000
     let d = 384
     let base = randomMatrix(n, d, seed: 11)

@@ -11,8 +11,9 @@ extension FlatIndex {
     ///
     /// - Throws: ``VectorIndexError/Code/invalidVector`` for an empty or non-finite query (or a zero query in a
     ///   cosine index), ``VectorIndexError/Code/dimensionMismatch`` for a wrong length,
-    ///   ``VectorIndexError/Code/invalidArgument`` for a negative `k`.
-    /// - Complexity: O(n·d) for n stored vectors.
+    ///   ``VectorIndexError/Code/invalidArgument`` for a negative `k`, ``VectorIndexError/Code/untrained`` for
+    ///   an untrained ``VectorStorage/scalarQuantized8`` index.
+    /// - Complexity: O(n·d) for n stored vectors; compact storage reads 2 or 1 bytes per component instead of 4.
     public func search(
         _ query: [Float],
         k: Int,

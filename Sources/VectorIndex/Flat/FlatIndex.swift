@@ -111,11 +111,14 @@ public final class FlatIndex: VectorSearchIndex {
 
     /// Adds `vectors` under `ids`, all or nothing.
     ///
-    /// Cosine indexes store each vector scaled to unit length.
+    /// Cosine indexes store each vector scaled to unit length; compact storage then encodes it (see
+    /// ``VectorStorage``).
     ///
     /// - Throws: ``VectorIndexError/Code/dimensionMismatch``, ``VectorIndexError/Code/invalidVector`` (NaN,
-    ///   infinity, or a zero vector in a cosine index), ``VectorIndexError/Code/invalidArgument`` when the counts
-    ///   differ, ``VectorIndexError/Code/duplicateID`` when an id is already stored or repeats in `ids`.
+    ///   infinity, a zero vector in a cosine index, or a component beyond ±65,504 with Float16 storage),
+    ///   ``VectorIndexError/Code/invalidArgument`` when the counts differ, ``VectorIndexError/Code/duplicateID``
+    ///   when an id is already stored or repeats in `ids`, ``VectorIndexError/Code/untrained`` for an untrained
+    ///   ``VectorStorage/scalarQuantized8`` index.
     /// - Complexity: O(n·d) for n new vectors.
     public func add(_ vectors: VectorMatrix, ids: [UInt64]) throws(VectorIndexError) {
         let prepared = try encode(prepare(vectors, ids: ids))
