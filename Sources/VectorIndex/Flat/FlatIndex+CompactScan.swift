@@ -13,11 +13,16 @@ struct CompactQuery {
     let second: ContiguousArray<Float>
     let bias: Float
 
+    /// ‖q‖² when squared distances come from inner products and the rows' stored norms.
+    let querySquaredNorm: Float?
+
     init(_ query: ContiguousArray<Float>, rows: FlatRows, isL2: Bool) {
-        self.isL2 = isL2
         self.query = query
+        let expanded = isL2 && rows.keepsNorms
+        self.isL2 = isL2 && !expanded
+        querySquaredNorm = expanded ? Kernels.squaredNorm(query.span) : nil
         if rows.storage == .scalarQuantized8, let quantizer = rows.quantizer {
-            if isL2 {
+            if self.isL2 {
                 (first, second) = quantizer.squaredL2Form(query.span)
                 bias = 0
             } else {
@@ -78,17 +83,32 @@ extension FlatIndex {
             preconditionFailure("scanCompact: Float32 rows take the Float32 scan")
         case .float16:
             scanChunks(storage, storage.halves, rows: rows, metric: metric, filter: filter, into: &top) {
-                prepared.score(halves: $0, dimension: storage.dimension, into: &$1)
+                halves,
+                scores,
+                _,
+                _ in
+                prepared.score(halves: halves, dimension: storage.dimension, into: &scores)
             }
         case .scalarQuantized8:
             scanChunks(storage, storage.codes, rows: rows, metric: metric, filter: filter, into: &top) {
-                prepared.score(codes: $0, dimension: storage.dimension, into: &$1)
+                codes,
+                scores,
+                start,
+                local in
+                prepared.score(codes: codes, dimension: storage.dimension, into: &scores)
+                guard let queryNorm = prepared.querySquaredNorm else { return }
+                // ‖q − x‖² from the inner products: the same clamp at 0 as the batch search.
+                let norms = storage.norms.chunks[start >> FlatRows.chunkShift]
+                for i in 0..<scores.count {
+                    scores[i] = max(0, queryNorm + norms[local.lowerBound + i] - 2 * scores[i])
+                }
             }
         }
     }
 
     /// Runs `score` over `rows` of `values` a chunk at a time (one row at a time for the rows a filter passes)
-    /// and offers every score to `top`.
+    /// and offers every score to `top`; `score` also gets the global index of the chunk's first row and the
+    /// scored rows counted inside the chunk.
     private static func scanChunks<Element>(
         _ storage: FlatRows,
         _ values: ChunkedRows<Element>,
@@ -96,25 +116,25 @@ extension FlatIndex {
         metric: Metric,
         filter: SearchFilter?,
         into top: inout TopK,
-        _ score: (Span<Element>, inout MutableSpan<Float>) -> Void
+        _ score: (Span<Element>, inout MutableSpan<Float>, Int, Range<Int>) -> Void
     ) {
         let d = storage.dimension
         let isL2 = metric == .squaredL2
         var scratch = ContiguousArray<Float>(repeating: 0, count: min(rows.count, 1 << FlatRows.chunkShift))
         var single = ContiguousArray<Float>(repeating: 0, count: 1)
-        storage.forEachChunk(of: values, in: rows) { chunk, ids, local, _ in
+        storage.forEachChunk(of: values, in: rows) { chunk, ids, local, start in
             let elements = chunk.span
             if let filter {
                 var one = single.mutableSpan
                 for row in local where filter.includes(ids[row]) {
-                    score(elements.extracting(row * d..<(row + 1) * d), &one)
+                    score(elements.extracting(row * d..<(row + 1) * d), &one, start, row..<row + 1)
                     top.push(isL2 ? one[0] : -one[0], id: ids[row])
                 }
                 return
             }
             if scratch.count != local.count { scratch = ContiguousArray(repeating: 0, count: local.count) }
             var scores = scratch.mutableSpan
-            score(elements.extracting(local.lowerBound * d..<local.upperBound * d), &scores)
+            score(elements.extracting(local.lowerBound * d..<local.upperBound * d), &scores, start, local)
             var threshold = top.threshold
             for i in 0..<scores.count {
                 let key = isL2 ? scores[i] : -scores[i]

@@ -160,7 +160,11 @@ extension FlatIndex {
         guard count == 0 || storage != .scalarQuantized8 || trained else {
             throw VectorIndexError(.corruptFile, "an untrained 8-bit index holds \(count) vectors")
         }
-        var rows = FlatRows(dimension: dimension, storage: storage)
+        var rows = FlatRows(
+            dimension: dimension,
+            storage: storage,
+            keepsNorms: header[0] == Metric.squaredL2.rawValue
+        )
         var firstBad: Int?
         let chunkRows = 1 << FlatRows.chunkShift
         try reader.read(count, into: &rows.ids, "ids")
@@ -209,6 +213,7 @@ extension FlatIndex {
                 )
             }
             rows.quantizer = ScalarQuantizer(minimums: minimums, ranges: ranges)
+            rows.recomputeNorms()
         }
         var rowOfID: [UInt64: Int] = [:]
         rowOfID.reserveCapacity(count)

@@ -54,7 +54,12 @@ extension FlatIndex: TrainableVectorIndex {
                     "the index already holds \(storage.rows.count) vectors; train a new index (or remove them first)"
                 )
             }
-            storage = FlatStorage(dimension: dimension, storage: .scalarQuantized8, quantizer: quantizer)
+            storage = FlatStorage(
+                dimension: dimension,
+                storage: .scalarQuantized8,
+                quantizer: quantizer,
+                keepsNorms: metric == .squaredL2
+            )
         }
         let constant = quantizer.constantComponentCount
         var warnings: [String] = []

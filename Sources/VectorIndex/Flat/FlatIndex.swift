@@ -55,7 +55,13 @@ public final class FlatIndex: VectorSearchIndex {
         self.dimension = dimension
         self.metric = metric
         self.configuration = configuration
-        state = Locked(FlatStorage(dimension: dimension, storage: configuration.storage))
+        state = Locked(
+            FlatStorage(
+                dimension: dimension,
+                storage: configuration.storage,
+                keepsNorms: metric == .squaredL2
+            )
+        )
     }
 
     init(dimension: Int, metric: Metric, storage: FlatStorage) {
@@ -171,7 +177,12 @@ public final class FlatIndex: VectorSearchIndex {
     /// Removes every vector (a trained ``VectorStorage/scalarQuantized8`` index stays trained).
     public func removeAll() {
         state.withLock {
-            $0 = FlatStorage(dimension: dimension, storage: $0.rows.storage, quantizer: $0.rows.quantizer)
+            $0 = FlatStorage(
+                dimension: dimension,
+                storage: $0.rows.storage,
+                quantizer: $0.rows.quantizer,
+                keepsNorms: $0.rows.keepsNorms
+            )
         }
     }
 
@@ -191,7 +202,7 @@ struct PreparedBatch: Sendable {
     /// The batch encoded for `rows`' current quantiser.
     func current(for rows: FlatRows) throws(VectorIndexError) -> EncodedRows {
         guard rows.storage == .scalarQuantized8, rows.quantizer != quantizer else { return encoded }
-        return try EncodedRows(vectors, storage: rows.storage, quantizer: rows.quantizer)
+        return try EncodedRows(vectors, storage: rows.storage, quantizer: rows.quantizer, keepsNorms: rows.keepsNorms)
     }
 }
 
@@ -199,7 +210,12 @@ extension FlatIndex {
     /// Encodes a prepared batch for this index's storage (outside the lock).
     func encode(_ vectors: VectorMatrix) throws(VectorIndexError) -> PreparedBatch {
         let quantizer = storage == .scalarQuantized8 ? state.withLock { $0.rows.quantizer } : nil
-        let encoded = try EncodedRows(vectors, storage: storage, quantizer: quantizer)
+        let encoded = try EncodedRows(
+            vectors,
+            storage: storage,
+            quantizer: quantizer,
+            keepsNorms: metric == .squaredL2
+        )
         return PreparedBatch(vectors: vectors, quantizer: quantizer, encoded: encoded)
     }
 }

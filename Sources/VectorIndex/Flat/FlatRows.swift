@@ -20,15 +20,34 @@ struct FlatRows: Sendable {
     var halves: ChunkedRows<UInt16>
     var codes: ChunkedRows<UInt8>
     var ids: ChunkedRows<UInt64>
+    /// Whether ``norms`` is kept: for 8-bit rows of a squared-L2 index, whose one-query scan then runs the
+    /// inner-product kernel, `‖q − x‖² = ‖q‖² + ‖x‖² − 2 q·x` (half the work per component of the direct form).
+    let keepsNorms: Bool
+    /// The squared norm of every decoded row when ``keepsNorms`` (otherwise empty), recomputed after a file is read.
+    var norms: ChunkedRows<Float>
 
-    init(dimension: Int, storage: VectorStorage = .float32, quantizer: ScalarQuantizer? = nil) {
+    init(
+        dimension: Int,
+        storage: VectorStorage = .float32,
+        quantizer: ScalarQuantizer? = nil,
+        keepsNorms: Bool = false
+    ) {
         self.dimension = dimension
         self.storage = storage
         self.quantizer = quantizer
+        self.keepsNorms = keepsNorms && storage == .scalarQuantized8
         vectors = ChunkedRows(width: dimension, chunkShift: Self.chunkShift)
         halves = ChunkedRows(width: dimension, chunkShift: Self.chunkShift)
         codes = ChunkedRows(width: dimension, chunkShift: Self.chunkShift)
         ids = ChunkedRows(width: 1, chunkShift: Self.chunkShift)
+        norms = ChunkedRows(width: 1, chunkShift: Self.chunkShift)
+    }
+
+    /// Recomputes ``norms`` from the codes (after a file is read).
+    mutating func recomputeNorms() {
+        guard keepsNorms, let quantizer else { return }
+        norms.removeAll()
+        for chunk in codes.chunks { norms.append(contentsOf: quantizer.squaredNorms(of: chunk.span)) }
     }
 
     /// The number of rows.
@@ -115,6 +134,7 @@ struct FlatRows: Sendable {
     /// The bytes held by the rows, ids and quantiser bounds.
     var memoryFootprint: Int {
         vectors.memoryFootprint + halves.memoryFootprint + codes.memoryFootprint + ids.memoryFootprint
+            + norms.memoryFootprint
             + (quantizer.map { ($0.minimums.capacity + $0.ranges.capacity) * 4 } ?? 0)
     }
 
@@ -125,7 +145,9 @@ struct FlatRows: Sendable {
         switch storage {
         case .float32: vectors.append(contentsOf: batch.floats)
         case .float16: halves.append(contentsOf: batch.halves)
-        case .scalarQuantized8: codes.append(contentsOf: batch.codes)
+        case .scalarQuantized8:
+            codes.append(contentsOf: batch.codes)
+            if keepsNorms { norms.append(contentsOf: batch.norms) }
         }
     }
 
@@ -135,7 +157,9 @@ struct FlatRows: Sendable {
         switch storage {
         case .float32: vectors.replaceRow(row, with: batch.floats[range])
         case .float16: halves.replaceRow(row, with: batch.halves[range])
-        case .scalarQuantized8: codes.replaceRow(row, with: batch.codes[range])
+        case .scalarQuantized8:
+            codes.replaceRow(row, with: batch.codes[range])
+            if keepsNorms { norms.replaceRow(row, with: CollectionOfOne(batch.norms[index])) }
         }
     }
 
@@ -145,7 +169,9 @@ struct FlatRows: Sendable {
         switch storage {
         case .float32: vectors.removeRowByMovingLast(row)
         case .float16: halves.removeRowByMovingLast(row)
-        case .scalarQuantized8: codes.removeRowByMovingLast(row)
+        case .scalarQuantized8:
+            codes.removeRowByMovingLast(row)
+            if keepsNorms { norms.removeRowByMovingLast(row) }
         }
     }
 }
@@ -155,6 +181,8 @@ struct EncodedRows: Sendable {
     var floats = ContiguousArray<Float>()
     var halves = ContiguousArray<UInt16>()
     var codes = ContiguousArray<UInt8>()
+    /// The squared norms of the decoded 8-bit rows, when the rows keep them.
+    var norms = ContiguousArray<Float>()
 
     /// Encodes `vectors` (prepared: finite, unit length for cosine) for `storage`.
     ///
@@ -163,7 +191,8 @@ struct EncodedRows: Sendable {
     init(
         _ vectors: VectorMatrix,
         storage: VectorStorage,
-        quantizer: ScalarQuantizer?
+        quantizer: ScalarQuantizer?,
+        keepsNorms: Bool
     ) throws(VectorIndexError) {
         switch storage {
         case .float32:
@@ -189,6 +218,7 @@ struct EncodedRows: Sendable {
                 )
             }
             quantizer.encode(vectors, appendingTo: &codes)
+            if keepsNorms { norms = quantizer.squaredNorms(of: codes.span) }
         }
     }
 
@@ -202,6 +232,7 @@ struct EncodedRows: Sendable {
             if !floats.isEmpty { subset.floats.append(contentsOf: floats[range]) }
             if !halves.isEmpty { subset.halves.append(contentsOf: halves[range]) }
             if !codes.isEmpty { subset.codes.append(contentsOf: codes[range]) }
+            if !norms.isEmpty { subset.norms.append(norms[r]) }
         }
         return subset
     }
@@ -212,8 +243,13 @@ struct FlatStorage: Sendable {
     var rows: FlatRows
     var rowOfID: [UInt64: Int] = [:]
 
-    init(dimension: Int, storage: VectorStorage = .float32, quantizer: ScalarQuantizer? = nil) {
-        rows = FlatRows(dimension: dimension, storage: storage, quantizer: quantizer)
+    init(
+        dimension: Int,
+        storage: VectorStorage = .float32,
+        quantizer: ScalarQuantizer? = nil,
+        keepsNorms: Bool = false
+    ) {
+        rows = FlatRows(dimension: dimension, storage: storage, quantizer: quantizer, keepsNorms: keepsNorms)
     }
 
     init(rows: FlatRows, rowOfID: [UInt64: Int]) {

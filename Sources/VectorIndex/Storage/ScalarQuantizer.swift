@@ -87,6 +87,22 @@ struct ScalarQuantizer: Sendable, Equatable {
         }
     }
 
+    /// The squared norm of each decoded row in `codes` (a multiple of ``dimension`` bytes), summed in Float64.
+    func squaredNorms(of codes: Span<UInt8>) -> ContiguousArray<Float> {
+        let d = dimension
+        precondition(codes.count % d == 0)
+        return ContiguousArray(
+            (0..<codes.count / d).map { r in
+                var sum = 0.0
+                for j in 0..<d {
+                    let x = Double(decode(codes[r * d + j], component: j))
+                    sum += x * x
+                }
+                return Float(sum)
+            }
+        )
+    }
+
     // MARK: - Query forms for the kernels
 
     /// The inner product of `query` with a decoded row is `bias + Σ weights[j] · code[j]`.
