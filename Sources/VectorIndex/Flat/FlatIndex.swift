@@ -104,8 +104,8 @@ public final class FlatIndex: VectorSearchIndex {
     /// The bytes the index holds: the stored rows (chunk capacity), the ids, the id → row map (estimated from its
     /// capacity, 16 bytes a slot) and, for ``VectorStorage/scalarQuantized8``, the trained bounds.
     ///
-    /// Per vector that is about `dimension × ``VectorStorage/bytesPerComponent``` bytes plus 8 for the id plus
-    /// the map's share.
+    /// Per vector that is about ``dimension`` times the storage's ``VectorStorage/bytesPerComponent`` bytes, plus
+    /// 8 for the id, plus the map's share (and 4 for a row norm in a squared-L2 8-bit index).
     public var memoryFootprint: Int {
         state.withLock { $0.rows.memoryFootprint + $0.rowOfID.capacity * 16 }
     }
