@@ -78,7 +78,11 @@ let package = Package(
         .testTarget(name: "RAGInternalsTests", dependencies: ["_RAGInternals", "_RAGTestSupport"]),
         .testTarget(name: "RAGNumericsTests", dependencies: ["_RAGNumerics", "_RAGTestSupport"]),
         .testTarget(name: "RAGHTTPTests", dependencies: ["_RAGHTTP", "_RAGTestSupport"]),
-        .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "_RAGTestSupport"]),
+        .testTarget(
+            name: "VectorIndexTests",
+            dependencies: ["VectorIndex", "_RAGNumerics", "_RAGTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(
             name: "EmbeddingTests",
             dependencies: ["Embedding", "MediaDecoding", "_RAGHTTP", "_RAGTestSupport"],

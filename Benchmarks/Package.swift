@@ -4,7 +4,9 @@ import PackageDescription
 
 // The benchmark package: the only place a third-party dependency (the benchmark harness) appears.
 // Run: swift package --package-path Benchmarks benchmark            (harness: wall clock, allocations)
-//      swift run -c release --package-path Benchmarks kernel-report (vectors/s, GB/s, GFLOP/s table)
+//      swift run -c release --package-path Benchmarks kernel-report (vectors/s, GB/s, GFLOP/s table; --storage:
+//      FlatIndex Float32 / Float16 / 8-bit storage only, FAISS and SimSIMD beside it:
+//      python Benchmarks/Scripts/storage_peers.py)
 //      MMRAG_FIXTURES=… swift run -c release --package-path Benchmarks tokenizer-report (tokens/s)
 //      swift run -c release --package-path Benchmarks embedding-report (model ms/item, PyTorch beside it)
 //      MMRAG_FIXTURES=… swift run -c release --package-path Benchmarks imagebind-report (imagebind_huge ms/item and

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 
 /// An index that learns its layout from sample vectors before it can store any (``IVFPQIndex``: the coarse
-/// lists and the product quantizer).
+/// lists and the product quantizer; ``FlatIndex`` with ``VectorStorage/scalarQuantized8`` storage: the bounds of
+/// each component; a ``FlatIndex`` with Float32 or Float16 storage is trained from the start).
 ///
 /// The life of such an index: create it empty from a configuration, ``train(_:threads:)`` it on a sample that
 /// looks like the data, then add the data. A collection that starts exact and grows can do all three off to

@@ -107,7 +107,7 @@ import _RAGTestSupport
         magic[0] = UInt8(ascii: "X")
         #expect(throwsMessage { _ = try FlatIndex(serialized: magic) }?.contains("magic") == true)
         var future = bytes
-        future[8] = 2
+        future[8] = 3
         #expect(code { _ = try FlatIndex(serialized: future) } == .unsupportedVersion)
         // A header that claims a huge count with a valid checksum is rejected before allocating.
         var huge = Array(bytes[0..<32]) + Array(bytes[32..<bytes.count - 8])

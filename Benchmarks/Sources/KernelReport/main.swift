@@ -2,7 +2,9 @@
 
 // Prints medians of the distance kernels and the flat index in the units the peer benchmarks report:
 // M vectors/s and GB/s of database read for scans, GFLOP/s for the 64-query batch, queries/s for search.
-// Usage: swift run -c release --package-path Benchmarks kernel-report [--quick] [--cpu-time]
+// Usage: swift run -c release --package-path Benchmarks kernel-report [--quick] [--cpu-time] [--storage]
+// --storage prints only the FlatIndex storage table (Float32, Float16, 8-bit: bytes/vector and one-query scan
+// speed at 100,000 × 384; peers: python Benchmarks/Scripts/storage_peers.py).
 // --cpu-time times one-thread rows in process CPU time (for a machine shared with other jobs; two-thread rows
 // stay wall clock). MMRAG_ISA=baseline|avx2|avx512 picks the kernels' instruction set (the first line says which).
 
@@ -12,6 +14,8 @@ import VectorIndex
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 #if DEBUG
@@ -63,6 +67,47 @@ func format(_ x: Double, _ digits: Int = 1) -> String {
 
 let dimensions = quick ? [128, 768] : [128, 384, 512, 768, 1536]
 var sink: Float = 0
+
+/// One-query scans of a 100,000 × 384 flat index in each storage: bytes per vector and M vectors/s (k = 10).
+@MainActor func storageTable() throws {
+    let n = quick ? 20_000 : 100_000
+    let d = 384
+    let base = randomMatrix(n, d, seed: 11)
+    let queries = randomMatrix(16, d, seed: 12)
+    let ids = (0..<UInt64(n)).map { $0 }
+    print("## FlatIndex storage, 1 × \(n) × \(d), k = 10, one thread: M vectors/s (× Float32)")
+    print("| storage | vector bytes | bytes/vector (footprint, ids and id map included) | inner product | squared L2 |")
+    print("|---|---|---|---|---|")
+    var float32Speed: [Metric: Double] = [:]
+    for storage in VectorStorage.allCases {
+        var cells: [String] = []
+        var footprint = 0
+        for metric in [Metric.innerProduct, .squaredL2] {
+            let index = try FlatIndex(dimension: d, metric: metric, storage: storage)
+            try index.train(base)
+            try index.add(base, ids: ids)
+            footprint = index.memoryFootprint
+            var q = 0
+            let seconds = median {
+                sink += (try? index.search(Array(queries[q & 15]), k: 10))?.first?.score ?? 0
+                q += 1
+            }
+            let speed = Double(n) / seconds / 1e6
+            if storage == .float32 { float32Speed[metric] = speed }
+            cells.append("\(format(speed, 1)) (\(format(speed / float32Speed[metric]!, 2))×)")
+        }
+        print(
+            "| \(storage) | \(d * storage.bytesPerComponent) | \(format(Double(footprint) / Double(n), 1)) | "
+                + cells.joined(separator: " | ") + " |"
+        )
+    }
+}
+
+if CommandLine.arguments.contains("--storage") {
+    try storageTable()
+    print("\n(checksum \(sink))")
+    exit(0)
+}
 
 print("## Single query scans: M vectors/s (GB/s)")
 print("| kernel | rows | " + dimensions.map { "d=\($0)" }.joined(separator: " | ") + " |")
@@ -124,4 +169,6 @@ for metric in Metric.allCases {
     let batch2 = median(cpu: false) { sink += (try? index.search(queries, k: 10, threads: 2))?[0].first?.score ?? 0 }
     print("| \(metric) | \(format(8 / single, 0)) | \(format(64 / batch1, 0)) | \(format(64 / batch2, 0)) |")
 }
+print("")
+try storageTable()
 print("\n(checksum \(sink))")

@@ -11,8 +11,9 @@ extension FlatIndex {
     ///
     /// - Throws: ``VectorIndexError/Code/invalidVector`` for an empty or non-finite query (or a zero query in a
     ///   cosine index), ``VectorIndexError/Code/dimensionMismatch`` for a wrong length,
-    ///   ``VectorIndexError/Code/invalidArgument`` for a negative `k`.
-    /// - Complexity: O(n·d) for n stored vectors.
+    ///   ``VectorIndexError/Code/invalidArgument`` for a negative `k`, ``VectorIndexError/Code/untrained`` for
+    ///   an untrained ``VectorStorage/scalarQuantized8`` index.
+    /// - Complexity: O(n·d) for n stored vectors; compact storage reads 2 or 1 bytes per component instead of 4.
     public func search(
         _ query: [Float],
         k: Int,
@@ -21,8 +22,9 @@ extension FlatIndex {
         -> [SearchResult]
     {
         let q = try prepareQuery(query, k: k)
-        guard k > 0 else { return [] }
         let storage = snapshot()
+        try Self.checkTrained(storage)
+        guard k > 0 else { return [] }
         var top = TopK(k: min(k, storage.count))
         Self.scan(storage, rows: 0..<storage.count, query: q, metric: metric, filter: filter, into: &top)
         return results(top)
@@ -59,8 +61,9 @@ extension FlatIndex {
         threads: Int?
     ) throws(VectorIndexError) -> [[SearchResult]] {
         let prepared = try VectorValidation.prepareQueries(queries, k: k, dimension: dimension, metric: metric)
-        guard k > 0, !queries.isEmpty else { return Array(repeating: [], count: queries.count) }
         let storage = snapshot()
+        try Self.checkTrained(storage)
+        guard k > 0, !queries.isEmpty else { return Array(repeating: [], count: queries.count) }
         let n = storage.count
         let threadCount = max(1, min(threads ?? Parallel.processorCount, max(1, n / 4096)))
         let kept = min(k, n)
@@ -101,6 +104,16 @@ extension FlatIndex {
         return top.sorted().map { SearchResult(id: $0.id, score: negate ? -$0.key : $0.key) }
     }
 
+    /// Throws ``VectorIndexError/Code/untrained`` for an untrained ``VectorStorage/scalarQuantized8`` index.
+    static func checkTrained(_ storage: FlatRows) throws(VectorIndexError) {
+        guard storage.isTrained else {
+            throw VectorIndexError(
+                .untrained,
+                "a scalarQuantized8 index must be trained before it is searched; call train(_:threads:)"
+            )
+        }
+    }
+
     /// Scores `query` against `rows` of `storage` and offers each passing row to `top`.
     static func scan(
         _ storage: FlatRows,
@@ -110,6 +123,10 @@ extension FlatIndex {
         filter: SearchFilter?,
         into top: inout TopK
     ) {
+        guard storage.storage == .float32 else {
+            scanCompact(storage, rows: rows, query: query, metric: metric, filter: filter, into: &top)
+            return
+        }
         let d = storage.dimension
         let isL2 = metric == .squaredL2
         let q = query.span
@@ -145,6 +162,8 @@ extension FlatIndex {
     }
 
     /// Scores every query against `rows` in blocks (one chunk at a time) with the matrix-product kernel.
+    ///
+    /// Compact storage is decoded to Float32 a chunk at a time first: the decoding is shared by every query.
     static func scanWithProduct(
         _ storage: FlatRows,
         rows: Range<Int>,
@@ -160,9 +179,9 @@ extension FlatIndex {
         let block = min(rows.count, 1 << FlatRows.chunkShift)
         var products = ContiguousArray<Float>(repeating: 0, count: m * block)
         var rowNorms = ContiguousArray<Float>(repeating: 0, count: isL2 ? block : 0)
-        storage.forEachChunk(in: rows) { vectors, ids, local, _ in
+        // Compact rows are decoded a chunk at a time into a scratch buffer; Float32 rows are used in place.
+        storage.forEachDecodedChunk(in: rows) { b, ids, local in
             let count = local.count
-            let b = vectors.span.extracting(local.lowerBound * d..<local.upperBound * d)
             // Full chunks reuse the buffer; only a partial first or last chunk resizes it.
             if products.count != m * count { products = ContiguousArray(repeating: 0, count: m * count) }
             var out = products.mutableSpan

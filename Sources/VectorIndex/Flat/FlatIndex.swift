@@ -26,23 +26,48 @@ public final class FlatIndex: VectorSearchIndex {
     /// How vectors are compared.
     public let metric: Metric
 
+    /// The settings the index was created with: how it stores vectors.
+    public let configuration: FlatIndexConfiguration
+
     let state: Locked<FlatStorage>
 
-    /// Creates an empty index.
+    /// Creates an empty index that keeps its vectors as `storage` says.
+    ///
+    /// ``VectorStorage/float32`` (the default) and ``VectorStorage/float16`` indexes are ready at once; a
+    /// ``VectorStorage/scalarQuantized8`` index must be trained (``train(_:threads:)``) before vectors are added.
     ///
     /// - Throws: ``VectorIndexError/Code/invalidArgument`` when `dimension < 1`.
-    public init(dimension: Int, metric: Metric) throws(VectorIndexError) {
+    public convenience init(
+        dimension: Int,
+        metric: Metric,
+        storage: VectorStorage = .float32
+    ) throws(VectorIndexError) {
+        try self.init(dimension: dimension, metric: metric, configuration: FlatIndexConfiguration(storage: storage))
+    }
+
+    /// Creates an empty index with `configuration` (the ``TrainableVectorIndex`` initialiser).
+    ///
+    /// - Throws: ``VectorIndexError/Code/invalidArgument`` when `dimension < 1`.
+    public init(dimension: Int, metric: Metric, configuration: FlatIndexConfiguration) throws(VectorIndexError) {
         guard dimension >= 1 else {
             throw VectorIndexError(.invalidArgument, "dimension must be at least 1, got \(dimension)")
         }
         self.dimension = dimension
         self.metric = metric
-        state = Locked(FlatStorage(dimension: dimension))
+        self.configuration = configuration
+        state = Locked(
+            FlatStorage(
+                dimension: dimension,
+                storage: configuration.storage,
+                keepsNorms: metric == .squaredL2
+            )
+        )
     }
 
     init(dimension: Int, metric: Metric, storage: FlatStorage) {
         self.dimension = dimension
         self.metric = metric
+        self.configuration = FlatIndexConfiguration(storage: storage.rows.storage)
         state = Locked(storage)
     }
 
@@ -51,6 +76,9 @@ public final class FlatIndex: VectorSearchIndex {
     package func copy() -> FlatIndex {
         FlatIndex(dimension: dimension, metric: metric, storage: state.withLock { $0 })
     }
+
+    /// How the index keeps its vectors.
+    public var storage: VectorStorage { configuration.storage }
 
     /// The number of stored vectors.
     public var count: Int { state.withLock { $0.rows.count } }
@@ -61,11 +89,25 @@ public final class FlatIndex: VectorSearchIndex {
     /// The ids of all stored vectors, in storage order.
     public var ids: [UInt64] { Array(snapshot().ids.joined()) }
 
-    /// The vector stored under `id` (unit length for ``Metric/cosine``), or `nil`.
+    /// The vector stored under `id`, or `nil`.
+    ///
+    /// With ``VectorStorage/float32`` storage this is the vector as added (unit length for ``Metric/cosine``);
+    /// with ``VectorStorage/float16`` that vector rounded to half precision and widened back (exact); with
+    /// ``VectorStorage/scalarQuantized8`` its reconstruction from the codes (FAISS's formula, see
+    /// ``VectorStorage``).
     public func vector(for id: UInt64) -> [Float]? {
         state.withLock { storage in
-            storage.rowOfID[id].map { Array(storage.rows.vectors.row($0)) }
+            storage.rowOfID[id].map { storage.rows.vector(atRow: $0) }
         }
+    }
+
+    /// The bytes the index holds: the stored rows (chunk capacity), the ids, the id → row map (estimated from its
+    /// capacity, 16 bytes a slot) and, for ``VectorStorage/scalarQuantized8``, the trained bounds.
+    ///
+    /// Per vector that is about ``dimension`` times the storage's ``VectorStorage/bytesPerComponent`` bytes, plus
+    /// 8 for the id, plus the map's share (and 4 for a row norm in a squared-L2 8-bit index).
+    public var memoryFootprint: Int {
+        state.withLock { $0.rows.memoryFootprint + $0.rowOfID.capacity * 16 }
     }
 
     /// A snapshot of the rows, taken under the lock in O(1); later writes copy only the chunks they touch.
@@ -75,19 +117,23 @@ public final class FlatIndex: VectorSearchIndex {
 
     /// Adds `vectors` under `ids`, all or nothing.
     ///
-    /// Cosine indexes store each vector scaled to unit length.
+    /// Cosine indexes store each vector scaled to unit length; compact storage then encodes it (see
+    /// ``VectorStorage``).
     ///
     /// - Throws: ``VectorIndexError/Code/dimensionMismatch``, ``VectorIndexError/Code/invalidVector`` (NaN,
-    ///   infinity, or a zero vector in a cosine index), ``VectorIndexError/Code/invalidArgument`` when the counts
-    ///   differ, ``VectorIndexError/Code/duplicateID`` when an id is already stored or repeats in `ids`.
+    ///   infinity, a zero vector in a cosine index, or a component beyond ±65,504 with Float16 storage),
+    ///   ``VectorIndexError/Code/invalidArgument`` when the counts differ, ``VectorIndexError/Code/duplicateID``
+    ///   when an id is already stored or repeats in `ids`, ``VectorIndexError/Code/untrained`` for an untrained
+    ///   ``VectorStorage/scalarQuantized8`` index.
     /// - Complexity: O(n·d) for n new vectors.
     public func add(_ vectors: VectorMatrix, ids: [UInt64]) throws(VectorIndexError) {
-        let prepared = try prepare(vectors, ids: ids)
+        let prepared = try encode(prepare(vectors, ids: ids))
         try state.withLock { (storage: inout FlatStorage) throws(VectorIndexError) in
+            let batch = try prepared.current(for: storage.rows)
             if let existing = ids.first(where: { storage.rowOfID[$0] != nil }) {
                 throw VectorIndexError(.duplicateID, "id \(existing) is already in the index; use upsert to replace")
             }
-            storage.append(prepared, ids: ids)
+            storage.append(batch, ids: ids)
         }
     }
 
@@ -95,23 +141,22 @@ public final class FlatIndex: VectorSearchIndex {
     ///
     /// - Throws: As ``add(_:ids:)``, except that stored ids are replaced instead of rejected.
     public func upsert(_ vectors: VectorMatrix, ids: [UInt64]) throws(VectorIndexError) {
-        let prepared = try prepare(vectors, ids: ids)
-        state.withLock { storage in
+        let prepared = try encode(prepare(vectors, ids: ids))
+        let d = dimension
+        try state.withLock { (storage: inout FlatStorage) throws(VectorIndexError) in
+            let batch = try prepared.current(for: storage.rows)
             var fresh: [Int] = []
             for (i, id) in ids.enumerated() {
                 if let row = storage.rowOfID[id] {
-                    storage.replace(row: row, with: prepared, at: i)
+                    storage.replace(row: row, with: batch, at: i)
                 } else {
                     fresh.append(i)
                 }
             }
             if fresh.count == ids.count {
-                storage.append(prepared, ids: ids)
+                storage.append(batch, ids: ids)
             } else if !fresh.isEmpty {
-                var rows = VectorMatrix(dimension: dimension)
-                rows.reserveCapacity(fresh.count)
-                for i in fresh { try? rows.append(prepared[i]) }
-                storage.append(rows, ids: fresh.map { ids[$0] })
+                storage.append(batch.rows(fresh, dimension: d), ids: fresh.map { ids[$0] })
             }
         }
     }
@@ -129,9 +174,16 @@ public final class FlatIndex: VectorSearchIndex {
         }
     }
 
-    /// Removes every vector.
+    /// Removes every vector (a trained ``VectorStorage/scalarQuantized8`` index stays trained).
     public func removeAll() {
-        state.withLock { $0 = FlatStorage(dimension: dimension) }
+        state.withLock {
+            $0 = FlatStorage(
+                dimension: dimension,
+                storage: $0.rows.storage,
+                quantizer: $0.rows.quantizer,
+                keepsNorms: $0.rows.keepsNorms
+            )
+        }
     }
 
     /// Validates a batch and returns it ready to store (normalised for cosine).
@@ -140,82 +192,30 @@ public final class FlatIndex: VectorSearchIndex {
     }
 }
 
-/// The rows a ``FlatIndex`` search reads: vectors and their ids, in chunks of 512 rows.
-///
-/// A search takes a copy of this value under the lock; a write that lands meanwhile copies only the chunks it
-/// touches (see ``ChunkedRows``).
-struct FlatRows: Sendable {
-    /// Rows per chunk as a power of two: 512 rows, the batch scan's block (1.5 MiB of floats at d = 768).
-    static let chunkShift = 9
+/// A validated batch encoded outside the lock with the quantiser it was encoded for, re-encoded under the lock in
+/// the rare case that training replaced the quantiser in between.
+struct PreparedBatch: Sendable {
+    let vectors: VectorMatrix
+    let quantizer: ScalarQuantizer?
+    let encoded: EncodedRows
 
-    let dimension: Int
-    var vectors: ChunkedRows<Float>
-    var ids: ChunkedRows<UInt64>
-
-    init(dimension: Int) {
-        self.dimension = dimension
-        vectors = ChunkedRows(width: dimension, chunkShift: Self.chunkShift)
-        ids = ChunkedRows(width: 1, chunkShift: Self.chunkShift)
-    }
-
-    /// The number of rows.
-    var count: Int { ids.count }
-
-    /// Calls `body` once per chunk that `rows` intersects, with the chunk's vectors and ids, the intersected
-    /// rows counted inside the chunk, and the global index of the chunk's first row.
-    func forEachChunk(
-        in rows: Range<Int>,
-        _ body: (ContiguousArray<Float>, ContiguousArray<UInt64>, Range<Int>, Int) -> Void
-    ) {
-        guard !rows.isEmpty else { return }
-        let first = rows.lowerBound >> Self.chunkShift
-        let last = (rows.upperBound - 1) >> Self.chunkShift
-        for c in first...last {
-            let start = c << Self.chunkShift
-            let local =
-                max(rows.lowerBound, start) - start..<min(rows.upperBound, start + (1 << Self.chunkShift)) - start
-            body(vectors.chunks[c], ids.chunks[c], local, start)
-        }
+    /// The batch encoded for `rows`' current quantiser.
+    func current(for rows: FlatRows) throws(VectorIndexError) -> EncodedRows {
+        guard rows.storage == .scalarQuantized8, rows.quantizer != quantizer else { return encoded }
+        return try EncodedRows(vectors, storage: rows.storage, quantizer: rows.quantizer, keepsNorms: rows.keepsNorms)
     }
 }
 
-/// Everything a ``FlatIndex`` guards with its lock: the rows searches read and the id → row map they do not.
-struct FlatStorage: Sendable {
-    var rows: FlatRows
-    var rowOfID: [UInt64: Int] = [:]
-
-    init(dimension: Int) {
-        rows = FlatRows(dimension: dimension)
-    }
-
-    init(rows: FlatRows, rowOfID: [UInt64: Int]) {
-        self.rows = rows
-        self.rowOfID = rowOfID
-    }
-
-    var dimension: Int { rows.dimension }
-
-    /// Appends `vectors` (prepared) under `ids` (none stored yet).
-    mutating func append(_ vectors: VectorMatrix, ids newIDs: [UInt64]) {
-        rows.vectors.append(contentsOf: vectors.values)
-        for id in newIDs {
-            rowOfID[id] = rows.ids.count
-            rows.ids.append(contentsOf: CollectionOfOne(id))
-        }
-    }
-
-    /// Overwrites `row` with row `index` of `vectors`.
-    mutating func replace(row: Int, with vectors: VectorMatrix, at index: Int) {
-        rows.vectors.replaceRow(row, with: vectors[index])
-    }
-
-    /// Removes `id` by moving the last row into its place; returns whether it was stored.
-    mutating func remove(_ id: UInt64) -> Bool {
-        guard let row = rowOfID.removeValue(forKey: id) else { return false }
-        let last = rows.count - 1
-        if row != last { rowOfID[rows.ids[last]] = row }
-        rows.ids.removeRowByMovingLast(row)
-        rows.vectors.removeRowByMovingLast(row)
-        return true
+extension FlatIndex {
+    /// Encodes a prepared batch for this index's storage (outside the lock).
+    func encode(_ vectors: VectorMatrix) throws(VectorIndexError) -> PreparedBatch {
+        let quantizer = storage == .scalarQuantized8 ? state.withLock { $0.rows.quantizer } : nil
+        let encoded = try EncodedRows(
+            vectors,
+            storage: storage,
+            quantizer: quantizer,
+            keepsNorms: metric == .squaredL2
+        )
+        return PreparedBatch(vectors: vectors, quantizer: quantizer, encoded: encoded)
     }
 }

@@ -122,6 +122,21 @@ void rag_avx2_upsample_h2v2_row(const uint8_t *current, const uint8_t *near, ptr
 //   red[i] = clamp((32768·R − 27439·G − 5329·B + 128·2^16 + 32767) >> 16).
 void rag_avx2_rgb_to_ycc_planes(const uint8_t *rgb, ptrdiff_t count, uint8_t *luma, uint8_t *blue, uint8_t *red);
 
+// Compact rows against a Float32 query (AVX2 + FMA + F16C; AVX-512 machines run these too; VectorIndex's
+// `CompactRowKernels` is the portable path and the oracle). For r < count, with row r at rows + r·dimension:
+//   half_dots:              out[r] = Σ_j query[j] · half(row[j])         (half: IEEE binary16 bit pattern → Float32)
+//   half_squared_l2s:       out[r] = Σ_j (query[j] − half(row[j]))²
+//   u8_affine_dots:         out[r] = bias + Σ_j weights[j] · row[j]
+//   u8_affine_squared_l2s:  out[r] = Σ_j (offsets[j] − scales[j] · row[j])²
+// query, weights, offsets and scales hold dimension floats; rows / codes hold count·dimension elements; out count.
+void rag_avx2_half_dots(const float *query, const uint16_t *rows, ptrdiff_t dimension, ptrdiff_t count, float *out);
+void rag_avx2_half_squared_l2s(const float *query, const uint16_t *rows, ptrdiff_t dimension, ptrdiff_t count,
+                               float *out);
+void rag_avx2_u8_affine_dots(const float *weights, float bias, const uint8_t *codes, ptrdiff_t dimension,
+                             ptrdiff_t count, float *out);
+void rag_avx2_u8_affine_squared_l2s(const float *offsets, const float *scales, const uint8_t *codes,
+                                    ptrdiff_t dimension, ptrdiff_t count, float *out);
+
 #endif
 
 #ifdef __cplusplus
