@@ -54,7 +54,7 @@ struct Snapshot {
         var parts: [[UInt8]] = []
         var checksum = Checksum()
         func add(_ part: [UInt8]) {
-            unsafe part.withUnsafeBytes { unsafe checksum.update($0) }
+            checksum.update(part)
             parts.append(part)
         }
         func add(_ writer: inout BinaryWriter) {

@@ -35,6 +35,11 @@ package struct Checksum {
     }
 
     /// Absorbs `bytes`.
+    package mutating func update(_ bytes: [UInt8]) {
+        unsafe bytes.withUnsafeBytes { unsafe update($0) }
+    }
+
+    /// Absorbs `bytes`.
     package mutating func update(_ bytes: UnsafeRawBufferPointer) {
         var h = state
         var i = 0
