@@ -13,9 +13,10 @@ import sys
 
 os.environ["OMP_NUM_THREADS"] = "1"
 os.environ["OPENBLAS_NUM_THREADS"] = "1"
-import time  # noqa: E402
 
 import numpy as np  # noqa: E402
+
+import cpu_timing  # noqa: E402
 import faiss  # noqa: E402
 
 faiss.omp_set_num_threads(1)
@@ -30,21 +31,7 @@ n, d = (20_000 if quick else 100_000), 384
 
 
 def median_seconds(f):
-    reps = 1
-    while True:
-        t = time.thread_time()
-        for _ in range(reps):
-            f()
-        if time.thread_time() - t >= 0.1 or reps >= 1 << 20:
-            break
-        reps *= 2
-    samples = []
-    for _ in range(rounds):
-        t = time.thread_time()
-        for _ in range(reps):
-            f()
-        samples.append((time.thread_time() - t) / reps)
-    return sorted(samples)[len(samples) // 2]
+    return cpu_timing.median_seconds(f, rounds)
 
 
 rng = np.random.default_rng(1234)
