@@ -88,14 +88,14 @@ extension LocalVectorStore {
             guard !Files.exists(folder + "/snapshot") else {
                 throw FileError(.corrupt, path: folder, "a collection already exists here")
             }
-            let bytes = Snapshot.bytes(
+            let parts = Snapshot.parts(
                 layout: layout,
                 keyword: keyword,
                 metadata: metadata,
                 generation: 0,
                 state: state
             )
-            try Files.writeAtomically(bytes, to: folder + "/snapshot")
+            try Snapshot.write(parts, to: folder + "/snapshot")
             let log = try StoreFiles.newLog(folder + "/log", generation: 0)
             return LocalVectorStore(
                 folder: folder,

@@ -175,9 +175,7 @@ extension LocalVectorStore {
             for (name, index) in approximate {
                 try Files.writeAtomically(index, to: "\(folder)/ann-\(name)-\(generation)")
             }
-            try Files.writeAtomically(to: folder + "/snapshot", wrap: { $0 }) { (file) throws(FileError) in
-                for part in parts { try file.write(part) }
-            }
+            try Snapshot.write(parts, to: folder + "/snapshot")
             try Files.remove(folder + "/log.previous")
             for name in try Files.contents(ofFolder: folder) where name.hasPrefix("ann-") {
                 if !approximate.keys.contains(where: { name == "ann-\($0)-\(generation)" }) {

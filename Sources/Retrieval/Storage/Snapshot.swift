@@ -101,18 +101,11 @@ struct Snapshot {
         return parts
     }
 
-    /// The bytes of a format-3 snapshot of `state` (its ``parts(layout:keyword:metadata:generation:state:)``
-    /// joined).
-    static func bytes(
-        layout: [VectorLayout],
-        keyword: KeywordSettings?,
-        metadata: [UInt8],
-        generation: UInt64,
-        state: StoreState
-    ) -> [UInt8] {
-        Array(
-            parts(layout: layout, keyword: keyword, metadata: metadata, generation: generation, state: state).joined()
-        )
+    /// Writes `parts` to `path` one after another, atomically (a temporary file, synced and renamed).
+    static func write(_ parts: [[UInt8]], to path: String) throws(FileError) {
+        try Files.writeAtomically(to: path, wrap: { $0 }) { (file) throws(FileError) in
+            for part in parts { try file.write(part) }
+        }
     }
 
     // MARK: - Reading
