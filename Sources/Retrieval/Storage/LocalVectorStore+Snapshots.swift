@@ -5,26 +5,7 @@ import VectorIndex
 import _RAGInternals
 
 /// A snapshot being written in the background: its outcome (the snapshot's size, or the error) once done.
-final class PendingSnapshot: Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    private let outcome = Locked<Result<Int, RetrievalError>?>(nil)
-
-    /// Records the outcome; called once, by the writing thread.
-    func finish(_ result: Result<Int, RetrievalError>) {
-        outcome.withLock { $0 = result }
-        done.signal()
-    }
-
-    /// The outcome, or `nil` while the snapshot is still being written.
-    var result: Result<Int, RetrievalError>? { outcome.withLock { $0 } }
-
-    /// Waits until the snapshot is written (or failed) and returns the outcome.
-    func wait() -> Result<Int, RetrievalError> {
-        done.wait()
-        done.signal()  // later waiters return at once
-        return outcome.withLock { $0! }
-    }
-}
+typealias PendingSnapshot = Pending<Result<Int, RetrievalError>>
 
 /// The writes behind snapshots.
 ///
