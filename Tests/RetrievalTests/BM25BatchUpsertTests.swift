@@ -20,8 +20,8 @@ import Testing
         ]
         for batch in batches {
             for (key, document) in batch { single.upsert(key, tokens: documents[document]) }
-            batched.upsert(keys: batch.map(\.key)) { position, name, body in
-                for word in documents[batch[position].document][name] ?? [] { body(word) }
+            batched.upsert(keys: batch.map(\.key)) { position, name, words in
+                for word in documents[batch[position].document][name] ?? [] { words.append(word) }
             }
         }
         #expect(batched.count == single.count)

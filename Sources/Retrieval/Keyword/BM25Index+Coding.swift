@@ -12,9 +12,9 @@ extension BM25Index {
     /// Writes the index's contents.
     func append(to writer: inout BinaryWriter) {
         writer.append(UInt32(properties.count))
-        var vocabulary = [String](repeating: "", count: termIDs.count)
-        for (word, id) in termIDs { vocabulary[Int(id)] = word }
-        String.append(vocabulary, to: &writer)
+        // Laid out as `String.append(_:to:)` lays out a string list.
+        writer.append(UInt64(vocabulary.count))
+        for id in 0..<vocabulary.count { writer.append(block: vocabulary.word(id)) }
         for property in postings {
             var slots: [UInt32] = []
             var frequencies: [UInt32] = []
@@ -49,11 +49,7 @@ extension BM25Index {
         guard Int(try reader.read(UInt32.self)) == properties.count else {
             throw reader.corrupt("the keyword index's property count")
         }
-        let vocabulary = try String.read(&reader)
-        var termIDs: [String: UInt32] = [:]
-        termIDs.reserveCapacity(vocabulary.count)
-        for (id, word) in vocabulary.enumerated() { termIDs[word] = UInt32(id) }
-        guard termIDs.count == vocabulary.count else { throw reader.corrupt("the keyword index's vocabulary") }
+        let vocabulary = try Self.readVocabulary(&reader)
         var postings: [PropertyPostings] = []
         for _ in properties.indices {
             let lengths = try reader.readArray(of: UInt32.self)
@@ -107,7 +103,7 @@ extension BM25Index {
                 throw reader.corrupt("the keyword index's keys")
             }
         }
-        self.termIDs = termIDs
+        self.vocabulary = vocabulary
         self.postings = postings
         self.slotKeys = slotKeys
         self.isLive = isLive.map { $0 == 1 }
@@ -115,5 +111,21 @@ extension BM25Index {
         self.slotTermStarts = slotTermStarts
         self.slotByKey = slotByKey
         self.deadSlots = deadSlots
+    }
+
+    /// Reads the vocabulary `append(to:)` wrote: every word valid UTF-8 and none twice.
+    private static func readVocabulary(_ reader: inout BinaryReader) throws(FileError) -> Vocabulary {
+        let count = try reader.read(UInt64.self)
+        // Each word takes at least its 4-byte length.
+        guard count <= UInt64(reader.remaining / 4) else { throw reader.corrupt("the keyword index's word count") }
+        var vocabulary = Vocabulary()
+        for id in 0..<Int(count) {
+            let word = try reader.block()
+            if word.contains(where: { $0 >= 0x80 }), String(validating: word, as: UTF8.self) == nil {
+                throw reader.corrupt("a keyword index word that is not UTF-8")
+            }
+            guard vocabulary.insert(utf8: word) == id else { throw reader.corrupt("the keyword index's vocabulary") }
+        }
+        return vocabulary
     }
 }

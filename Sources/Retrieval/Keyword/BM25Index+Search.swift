@@ -76,7 +76,7 @@ extension BM25Index {
         var scratch = Accumulator(slotCount: slotKeys.count)
         let n = Double(count)
         for (word, repeats) in words {
-            guard let term = termIDs[word] else { continue }
+            guard let term = vocabulary.id(of: word) else { continue }
             let lists = fields.compactMap { field -> (list: [Posting], field: Field)? in
                 let list = postings[field.property].lists[Int(term)]
                 return list.isEmpty ? nil : (list, field)

@@ -75,8 +75,8 @@ public struct BM25Index: Sendable {
         var frequency: UInt32
     }
 
-    /// Term ids by word.
-    var termIDs: [String: UInt32] = [:]
+    /// The words and their term ids.
+    var vocabulary = Vocabulary()
     /// Per indexed property, in ``properties`` order.
     var postings: [PropertyPostings]
     /// The key of each slot; removed slots keep their old key and are marked in `isLive`.
@@ -139,7 +139,7 @@ public struct BM25Index: Sendable {
     /// index does not have.
     public func documentFrequency(of word: String, in property: String) -> Int? {
         guard let p = properties.firstIndex(of: property) else { return nil }
-        guard let term = termIDs[word.lowercased()] else { return 0 }
+        guard let term = vocabulary.id(of: word.lowercased()) else { return 0 }
         return postings[p].lists[Int(term)].count
     }
 
@@ -153,8 +153,8 @@ public struct BM25Index: Sendable {
     ///   - texts: Property values.
     /// - Complexity: O(words) to add; a replaced document is first removed (see ``remove(_:)``).
     public mutating func upsert(_ key: UInt64, texts: [String: String]) {
-        upsert(keys: [key]) { _, name, body in
-            if let text = texts[name] { WordTokenizer.forEachWord(in: text, body) }
+        upsert(keys: [key]) { _, name, words in
+            if let text = texts[name] { WordTokenizer.appendWords(of: text, to: &words) }
         }
     }
 
@@ -165,8 +165,8 @@ public struct BM25Index: Sendable {
     ///   - key: The document's key.
     ///   - textArrays: Property values.
     public mutating func upsert(_ key: UInt64, textArrays: [String: [String]]) {
-        upsert(keys: [key]) { _, name, body in
-            for text in textArrays[name] ?? [] { WordTokenizer.forEachWord(in: text, body) }
+        upsert(keys: [key]) { _, name, words in
+            for text in textArrays[name] ?? [] { WordTokenizer.appendWords(of: text, to: &words) }
         }
     }
 
@@ -178,22 +178,23 @@ public struct BM25Index: Sendable {
     ///   - key: The document's key.
     ///   - tokens: The words of each property.
     public mutating func upsert(_ key: UInt64, tokens: [String: [String]]) {
-        upsert(keys: [key]) { _, name, body in
-            for word in tokens[name] ?? [] { body(word) }
+        upsert(keys: [key]) { _, name, words in
+            for word in tokens[name] ?? [] { words.append(word) }
         }
     }
 
     /// Adds documents, or replaces the ones stored under the same keys; a key given twice keeps its last document.
     ///
-    /// `forEachWord(document, property, body)` passes the words of one property of the document at position
-    /// `document` in `keys` to `body` (no array of words is built).
-    mutating func upsert(keys: [UInt64], forEachWord: (Int, String, (String) -> Void) -> Void) {
+    /// `appendWords(document, property, &words)` appends the words of one property of the document at position
+    /// `document` in `keys` to `words` (an empty list each time).
+    mutating func upsert(keys: [UInt64], appendWords: (Int, String, inout WordList) -> Void) {
         var lastPosition: [UInt64: Int] = [:]
         lastPosition.reserveCapacity(keys.count)
         for (position, key) in keys.enumerated() { lastPosition[key] = position }
         for key in lastPosition.keys where slotByKey[key] != nil { remove(key) }
         let propertyCount = UInt32(properties.count)
         var ids: [UInt32] = []
+        var words = WordList()
         // Each property's postings are moved out while a document's words go in, so that the appends below
         // change the lists in place without a uniqueness check through `postings` for every word.
         var property = PropertyPostings()
@@ -202,8 +203,10 @@ public struct BM25Index: Sendable {
             for p in properties.indices {
                 // Each word is looked up once; sorting its term ids groups the repeats, whose run length is the
                 // frequency.
+                words.removeAll()
+                appendWords(position, properties[p], &words)
                 ids.removeAll(keepingCapacity: true)
-                forEachWord(position, properties[p]) { ids.append(termID(for: $0)) }
+                for i in 0..<words.count { ids.append(vocabulary.insert(utf8: words[i])) }
                 swap(&property, &postings[p])
                 property.lengths.append(UInt32(ids.count))
                 property.totalLength += ids.count
@@ -227,8 +230,8 @@ public struct BM25Index: Sendable {
             isLive.append(true)
             slotByKey[key] = slot
         }
-        for p in postings.indices where postings[p].lists.count < termIDs.count {
-            postings[p].lists.append(contentsOf: repeatElement([], count: termIDs.count - postings[p].lists.count))
+        for p in postings.indices where postings[p].lists.count < vocabulary.count {
+            postings[p].lists.append(contentsOf: repeatElement([], count: vocabulary.count - postings[p].lists.count))
         }
     }
 
@@ -255,14 +258,6 @@ public struct BM25Index: Sendable {
         deadSlots += 1
         if deadSlots >= 1024, deadSlots > count { renumberSlots() }
         return true
-    }
-
-    /// The id of `word`, adding it to the vocabulary when it is new (its posting lists are added by the caller).
-    private mutating func termID(for word: String) -> UInt32 {
-        if let id = termIDs[word] { return id }
-        let id = UInt32(termIDs.count)
-        termIDs[word] = id
-        return id
     }
 
     /// The index of `slot` in a sorted list that contains it.

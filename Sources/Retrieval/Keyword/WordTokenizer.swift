@@ -66,40 +66,56 @@ public struct WordTokenizer: Sendable, Hashable {
 
     /// Calls `body` with each lower-cased word of `text`.
     static func forEachWord(in text: String, _ body: (String) -> Void) {
-        if text.utf8.allSatisfy({ $0 < 0x80 }) {
-            forEachASCIIWord(in: text, body)
-            return
+        var words = WordList()
+        appendWords(of: text, to: &words)
+        for i in 0..<words.count { body(String(decoding: words[i], as: UTF8.self)) }
+    }
+
+    /// Appends the lower-cased words of `text` to `words`.
+    ///
+    /// ASCII text is split and lower-cased byte by byte (a letter or digit is a byte, lower-casing a bit flip);
+    /// at the first byte outside ASCII the words of this text are dropped and the text is split by scalars.
+    static func appendWords(of text: String, to words: inout WordList) {
+        let mark = words.mark
+        if !words.withStorage({ appendASCIIWords(of: text, bytes: &$0, ends: &$1) }) {
+            words.restore(mark)
+            appendUnicodeWords(of: text, to: &words)
         }
+    }
+
+    /// The ASCII path of ``appendWords(of:to:)`` on the list's arrays (held alone, so appends need no copy check
+    /// through the list); returns `false` at the first byte outside ASCII.
+    private static func appendASCIIWords(of text: String, bytes: inout [UInt8], ends: inout [Int]) -> Bool {
+        var wordStart = bytes.count
+        for byte in text.utf8 {
+            if byte >= 0x80 { return false }
+            // `| 0x20` maps exactly the ASCII letters (and only them) into `a...z`.
+            let lower = byte | 0x20
+            if lower &- UInt8(ascii: "a") < 26 {
+                bytes.append(lower)
+            } else if byte &- UInt8(ascii: "0") < 10 {
+                bytes.append(byte)
+            } else if bytes.count > wordStart {
+                ends.append(bytes.count)
+                wordStart = bytes.count
+            }
+        }
+        if bytes.count > wordStart { ends.append(bytes.count) }
+        return true
+    }
+
+    /// The general path: words are runs of letter and number scalars, lower-cased with the full case mapping.
+    private static func appendUnicodeWords(of text: String, to words: inout WordList) {
         var word = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             if isWordScalar(scalar) {
                 word.append(scalar)
             } else if !word.isEmpty {
-                body(String(word).lowercased())
+                words.append(String(word).lowercased())
                 word.removeAll(keepingCapacity: true)
             }
         }
-        if !word.isEmpty { body(String(word).lowercased()) }
-    }
-
-    /// The fast path for ASCII text: letters and digits are bytes, and lower-casing is a bit flip.
-    private static func forEachASCIIWord(in text: String, _ body: (String) -> Void) {
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(32)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                buffer.append(byte)
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"):
-                buffer.append(byte | 0x20)
-            default:
-                if !buffer.isEmpty {
-                    body(String(decoding: buffer, as: UTF8.self))
-                    buffer.removeAll(keepingCapacity: true)
-                }
-            }
-        }
-        if !buffer.isEmpty { body(String(decoding: buffer, as: UTF8.self)) }
+        if !word.isEmpty { words.append(String(word).lowercased()) }
     }
 
     /// Whether a scalar is a letter or a number (Unicode general categories `L*` and `N*`).

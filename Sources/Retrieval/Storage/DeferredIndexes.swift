@@ -48,10 +48,10 @@ struct DerivedChange: Sendable {
 
     func apply(to keyword: inout BM25Index) {
         for key in deletedKeys { keyword.remove(key) }
-        keyword.upsert(keys: added.map(\.1)) { document, name, body in
+        keyword.upsert(keys: added.map(\.1)) { document, name, words in
             switch added[document].0.properties[name] {
-            case .text(let text)?: WordTokenizer.forEachWord(in: text, body)
-            case .textArray(let texts)?: for text in texts { WordTokenizer.forEachWord(in: text, body) }
+            case .text(let text)?: WordTokenizer.appendWords(of: text, to: &words)
+            case .textArray(let texts)?: for text in texts { WordTokenizer.appendWords(of: text, to: &words) }
             default: break
             }
         }
