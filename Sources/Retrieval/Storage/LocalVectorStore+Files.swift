@@ -317,11 +317,7 @@ extension LocalVectorStore {
         )
         writer.append(StoreFiles.recordVersion)
         writer.append(UInt32(puts.count))
-        for put in puts {
-            var bare = put.object
-            bare.vectors = [:]
-            StorageCoding.append(bare, key: put.key, vectors: put.object.vectors, to: &writer)
-        }
+        for put in puts { StorageCoding.append(put.object, key: put.key, vectors: put.object.vectors, to: &writer) }
         writer.append(UInt32(deletes.count))
         for id in deletes { StorageCoding.appendUUID(id, to: &writer) }
         return writer.bytes

@@ -9,6 +9,8 @@ import _RAGInternals
 enum StorageCoding {
     // MARK: - Objects
 
+    /// Writes an object's id, key, dates and properties, then `vectors` (the object's own are not read), each
+    /// in name order so that equal objects encode to equal bytes.
     static func append(
         _ object: CollectionObject,
         key: UInt64,
@@ -25,9 +27,14 @@ enum StorageCoding {
             append(value, to: &writer)
         }
         writer.append(UInt32(vectors.count))
-        for (name, vector) in vectors.sorted(by: { $0.key < $1.key }) {
+        if vectors.count == 1, let (name, vector) = vectors.first {
             writer.append(name)
             writer.append(floats: vector)
+        } else {
+            for (name, vector) in vectors.sorted(by: { $0.key < $1.key }) {
+                writer.append(name)
+                writer.append(floats: vector)
+            }
         }
     }
 

@@ -93,10 +93,11 @@ package final class RecordLog {
         guard payload.count <= Self.maximumPayload else {
             throw FileError(.corrupt, path: path, "a record of \(payload.count) bytes is too large for the log")
         }
-        var frame = Self.frame(for: payload)
-        frame.append(contentsOf: payload)
+        // Written after its frame header rather than copied behind it: a record can be megabytes.
+        let frame = Self.frame(for: payload)
         try file.write(frame)
-        length += frame.count
+        try file.write(payload)
+        length += frame.count + payload.count
     }
 
     /// For tests: an error every later sync reports instead of calling `fsync` (a failing disk cannot be arranged
