@@ -5,8 +5,9 @@
 Data: Benchmarks/Scripts/retrieval_data.py (the same .fvecs / .jsonl files retrieval-report reads).
 Measures, like retrieval-report:
   ingest objects/s: 1,000-object batches with caller-supplied vectors, the batches built before the clock starts
-      (LanceDB: one `table.add` per batch, each a new data file and manifest version; Chroma: one
-      `collection.add` per batch into a `PersistentClient`);
+      (LanceDB: one `table.add` per batch, each a new data file and manifest version, measured as it writes them
+      (no `fsync`) and with each batch's new files and their folders synced before the next batch, alternating;
+      Chroma: one `collection.add` per batch into a `PersistentClient`);
   near-vector top-10 latency p50 / p99 in ms (one query per call, 20 warm-up queries, median over 3 passes of
       1,000 queries) and recall@10 against the exact ground truth:
       LanceDB without an index (exact scan, `distance_type("dot")`), LanceDB IVF_PQ (nlist and M as ours, swept
@@ -18,6 +19,7 @@ Measures, like retrieval-report:
 
 Usage: python retrieval_peers.py <data> <work> [--n 100000] [--runs 3] [--passes 3] [--ivf 256,48]
            [--systems lancedb,chroma] [--ivf-only (LanceDB: index the table a previous run left)]
+           [--ingest-only (LanceDB: the ingest runs only)]
        (pip install lancedb chromadb numpy)
 """
 import json
@@ -34,6 +36,7 @@ BATCH = 1000
 PASSES = 3
 SWEEP_QUERIES = 200
 IVF_ONLY = "--ivf-only" in sys.argv
+INGEST_ONLY = "--ingest-only" in sys.argv
 
 
 def argument(flag, default):
@@ -152,23 +155,74 @@ def lance_search(table, q, nprobes=None, refine=None):
     return query.to_arrow()["i"].to_pylist()
 
 
-def lance_flat(data, folder, runs, out):
-    """Ingest runs, then exact search without an index; returns the table of the last run."""
+class FolderSync:
+    """Makes a folder's new and changed files durable: `fsync` on each file whose size or modification time changed
+    since the last call, then on each folder that holds one or a new folder (so the new names are durable too)."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self.seen = {}
+
+    def __call__(self):
+        folders = set()
+        for root, subfolders, files in os.walk(self.folder):
+            for name in subfolders:
+                path = os.path.join(root, name)
+                if path not in self.seen:
+                    self.seen[path] = None
+                    folders.add(root)
+            for name in files:
+                path = os.path.join(root, name)
+                status = os.stat(path)
+                stamp = (status.st_size, status.st_mtime_ns)
+                if self.seen.get(path) != stamp:
+                    self.seen[path] = stamp
+                    descriptor = os.open(path, os.O_RDONLY)
+                    os.fsync(descriptor)
+                    os.close(descriptor)
+                    folders.add(root)
+        for root in folders | {self.folder}:
+            descriptor = os.open(root, os.O_RDONLY)
+            os.fsync(descriptor)
+            os.close(descriptor)
+
+
+def lance_ingest(batches, folder, durable):
+    """One ingest into a new table; returns (table, seconds). `durable`: each batch's files synced before the next
+    batch starts, as our commits are (LanceDB itself does not sync)."""
     import lancedb
 
+    shutil.rmtree(folder, ignore_errors=True)
+    sync = FolderSync(folder) if durable else (lambda: None)
+    db = lancedb.connect(folder)
+    start = time.perf_counter()
+    table = db.create_table("objects", data=batches[0])
+    sync()
+    for batch in batches[1:]:
+        table.add(batch)
+        sync()
+    return table, time.perf_counter() - start
+
+
+def lance_flat(data, folder, runs, out):
+    """Ingest runs (as LanceDB writes, and with each batch synced, alternating), then exact search without an index;
+    returns the table of the last run."""
     batches = lance_batches(data)
-    rates = []
+    rates, durable_rates = [], []
     for run in range(runs):
-        shutil.rmtree(folder, ignore_errors=True)
+        _, seconds = lance_ingest(batches, folder, durable=True)
+        durable_rates.append(data.n / seconds)
+        print(f"lancedb ingest run {run + 1}, each batch synced: {durable_rates[-1]:.0f} objects/s "
+              f"(load {load_average()})", flush=True)
         before = resident_bytes()
-        db = lancedb.connect(folder)
-        start = time.perf_counter()
-        table = db.create_table("objects", data=batches[0])
-        for batch in batches[1:]:
-            table.add(batch)
-        rates.append(data.n / (time.perf_counter() - start))
+        table, seconds = lance_ingest(batches, folder, durable=False)
+        rates.append(data.n / seconds)
         ingest_resident = resident_bytes() - before
         print(f"lancedb ingest run {run + 1}: {rates[-1]:.0f} objects/s (load {load_average()})", flush=True)
+    out |= {"ingest_objects_per_s": float(np.median(rates)), "ingest_runs": rates,
+            "durable_ingest_objects_per_s": float(np.median(durable_rates)), "durable_ingest_runs": durable_rates}
+    if INGEST_ONLY:
+        return table
     flat = time_queries(lambda q: lance_search(table, q), data)
     print(f"lancedb flat top-10: {line(flat)} (load {load_average()})", flush=True)
     disk_flat = disk_bytes(folder)
@@ -176,7 +230,6 @@ def lance_flat(data, folder, runs, out):
     print(f"lancedb reopen {reopen[0]:.3f} s (with first query {reopen[1]:.3f} s), resident "
           f"{reopen[2] / data.n:.0f} B/object, disk {disk_flat / data.n:.0f} B/object", flush=True)
     out |= {
-        "ingest_objects_per_s": float(np.median(rates)), "ingest_runs": rates,
         "reopen_s": reopen[0], "reopen_first_query_s": reopen[1], "memory_bytes_per_object": reopen[2] / data.n,
         "ingest_memory_bytes_per_object": ingest_resident / data.n, "disk_bytes_per_object": disk_flat / data.n,
         **prefixed("flat_", flat),
@@ -197,6 +250,9 @@ def run_lancedb(data, work, runs, lists, m, results):
                 "memory_bytes_per_object": reopen[2] / data.n, "disk_bytes_per_object": disk_bytes(folder) / data.n}
     else:
         table = lance_flat(data, folder, runs, out)
+        if INGEST_ONLY:
+            results["lancedb"] = out
+            return
     start = time.perf_counter()
     # With `config`, the first argument names the vector column.
     table.create_index("vector", config=IvfPq(distance_type="dot", num_partitions=lists, num_sub_vectors=m))
