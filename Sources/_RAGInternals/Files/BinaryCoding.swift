@@ -23,6 +23,25 @@ package struct BinaryWriter: Sendable {
         unsafe withUnsafeBytes(of: value.littleEndian) { raw in unsafe storage.append(contentsOf: raw) }
     }
 
+    // The widths the files use, as concrete overloads: callers in other modules were left calling the generic
+    // form through its witness tables (a profile of a snapshot found it unspecialised), a few calls per value.
+
+    /// Appends a byte.
+    @inlinable package mutating func append(_ value: UInt8) { storage.append(value) }
+
+    /// Appends a `UInt32`, little-endian.
+    @inlinable package mutating func append(_ value: UInt32) {
+        unsafe withUnsafeBytes(of: value.littleEndian) { raw in unsafe storage.append(contentsOf: raw) }
+    }
+
+    /// Appends a `UInt64`, little-endian.
+    @inlinable package mutating func append(_ value: UInt64) {
+        unsafe withUnsafeBytes(of: value.littleEndian) { raw in unsafe storage.append(contentsOf: raw) }
+    }
+
+    /// Appends an `Int64`, little-endian.
+    @inlinable package mutating func append(_ value: Int64) { append(UInt64(bitPattern: value)) }
+
     /// Appends a `Double` as its IEEE 754 bits.
     @inlinable package mutating func append(_ value: Double) { append(value.bitPattern) }
 
