@@ -8,7 +8,13 @@ import _RAGTestSupport
 /// The threads of one ImageBind call (shares of a batch run end to end, and the rows and attention heads of one
 /// pass split between threads) change no bit: every tower gives the same heads at any thread count, and an item
 /// gives the same heads alone as anywhere in a batch.
-@Suite(.enabled(if: Fixtures.hasShared, "set \(Fixtures.environmentVariable) to the shared fixtures folder"))
+///
+/// Runs in the optimised test run (`swift test -c release`, which `.ci/run` runs after the debug one): through the
+/// unoptimised debug kernels these comparisons take about two minutes of CPU, the largest share of a debug run.
+@Suite(
+    .enabled(if: Fixtures.hasShared, "set \(Fixtures.environmentVariable) to the shared fixtures folder"),
+    .enabled(if: Fixtures.isOptimizedBuild, "runs in release builds (swift test -c release)")
+)
 struct ImageBindThreadingTests {
     let fixture: ImageBindFixture
 

@@ -5,12 +5,6 @@ import Foundation
 import Testing
 import _RAGTestSupport
 
-#if DEBUG
-private let isOptimizedBuild = false
-#else
-private let isOptimizedBuild = true
-#endif
-
 /// The real all-MiniLM-L6-v2 against `fixtures/models/minilm` goldens, from raw text.
 ///
 /// The 90 MB weights are not stored: `.ci/fetch-models.sh` fills `.cache/models/all-MiniLM-L6-v2` and `.ci/run`
@@ -21,7 +15,7 @@ private let isOptimizedBuild = true
         if: Fixtures.hasShared && ProcessInfo.processInfo.environment["MMRAG_MINILM_DIR"] != nil,
         "run .ci/fetch-models.sh and set MMRAG_MINILM_DIR to .cache/models/all-MiniLM-L6-v2"
     ),
-    .enabled(if: isOptimizedBuild, "runs in release builds (swift test -c release)")
+    .enabled(if: Fixtures.isOptimizedBuild, "runs in release builds (swift test -c release)")
 )
 struct MiniLMTests {
     struct Golden: Decodable {

@@ -4,18 +4,12 @@ import Testing
 import VectorIndex
 import _RAGTestSupport
 
-#if DEBUG
-private let isOptimizedBuild = false
-#else
-private let isOptimizedBuild = true
-#endif
-
 /// IVF-PQ recall on the shared ANN sets against FAISS's reference numbers (`fixtures/ann/minilm-pypi.faiss.md`).
 ///
 /// Release builds only: training on 20,000 × 384 floats takes minutes unoptimised.
 @Suite(
     .enabled(if: Fixtures.hasShared, "set \(Fixtures.environmentVariable) to the shared fixtures folder"),
-    .enabled(if: isOptimizedBuild, "runs in release builds (swift test -c release)")
+    .enabled(if: Fixtures.isOptimizedBuild, "runs in release builds (swift test -c release)")
 )
 struct IVFPQFixtureTests {
     static let probes = [1, 4, 8, 16, 32, 64]

