@@ -94,6 +94,8 @@ import VectorIndex
         for bad in [
             VectorStoreBatch(puts: [try object(ids[0], 0, a: [1, 2])]),
             VectorStoreBatch(puts: [try object(ids[0], 0, a: [.nan, 0, 0])]),
+            VectorStoreBatch(puts: [try object(ids[0], 0, a: [0, -.infinity, 0])]),
+            VectorStoreBatch(puts: [try object(ids[0], 0, a: [0, 0, .infinity])]),
             VectorStoreBatch(puts: [try object(ids[0], 0, b: [0, 0])]),
             VectorStoreBatch(puts: [try object(ids[0], 0), try object(ids[3], 0)], insertsOnly: true),
         ] {

@@ -112,19 +112,7 @@ struct StoreState: Sendable {
                         "object \(object.id) has a vector for \"\(name)\", which is not declared"
                     )
                 }
-                guard vector.count == slot.layout.dimension else {
-                    throw RetrievalError(
-                        .dimensionMismatch,
-                        "object \(object.id): vector \"\(name)\" has \(vector.count) values, the space has "
-                            + "\(slot.layout.dimension)"
-                    )
-                }
-                guard vector.allSatisfy(\.isFinite) else {
-                    throw RetrievalError(.invalidObject, "object \(object.id): vector \"\(name)\" is not finite")
-                }
-                if slot.layout.metric == .cosine && vector.allSatisfy({ $0 == 0 }) {
-                    throw RetrievalError(.invalidObject, "object \(object.id): vector \"\(name)\" is all zeros")
-                }
+                try slot.layout.check(vector, object: object.id)
             }
         }
     }

@@ -3,6 +3,8 @@
 import Embedding
 public import VectorIndex
 
+import struct Foundation.UUID
+
 /// What a store needs to know about one named vector to index it: its name, dimension, metric and index kind.
 public struct VectorLayout: Sendable, Hashable {
     /// The named vector's name.
@@ -23,6 +25,35 @@ public struct VectorLayout: Sendable, Hashable {
         self.metric = metric
         self.reportedMetric = reportedMetric
         self.index = index
+    }
+}
+
+extension VectorLayout {
+    /// Checks a vector that object `id` brings for this named vector: the layout's dimension, finite values, and
+    /// not all zeros where the metric is cosine (a zero vector has no direction).
+    func check(_ vector: [Float], object id: UUID) throws(RetrievalError) {
+        guard vector.count == dimension else {
+            throw RetrievalError(
+                .dimensionMismatch,
+                "object \(id): vector \"\(name)\" has \(vector.count) values, the space has \(dimension)"
+            )
+        }
+        guard Self.isFinite(vector) else {
+            throw RetrievalError(.invalidObject, "object \(id): vector \"\(name)\" is not finite")
+        }
+        if metric == .cosine && vector.allSatisfy({ $0 == 0 }) {
+            throw RetrievalError(.invalidObject, "object \(id): vector \"\(name)\" is all zeros")
+        }
+    }
+
+    /// Whether every value is finite: no NaN or infinity (their exponent bits are all set).
+    ///
+    /// One pass with no early exit, which the compiler turns into vector instructions (`allSatisfy` stops at the
+    /// first failure and so checks one value at a time); this runs on every vector a commit stores.
+    static func isFinite(_ values: [Float]) -> Bool {
+        var nonFinite: UInt32 = 0
+        for value in values { nonFinite |= value.bitPattern & 0x7F80_0000 == 0x7F80_0000 ? 1 : 0 }
+        return nonFinite == 0
     }
 }
 

@@ -87,19 +87,7 @@ extension ChromaVectorStore {
                         "object \(object.id) has a vector for \"\(name)\", which is not declared"
                     )
                 }
-                guard vector.count == slot.dimension else {
-                    throw RetrievalError(
-                        .dimensionMismatch,
-                        "object \(object.id): vector \"\(name)\" has \(vector.count) values, the space has "
-                            + "\(slot.dimension)"
-                    )
-                }
-                guard vector.allSatisfy(\.isFinite) else {
-                    throw RetrievalError(.invalidObject, "object \(object.id): vector \"\(name)\" is not finite")
-                }
-                if slot.metric == .cosine && vector.allSatisfy({ $0 == 0 }) {
-                    throw RetrievalError(.invalidObject, "object \(object.id): vector \"\(name)\" is all zeros")
-                }
+                try slot.check(vector, object: object.id)
             }
         }
     }
