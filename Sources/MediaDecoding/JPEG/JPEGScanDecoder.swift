@@ -63,6 +63,8 @@
     var badRefinementSizes = 0
     /// The damage found so far.
     var damage: JPEGDamageLog
+    /// The last unit row started before the data ran out, or −1 before the first unit.
+    private var lastGoodUnitRow = -1
 
     init(
         reader: JPEGBitReader,
@@ -125,6 +127,7 @@
                     skipUnit(single, unitX, unitY)
                     continue
                 }
+                lastGoodUnitRow = unitY
                 if single {
                     try decodeBlock(0, unitX, unitY)
                 } else {
@@ -176,6 +179,13 @@
             )
         }
         return (reader.position, reader.unusedBytes)
+    }
+
+    /// libjpeg's `last_good_iMCU_row` after this scan, given its value before: the MCU row of the last unit
+    /// started while the data lasted (a one-component scan's block rows count `v` to an MCU row).
+    func lastGoodRow(after previous: Int) -> Int {
+        guard lastGoodUnitRow >= 0 else { return previous }
+        return targets.count == 1 ? lastGoodUnitRow / targets[0].v : lastGoodUnitRow
     }
 
     @inline(__always)

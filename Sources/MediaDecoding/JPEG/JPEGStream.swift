@@ -25,6 +25,8 @@ struct JPEGStream {
     /// The finished pixels of a frame converted while its only scan was decoded.
     private var streamedPixels: [UInt8]?
     private var scansDecoded = 0
+    /// Progression state for libjpeg's block smoothing (progressive frames).
+    private var smoothing = JPEGBlockSmoothing(componentCount: 0)
     private var sawJFIF = false
     private var adobeTransform: Int?
     /// The EXIF orientation tag (1...8) of the first EXIF APP1 segment, if any.
@@ -225,6 +227,7 @@ struct JPEGStream {
             pixels = [UInt8](repeating: 0, count: frame.width * frame.height * JPEGColorConverter.channels(transform))
         }
         if planes.isEmpty {
+            smoothing = JPEGBlockSmoothing(componentCount: frame.components.count)
             planes = [UInt8](repeating: 0, count: frame.planeSize)
             // Sequential frames need no coefficient storage; a dummy block keeps the buffer pointer non-nil.
             coefficients = [Int16](repeating: 0, count: frame.isProgressive ? frame.coefficientCount : 64)
@@ -248,8 +251,10 @@ struct JPEGStream {
                 throw .corrupt("JPEG Huffman AC table \(scan.acSlots[i] - 4) is not defined")
             }
         }
+        if frame.isProgressive { smoothing.begin(scan) }
         let interval = restartInterval
         var end = (position: dataStart, unusedBytes: 0)
+        var lastGoodRow = smoothing.lastGoodRow
         var damage = self.damage
         let tables = huffman.storage
         let quantization = self.quantization
@@ -303,7 +308,10 @@ struct JPEGStream {
                                     scratch: scratch.baseAddress!,
                                     damage: damage
                                 )
-                                defer { damage = decoder.damage }
+                                defer {
+                                    damage = decoder.damage
+                                    lastGoodRow = decoder.lastGoodRow(after: lastGoodRow)
+                                }
                                 guard streaming else {
                                     end = try decoder.run { _ throws(MediaDecodingError) in }
                                     return
@@ -340,6 +348,7 @@ struct JPEGStream {
             }
         }
         self.damage = damage
+        smoothing.lastGoodRow = lastGoodRow
         if streaming { streamedPixels = pixels }
         scansDecoded += 1
         return (end.position, end.unusedBytes)
@@ -424,6 +433,9 @@ struct JPEGStream {
         if frame.isProgressive {
             var coefficients = self.coefficients
             self.coefficients = []
+            if smoothing.applies(to: frame, quantization: quantization) {
+                coefficients = smoothing.smoothed(coefficients, frame: frame, quantization: quantization)
+            }
             unsafe coefficients.withUnsafeMutableBufferPointer { coefficientBuffer in
                 unsafe planes.withUnsafeMutableBufferPointer { planeBuffer in
                     unsafe quantization.withUnsafeBufferPointer { quantBuffer in
