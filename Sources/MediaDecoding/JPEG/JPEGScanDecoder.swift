@@ -63,6 +63,8 @@
     var badRefinementSizes = 0
     /// The damage found so far.
     var damage: JPEGDamageLog
+    /// Whether the inverse DCT runs the AVX2 kernel.
+    private let avx2 = JPEGDecoderKernels.usesAVX2Now
     /// The last unit row started before the data ran out, or −1 before the first unit.
     private var lastGoodUnitRow = -1
 
@@ -307,7 +309,7 @@
         }
         if sawAC {
             unsafe block[0] = dc &* target.quant[0]
-            unsafe JPEGIDCT.transform(block, into: output, stride: target.planeStride)
+            unsafe JPEGDecoderKernels.inverseDCT(block, into: output, stride: target.planeStride, avx2: avx2)
         } else {
             unsafe JPEGIDCT.transformDCOnly(dc &* target.quant[0], into: output, stride: target.planeStride)
         }
@@ -419,6 +421,7 @@
         planes: UnsafeMutablePointer<UInt8>,
         scratch: UnsafeMutablePointer<Int32>
     ) {
+        let avx2 = JPEGDecoderKernels.usesAVX2Now
         for component in frame.components {
             let quant = unsafe quantization + component.quantSlot * 64
             for blockY in 0..<component.blocksHigh {
@@ -438,7 +441,12 @@
                         unsafe JPEGIDCT.transformDCOnly(dc, into: output, stride: component.planeStride)
                     } else {
                         unsafe scratch[0] = dc
-                        unsafe JPEGIDCT.transform(scratch, into: output, stride: component.planeStride)
+                        unsafe JPEGDecoderKernels.inverseDCT(
+                            scratch,
+                            into: output,
+                            stride: component.planeStride,
+                            avx2: avx2
+                        )
                     }
                 }
             }
