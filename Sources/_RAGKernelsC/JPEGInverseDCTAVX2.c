@@ -79,12 +79,14 @@ static inline RAG_IDCT_TARGET __m128i rag_idct_narrow(__m256i v, int truncate) {
     return _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
 }
 
-RAG_IDCT_TARGET void rag_avx2_jpeg_idct_islow(const int32_t *block, uint8_t *output, ptrdiff_t stride) {
+RAG_IDCT_TARGET void rag_avx2_jpeg_idct_islow(int32_t *block, uint8_t *output, ptrdiff_t stride) {
     __m128i m[8];
     __m256i o[8];
     for (int r = 0; r < 8; r++) {
         m[r] = rag_idct_narrow(_mm256_loadu_si256((const __m256i *)(block + 8 * r)), 1);
     }
+    // Leave the block zeroed for the decoder's next one.
+    for (int r = 0; r < 8; r++) _mm256_storeu_si256((__m256i *)(block + 8 * r), _mm256_setzero_si256());
     // Pass 1: columns; m[k] is row k, lane c column c.
     rag_idct_butterfly(m, o);
     const __m256i round1 = _mm256_set1_epi32(1 << 10);

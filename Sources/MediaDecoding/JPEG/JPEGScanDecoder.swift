@@ -95,6 +95,8 @@
         low = scan.approximationLow
         self.restartInterval = restartInterval
         unsafe self.scratch = scratch
+        // The block starts zeroed, and the inverse DCT leaves it so after each block with AC coefficients.
+        unsafe scratch.update(repeating: 0, count: 64)
         for k in 0..<64 {
             unsafe scratch[64 + k] = Int32(JPEGZigZag.natural[k])
         }
@@ -277,10 +279,7 @@
                     try noteOverrun()
                     k = 63
                 }
-                if !sawAC {
-                    unsafe block.update(repeating: 0, count: 64)
-                    sawAC = true
-                }
+                sawAC = true
                 let z = Int(unsafe zigzag[k])
                 unsafe block[z] = (fast >> 16) &* target.quant[z]
                 k &+= 1
@@ -299,10 +298,7 @@
                 try noteOverrun()
                 k = 63
             }
-            if !sawAC {
-                unsafe block.update(repeating: 0, count: 64)
-                sawAC = true
-            }
+            sawAC = true
             let z = Int(unsafe zigzag[k])
             unsafe block[z] = unsafe bits.receiveExtend(magnitude) &* target.quant[z]
             k += 1

@@ -24,7 +24,7 @@ package enum JPEGDecoderKernels {
 
     /// The accurate integer inverse DCT of one block (``JPEGIDCT/transform(_:into:stride:)``, or its AVX2 twin).
     /// - Parameters:
-    ///   - block: 64 dequantised coefficients, natural order; may be overwritten.
+    ///   - block: 64 dequantised coefficients, natural order; left zeroed.
     ///   - output: The top-left sample; eight rows of eight bytes, `stride` bytes apart, are written.
     ///   - stride: Bytes between output rows.
     ///   - avx2: Whether to run the AVX2 kernel (``usesAVX2(_:)``, decided once per scan).
@@ -42,14 +42,17 @@ package enum JPEGDecoderKernels {
         }
         #endif
         unsafe JPEGIDCT.transform(block, into: output, stride: stride)
+        unsafe block.update(repeating: 0, count: 64)
     }
 
-    /// The inverse DCT of one block at `level`, for tests: 64 dequantised coefficients in, 64 samples out.
+    /// The inverse DCT of one block at `level`, for tests: 64 dequantised coefficients in, 64 samples out (and
+    /// whether the block was left zeroed).
     /// - Parameters:
     ///   - coefficients: 64 coefficients, natural order.
     ///   - level: The instruction level to run.
-    /// - Returns: The 8×8 samples, row by row.
-    package static func inverseDCT(_ coefficients: [Int32], level: InstructionLevel) -> [UInt8] {
+    /// - Returns: The 8×8 samples, row by row, and whether the block was left all zero.
+    package static func inverseDCT(_ coefficients: [Int32], level: InstructionLevel) -> (samples: [UInt8], zeroed: Bool)
+    {
         precondition(coefficients.count == 64, "an 8x8 block has 64 coefficients")
         var block = coefficients
         var samples = [UInt8](repeating: 0, count: 64)
@@ -59,6 +62,6 @@ package enum JPEGDecoderKernels {
                 unsafe inverseDCT(blockBuffer.baseAddress!, into: sampleBuffer.baseAddress!, stride: 8, avx2: avx2)
             }
         }
-        return samples
+        return (samples, block.allSatisfy { $0 == 0 })
     }
 }
