@@ -46,7 +46,7 @@ struct JPEGStream {
     /// The next marker from `start` by libjpeg's rules, with a warning for skipped bytes (`unused` more are
     /// counted as skipped) and for the end of the data.
     private mutating func nextMarker(from start: Int, unused: Int = 0) throws(MediaDecodingError) -> JPEGMarkerHit {
-        let hit = unsafe bytes.withUnsafeBufferPointer { unsafe JPEGMarkerHit.find(in: $0, from: start) }
+        let hit = JPEGMarkerHit.find(in: bytes, from: start)
         if hit.skipped + unused > 0 {
             try damage.report(
                 MediaDecodingWarning(
@@ -224,10 +224,9 @@ struct JPEGStream {
         if streaming {
             frame.useBandRings(single: scan.componentIndices.count == 1)
             self.frame = frame
-            // Every row is converted before the pixels are used (the last band after the scan, whatever its
-            // data held), so the buffer is not zero-filled first: that pass cost about 4 % of a large decode.
-            let count = frame.width * frame.height * JPEGColorConverter.channels(transform)
-            pixels = unsafe [UInt8](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+            pixels = JPEGColorConverter.pixelBuffer(
+                count: frame.width * frame.height * JPEGColorConverter.channels(transform)
+            )
         }
         if planes.isEmpty {
             smoothing = JPEGBlockSmoothing(componentCount: frame.components.count)
@@ -270,86 +269,24 @@ struct JPEGStream {
             self.planes = planes
             self.coefficients = coefficients
         }
-        try unsafe bytes.withUnsafeBufferPointer { (file) throws(MediaDecodingError) in
-            try unsafe planes.withUnsafeMutableBufferPointer { (planeBuffer) throws(MediaDecodingError) in
-                try unsafe coefficients.withUnsafeMutableBufferPointer {
-                    (coefficientBuffer) throws(MediaDecodingError) in
-                    try unsafe tables.withUnsafeBufferPointer { (huffmanBuffer) throws(MediaDecodingError) in
-                        try unsafe quantization.withUnsafeBufferPointer { (quantBuffer) throws(MediaDecodingError) in
-                            try unsafe withUnsafeTemporaryAllocation(of: Int32.self, capacity: 128) {
-                                (scratch) throws(MediaDecodingError) in
-                                let coefficientBase = coefficientBuffer.baseAddress!
-                                var targets: [JPEGScanDecoder.Target] = []
-                                for (i, index) in scan.componentIndices.enumerated() {
-                                    let component = frame.components[index]
-                                    unsafe targets.append(
-                                        JPEGScanDecoder.Target(
-                                            componentIndex: index,
-                                            h: component.h,
-                                            v: component.v,
-                                            dcTable: huffmanBuffer.baseAddress! + scan.dcSlots[i]
-                                                * JPEGHuffmanDecodingTables.stride,
-                                            acTable: huffmanBuffer.baseAddress! + scan.acSlots[i]
-                                                * JPEGHuffmanDecodingTables.stride,
-                                            quant: quantBuffer.baseAddress! + component.quantSlot * 64,
-                                            plane: planeBuffer.baseAddress! + component.planeOffset,
-                                            planeStride: component.planeStride,
-                                            ringRows: component.ringRows,
-                                            coefficients: coefficientBase + component.coefficientOffset,
-                                            blocksPerRow: component.paddedBlocksWide,
-                                            blocksWide: component.blocksWide,
-                                            blocksHigh: component.blocksHigh
-                                        )
-                                    )
-                                }
-                                var decoder = unsafe JPEGScanDecoder(
-                                    reader: JPEGBitReader(file, start: dataStart, rejectsInvalidCodes: damage.rejects),
-                                    targets: targets,
-                                    scan: scan,
-                                    frame: frame,
-                                    restartInterval: interval,
-                                    scratch: scratch.baseAddress!,
-                                    damage: damage
-                                )
-                                defer {
-                                    damage = decoder.damage
-                                    lastGoodRow = decoder.lastGoodRow(after: lastGoodRow)
-                                }
-                                guard streaming else {
-                                    end = try decoder.run { _ throws(MediaDecodingError) in }
-                                    return
-                                }
-                                // Convert each band once the band below it (its lower context row) is decoded.
-                                let bandHeight = scan.componentIndices.count == 1 ? 8 : 8 * frame.vMax
-                                var converted = 0
-                                try unsafe pixels.withUnsafeMutableBufferPointer {
-                                    (output) throws(MediaDecodingError) in
-                                    let planeBase = unsafe UnsafePointer(planeBuffer.baseAddress!)
-                                    let outputBase = output.baseAddress!
-                                    let convert = { (rows: Range<Int>) in
-                                        unsafe JPEGColorConverter.convert(
-                                            rows: rows,
-                                            frame: frame,
-                                            planes: planeBase,
-                                            transform: transform,
-                                            output: outputBase
-                                        )
-                                    }
-                                    end = try decoder.run { (bandsDone) throws(MediaDecodingError) in
-                                        let ready = min((bandsDone - 1) * bandHeight, frame.height)
-                                        if ready > converted {
-                                            convert(converted..<ready)
-                                            converted = ready
-                                        }
-                                    }
-                                    convert(converted..<frame.height)
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        end = try JPEGScanDecoder.decode(
+            JPEGScanDecoder.Job(
+                scan: scan,
+                frame: frame,
+                dataStart: dataStart,
+                restartInterval: interval,
+                streaming: streaming,
+                transform: transform
+            ),
+            file: bytes,
+            tables: tables,
+            quantization: quantization,
+            planes: &planes,
+            coefficients: &coefficients,
+            pixels: &pixels,
+            damage: &damage,
+            lastGoodRow: &lastGoodRow
+        )
         self.damage = damage
         smoothing.lastGoodRow = lastGoodRow
         if streaming { streamedPixels = pixels }
@@ -439,21 +376,12 @@ struct JPEGStream {
             if smoothing.applies(to: frame, quantization: quantization) {
                 coefficients = smoothing.smoothed(coefficients, frame: frame, quantization: quantization)
             }
-            unsafe coefficients.withUnsafeMutableBufferPointer { coefficientBuffer in
-                unsafe planes.withUnsafeMutableBufferPointer { planeBuffer in
-                    unsafe quantization.withUnsafeBufferPointer { quantBuffer in
-                        unsafe withUnsafeTemporaryAllocation(of: Int32.self, capacity: 64) { scratch in
-                            unsafe JPEGScanDecoder.transformCoefficients(
-                                frame: frame,
-                                coefficients: coefficientBuffer.baseAddress!,
-                                quantization: quantBuffer.baseAddress!,
-                                planes: planeBuffer.baseAddress!,
-                                scratch: scratch.baseAddress!
-                            )
-                        }
-                    }
-                }
-            }
+            JPEGScanDecoder.transformCoefficients(
+                frame: frame,
+                coefficients: &coefficients,
+                quantization: quantization,
+                planes: &planes
+            )
         }
         return JPEGColorConverter.image(frame: frame, planes: planes, transform: colorTransform(frame))
     }

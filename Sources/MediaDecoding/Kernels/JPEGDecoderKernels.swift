@@ -51,8 +51,10 @@ package enum JPEGDecoderKernels {
     ///   - coefficients: 64 coefficients, natural order.
     ///   - level: The instruction level to run.
     /// - Returns: The 8×8 samples, row by row, and whether the block was left all zero.
-    package static func inverseDCT(_ coefficients: [Int32], level: InstructionLevel) -> (samples: [UInt8], zeroed: Bool)
-    {
+    package static func inverseDCT(
+        _ coefficients: [Int32],
+        level: InstructionLevel
+    ) -> (samples: [UInt8], zeroed: Bool) {
         precondition(coefficients.count == 64, "an 8x8 block has 64 coefficients")
         var block = coefficients
         var samples = [UInt8](repeating: 0, count: 64)
