@@ -8,7 +8,7 @@ pixels, not to the plain inverse DCT of the coefficients read so far. This corpu
 
 Files are written by Pillow (progressive=True, the standard libjpeg progression: 6 scans for grayscale, 10 for
 colour) and, when `cjpeg` is installed (Debian: libjpeg-turbo-progs), by `cjpeg -progressive` for the 4:4:0 and
-4:1:1 subsamplings Pillow cannot write; seeded smooth images with noise, several sizes and qualities. Each file is
+4:1:1 subsamplings Pillow cannot write and by `cjpeg -scans` for a 4:2:0 script whose luma bands include 10...63; seeded smooth images with noise, several sizes and qualities. Each file is
 cut at every scan boundary (just after a scan's entropy-coded data) and in the middle of every scan (a third and
 two thirds into its data), and kept whole as a control. Pillow opens the cut files with
 `ImageFile.LOAD_TRUNCATED_IMAGES = True` (it then hands libjpeg an EOI marker at the end of the data, as `djpeg`
@@ -27,6 +27,7 @@ import json
 import shutil
 import subprocess
 import sys
+import tempfile
 import zlib
 
 import numpy as np
@@ -43,7 +44,22 @@ SAMPLING = (
     ("gray", None, None),
     ("4:4:0", None, "1x2,1x1,1x1"),
     ("4:1:1", None, "4x1,1x1,1x1"),
+    ("4:2:0 scans past 9", None, "2x2,1x1,1x1"),
 )
+# The last sampling uses this scan script: luma's AC in bands 1...9 and 10...63, so a band starts past the nine
+# coefficients block smoothing estimates.
+SCANS_PAST_9 = """0,1,2: 0-0, 0, 1;
+0: 1-9, 0, 2;
+0: 10-63, 0, 2;
+1: 1-63, 0, 1;
+2: 1-63, 0, 1;
+0: 1-63, 2, 1;
+0,1,2: 0-0, 1, 0;
+0: 10-63, 1, 0;
+0: 1-9, 1, 0;
+1: 1-63, 1, 0;
+2: 1-63, 1, 0;
+"""
 KINDS = ("whole", "scan-boundary", "mid-scan")
 
 
@@ -60,7 +76,12 @@ def encode(pixels, sampling, quality):
     if cjpeg_sampling is not None:
         ppm = io.BytesIO()
         image.save(ppm, "PPM")
-        return subprocess.run(["cjpeg", "-quality", str(quality), "-sample", cjpeg_sampling, "-progressive"],
+        extra = ["-progressive"]
+        if name == "4:2:0 scans past 9":
+            with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as script:
+                script.write(SCANS_PAST_9)
+            extra = ["-scans", script.name]
+        return subprocess.run(["cjpeg", "-quality", str(quality), "-sample", cjpeg_sampling, *extra],
                               input=ppm.getvalue(), capture_output=True, check=True).stdout
     out = io.BytesIO()
     if subsampling is None:

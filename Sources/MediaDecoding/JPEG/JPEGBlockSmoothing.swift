@@ -43,7 +43,8 @@ struct JPEGBlockSmoothing: Sendable {
             for k in 1..<Self.tracked {
                 previousBits[base + k] = scans > 1 ? bits[base + k] : 0
             }
-            for k in scan.spectralStart...min(scan.spectralEnd, Self.tracked - 1) {
+            // Bands that start past the tracked coefficients (say 10...63) change none of them.
+            for k in scan.spectralStart..<max(scan.spectralStart, min(scan.spectralEnd + 1, Self.tracked)) {
                 bits[base + k] = scan.approximationLow
             }
         }
