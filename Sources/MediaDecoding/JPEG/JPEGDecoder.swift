@@ -15,6 +15,9 @@
 /// - 4 components (CMYK, or YCCK with Adobe transform 2) → ``PixelFormat/rgb`` by Pillow's naive formula
 ///   without colour management; Adobe files' inverted samples are handled.
 ///
+/// A progressive frame whose low-frequency coefficients are not all known to full precision (a file cut before
+/// its last scan) is block-smoothed exactly as libjpeg-turbo 3.x smooths it, so its pixels match too.
+///
 /// By default the EXIF Orientation tag is applied, so the image comes out upright (width and height swap for
 /// orientations 5 to 8); create the decoder with `appliesEXIFOrientation: false` to get the stored pixels.
 ///

@@ -25,6 +25,8 @@ struct JPEGStream {
     /// The finished pixels of a frame converted while its only scan was decoded.
     private var streamedPixels: [UInt8]?
     private var scansDecoded = 0
+    /// Progression state for libjpeg's block smoothing (progressive frames).
+    private var smoothing = JPEGBlockSmoothing(componentCount: 0)
     private var sawJFIF = false
     private var adobeTransform: Int?
     /// The EXIF orientation tag (1...8) of the first EXIF APP1 segment, if any.
@@ -44,7 +46,7 @@ struct JPEGStream {
     /// The next marker from `start` by libjpeg's rules, with a warning for skipped bytes (`unused` more are
     /// counted as skipped) and for the end of the data.
     private mutating func nextMarker(from start: Int, unused: Int = 0) throws(MediaDecodingError) -> JPEGMarkerHit {
-        let hit = unsafe bytes.withUnsafeBufferPointer { unsafe JPEGMarkerHit.find(in: $0, from: start) }
+        let hit = JPEGMarkerHit.find(in: bytes, from: start)
         if hit.skipped + unused > 0 {
             try damage.report(
                 MediaDecodingWarning(
@@ -222,9 +224,12 @@ struct JPEGStream {
         if streaming {
             frame.useBandRings(single: scan.componentIndices.count == 1)
             self.frame = frame
-            pixels = [UInt8](repeating: 0, count: frame.width * frame.height * JPEGColorConverter.channels(transform))
+            pixels = JPEGColorConverter.pixelBuffer(
+                count: frame.width * frame.height * JPEGColorConverter.channels(transform)
+            )
         }
         if planes.isEmpty {
+            smoothing = JPEGBlockSmoothing(componentCount: frame.components.count)
             planes = [UInt8](repeating: 0, count: frame.planeSize)
             // Sequential frames need no coefficient storage; a dummy block keeps the buffer pointer non-nil.
             coefficients = [Int16](repeating: 0, count: frame.isProgressive ? frame.coefficientCount : 64)
@@ -248,8 +253,10 @@ struct JPEGStream {
                 throw .corrupt("JPEG Huffman AC table \(scan.acSlots[i] - 4) is not defined")
             }
         }
+        if frame.isProgressive { smoothing.begin(scan) }
         let interval = restartInterval
         var end = (position: dataStart, unusedBytes: 0)
+        var lastGoodRow = smoothing.lastGoodRow
         var damage = self.damage
         let tables = huffman.storage
         let quantization = self.quantization
@@ -262,84 +269,26 @@ struct JPEGStream {
             self.planes = planes
             self.coefficients = coefficients
         }
-        try unsafe bytes.withUnsafeBufferPointer { (file) throws(MediaDecodingError) in
-            try unsafe planes.withUnsafeMutableBufferPointer { (planeBuffer) throws(MediaDecodingError) in
-                try unsafe coefficients.withUnsafeMutableBufferPointer {
-                    (coefficientBuffer) throws(MediaDecodingError) in
-                    try unsafe tables.withUnsafeBufferPointer { (huffmanBuffer) throws(MediaDecodingError) in
-                        try unsafe quantization.withUnsafeBufferPointer { (quantBuffer) throws(MediaDecodingError) in
-                            try unsafe withUnsafeTemporaryAllocation(of: Int32.self, capacity: 128) {
-                                (scratch) throws(MediaDecodingError) in
-                                let coefficientBase = coefficientBuffer.baseAddress!
-                                var targets: [JPEGScanDecoder.Target] = []
-                                for (i, index) in scan.componentIndices.enumerated() {
-                                    let component = frame.components[index]
-                                    unsafe targets.append(
-                                        JPEGScanDecoder.Target(
-                                            componentIndex: index,
-                                            h: component.h,
-                                            v: component.v,
-                                            dcTable: huffmanBuffer.baseAddress! + scan.dcSlots[i]
-                                                * JPEGHuffmanDecodingTables.stride,
-                                            acTable: huffmanBuffer.baseAddress! + scan.acSlots[i]
-                                                * JPEGHuffmanDecodingTables.stride,
-                                            quant: quantBuffer.baseAddress! + component.quantSlot * 64,
-                                            plane: planeBuffer.baseAddress! + component.planeOffset,
-                                            planeStride: component.planeStride,
-                                            ringRows: component.ringRows,
-                                            coefficients: coefficientBase + component.coefficientOffset,
-                                            blocksPerRow: component.paddedBlocksWide,
-                                            blocksWide: component.blocksWide,
-                                            blocksHigh: component.blocksHigh
-                                        )
-                                    )
-                                }
-                                var decoder = unsafe JPEGScanDecoder(
-                                    reader: JPEGBitReader(file, start: dataStart, rejectsInvalidCodes: damage.rejects),
-                                    targets: targets,
-                                    scan: scan,
-                                    frame: frame,
-                                    restartInterval: interval,
-                                    scratch: scratch.baseAddress!,
-                                    damage: damage
-                                )
-                                defer { damage = decoder.damage }
-                                guard streaming else {
-                                    end = try decoder.run { _ throws(MediaDecodingError) in }
-                                    return
-                                }
-                                // Convert each band once the band below it (its lower context row) is decoded.
-                                let bandHeight = scan.componentIndices.count == 1 ? 8 : 8 * frame.vMax
-                                var converted = 0
-                                try unsafe pixels.withUnsafeMutableBufferPointer {
-                                    (output) throws(MediaDecodingError) in
-                                    let planeBase = unsafe UnsafePointer(planeBuffer.baseAddress!)
-                                    let outputBase = output.baseAddress!
-                                    let convert = { (rows: Range<Int>) in
-                                        unsafe JPEGColorConverter.convert(
-                                            rows: rows,
-                                            frame: frame,
-                                            planes: planeBase,
-                                            transform: transform,
-                                            output: outputBase
-                                        )
-                                    }
-                                    end = try decoder.run { (bandsDone) throws(MediaDecodingError) in
-                                        let ready = min((bandsDone - 1) * bandHeight, frame.height)
-                                        if ready > converted {
-                                            convert(converted..<ready)
-                                            converted = ready
-                                        }
-                                    }
-                                    convert(converted..<frame.height)
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        end = try JPEGScanDecoder.decode(
+            JPEGScanDecoder.Job(
+                scan: scan,
+                frame: frame,
+                dataStart: dataStart,
+                restartInterval: interval,
+                streaming: streaming,
+                transform: transform
+            ),
+            file: bytes,
+            tables: tables,
+            quantization: quantization,
+            planes: &planes,
+            coefficients: &coefficients,
+            pixels: &pixels,
+            damage: &damage,
+            lastGoodRow: &lastGoodRow
+        )
         self.damage = damage
+        smoothing.lastGoodRow = lastGoodRow
         if streaming { streamedPixels = pixels }
         scansDecoded += 1
         return (end.position, end.unusedBytes)
@@ -424,21 +373,15 @@ struct JPEGStream {
         if frame.isProgressive {
             var coefficients = self.coefficients
             self.coefficients = []
-            unsafe coefficients.withUnsafeMutableBufferPointer { coefficientBuffer in
-                unsafe planes.withUnsafeMutableBufferPointer { planeBuffer in
-                    unsafe quantization.withUnsafeBufferPointer { quantBuffer in
-                        unsafe withUnsafeTemporaryAllocation(of: Int32.self, capacity: 64) { scratch in
-                            unsafe JPEGScanDecoder.transformCoefficients(
-                                frame: frame,
-                                coefficients: coefficientBuffer.baseAddress!,
-                                quantization: quantBuffer.baseAddress!,
-                                planes: planeBuffer.baseAddress!,
-                                scratch: scratch.baseAddress!
-                            )
-                        }
-                    }
-                }
+            if smoothing.applies(to: frame, quantization: quantization) {
+                coefficients = smoothing.smoothed(coefficients, frame: frame, quantization: quantization)
             }
+            JPEGScanDecoder.transformCoefficients(
+                frame: frame,
+                coefficients: &coefficients,
+                quantization: quantization,
+                planes: &planes
+            )
         }
         return JPEGColorConverter.image(frame: frame, planes: planes, transform: colorTransform(frame))
     }

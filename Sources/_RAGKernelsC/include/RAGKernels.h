@@ -116,6 +116,11 @@ void rag_avx2_ycc_to_rgb_row(const uint8_t *luma, const uint8_t *blue, const uin
 //   row[2x+1] = (3·s[x] + s[x+1] + 7) >> 4 (4·s[width−1] for the last x).
 // current and near hold width bytes each, row 2·width.
 void rag_avx2_upsample_h2v2_row(const uint8_t *current, const uint8_t *near, ptrdiff_t width, uint8_t *row);
+// The JPEG decoder's accurate integer inverse DCT (AVX2 only; MediaDecoding's `JPEGIDCT.transform` is the portable
+// path and the oracle): block holds 64 dequantised coefficients in natural order, of which only the low 16 bits
+// count (sign-extended, as libjpeg-turbo's SIMD code keeps them); the 8×8 samples, level-shifted by 128 and clamped
+// to 0...255, go to output, rows stride bytes apart. The block is left zeroed (the decoder's next one starts so).
+void rag_avx2_jpeg_idct_islow(int32_t *block, uint8_t *output, ptrdiff_t stride);
 // RGB → YCbCr planes (the encoder's), for i < count (rgb holds 3·count bytes, each plane count):
 //   luma[i] = (19595·R + 38470·G + 7471·B + 32768) >> 16,
 //   blue[i] = clamp((−11059·R − 21709·G + 32768·B + 128·2^16 + 32767) >> 16),

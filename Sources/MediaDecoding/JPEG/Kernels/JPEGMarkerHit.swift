@@ -17,6 +17,11 @@ struct JPEGMarkerHit {
     /// Whether the data ended before a marker was found.
     var atEndOfData: Bool
 
+    /// ``find(in:from:)`` over a whole file held in an array.
+    static func find(in bytes: [UInt8], from start: Int) -> JPEGMarkerHit {
+        unsafe bytes.withUnsafeBufferPointer { unsafe find(in: $0, from: start) }
+    }
+
     /// Looks for the next marker in `bytes` from `start`.
     static func find(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> JPEGMarkerHit {
         let count = bytes.count

@@ -63,6 +63,10 @@
     var badRefinementSizes = 0
     /// The damage found so far.
     var damage: JPEGDamageLog
+    /// Whether the inverse DCT runs the AVX2 kernel.
+    private let avx2 = JPEGDecoderKernels.usesAVX2Now
+    /// The last unit row started before the data ran out, or −1 before the first unit.
+    private var lastGoodUnitRow = -1
 
     init(
         reader: JPEGBitReader,
@@ -91,6 +95,8 @@
         low = scan.approximationLow
         self.restartInterval = restartInterval
         unsafe self.scratch = scratch
+        // The block starts zeroed, and the inverse DCT leaves it so after each block with AC coefficients.
+        unsafe scratch.update(repeating: 0, count: 64)
         for k in 0..<64 {
             unsafe scratch[64 + k] = Int32(JPEGZigZag.natural[k])
         }
@@ -125,6 +131,7 @@
                     skipUnit(single, unitX, unitY)
                     continue
                 }
+                lastGoodUnitRow = unitY
                 if single {
                     try decodeBlock(0, unitX, unitY)
                 } else {
@@ -176,6 +183,13 @@
             )
         }
         return (reader.position, reader.unusedBytes)
+    }
+
+    /// libjpeg's `last_good_iMCU_row` after this scan, given its value before: the MCU row of the last unit
+    /// started while the data lasted (a one-component scan's block rows count `v` to an MCU row).
+    func lastGoodRow(after previous: Int) -> Int {
+        guard lastGoodUnitRow >= 0 else { return previous }
+        return targets.count == 1 ? lastGoodUnitRow / targets[0].v : lastGoodUnitRow
     }
 
     @inline(__always)
@@ -265,10 +279,7 @@
                     try noteOverrun()
                     k = 63
                 }
-                if !sawAC {
-                    unsafe block.update(repeating: 0, count: 64)
-                    sawAC = true
-                }
+                sawAC = true
                 let z = Int(unsafe zigzag[k])
                 unsafe block[z] = (fast >> 16) &* target.quant[z]
                 k &+= 1
@@ -287,17 +298,14 @@
                 try noteOverrun()
                 k = 63
             }
-            if !sawAC {
-                unsafe block.update(repeating: 0, count: 64)
-                sawAC = true
-            }
+            sawAC = true
             let z = Int(unsafe zigzag[k])
             unsafe block[z] = unsafe bits.receiveExtend(magnitude) &* target.quant[z]
             k += 1
         }
         if sawAC {
             unsafe block[0] = dc &* target.quant[0]
-            unsafe JPEGIDCT.transform(block, into: output, stride: target.planeStride)
+            unsafe JPEGDecoderKernels.inverseDCT(block, into: output, stride: target.planeStride, avx2: avx2)
         } else {
             unsafe JPEGIDCT.transformDCOnly(dc &* target.quant[0], into: output, stride: target.planeStride)
         }
@@ -409,6 +417,7 @@
         planes: UnsafeMutablePointer<UInt8>,
         scratch: UnsafeMutablePointer<Int32>
     ) {
+        let avx2 = JPEGDecoderKernels.usesAVX2Now
         for component in frame.components {
             let quant = unsafe quantization + component.quantSlot * 64
             for blockY in 0..<component.blocksHigh {
@@ -428,7 +437,12 @@
                         unsafe JPEGIDCT.transformDCOnly(dc, into: output, stride: component.planeStride)
                     } else {
                         unsafe scratch[0] = dc
-                        unsafe JPEGIDCT.transform(scratch, into: output, stride: component.planeStride)
+                        unsafe JPEGDecoderKernels.inverseDCT(
+                            scratch,
+                            into: output,
+                            stride: component.planeStride,
+                            avx2: avx2
+                        )
                     }
                 }
             }
