@@ -11,8 +11,13 @@ import _RAGNumerics
 /// sentence models are), use ``innerProduct``: on unit vectors it ranks and scores exactly as cosine
 /// similarity, and the index stores and scans the vectors as given, without normalising them a second time
 /// (which would change their last bits). Use ``cosine`` for vectors that may not be unit length; the index
-/// then normalises on insert and on search. ``squaredL2`` ranks unit vectors in the same order too
-/// (‖a − b‖² = 2 − 2a·b) but scores them as distances.
+/// then normalises on insert and on search, with the same Float32 normaliser an embedder uses, which leaves
+/// rows that are already unit length bit for bit as they are. ``squaredL2`` ranks unit vectors in the same order
+/// too (‖a − b‖² = 2 − 2a·b) but scores them as distances, and its batch form adds a norm pass per call.
+///
+/// The rule a collection follows for a named vector without an explicit metric: an `.l2`-normalised space is
+/// indexed with ``innerProduct`` (and its distances reported as cosine, `1 − a·b`); any other space with
+/// ``cosine``.
 public enum Metric: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     /// Squared Euclidean distance; smaller is closer.
     case squaredL2 = 1

@@ -42,6 +42,6 @@ enum BatchSlices {
         if parts * size < count {
             values += try run(parts * size..<count, threads).values
         }
-        return EmbeddingMatrix(values: values, dimension: dimension)
+        return EmbeddingMatrix(unchecked: values, dimension: dimension)
     }
 }
