@@ -44,8 +44,12 @@ public enum Metric: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     /// - Precondition: `a.count == b.count`.
     public func score(_ a: Span<Float>, _ b: Span<Float>) -> Float {
         precondition(a.count == b.count, "score: vectors have different lengths")
-        return unsafe a.withUnsafeBufferPointer { pa in
-            unsafe b.withUnsafeBufferPointer { pb in unsafe score(pa.baseAddress, pb.baseAddress, pa.count) }
+        switch self {
+        case .squaredL2: return Kernels.squaredL2(a, b)
+        case .innerProduct: return Kernels.dot(a, b)
+        case .cosine:
+            let denominator = (Kernels.squaredNorm(a) * Kernels.squaredNorm(b)).squareRoot()
+            return denominator > 0 ? Kernels.dot(a, b) / denominator : 0
         }
     }
 
@@ -53,20 +57,9 @@ public enum Metric: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     ///
     /// - Precondition: `a.count == b.count`.
     public func score(_ a: [Float], _ b: [Float]) -> Float {
-        precondition(a.count == b.count, "score: vectors have different lengths")
-        return unsafe a.withUnsafeBufferPointer { pa in
-            unsafe b.withUnsafeBufferPointer { pb in unsafe score(pa.baseAddress, pb.baseAddress, pa.count) }
-        }
-    }
-
-    private func score(_ a: UnsafePointer<Float>?, _ b: UnsafePointer<Float>?, _ count: Int) -> Float {
-        switch self {
-        case .squaredL2: return unsafe Kernels._squaredL2(a, b, count)
-        case .innerProduct: return unsafe Kernels._dot(a, b, count)
-        case .cosine:
-            let denominator = unsafe (Kernels._dot(a, a, count) * Kernels._dot(b, b, count)).squareRoot()
-            return denominator > 0 ? unsafe Kernels._dot(a, b, count) / denominator : 0
-        }
+        if #available(macOS 26, iOS 26, tvOS 26, watchOS 26, visionOS 26, *) { return score(a.span, b.span) }
+        // Older Apple systems have no `Array.span`; a ContiguousArray's span back-deploys (one copy each).
+        return score(ContiguousArray(a).span, ContiguousArray(b).span)
     }
 
     /// Writes the score of `query` against every row of `rows`.

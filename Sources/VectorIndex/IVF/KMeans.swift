@@ -91,7 +91,12 @@ struct KMeans {
                 }
                 var sizes = unsafe updateCentroids(&centroids, points: x, labels: labels, dimension: d, k: k)
                 splits += splitEmptyClusters(&centroids, sizes: &sizes, dimension: d, random: &random)
-                if parameters.spherical { normalizeRows(&centroids, dimension: d) }
+                if parameters.spherical {
+                    var rows = RowMajorMatrix(unchecked: centroids, dimension: d)
+                    centroids = []
+                    rows.normalize(squaredNorms: rows.squaredNorms())
+                    centroids = rows.values
+                }
             }
         }
         return Result(centroids: centroids, trainingPointCount: n, emptyClusterSplits: splits)
@@ -155,20 +160,6 @@ struct KMeans {
             splits += 1
         }
         return splits
-    }
-
-    /// Scales every row of `rows` to unit length (zero rows stay zero).
-    static func normalizeRows(_ rows: inout ContiguousArray<Float>, dimension d: Int) {
-        let count = rows.count / d
-        unsafe rows.withUnsafeMutableBufferPointer { r in
-            for i in 0..<count {
-                let row = unsafe r.baseAddress! + i * d
-                let norm = unsafe Kernels._dot(row, row, d).squareRoot()
-                guard norm > 0 else { continue }
-                let scale = 1 / norm
-                for j in 0..<d { unsafe row[j] *= scale }
-            }
-        }
     }
 
     // MARK: - Assignment
