@@ -138,6 +138,52 @@ struct ProductQuantizer: Sendable, Hashable {
 
     /// Fills `table` (`M × 2^bits`) with `scale · ⟨x_m, c_mj⟩` for every sub-quantizer `m` and centroid `j`.
     ///
+    /// - Precondition: `x` holds `M × subdimension` floats and `table` `M × 2^bits`.
+    func innerProductTable(_ x: Span<Float>, scale: Float, into table: inout MutableSpan<Float>) {
+        precondition(x.count == subquantizerCount * subdimension, "PQ table: query length")
+        precondition(table.count == subquantizerCount * centroidCount, "PQ table: table length")
+        unsafe x.withUnsafeBufferPointer { x in
+            unsafe table.withUnsafeMutableBufferPointer { t in
+                unsafe innerProductTable(x.baseAddress!, scale: scale, into: t.baseAddress!)
+            }
+        }
+    }
+
+    /// ``innerProductTable(_:scale:into:)-(Span<Float>,_,_)`` for `count` queries stored back to back, four at a
+    /// time: with sub-vectors of a few floats a matrix product is dominated by packing and stores, while this
+    /// kernel keeps the sums in registers and reads each centroid block once for four queries.
+    ///
+    /// - Precondition: `queries` holds `count × M × subdimension` floats and `tables` `count × M × 2^bits`.
+    func innerProductTables(_ queries: Span<Float>, count: Int, scale: Float, into tables: inout MutableSpan<Float>) {
+        let d = subquantizerCount * subdimension
+        let tableSize = subquantizerCount * centroidCount
+        precondition(queries.count == count * d, "PQ tables: query length")
+        precondition(tables.count >= count * tableSize, "PQ tables: table too short")
+        guard count > 0 else { return }
+        unsafe queries.withUnsafeBufferPointer { q in
+            unsafe tables.withUnsafeMutableBufferPointer { t in
+                let (q, t) = (q.baseAddress!, t.baseAddress!)
+                var i = 0
+                while i + 4 <= count {
+                    unsafe innerProductTables(
+                        q + i * d,
+                        stride: d,
+                        scale: scale,
+                        into: t + i * tableSize,
+                        tableStride: tableSize
+                    )
+                    i += 4
+                }
+                while i < count {
+                    unsafe innerProductTable(q + i * d, scale: scale, into: t + i * tableSize)
+                    i += 1
+                }
+            }
+        }
+    }
+
+    /// Pointer form of ``innerProductTable(_:scale:into:)-(Span<Float>,_,_)``.
+    ///
     /// The work is `d · 2^bits` multiply-adds, done 16 centroids at a time over the transposed centroids.
     func innerProductTable(_ x: UnsafePointer<Float>, scale: Float, into table: UnsafeMutablePointer<Float>) {
         let ksub = centroidCount

@@ -53,4 +53,17 @@ package enum HalfBits {
         #endif
         for i in 0..<count { unsafe destination[i] = widen(source[i]) }
     }
+
+    /// Widens every bit pattern of `source` into `destination` (F16C where the CPU has it).
+    ///
+    /// - Precondition: `source.count == destination.count`.
+    package static func widen(_ source: Span<UInt16>, into destination: inout MutableSpan<Float>) {
+        precondition(source.count == destination.count, "widen: lengths differ")
+        guard source.count > 0 else { return }
+        unsafe source.withUnsafeBufferPointer { s in
+            unsafe destination.withUnsafeMutableBufferPointer { d in
+                unsafe widen(s.baseAddress!, count: s.count, into: d.baseAddress!)
+            }
+        }
+    }
 }
