@@ -37,16 +37,9 @@ struct IVFPQModel: Sendable {
         var norms = ContiguousArray<Float>()
         if !innerProduct {
             norms.reserveCapacity(lists)
-            unsafe coarseCentroids.withUnsafeBufferPointer { c in
-                for list in 0..<lists {
-                    norms.append(
-                        unsafe Kernels._dot(
-                            c.baseAddress! + list * dimension,
-                            c.baseAddress! + list * dimension,
-                            dimension
-                        )
-                    )
-                }
+            let centroids = coarseCentroids.span
+            for list in 0..<lists {
+                norms.append(Kernels.squaredNorm(centroids.extracting(list * dimension..<(list + 1) * dimension)))
             }
         }
         coarseSquaredNorms = norms
@@ -55,15 +48,19 @@ struct IVFPQModel: Sendable {
             precomputedTable = []
             return
         }
-        var table = ContiguousArray<Float>(repeating: 0, count: lists * tableSize)
-        unsafe table.withUnsafeMutableBufferPointer { t in
-            unsafe coarseCentroids.withUnsafeBufferPointer { c in
-                for list in 0..<lists {
-                    let row = unsafe t.baseAddress! + list * tableSize
-                    unsafe quantizer.innerProductTable(c.baseAddress! + list * dimension, scale: 2, into: row)
-                    for j in 0..<tableSize { unsafe row[j] += quantizer.squaredNorms[j] }
-                }
-            }
+        var table = ContiguousArray<Float>()
+        table.reserveCapacity(lists * tableSize)
+        var row = ContiguousArray<Float>(repeating: 0, count: tableSize)
+        let centroids = coarseCentroids.span
+        for list in 0..<lists {
+            var out = row.mutableSpan
+            quantizer.innerProductTable(
+                centroids.extracting(list * dimension..<(list + 1) * dimension),
+                scale: 2,
+                into: &out
+            )
+            for j in 0..<tableSize { row[j] += quantizer.squaredNorms[j] }
+            table.append(contentsOf: row)
         }
         precomputedTable = table
     }
@@ -77,34 +74,25 @@ struct IVFPQModel: Sendable {
         var codes = ContiguousArray<UInt8>(repeating: 0, count: n * quantizer.subquantizerCount)
         guard n > 0 else { return (lists, codes) }
         var residuals = vectors.values
-        unsafe vectors.values.withUnsafeBufferPointer { x in
-            unsafe coarseCentroids.withUnsafeBufferPointer { c in
-                unsafe lists.withUnsafeMutableBufferPointer { l in
-                    unsafe KMeans.assign(
-                        x.baseAddress!,
-                        count: n,
-                        stride: d,
-                        dimension: d,
-                        centroids: c.baseAddress!,
-                        centroidCount: listCount,
-                        innerProduct: innerProduct,
-                        threads: threads,
-                        labels: l.baseAddress!
-                    )
-                }
-                unsafe residuals.withUnsafeMutableBufferPointer { r in
-                    for i in 0..<n {
-                        let centroid = unsafe c.baseAddress! + Int(lists[i]) * d
-                        for j in 0..<d { unsafe r[i * d + j] -= centroid[j] }
-                    }
-                }
-            }
+        let x = vectors.values
+        var labels = lists.mutableSpan
+        KMeans.assign(
+            x.span,
+            count: n,
+            stride: d,
+            dimension: d,
+            centroids: coarseCentroids.span,
+            centroidCount: listCount,
+            innerProduct: innerProduct,
+            threads: threads,
+            labels: &labels
+        )
+        for i in 0..<n {
+            let centroid = Int(lists[i]) * d
+            for j in 0..<d { residuals[i * d + j] -= coarseCentroids[centroid + j] }
         }
-        unsafe residuals.withUnsafeBufferPointer { r in
-            unsafe codes.withUnsafeMutableBufferPointer { out in
-                unsafe quantizer.encode(r.baseAddress!, count: n, into: out.baseAddress!, threads: threads)
-            }
-        }
+        var out = codes.mutableSpan
+        quantizer.encode(residuals.span, count: n, into: &out, threads: threads)
         return (lists, codes)
     }
 }
