@@ -228,25 +228,12 @@ public final class IVFPQIndex: TrainableVectorIndex {
             for i in random.sample(pqCount, from: n).sorted() { values.append(contentsOf: data[i]) }
             sample = VectorMatrix(uncheckedValues: values, dimension: d)
         }
-        var residuals = sample.values
-        var lists = ContiguousArray<Int32>(repeating: 0, count: pqCount)
-        let sampleValues = sample.values
-        var labels = lists.mutableSpan
-        KMeans.assign(
-            sampleValues.span,
-            count: pqCount,
-            stride: d,
-            dimension: d,
-            centroids: coarse.centroids.span,
-            centroidCount: configuration.listCount,
+        let residuals = KMeans.residuals(
+            of: sample,
+            centroids: coarse.centroids,
             innerProduct: innerProduct,
-            threads: threads,
-            labels: &labels
-        )
-        for i in 0..<pqCount {
-            let c = Int(lists[i]) * d
-            for j in 0..<d { residuals[i * d + j] -= coarse.centroids[c + j] }
-        }
+            threads: threads
+        ).residuals
         let (quantizer, pqSplits) = ProductQuantizer.train(
             residuals.span,
             count: pqCount,

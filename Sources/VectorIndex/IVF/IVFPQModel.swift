@@ -69,28 +69,14 @@ struct IVFPQModel: Sendable {
     func encode(_ vectors: VectorMatrix, threads: Int) -> (lists: ContiguousArray<Int32>, codes: ContiguousArray<UInt8>)
     {
         let n = vectors.count
-        let d = dimension
-        var lists = ContiguousArray<Int32>(repeating: 0, count: n)
         var codes = ContiguousArray<UInt8>(repeating: 0, count: n * quantizer.subquantizerCount)
-        guard n > 0 else { return (lists, codes) }
-        var residuals = vectors.values
-        let x = vectors.values
-        var labels = lists.mutableSpan
-        KMeans.assign(
-            x.span,
-            count: n,
-            stride: d,
-            dimension: d,
-            centroids: coarseCentroids.span,
-            centroidCount: listCount,
+        let (lists, residuals) = KMeans.residuals(
+            of: vectors,
+            centroids: coarseCentroids,
             innerProduct: innerProduct,
-            threads: threads,
-            labels: &labels
+            threads: threads
         )
-        for i in 0..<n {
-            let centroid = Int(lists[i]) * d
-            for j in 0..<d { residuals[i * d + j] -= coarseCentroids[centroid + j] }
-        }
+        guard n > 0 else { return (lists, codes) }
         var out = codes.mutableSpan
         quantizer.encode(residuals.span, count: n, into: &out, threads: threads)
         return (lists, codes)

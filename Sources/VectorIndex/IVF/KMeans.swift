@@ -149,4 +149,38 @@ struct KMeans {
         }
         return splits
     }
+
+    /// The nearest centroid of every row of `rows` (see
+    /// ``assign(_:count:stride:dimension:centroids:centroidCount:innerProduct:threads:labels:)-(Span<Float>,_,_,_,_,_,_,_,_)``)
+    /// and each row minus its centroid: how IVF assigns vectors to lists and what its product quantizer encodes.
+    ///
+    /// - Precondition: `centroids` holds whole rows of `rows.dimension` floats, at least one.
+    static func residuals(
+        of rows: VectorMatrix,
+        centroids: ContiguousArray<Float>,
+        innerProduct: Bool,
+        threads: Int
+    ) -> (labels: ContiguousArray<Int32>, residuals: ContiguousArray<Float>) {
+        let (n, d) = (rows.count, rows.dimension)
+        var labels = ContiguousArray<Int32>(repeating: 0, count: n)
+        var residuals = rows.values
+        guard n > 0 else { return (labels, residuals) }
+        var out = labels.mutableSpan
+        assign(
+            rows.values.span,
+            count: n,
+            stride: d,
+            dimension: d,
+            centroids: centroids.span,
+            centroidCount: centroids.count / d,
+            innerProduct: innerProduct,
+            threads: threads,
+            labels: &out
+        )
+        for i in 0..<n {
+            let c = Int(labels[i]) * d
+            for j in 0..<d { residuals[i * d + j] -= centroids[c + j] }
+        }
+        return (labels, residuals)
+    }
 }
