@@ -20,8 +20,6 @@ struct IVFPQSearcher {
     private var listTable: ContiguousArray<Float>
     /// The query's residual against one centroid (squared L2 without a precomputed table).
     private var residual: ContiguousArray<Float>
-    /// One stored Float16 vector widened for re-ranking.
-    private var widened: ContiguousArray<Float>
 
     init(model: IVFPQModel, configuration: IVFPQConfiguration, metric: Metric) {
         self.model = model
@@ -34,7 +32,6 @@ struct IVFPQSearcher {
         queryTable = ContiguousArray(repeating: 0, count: tableSize)
         listTable = ContiguousArray(repeating: 0, count: model.innerProduct ? 0 : tableSize)
         residual = ContiguousArray(repeating: 0, count: model.innerProduct ? 0 : model.dimension)
-        widened = ContiguousArray(repeating: 0, count: storedVectors == .float16 ? model.dimension : 0)
     }
 
     /// The `k` best results for a prepared (validated, normalised) query.
@@ -204,54 +201,5 @@ struct IVFPQSearcher {
                 into: &top
             )
         }
-    }
-
-    /// Re-scores location-tagged candidates exactly and keeps the best `k`, by id.
-    ///
-    /// The candidates' vectors lie scattered over the lists, mostly outside the cache: a first pass touches
-    /// every cache line of every candidate so the misses overlap instead of arriving one at a time.
-    private mutating func rerank(_ candidates: TopK, query: Span<Float>, k: Int, lists: [InvertedList]) -> TopK {
-        let d = model.dimension
-        let locations = candidates.unorderedIDs
-        var best = TopK(k: k)
-        let half = storedVectors == .float16
-        let lineStride = half ? 32 : 16  // components per 64-byte line
-        let shift = InvertedList.chunkShift
-        let mask = (1 << shift) - 1
-        var touched: UInt32 = 0
-        for location in locations {
-            let list = Int(location >> 32)
-            let offset = Int(location & 0xFFFF_FFFF)
-            let (c, r) = (offset >> shift, offset & mask)
-            if half {
-                let h = lists[list].halfVectors.chunks[c]
-                for j in stride(from: r * d, to: (r + 1) * d, by: lineStride) { touched &+= UInt32(h[j]) }
-            } else {
-                let v = lists[list].vectors.chunks[c]
-                for j in stride(from: r * d, to: (r + 1) * d, by: lineStride) { touched &+= v[j].bitPattern }
-            }
-        }
-        // Use the sum so the touching loads are kept; `best` is still empty, so this changes nothing.
-        if touched == 0x5EED_5EED { best = TopK(k: k) }
-        let innerProduct = model.innerProduct
-        for location in locations {
-            let list = Int(location >> 32)
-            let offset = Int(location & 0xFFFF_FFFF)
-            let (c, r) = (offset >> shift, offset & mask)
-            let key: Float
-            if half {
-                let chunk = lists[list].halfVectors.chunks[c]
-                var out = widened.mutableSpan
-                HalfBits.widen(chunk.span.extracting(r * d..<(r + 1) * d), into: &out)
-                let row = widened.span
-                key = innerProduct ? -Kernels.dot(query, row) : Kernels.squaredL2(query, row)
-            } else {
-                let chunk = lists[list].vectors.chunks[c]
-                let row = chunk.span.extracting(r * d..<(r + 1) * d)
-                key = innerProduct ? -Kernels.dot(query, row) : Kernels.squaredL2(query, row)
-            }
-            best.push(key, id: lists[list].ids[offset])
-        }
-        return best
     }
 }
