@@ -101,7 +101,7 @@ struct IVFPQSearcher {
         for probe in probes.sorted() {
             let list = Int(probe.id)
             if innerProduct {
-                Self.scan(
+                ADCScan.scan(
                     lists[list],
                     list: list,
                     codeSize: codeSize,
@@ -123,7 +123,7 @@ struct IVFPQSearcher {
                 prepareResidualTable(query, list: list)
             }
             let (m, ksub) = (codeSize, centroidCount)
-            Self.scan(
+            ADCScan.scan(
                 lists[list],
                 list: list,
                 codeSize: m,
@@ -169,37 +169,4 @@ struct IVFPQSearcher {
         }
     }
 
-    /// Scores every code of one list with `table` and offers each to `top`.
-    ///
-    /// With `tagLocations`, candidates carry `list << 32 | offset` instead of their id, so re-ranking can find
-    /// their stored vectors without a lookup.
-    private static func scan(
-        _ entries: InvertedList,
-        list: Int,
-        codeSize: Int,
-        centroidCount: Int,
-        table: Span<Float>,
-        base: Float,
-        tagLocations: Bool,
-        filter: SearchFilter?,
-        into top: inout TopK
-    ) {
-        guard entries.count > 0 else { return }
-        let tag = UInt64(list) << 32
-        for c in 0..<entries.ids.chunks.count {
-            let first = c << InvertedList.chunkShift
-            let (codes, ids) = (entries.codes.chunks[c], entries.ids.chunks[c])
-            ADCScan.scan(
-                codes: codes.span,
-                ids: ids.span,
-                codeSize: codeSize,
-                centroidCount: centroidCount,
-                table: table,
-                base: base,
-                tag: tagLocations ? tag | UInt64(first) : nil,
-                filter: filter,
-                into: &top
-            )
-        }
-    }
 }

@@ -35,43 +35,64 @@ enum ADCScan {
         }
     }
 
-    /// Scores every code of one chunk of an inverted list and offers each key (with its id, or `tag | row`
-    /// when `tag` is given) to `top`; codes whose id `filter` rejects are skipped.
+    /// Scores every code of one inverted list with `table` and offers each key to `top`, with its id or, with
+    /// `tagLocations`, with `list << 32 | offset` (so re-ranking finds the stored vector without a lookup);
+    /// codes whose id `filter` rejects are skipped.
     ///
-    /// - Parameters:
-    ///   - codes: `ids.count` codes of `codeSize` bytes, back to back.
-    ///   - ids: The id of every code.
-    ///   - table: `codeSize × centroidCount` floats, one row per sub-quantizer.
-    /// - Precondition: `codes.count == ids.count · codeSize`, `table.count >= codeSize · centroidCount`, and
-    ///   `1 <= centroidCount <= 256`.
+    /// The list's chunks are read in place (borrowed, no reference counting per chunk): a list of a few dozen
+    /// codes costs little more than its codes. `table` holds `codeSize × centroidCount` floats, one row per
+    /// sub-quantizer.
+    ///
+    /// - Precondition: `table.count >= codeSize · centroidCount`, `1 <= centroidCount <= 256`, and every chunk
+    ///   holds `codeSize` bytes of code per id.
     static func scan(
-        codes: Span<UInt8>,
-        ids: Span<UInt64>,
+        _ entries: InvertedList,
+        list: Int,
         codeSize m: Int,
         centroidCount ksub: Int,
         table: Span<Float>,
         base: Float,
-        tag: UInt64?,
+        tagLocations: Bool,
         filter: SearchFilter?,
         into top: inout TopK
     ) {
-        precondition(codes.count == ids.count * m, "ADC scan: codes and ids differ in count")
         precondition(ksub >= 1 && ksub <= 256, "ADC scan: centroid count out of range")
         precondition(table.count >= m * ksub, "ADC scan: table too small")
-        let count = ids.count
-        guard count > 0 else { return }
-        unsafe codes.withUnsafeBufferPointer { codes in
-            unsafe ids.withUnsafeBufferPointer { ids in
-                unsafe table.withUnsafeBufferPointer { table in
-                    let (codes, ids, table) = (codes.baseAddress!, ids.baseAddress!, table.baseAddress!)
-                    // Specialised loops: 256 centroids makes every table row offset a constant.
-                    if ksub == 256 {
-                        unsafe scanLoop(codes, ids, count: count, codeSize: m, base: base, tag: tag, filter: filter, into: &top) {
-                            unsafe distance256($0, table: table, codeSize: m)
-                        }
-                    } else {
-                        unsafe scanLoop(codes, ids, count: count, codeSize: m, base: base, tag: tag, filter: filter, into: &top) {
-                            unsafe distance($0, table: table, codeSize: m, centroidCount: ksub)
+        guard entries.count > 0 else { return }
+        let listTag = UInt64(list) << 32
+        unsafe table.withUnsafeBufferPointer { table in
+            let table = table.baseAddress!
+            for c in 0..<entries.ids.chunks.count {
+                let tag: UInt64? = tagLocations ? listTag | UInt64(c << InvertedList.chunkShift) : nil
+                unsafe entries.codes.chunks[c].withUnsafeBufferPointer { codes in
+                    unsafe entries.ids.chunks[c].withUnsafeBufferPointer { ids in
+                        let count = ids.count
+                        precondition(codes.count == count * m, "ADC scan: codes and ids differ in count")
+                        guard count > 0 else { return }
+                        let (codes, ids) = (codes.baseAddress!, ids.baseAddress!)
+                        // Specialised loops: 256 centroids makes every table row offset a constant.
+                        if ksub == 256 {
+                            unsafe scanLoop(
+                                codes,
+                                ids,
+                                count: count,
+                                codeSize: m,
+                                base: base,
+                                tag: tag,
+                                filter: filter,
+                                into: &top
+                            ) { unsafe distance256($0, table: table, codeSize: m) }
+                        } else {
+                            unsafe scanLoop(
+                                codes,
+                                ids,
+                                count: count,
+                                codeSize: m,
+                                base: base,
+                                tag: tag,
+                                filter: filter,
+                                into: &top
+                            ) { unsafe distance($0, table: table, codeSize: m, centroidCount: ksub) }
                         }
                     }
                 }
