@@ -31,7 +31,8 @@ public struct EmbeddingError: Error, Sendable, CustomStringConvertible {
         /// An input is out of range: a token id outside the vocabulary, a sequence longer than the model's
         /// positions, a pixel tensor of the wrong size, an empty batch where one is not allowed; or a wrapped
         /// embedder returned the wrong number of rows, or a hosted embedder's request could not be encoded; or a
-        /// revision passed to the hub client that is not a usable name (empty, absolute, or with `.`/`..` parts).
+        /// revision passed to the hub client that is not a usable name (empty, absolute, or with `.`/`..` parts); or
+        /// an ``EmbeddingMatrix`` whose values do not split into rows of its dimension.
         public static let invalidInput = Code(.invalidInput)
         /// A weight file is truncated or its header is malformed or inconsistent.
         public static let corruptFile = Code(.corruptFile)

@@ -12,6 +12,11 @@ public struct EmbeddingSpace: Sendable, Hashable, Codable, CustomStringConvertib
         /// Raw model outputs.
         case none
         /// Every vector has unit Euclidean length (inner product = cosine similarity).
+        ///
+        /// Index such vectors by inner product, not cosine: the ranking and the scores are the cosine's, and the
+        /// index scans the vectors as the embedder produced them (``EmbeddingMatrix/normalized()`` is the same
+        /// normaliser a cosine index would apply, so nothing is rounded twice). A collection does this for
+        /// every `.l2` named vector whose metric is left unset.
         case l2
     }
 

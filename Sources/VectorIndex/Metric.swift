@@ -11,8 +11,13 @@ import _RAGNumerics
 /// sentence models are), use ``innerProduct``: on unit vectors it ranks and scores exactly as cosine
 /// similarity, and the index stores and scans the vectors as given, without normalising them a second time
 /// (which would change their last bits). Use ``cosine`` for vectors that may not be unit length; the index
-/// then normalises on insert and on search. ``squaredL2`` ranks unit vectors in the same order too
-/// (‖a − b‖² = 2 − 2a·b) but scores them as distances.
+/// then normalises on insert and on search, with the same Float32 normaliser an embedder uses, which leaves
+/// rows that are already unit length bit for bit as they are. ``squaredL2`` ranks unit vectors in the same order
+/// too (‖a − b‖² = 2 − 2a·b) but scores them as distances, and its batch form adds a norm pass per call.
+///
+/// The rule a collection follows for a named vector without an explicit metric: an `.l2`-normalised space is
+/// indexed with ``innerProduct`` (and its distances reported as cosine, `1 − a·b`); any other space with
+/// ``cosine``.
 public enum Metric: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     /// Squared Euclidean distance; smaller is closer.
     case squaredL2 = 1
@@ -39,8 +44,12 @@ public enum Metric: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     /// - Precondition: `a.count == b.count`.
     public func score(_ a: Span<Float>, _ b: Span<Float>) -> Float {
         precondition(a.count == b.count, "score: vectors have different lengths")
-        return unsafe a.withUnsafeBufferPointer { pa in
-            unsafe b.withUnsafeBufferPointer { pb in unsafe score(pa.baseAddress, pb.baseAddress, pa.count) }
+        switch self {
+        case .squaredL2: return Kernels.squaredL2(a, b)
+        case .innerProduct: return Kernels.dot(a, b)
+        case .cosine:
+            let denominator = (Kernels.squaredNorm(a) * Kernels.squaredNorm(b)).squareRoot()
+            return denominator > 0 ? Kernels.dot(a, b) / denominator : 0
         }
     }
 
@@ -48,20 +57,9 @@ public enum Metric: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     ///
     /// - Precondition: `a.count == b.count`.
     public func score(_ a: [Float], _ b: [Float]) -> Float {
-        precondition(a.count == b.count, "score: vectors have different lengths")
-        return unsafe a.withUnsafeBufferPointer { pa in
-            unsafe b.withUnsafeBufferPointer { pb in unsafe score(pa.baseAddress, pb.baseAddress, pa.count) }
-        }
-    }
-
-    private func score(_ a: UnsafePointer<Float>?, _ b: UnsafePointer<Float>?, _ count: Int) -> Float {
-        switch self {
-        case .squaredL2: return unsafe Kernels._squaredL2(a, b, count)
-        case .innerProduct: return unsafe Kernels._dot(a, b, count)
-        case .cosine:
-            let denominator = unsafe (Kernels._dot(a, a, count) * Kernels._dot(b, b, count)).squareRoot()
-            return denominator > 0 ? unsafe Kernels._dot(a, b, count) / denominator : 0
-        }
+        if #available(macOS 26, iOS 26, tvOS 26, watchOS 26, visionOS 26, *) { return score(a.span, b.span) }
+        // Older Apple systems have no `Array.span`; a ContiguousArray's span back-deploys (one copy each).
+        return score(ContiguousArray(a).span, ContiguousArray(b).span)
     }
 
     /// Writes the score of `query` against every row of `rows`.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
-import _RAGNumerics
+package import _RAGNumerics
 
 /// A batch of vectors of one dimension, stored row-major in one contiguous buffer.
 ///
@@ -8,30 +8,31 @@ import _RAGNumerics
 /// `values[i * dimension ..< (i + 1) * dimension]`. It is a value type with copy-on-write storage.
 ///
 /// ```swift
-/// var batch = VectorMatrix(dimension: 3)
+/// var batch = try VectorMatrix(dimension: 3)
 /// try batch.append([0.1, 0.2, 0.3])
 /// try batch.append([0.0, 1.0, 0.0])
 /// print(batch.count, batch[1])  // 2 [0.0, 1.0, 0.0]
 /// ```
 public struct VectorMatrix: Sendable, Equatable {
+    /// The storage shared with `EmbeddingMatrix` (see ``init(storage:)``).
+    package private(set) var storage: RowMajorMatrix
+
     /// The elements, row after row.
-    public private(set) var values: ContiguousArray<Float>
+    public var values: ContiguousArray<Float> { storage.values }
     /// The length of every row (at least 1).
-    public let dimension: Int
+    public var dimension: Int { storage.dimension }
 
     /// The number of rows.
-    public var count: Int { values.count / dimension }
+    public var count: Int { storage.count }
 
     /// Whether the matrix has no rows.
-    public var isEmpty: Bool { values.isEmpty }
+    public var isEmpty: Bool { storage.values.isEmpty }
 
     /// Creates an empty matrix of rows of `dimension` floats.
     ///
-    /// - Precondition: `dimension >= 1`.
-    public init(dimension: Int) {
-        precondition(dimension >= 1, "dimension must be at least 1")
-        self.dimension = dimension
-        values = []
+    /// - Throws: ``VectorIndexError/Code/invalidArgument`` when `dimension < 1`.
+    public init(dimension: Int) throws(VectorIndexError) {
+        try self.init(values: ContiguousArray(), dimension: dimension)
     }
 
     /// Creates a matrix from rows stored back to back.
@@ -39,16 +40,11 @@ public struct VectorMatrix: Sendable, Equatable {
     /// - Throws: ``VectorIndexError/Code/invalidArgument`` when `dimension < 1` or `values.count` is not a
     ///   multiple of `dimension`.
     public init(values: some Sequence<Float>, dimension: Int) throws(VectorIndexError) {
-        guard dimension >= 1 else { throw VectorIndexError(.invalidArgument, "dimension must be at least 1") }
         let values = ContiguousArray(values)
-        guard values.count % dimension == 0 else {
-            throw VectorIndexError(
-                .invalidArgument,
-                "\(values.count) values do not split into rows of \(dimension)"
-            )
+        if let problem = RowMajorMatrix.shapeProblem(valueCount: values.count, dimension: dimension) {
+            throw VectorIndexError(.invalidArgument, problem)
         }
-        self.values = values
-        self.dimension = dimension
+        storage = RowMajorMatrix(unchecked: values, dimension: dimension)
     }
 
     /// Creates a matrix from separate rows, which must all have the same length.
@@ -59,14 +55,18 @@ public struct VectorMatrix: Sendable, Equatable {
         guard let first = rows.first, !first.isEmpty else {
             throw VectorIndexError(.invalidArgument, "a matrix from rows needs at least one non-empty row")
         }
-        self.init(dimension: first.count)
-        values.reserveCapacity(rows.count * first.count)
+        storage = RowMajorMatrix(unchecked: [], dimension: first.count)
+        storage.values.reserveCapacity(rows.count * first.count)
         for row in rows { try append(row) }
     }
 
+    /// Wraps shared storage without copying it: the bridge from `EmbeddingMatrix` (whose `storage` this takes).
+    package init(storage: RowMajorMatrix) {
+        self.storage = storage
+    }
+
     init(uncheckedValues values: ContiguousArray<Float>, dimension: Int) {
-        self.values = values
-        self.dimension = dimension
+        storage = RowMajorMatrix(unchecked: values, dimension: dimension)
     }
 
     /// Row `index`, as a slice that shares this matrix's storage.
@@ -74,7 +74,7 @@ public struct VectorMatrix: Sendable, Equatable {
     /// - Precondition: `0 <= index < count`.
     public subscript(index: Int) -> ArraySlice<Float> {
         precondition(index >= 0 && index < count, "row \(index) out of range 0..<\(count)")
-        return values[index * dimension..<(index + 1) * dimension]
+        return storage.values[index * dimension..<(index + 1) * dimension]
     }
 
     /// Appends a row.
@@ -84,43 +84,37 @@ public struct VectorMatrix: Sendable, Equatable {
         guard row.count == dimension else {
             throw VectorIndexError(.dimensionMismatch, "row has \(row.count) values, expected \(dimension)")
         }
-        values.append(contentsOf: row)
+        storage.values.append(contentsOf: row)
     }
 
     /// Reserves storage for `rowCount` rows in total.
     public mutating func reserveCapacity(_ rowCount: Int) {
-        values.reserveCapacity(rowCount * dimension)
+        storage.values.reserveCapacity(rowCount * dimension)
     }
 
     /// The squared Euclidean norm of every row.
     public func squaredNorms() -> ContiguousArray<Float> {
-        var norms = ContiguousArray<Float>(repeating: 0, count: count)
-        let d = dimension
-        let span = values.span
-        for i in 0..<norms.count {
-            norms[i] = Kernels.squaredNorm(span.extracting(i * d..<(i + 1) * d))
-        }
-        return norms
+        storage.squaredNorms()
     }
 
     /// A copy with every row scaled to unit length (zero rows stay zero).
+    ///
+    /// Rows already of unit length (up to Float32 rounding) are left bit for bit as they are, so normalising
+    /// twice gives the same matrix as normalising once.
     public func normalized() -> VectorMatrix {
-        normalized(squaredNorms: squaredNorms())
+        VectorMatrix(storage: storage.normalized())
     }
 
     /// A copy with every row divided by the square root of its entry in `squaredNorms` (zero entries stay zero).
     func normalized(squaredNorms norms: ContiguousArray<Float>) -> VectorMatrix {
-        var copy = self
-        for i in 0..<count where norms[i] > 0 {
-            let scale = 1 / norms[i].squareRoot()
-            for j in i * dimension..<(i + 1) * dimension { copy.values[j] *= scale }
-        }
-        return copy
+        var copy = storage
+        copy.normalize(squaredNorms: norms)
+        return VectorMatrix(storage: copy)
     }
 
     /// The first row index whose values include a NaN or an infinity, if any.
     func firstNonFiniteRow() -> Int? {
-        for (i, v) in values.enumerated() where !v.isFinite { return i / dimension }
+        for (i, v) in storage.values.enumerated() where !v.isFinite { return i / dimension }
         return nil
     }
 }

@@ -76,7 +76,7 @@ private struct ScriptedTokenizer: Tokenizer {
         let frames = try (0..<4).map { try GoldenImage.rebuild(pixels, index: $0, size: 64) }
         let out = try await embedder.embed([try .video(frames: [frames[1], frames[3]])])
         let mean = zip(g.images[1].imageEmbeds, g.images[3].imageEmbeds).map { ($0 + $1) / 2 }
-        let expected = EmbeddingMatrix(values: ContiguousArray(mean), dimension: 24).normalized()
+        let expected = try EmbeddingMatrix(values: ContiguousArray(mean), dimension: 24).normalized()
         Compare.expectClose(out[0], expected.values, tolerance: 1e-4, "video")
 
         // A 100-frame clip with 4 frames allowed: only the clip's own 4 segment centres are decoded, once each.
@@ -92,7 +92,7 @@ private struct ScriptedTokenizer: Tokenizer {
         #expect(decoded.indices.sorted() == [12, 37, 62, 87])
         // Frames 12, 37, 62 and 87 are images 0, 1, 2 and 3.
         let all = (0..<24).map { j in (0..<4).map { g.images[$0].imageEmbeds[j] }.reduce(0, +) / 4 }
-        let allExpected = EmbeddingMatrix(values: ContiguousArray(all), dimension: 24).normalized()
+        let allExpected = try EmbeddingMatrix(values: ContiguousArray(all), dimension: 24).normalized()
         Compare.expectClose(sampled[0], allExpected.values, tolerance: 1e-4, "sampled clip")
         // A clip no longer than the limit uses every frame.
         let short = VideoClip(width: 64, height: 64, frameCount: 2, frameRate: .init(25)) {
@@ -116,7 +116,7 @@ private struct ScriptedTokenizer: Tokenizer {
         let frames = try clip.frames(sampledUniformly: 3)
         let images = try await embedder.embed(frames.map { .image($0) })
         let mean = (0..<24).map { j in (0..<3).map { images[$0][images[$0].startIndex + j] }.reduce(0, +) / 3 }
-        let expected = EmbeddingMatrix(values: ContiguousArray(mean), dimension: 24).normalized()
+        let expected = try EmbeddingMatrix(values: ContiguousArray(mean), dimension: 24).normalized()
         Compare.expectClose(out[0], expected.values, tolerance: 1e-5, "y4m clip")
 
         let again = try MediaDecoder().decodeVideo(bytes)

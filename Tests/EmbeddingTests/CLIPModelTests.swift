@@ -90,7 +90,7 @@ enum CLIPGoldenCheck {
                 )
             )
         }
-        let texts = EmbeddingMatrix(values: ContiguousArray(textRows), dimension: imageEmbeds.dimension)
+        let texts = try EmbeddingMatrix(values: ContiguousArray(textRows), dimension: imageEmbeds.dimension)
         let logits = model.logits(images: imageEmbeds, texts: texts)
         report.record(
             "logits",

@@ -73,7 +73,7 @@ struct CLIPTinyEmbedderTests {
         report.record("chelsea", Compare.expectClose(out[0], goldens.images[1].imageEmbeds, tolerance: 1e-4, "chelsea"))
         report.record("coffee", Compare.expectClose(out[1], goldens.images[2].imageEmbeds, tolerance: 1e-4, "coffee"))
         let mean = zip(goldens.images[1].imageEmbeds, goldens.images[2].imageEmbeds).map { ($0 + $1) / 2 }
-        let video = EmbeddingMatrix(values: ContiguousArray(mean), dimension: 32).normalized()
+        let video = try EmbeddingMatrix(values: ContiguousArray(mean), dimension: 32).normalized()
         report.record("video", Compare.expectClose(out[2], video.values, tolerance: 1e-4, "video"))
         report.print()
     }

@@ -47,7 +47,7 @@ struct TrigramEmbedder: Embedder {
                 values[row * d + Self.bucket(scalars[i...(i + 2)], count: d)] += 1
             }
         }
-        return EmbeddingMatrix(values: values, dimension: d).normalized()
+        return try EmbeddingMatrix(values: values, dimension: d).normalized()
     }
 
     /// FNV-1a over the scalars: the same bucket in every process (Swift's `Hasher` is seeded per process).
@@ -77,7 +77,7 @@ struct ServiceEmbedder: Embedder {
     func embed(_ inputs: [EmbeddingInput]) async throws -> EmbeddingMatrix {
         try checkModalities(inputs)
         let d = space.dimension
-        guard !inputs.isEmpty else { return EmbeddingMatrix(values: [], dimension: d) }
+        guard !inputs.isEmpty else { return try EmbeddingMatrix(values: [], dimension: d) }
         var texts: [String] = []
         for case .text(let text) in inputs { texts.append(text) }
 
@@ -102,7 +102,7 @@ struct ServiceEmbedder: Embedder {
         else {
             throw EmbeddingError(.invalidResponse, "\(endpoint) did not send \(inputs.count) vectors of \(d) floats")
         }
-        return EmbeddingMatrix(values: ContiguousArray(answer.vectors.joined()), dimension: d).normalized()
+        return try EmbeddingMatrix(values: ContiguousArray(answer.vectors.joined()), dimension: d).normalized()
     }
 }
 

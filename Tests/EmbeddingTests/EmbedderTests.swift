@@ -14,7 +14,7 @@ private struct LengthEmbedder: Embedder {
         try checkModalities(inputs)
         var values = ContiguousArray<Float>()
         for case .text(let s) in inputs { values += [Float(s.count), Float(s.utf8.count)] }
-        return EmbeddingMatrix(values: values, dimension: 2)
+        return try EmbeddingMatrix(values: values, dimension: 2)
     }
 }
 
@@ -45,8 +45,8 @@ private struct LengthEmbedder: Embedder {
         #expect(a.description == "m@r1 (4, l2)")
     }
 
-    @Test func matrixNormalizesRows() {
-        let m = EmbeddingMatrix(values: [3, 4, 0, 0], dimension: 2).normalized()
+    @Test func matrixNormalizesRows() throws {
+        let m = try EmbeddingMatrix(values: [3, 4, 0, 0], dimension: 2).normalized()
         #expect(m.rows == [[0.6, 0.8], [0, 0]])
     }
 }

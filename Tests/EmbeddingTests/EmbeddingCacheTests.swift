@@ -36,7 +36,7 @@ private final class CountingEmbedder: Embedder, @unchecked Sendable {
             case .imu(let s): values += [Float(s.length), 0, 7]
             }
         }
-        return EmbeddingMatrix(values: values, dimension: 3)
+        return try EmbeddingMatrix(values: values, dimension: 3)
     }
 }
 
@@ -199,7 +199,7 @@ private func label(_ input: EmbeddingInput) -> String {
             let space = EmbeddingSpace(modelID: "t", dimension: 1, normalization: .none)
             let modalities: Set<Modality> = [.text]
             func embed(_ inputs: [EmbeddingInput]) async throws -> EmbeddingMatrix {
-                EmbeddingMatrix(values: ContiguousArray(repeating: 1, count: inputs.count), dimension: 1)
+                try EmbeddingMatrix(values: ContiguousArray(repeating: 1, count: inputs.count), dimension: 1)
             }
         }
         let cached = CachingEmbedder(TextOnly(), cache: try EmbeddingCache())

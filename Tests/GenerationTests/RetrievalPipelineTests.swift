@@ -25,7 +25,7 @@ private struct LetterEmbedder: Embedder {
             let norm = max(row.reduce(0) { $0 + $1 * $1 }.squareRoot(), 1e-12)
             values += row.map { $0 / norm }
         }
-        return EmbeddingMatrix(values: values, dimension: 3)
+        return try EmbeddingMatrix(values: values, dimension: 3)
     }
 }
 

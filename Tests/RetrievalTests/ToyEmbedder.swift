@@ -44,7 +44,7 @@ struct ToyEmbedder: Embedder {
             }
             values.append(contentsOf: row)
         }
-        return EmbeddingMatrix(values: values, dimension: dimension)
+        return try EmbeddingMatrix(values: values, dimension: dimension)
     }
 
     static func raw(_ input: EmbeddingInput, dimension: Int) -> [Float] {

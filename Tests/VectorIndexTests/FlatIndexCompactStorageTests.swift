@@ -96,7 +96,7 @@ import _RAGTestSupport
         let index = try FlatIndex(dimension: 3, metric: .cosine, storage: .scalarQuantized8)
         #expect(code { try index.add([1, 0, 0], id: 1) } == .untrained)
         #expect(code { _ = try index.search([1, 0, 0], k: 1) } == .untrained)
-        #expect(code { try index.train(VectorMatrix(dimension: 3)) } == .invalidArgument)
+        #expect(code { try index.train(try VectorMatrix(dimension: 3)) } == .invalidArgument)
         #expect(code { try index.train(VectorMatrix(rows: [[1, 2]])) } == .dimensionMismatch)
         #expect(code { try index.train(VectorMatrix(rows: [[0, 0, 0]])) } == .invalidVector)
         try index.train(VectorMatrix(rows: [[1, 0, 0], [0, 1, 0], [0, 0, 1], [-1, -1, -1]]))

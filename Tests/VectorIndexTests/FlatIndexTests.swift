@@ -199,7 +199,7 @@ func randomRows(_ count: Int, dimension: Int, seed: UInt64) -> [[Float]] {
                 }
             }
         }
-        #expect(try index.search(VectorMatrix(dimension: d), k: 3).isEmpty)
+        #expect(try index.search(try VectorMatrix(dimension: d), k: 3).isEmpty)
         #expect(try index.search(queries, k: 0).allSatisfy(\.isEmpty))
     }
 }

@@ -100,7 +100,7 @@ import _RAGTestSupport
         try index.upsert(second, ids: (20..<40).map(UInt64.init))
         #expect(index.count == 40)
         // The same contents added in one go to a fresh index.
-        var expected = VectorMatrix(dimension: dimension)
+        var expected = try VectorMatrix(dimension: dimension)
         for i in 0..<20 { try expected.append(first[i]) }
         for i in 0..<20 { try expected.append(second[i]) }
         try fresh.add(expected, ids: (0..<40).map(UInt64.init))
@@ -171,7 +171,7 @@ import _RAGTestSupport
                 }
             }
         }
-        #expect(try index.search(VectorMatrix(dimension: dimension), k: 3, filter: nil).isEmpty)
+        #expect(try index.search(try VectorMatrix(dimension: dimension), k: 3, filter: nil).isEmpty)
         #expect(throws: VectorIndexError.self) { try index.search(rows(2, seed: 1), k: -1, filter: nil) }
         #expect(throws: VectorIndexError.self) {
             try index.search(VectorMatrix(rows: [[1, 2, 3]]), k: 1, filter: nil)
@@ -234,7 +234,7 @@ import _RAGTestSupport
         let index = try Index(dimension: source.dimension, metric: source.metric, configuration: configuration)
         #expect(!index.isTrained)
         #expect(throws: VectorIndexError.self) { try index.add(rows(1, seed: 1), ids: [1]) }
-        var stored = VectorMatrix(dimension: source.dimension)
+        var stored = try VectorMatrix(dimension: source.dimension)
         for id in ids { try stored.append(try #require(source.vector(for: id))) }
         try index.train(stored, threads: 1)
         try index.add(stored, ids: ids)

@@ -75,6 +75,6 @@ public struct CachingEmbedder: Embedder {
                 for row in missRows[key]! { values.replaceSubrange(row * d..<(row + 1) * d, with: vector) }
             }
         }
-        return EmbeddingMatrix(values: values, dimension: d)
+        return try EmbeddingMatrix(values: values, dimension: d)
     }
 }

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 
-import Dispatch
 import _RAGInternals
 import _RAGNumerics
 
@@ -28,7 +27,7 @@ enum BatchSlices {
         guard parts > 1 else { return nil }
         let size = count / parts
         let results = Locked([Result<EmbeddingMatrix, EmbeddingError>?](repeating: nil, count: parts))
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
+        Parallel.forEach(parts: parts) { part in
             let result = Result { () throws(EmbeddingError) in try run(part * size..<(part + 1) * size, 1) }
             results.withLock { $0[part] = result }
         }
@@ -42,6 +41,6 @@ enum BatchSlices {
         if parts * size < count {
             values += try run(parts * size..<count, threads).values
         }
-        return EmbeddingMatrix(values: values, dimension: dimension)
+        return EmbeddingMatrix(unchecked: values, dimension: dimension)
     }
 }

@@ -264,7 +264,7 @@ extension BERTModel {
                 for j in 0..<d { rows[s * d + j] = Float(sums[j] * scale) }
             }
         }
-        return EmbeddingMatrix(values: rows, dimension: d)
+        return EmbeddingMatrix(unchecked: rows, dimension: d)
     }
 
     /// Sentence embeddings: encode, pool, and L2-normalise when ``normalizes``.

@@ -149,7 +149,7 @@ public struct CLIPEmbedder: Embedder {
             for (r, frame) in batch.enumerated() { add(rows[r], to: &sums, row: frame.owner, dimension: d) }
         }
         // Texts and images are unit rows already (normalising again changes nothing); video sums become means.
-        return EmbeddingMatrix(values: sums, dimension: d).normalized()
+        return EmbeddingMatrix(unchecked: sums, dimension: d).normalized()
     }
 
     /// An image to run through the vision tower: one given, or a video frame decoded when its batch runs.

@@ -130,7 +130,7 @@ public struct CLIPModel: Sendable {
                 out.append(logitScale * dot)
             }
         }
-        return EmbeddingMatrix(values: out, dimension: max(1, texts.count))
+        return EmbeddingMatrix(unchecked: out, dimension: max(1, texts.count))
     }
 }
 
@@ -177,7 +177,7 @@ extension CLIPModel {
         attentionMask: [[Int]]? = nil
     ) throws(EmbeddingError) -> EmbeddingMatrix {
         let projection = configuration.projectionDim
-        guard !tokenIDs.isEmpty else { return EmbeddingMatrix(values: [], dimension: projection) }
+        guard !tokenIDs.isEmpty else { return EmbeddingMatrix(unchecked: [], dimension: projection) }
         try text.validate(tokenIDs)
         let length = tokenIDs.map(\.count).max()!
         var padded: [[Int]] = []
@@ -213,7 +213,7 @@ extension CLIPModel {
             pooled += last[(s * length + position) * d..<(s * length + position + 1) * d]
         }
         let features = text.projection(pooled, rows: tokenIDs.count, threads: threads)
-        return EmbeddingMatrix(values: ContiguousArray(features), dimension: projection)
+        return EmbeddingMatrix(unchecked: ContiguousArray(features), dimension: projection)
     }
 
     /// The L2-normalised text embeddings (``textFeatures(_:attentionMask:)`` divided by their norms).
@@ -279,7 +279,7 @@ extension CLIPModel {
     public func imageFeatures(pixelValues: [Float]) throws(EmbeddingError) -> EmbeddingMatrix {
         let batch = try imageCount(pixelValues)
         let projection = configuration.projectionDim
-        guard batch > 0 else { return EmbeddingMatrix(values: [], dimension: projection) }
+        guard batch > 0 else { return EmbeddingMatrix(unchecked: [], dimension: projection) }
         let per = vision.pixelsPerImage
         let sliced = try BatchSlices.run(count: batch, threads: threads) { range, threads throws(EmbeddingError) in
             var model = self
@@ -290,7 +290,7 @@ extension CLIPModel {
         if let sliced { return sliced }
         let (_, _, last) = vision.encode(pixelValues, batch: batch, threads: threads, record: false)
         let features = vision.projection(vision.pool(last, batch: batch), rows: batch, threads: threads)
-        return EmbeddingMatrix(values: ContiguousArray(features), dimension: projection)
+        return EmbeddingMatrix(unchecked: ContiguousArray(features), dimension: projection)
     }
 
     /// The L2-normalised image embeddings.

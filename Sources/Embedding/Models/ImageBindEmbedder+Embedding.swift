@@ -43,7 +43,7 @@ extension ImageBindEmbedder {
                 store(out, owners: batch.map(\.owner), into: &rows)
             }
         }
-        return EmbeddingMatrix(values: rows, dimension: d)
+        return EmbeddingMatrix(unchecked: rows, dimension: d)
     }
 
     /// A tower and a clip count: inputs that run through the model together.

@@ -40,7 +40,7 @@ extension ImageBindModel {
         let sliced = try BatchSlices.run(count: items >= 2 * threads ? items : 0, threads: threads) { range, threads in
             let slice = Array(values[range.lowerBound * length..<range.upperBound * length])
             let heads = Self.heads(built, slice, items: range.count, video: isVideo, threads: threads)
-            return EmbeddingMatrix(values: ContiguousArray(heads), dimension: d)
+            return EmbeddingMatrix(unchecked: ContiguousArray(heads), dimension: d)
         }
         let heads =
             sliced.map { Array($0.values) } ?? Self.heads(built, values, items: items, video: isVideo, threads: threads)
@@ -102,7 +102,7 @@ extension ImageBindModel {
         let count = padded.count >= 2 * threads ? padded.count : 0
         let sliced = try BatchSlices.run(count: count, threads: threads) { range, threads in
             let heads = built.run(ids: Array(padded[range]), threads: threads, record: false).heads
-            return EmbeddingMatrix(values: ContiguousArray(heads), dimension: d)
+            return EmbeddingMatrix(unchecked: ContiguousArray(heads), dimension: d)
         }
         let heads = sliced.map { Array($0.values) } ?? built.run(ids: padded, threads: threads, record: false).heads
         return ImageBindOutput(heads: heads, dimension: dimension, clips: 1, scale: built.logitScale)

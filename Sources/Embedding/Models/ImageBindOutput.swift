@@ -43,9 +43,9 @@ public struct ImageBindOutput: Sendable {
                 for j in 0..<d { outputs[item * d + j] /= Float(clips) }
             }
         }
-        self.heads = EmbeddingMatrix(values: ContiguousArray(heads), dimension: d)
-        self.normalized = EmbeddingMatrix(values: normalized, dimension: d)
-        self.outputs = EmbeddingMatrix(values: outputs, dimension: d)
+        self.heads = EmbeddingMatrix(unchecked: ContiguousArray(heads), dimension: d)
+        self.normalized = EmbeddingMatrix(unchecked: normalized, dimension: d)
+        self.outputs = EmbeddingMatrix(unchecked: outputs, dimension: d)
         self.clips = clips
     }
 }

@@ -87,7 +87,7 @@ public struct SentenceEmbedder: Embedder {
             let rows = try model.sentenceEmbeddings(batch.map { ids[$0] })
             for (r, s) in batch.enumerated() { values.replaceSubrange(s * d..<(s + 1) * d, with: rows[r]) }
         }
-        return EmbeddingMatrix(values: values, dimension: d)
+        return EmbeddingMatrix(unchecked: values, dimension: d)
     }
 
     /// `max_seq_length` of `sentence_bert_config.json`, or `nil` when the file or the key is absent.

@@ -117,7 +117,7 @@ public struct JinaEmbedder: Embedder, CustomStringConvertible {
         for range in options.requestRanges(sizes: items.map(\.size)) {
             values += try await embedBatch(Array(items[range]))
         }
-        let matrix = EmbeddingMatrix(values: values, dimension: space.dimension)
+        let matrix = try EmbeddingMatrix(values: values, dimension: space.dimension)
         return space.normalization == .l2 ? matrix.normalized() : matrix
     }
 

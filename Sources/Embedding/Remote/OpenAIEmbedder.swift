@@ -133,7 +133,7 @@ public struct OpenAIEmbedder: Embedder, CustomStringConvertible {
         for range in options.requestRanges(sizes: texts.map(\.count)) {
             values += try await embedBatch(Array(texts[range]))
         }
-        let matrix = EmbeddingMatrix(values: values, dimension: space.dimension)
+        let matrix = try EmbeddingMatrix(values: values, dimension: space.dimension)
         return space.normalization == .l2 ? matrix.normalized() : matrix
     }
 

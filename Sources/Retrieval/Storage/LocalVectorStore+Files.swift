@@ -376,7 +376,7 @@ extension LocalVectorStore {
                 slot.changedDuringTraining = []
                 state.slots[name] = slot
                 let ids = slot.exact.ids
-                var vectors = VectorMatrix(dimension: slot.layout.dimension)
+                guard var vectors = try? VectorMatrix(dimension: slot.layout.dimension) else { return nil }
                 vectors.reserveCapacity(ids.count)
                 for id in ids { try? vectors.append(slot.exact.vector(for: id)!) }
                 return (ids, vectors)

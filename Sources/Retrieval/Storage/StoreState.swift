@@ -272,7 +272,7 @@ struct StoreState: Sendable {
         let keys = rows.keys.filter { $0 != NewVectors.removed }
         guard !keys.isEmpty else { return }
         do {
-            var matrix = VectorMatrix(dimension: slot.layout.dimension)
+            var matrix = try VectorMatrix(dimension: slot.layout.dimension)
             matrix.reserveCapacity(keys.count)
             for (key, vector) in zip(rows.keys, rows.vectors) where key != NewVectors.removed {
                 try matrix.append(vector)

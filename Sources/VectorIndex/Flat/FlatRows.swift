@@ -99,15 +99,8 @@ struct FlatRows: Sendable {
             var scratch = ContiguousArray<Float>(repeating: 0, count: min(rows.count, 1 << Self.chunkShift) * d)
             forEachChunk(of: halves, in: rows) { chunk, ids, local, _ in
                 let n = local.count * d
-                unsafe chunk.withUnsafeBufferPointer { source in
-                    unsafe scratch.withUnsafeMutableBufferPointer { out in
-                        unsafe HalfBits.widen(
-                            source.baseAddress! + local.lowerBound * d,
-                            count: n,
-                            into: out.baseAddress!
-                        )
-                    }
-                }
+                var out = scratch.mutableSpan
+                HalfBits.widen(chunk.span.extracting(local.lowerBound * d..<local.upperBound * d), into: &out)
                 body(scratch.span.extracting(0..<n), ids, local)
             }
         case .scalarQuantized8:

@@ -10,9 +10,9 @@ struct IVFPQBatchTables {
     /// Whether searches read query tables (all but squared L2 without a precomputed table).
     let needsTables: Bool
     /// `capacity × listCount` coarse keys (smaller is better).
-    private var keys: ContiguousArray<Float>
+    private(set) var keys: ContiguousArray<Float>
     /// `capacity × M × 2^bits` query tables.
-    private var tables: ContiguousArray<Float>
+    private(set) var tables: ContiguousArray<Float>
 
     init(model: IVFPQModel, rows: Int) {
         self.model = model
@@ -23,76 +23,58 @@ struct IVFPQBatchTables {
         tables = ContiguousArray(repeating: 0, count: needsTables ? rows * tableSize : 1)
     }
 
-    /// Fills the keys and tables of `count` queries stored back to back at `queries`.
-    mutating func compute(_ queries: UnsafePointer<Float>, count: Int) {
+    /// Fills the keys and tables of `count` queries stored back to back in `queries`.
+    ///
+    /// - Precondition: `count <= capacity` and `queries.count == count × dimension`.
+    mutating func compute(_ queries: Span<Float>, count: Int) {
         precondition(count <= capacity)
         let d = model.dimension
+        precondition(queries.count == count * d, "queries hold \(queries.count) floats, expected \(count) x \(d)")
         let lists = model.listCount
         let pq = model.quantizer
-        let tableSize = pq.subquantizerCount * pq.centroidCount
         let innerProduct = model.innerProduct
+        let centroids = model.coarseCentroids
         let coarseSquaredNorms = model.coarseSquaredNorms
-        unsafe keys.withUnsafeMutableBufferPointer { out in
-            unsafe model.coarseCentroids.withUnsafeBufferPointer { c in
-                unsafe MatrixProduct.multiply(
-                    m: count,
-                    n: lists,
-                    k: d,
-                    a: queries,
-                    lda: d,
-                    b: c.baseAddress!,
-                    ldb: d,
-                    layout: .transposed,
-                    c: out.baseAddress!,
-                    ldc: lists
-                )
-            }
-            var products = unsafe UnsafeMutableBufferPointer(rebasing: out[0..<count * lists]).mutableSpan
-            if innerProduct {
-                for j in 0..<products.count { products[j] = -products[j] }
-            } else {
-                let norms = ContiguousArray(
-                    (0..<count).map { i in unsafe Kernels._dot(queries + i * d, queries + i * d, d) }
-                )
-                Kernels.squaredL2sFromProducts(
-                    &products,
-                    querySquaredNorms: norms.span,
-                    rowSquaredNorms: coarseSquaredNorms.span
-                )
-            }
+        let (capacity, needsTables) = (self.capacity, self.needsTables)
+        var products = keys.mutableSpan
+        MatrixProduct.multiply(
+            m: count,
+            n: lists,
+            k: d,
+            a: queries,
+            lda: d,
+            b: centroids.span,
+            ldb: d,
+            layout: .transposed,
+            c: &products,
+            ldc: lists
+        )
+        if innerProduct {
+            for j in 0..<count * lists { products[j] = -products[j] }
+        } else {
+            // Every row of `keys` (capacity rows) is rewritten; rows past `count` get zero query norms and are
+            // never read.
+            var norms = ContiguousArray<Float>(repeating: 0, count: capacity)
+            for i in 0..<count { norms[i] = Kernels.squaredNorm(queries.extracting(i * d..<(i + 1) * d)) }
+            Kernels.squaredL2sFromProducts(
+                &products,
+                querySquaredNorms: norms.span,
+                rowSquaredNorms: coarseSquaredNorms.span
+            )
         }
         guard needsTables else { return }
-        // Tables four queries at a time: with sub-vectors of a few floats a matrix product is dominated by packing
-        // and stores, while this kernel keeps the sums in registers and reads each centroid block once for four.
-        let scale: Float = innerProduct ? -1 : -2
-        unsafe tables.withUnsafeMutableBufferPointer { out in
-            var i = 0
-            while i + 4 <= count {
-                unsafe pq.innerProductTables(
-                    queries + i * d,
-                    stride: d,
-                    scale: scale,
-                    into: out.baseAddress! + i * tableSize,
-                    tableStride: tableSize
-                )
-                i += 4
-            }
-            while i < count {
-                unsafe pq.innerProductTable(queries + i * d, scale: scale, into: out.baseAddress! + i * tableSize)
-                i += 1
-            }
-        }
+        var out = tables.mutableSpan
+        pq.innerProductTables(queries, count: count, scale: innerProduct ? -1 : -2, into: &out)
     }
 
-    /// Calls `body` with row `i`'s coarse keys and query table.
-    func withRow<Result>(_ i: Int, _ body: (UnsafePointer<Float>, UnsafePointer<Float>) -> Result) -> Result {
-        let lists = model.listCount
-        let tableSize = model.quantizer.subquantizerCount * model.quantizer.centroidCount
-        let perRow = needsTables ? tableSize : 0
-        return unsafe keys.withUnsafeBufferPointer { k in
-            unsafe tables.withUnsafeBufferPointer { t in
-                unsafe body(k.baseAddress! + i * lists, t.baseAddress! + i * perRow)
-            }
-        }
+    /// Row `i`'s coarse keys (one per list) in ``keys``.
+    func keyRange(row i: Int) -> Range<Int> {
+        i * model.listCount..<(i + 1) * model.listCount
+    }
+
+    /// Row `i`'s query table in ``tables`` (empty when searches need none).
+    func tableRange(row i: Int) -> Range<Int> {
+        let perRow = needsTables ? model.quantizer.subquantizerCount * model.quantizer.centroidCount : 0
+        return i * perRow..<(i + 1) * perRow
     }
 }

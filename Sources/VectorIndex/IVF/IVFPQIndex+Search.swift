@@ -37,9 +37,7 @@ extension IVFPQIndex {
         try validate(parameters)
         guard k > 0 else { return [] }
         var searcher = IVFPQSearcher(model: model, configuration: configuration, metric: metric)
-        return unsafe q.withUnsafeBufferPointer { q in
-            unsafe searcher.search(q.baseAddress!, k: k, parameters: parameters, filter: filter, lists: contents.lists)
-        }
+        return searcher.search(q.span, k: k, parameters: parameters, filter: filter, lists: contents.lists)
     }
 
     /// The `k` closest stored vectors for every row of `queries` that pass `filter`, with ``searchParameters``
@@ -86,24 +84,21 @@ extension IVFPQIndex {
             var found: [(query: Int, results: [SearchResult])] = []
             for c in blocks {
                 let rows = c * chunk..<min(n, (c + 1) * chunk)
-                unsafe prepared.values.withUnsafeBufferPointer { q in
-                    let first = unsafe q.baseAddress! + rows.lowerBound * prepared.dimension
-                    unsafe batch.compute(first, count: rows.count)
-                    for i in 0..<rows.count {
-                        let query = unsafe first + i * prepared.dimension
-                        let results = unsafe batch.withRow(i) { keys, table in
-                            unsafe searcher.search(
-                                query,
-                                coarseKeys: keys,
-                                queryTable: table,
-                                k: k,
-                                parameters: parameters,
-                                filter: filter,
-                                lists: contents.lists
-                            )
-                        }
-                        found.append((rows.lowerBound + i, results))
-                    }
+                let d = prepared.dimension
+                let values = prepared.values
+                let queries = values.span.extracting(rows.lowerBound * d..<rows.upperBound * d)
+                batch.compute(queries, count: rows.count)
+                for i in 0..<rows.count {
+                    let results = searcher.search(
+                        queries.extracting(i * d..<(i + 1) * d),
+                        coarseKeys: batch.keys.span.extracting(batch.keyRange(row: i)),
+                        queryTable: batch.tables.span.extracting(batch.tableRange(row: i)),
+                        k: k,
+                        parameters: parameters,
+                        filter: filter,
+                        lists: contents.lists
+                    )
+                    found.append((rows.lowerBound + i, results))
                 }
             }
             return found

@@ -205,20 +205,19 @@ public final class IVFPQIndex: TrainableVectorIndex {
         let d = data.dimension
         let ksub = 1 << configuration.bitsPerCode
         let innerProduct = metric != .squaredL2
-        let coarse = unsafe data.values.withUnsafeBufferPointer { x in
-            unsafe KMeans.train(
-                x,
-                count: n,
-                dimension: d,
-                parameters: KMeans.Parameters(
-                    clusterCount: configuration.listCount,
-                    iterations: configuration.coarseIterations,
-                    seed: configuration.seed,
-                    spherical: innerProduct,
-                    threads: threads
-                )
+        let values = data.values
+        let coarse = KMeans.train(
+            values.span,
+            count: n,
+            dimension: d,
+            parameters: KMeans.Parameters(
+                clusterCount: configuration.listCount,
+                iterations: configuration.coarseIterations,
+                seed: configuration.seed,
+                spherical: innerProduct,
+                threads: threads
             )
-        }
+        )
         // Residuals of (a sample of) the training vectors train the product quantizer.
         let pqCount = min(n, ksub * 256)
         var sample = data
@@ -229,41 +228,22 @@ public final class IVFPQIndex: TrainableVectorIndex {
             for i in random.sample(pqCount, from: n).sorted() { values.append(contentsOf: data[i]) }
             sample = VectorMatrix(uncheckedValues: values, dimension: d)
         }
-        var residuals = sample.values
-        var lists = ContiguousArray<Int32>(repeating: 0, count: pqCount)
-        unsafe sample.values.withUnsafeBufferPointer { x in
-            unsafe coarse.centroids.withUnsafeBufferPointer { c in
-                unsafe lists.withUnsafeMutableBufferPointer { l in
-                    unsafe KMeans.assign(
-                        x.baseAddress!,
-                        count: pqCount,
-                        stride: d,
-                        dimension: d,
-                        centroids: c.baseAddress!,
-                        centroidCount: configuration.listCount,
-                        innerProduct: innerProduct,
-                        threads: threads,
-                        labels: l.baseAddress!
-                    )
-                }
-            }
-        }
-        for i in 0..<pqCount {
-            let c = Int(lists[i]) * d
-            for j in 0..<d { residuals[i * d + j] -= coarse.centroids[c + j] }
-        }
-        let (quantizer, pqSplits) = unsafe residuals.withUnsafeBufferPointer { r in
-            unsafe ProductQuantizer.train(
-                r,
-                count: pqCount,
-                dimension: d,
-                subquantizerCount: configuration.subquantizerCount,
-                bitsPerCode: configuration.bitsPerCode,
-                iterations: configuration.codebookIterations,
-                seed: configuration.seed &+ 1,
-                threads: threads
-            )
-        }
+        let residuals = KMeans.residuals(
+            of: sample,
+            centroids: coarse.centroids,
+            innerProduct: innerProduct,
+            threads: threads
+        ).residuals
+        let (quantizer, pqSplits) = ProductQuantizer.train(
+            residuals.span,
+            count: pqCount,
+            dimension: d,
+            subquantizerCount: configuration.subquantizerCount,
+            bitsPerCode: configuration.bitsPerCode,
+            iterations: configuration.codebookIterations,
+            seed: configuration.seed &+ 1,
+            threads: threads
+        )
         let model = IVFPQModel(
             dimension: d,
             innerProduct: innerProduct,

@@ -37,16 +37,9 @@ struct IVFPQModel: Sendable {
         var norms = ContiguousArray<Float>()
         if !innerProduct {
             norms.reserveCapacity(lists)
-            unsafe coarseCentroids.withUnsafeBufferPointer { c in
-                for list in 0..<lists {
-                    norms.append(
-                        unsafe Kernels._dot(
-                            c.baseAddress! + list * dimension,
-                            c.baseAddress! + list * dimension,
-                            dimension
-                        )
-                    )
-                }
+            let centroids = coarseCentroids.span
+            for list in 0..<lists {
+                norms.append(Kernels.squaredNorm(centroids.extracting(list * dimension..<(list + 1) * dimension)))
             }
         }
         coarseSquaredNorms = norms
@@ -55,15 +48,19 @@ struct IVFPQModel: Sendable {
             precomputedTable = []
             return
         }
-        var table = ContiguousArray<Float>(repeating: 0, count: lists * tableSize)
-        unsafe table.withUnsafeMutableBufferPointer { t in
-            unsafe coarseCentroids.withUnsafeBufferPointer { c in
-                for list in 0..<lists {
-                    let row = unsafe t.baseAddress! + list * tableSize
-                    unsafe quantizer.innerProductTable(c.baseAddress! + list * dimension, scale: 2, into: row)
-                    for j in 0..<tableSize { unsafe row[j] += quantizer.squaredNorms[j] }
-                }
-            }
+        var table = ContiguousArray<Float>()
+        table.reserveCapacity(lists * tableSize)
+        var row = ContiguousArray<Float>(repeating: 0, count: tableSize)
+        let centroids = coarseCentroids.span
+        for list in 0..<lists {
+            var out = row.mutableSpan
+            quantizer.innerProductTable(
+                centroids.extracting(list * dimension..<(list + 1) * dimension),
+                scale: 2,
+                into: &out
+            )
+            for j in 0..<tableSize { row[j] += quantizer.squaredNorms[j] }
+            table.append(contentsOf: row)
         }
         precomputedTable = table
     }
@@ -72,39 +69,16 @@ struct IVFPQModel: Sendable {
     func encode(_ vectors: VectorMatrix, threads: Int) -> (lists: ContiguousArray<Int32>, codes: ContiguousArray<UInt8>)
     {
         let n = vectors.count
-        let d = dimension
-        var lists = ContiguousArray<Int32>(repeating: 0, count: n)
         var codes = ContiguousArray<UInt8>(repeating: 0, count: n * quantizer.subquantizerCount)
+        let (lists, residuals) = KMeans.residuals(
+            of: vectors,
+            centroids: coarseCentroids,
+            innerProduct: innerProduct,
+            threads: threads
+        )
         guard n > 0 else { return (lists, codes) }
-        var residuals = vectors.values
-        unsafe vectors.values.withUnsafeBufferPointer { x in
-            unsafe coarseCentroids.withUnsafeBufferPointer { c in
-                unsafe lists.withUnsafeMutableBufferPointer { l in
-                    unsafe KMeans.assign(
-                        x.baseAddress!,
-                        count: n,
-                        stride: d,
-                        dimension: d,
-                        centroids: c.baseAddress!,
-                        centroidCount: listCount,
-                        innerProduct: innerProduct,
-                        threads: threads,
-                        labels: l.baseAddress!
-                    )
-                }
-                unsafe residuals.withUnsafeMutableBufferPointer { r in
-                    for i in 0..<n {
-                        let centroid = unsafe c.baseAddress! + Int(lists[i]) * d
-                        for j in 0..<d { unsafe r[i * d + j] -= centroid[j] }
-                    }
-                }
-            }
-        }
-        unsafe residuals.withUnsafeBufferPointer { r in
-            unsafe codes.withUnsafeMutableBufferPointer { out in
-                unsafe quantizer.encode(r.baseAddress!, count: n, into: out.baseAddress!, threads: threads)
-            }
-        }
+        var out = codes.mutableSpan
+        quantizer.encode(residuals.span, count: n, into: &out, threads: threads)
         return (lists, codes)
     }
 }

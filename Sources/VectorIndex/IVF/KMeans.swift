@@ -38,13 +38,14 @@ struct KMeans {
     ///
     /// - Precondition: `count >= clusterCount >= 1`.
     static func train(
-        _ points: UnsafeBufferPointer<Float>,
+        _ points: Span<Float>,
         count: Int,
         dimension: Int,
         parameters: Parameters
     ) -> Result {
         let k = parameters.clusterCount
         precondition(k >= 1 && count >= k, "k-means needs at least as many points as clusters")
+        precondition(points.count == count * dimension, "k-means: points and count differ")
         var random = SplitMix64(seed: parameters.seed)
         let d = dimension
 
@@ -57,11 +58,12 @@ struct KMeans {
             let chosen = random.sample(limit, from: count).sorted()
             sample.reserveCapacity(n * d)
             for i in chosen {
-                unsafe sample.append(contentsOf: UnsafeBufferPointer(rebasing: points[i * d..<(i + 1) * d]))
+                for j in i * d..<(i + 1) * d { sample.append(points[j]) }
             }
         } else {
             n = count
-            unsafe sample.append(contentsOf: points[0..<count * d])
+            sample.reserveCapacity(n * d)
+            for j in 0..<count * d { sample.append(points[j]) }
         }
 
         // Initial centroids: k distinct points.
@@ -72,26 +74,27 @@ struct KMeans {
 
         var labels = ContiguousArray<Int32>(repeating: 0, count: n)
         var splits = 0
-        unsafe sample.withUnsafeBufferPointer { x in
-            for _ in 0..<max(1, parameters.iterations) {
-                unsafe centroids.withUnsafeBufferPointer { c in
-                    unsafe labels.withUnsafeMutableBufferPointer { l in
-                        unsafe assign(
-                            x.baseAddress!,
-                            count: n,
-                            stride: d,
-                            dimension: d,
-                            centroids: c.baseAddress!,
-                            centroidCount: k,
-                            innerProduct: parameters.spherical,
-                            threads: parameters.threads,
-                            labels: l.baseAddress!
-                        )
-                    }
-                }
-                var sizes = unsafe updateCentroids(&centroids, points: x, labels: labels, dimension: d, k: k)
-                splits += splitEmptyClusters(&centroids, sizes: &sizes, dimension: d, random: &random)
-                if parameters.spherical { normalizeRows(&centroids, dimension: d) }
+        let x = sample.span
+        for _ in 0..<max(1, parameters.iterations) {
+            var l = labels.mutableSpan
+            assign(
+                x,
+                count: n,
+                stride: d,
+                dimension: d,
+                centroids: centroids.span,
+                centroidCount: k,
+                innerProduct: parameters.spherical,
+                threads: parameters.threads,
+                labels: &l
+            )
+            var sizes = updateCentroids(&centroids, points: x, labels: labels, dimension: d, k: k)
+            splits += splitEmptyClusters(&centroids, sizes: &sizes, dimension: d, random: &random)
+            if parameters.spherical {
+                var rows = RowMajorMatrix(unchecked: centroids, dimension: d)
+                centroids = []
+                rows.normalize(squaredNorms: rows.squaredNorms())
+                centroids = rows.values
             }
         }
         return Result(centroids: centroids, trainingPointCount: n, emptyClusterSplits: splits)
@@ -101,22 +104,12 @@ struct KMeans {
     /// cluster sizes.
     private static func updateCentroids(
         _ centroids: inout ContiguousArray<Float>,
-        points: UnsafeBufferPointer<Float>,
+        points: Span<Float>,
         labels: ContiguousArray<Int32>,
         dimension d: Int,
         k: Int
     ) -> [Int] {
-        var sums = ContiguousArray<Float>(repeating: 0, count: k * d)
-        var sizes = [Int](repeating: 0, count: k)
-        unsafe sums.withUnsafeMutableBufferPointer { s in
-            for i in 0..<labels.count {
-                let c = Int(labels[i])
-                sizes[c] += 1
-                let target = unsafe s.baseAddress! + c * d
-                let source = unsafe points.baseAddress! + i * d
-                for j in 0..<d { unsafe target[j] += source[j] }
-            }
-        }
+        let (sums, sizes) = clusterSums(points, labels: labels.span, dimension: d, k: k)
         for c in 0..<k where sizes[c] > 0 {
             let scale = 1 / Float(sizes[c])
             for j in 0..<d { centroids[c * d + j] = sums[c * d + j] * scale }
@@ -157,244 +150,37 @@ struct KMeans {
         return splits
     }
 
-    /// Scales every row of `rows` to unit length (zero rows stay zero).
-    static func normalizeRows(_ rows: inout ContiguousArray<Float>, dimension d: Int) {
-        let count = rows.count / d
-        unsafe rows.withUnsafeMutableBufferPointer { r in
-            for i in 0..<count {
-                let row = unsafe r.baseAddress! + i * d
-                let norm = unsafe Kernels._dot(row, row, d).squareRoot()
-                guard norm > 0 else { continue }
-                let scale = 1 / norm
-                for j in 0..<d { unsafe row[j] *= scale }
-            }
-        }
-    }
-
-    // MARK: - Assignment
-
-    /// The nearest centroid of every point: the largest inner product, or the smallest squared distance.
+    /// The nearest centroid of every row of `rows` (see
+    /// ``assign(_:count:stride:dimension:centroids:centroidCount:innerProduct:threads:labels:)-(Span<Float>,_,_,_,_,_,_,_,_)``)
+    /// and each row minus its centroid: how IVF assigns vectors to lists and what its product quantizer encodes.
     ///
-    /// Points are `count` rows of `dimension` floats placed `stride` floats apart, so a product quantizer can
-    /// assign one sub-vector of every row in place. Ties go to the lower centroid index. Runs on up to
-    /// `threads` threads in fixed chunks; the result does not depend on the thread count.
-    static func assign(
-        _ points: UnsafePointer<Float>,
-        count: Int,
-        stride: Int,
-        dimension d: Int,
-        centroids: UnsafePointer<Float>,
-        centroidCount k: Int,
+    /// - Precondition: `centroids` holds whole rows of `rows.dimension` floats, at least one.
+    static func residuals(
+        of rows: VectorMatrix,
+        centroids: ContiguousArray<Float>,
         innerProduct: Bool,
-        threads: Int,
-        labels: UnsafeMutablePointer<Int32>
-    ) {
-        guard count > 0 else { return }
-        if !innerProduct && d <= 32 && k >= 8 {
-            unsafe assignShort(
-                points,
-                count: count,
-                stride: stride,
-                dimension: d,
-                centroids: centroids,
-                centroidCount: k,
-                threads: threads,
-                labels: labels
-            )
-            return
+        threads: Int
+    ) -> (labels: ContiguousArray<Int32>, residuals: ContiguousArray<Float>) {
+        let (n, d) = (rows.count, rows.dimension)
+        var labels = ContiguousArray<Int32>(repeating: 0, count: n)
+        var residuals = rows.values
+        guard n > 0 else { return (labels, residuals) }
+        var out = labels.mutableSpan
+        assign(
+            rows.values.span,
+            count: n,
+            stride: d,
+            dimension: d,
+            centroids: centroids.span,
+            centroidCount: centroids.count / d,
+            innerProduct: innerProduct,
+            threads: threads,
+            labels: &out
+        )
+        for i in 0..<n {
+            let c = Int(labels[i]) * d
+            for j in 0..<d { residuals[i * d + j] -= centroids[c + j] }
         }
-        // ‖c‖² for squared L2: argmin ‖x − c‖² = argmin (‖c‖² − 2 x·c).
-        var halfNorms = ContiguousArray<Float>(repeating: 0, count: innerProduct ? 0 : k)
-        for c in 0..<halfNorms.count {
-            halfNorms[c] = unsafe 0.5 * Kernels._dot(centroids + c * d, centroids + c * d, d)
-        }
-        // Chunks of rows small enough that a chunk's products stay in the cache.
-        let rowsPerChunk = max(16, min(256, 65_536 / max(1, k)))
-        let chunks = (count + rowsPerChunk - 1) / rowsPerChunk
-        let threadCount = count * k * d < 1_000_000 ? 1 : threads
-        unsafe halfNorms.withUnsafeBufferPointer { norms in
-            Sharding.forEach(chunks: chunks, threads: threadCount) { _, workerChunks in
-                // On the heap: a chunk's products can exceed what a worker thread's stack holds.
-                let scratch = UnsafeMutableBufferPointer<Float>.allocate(capacity: rowsPerChunk * k)
-                defer { unsafe scratch.deallocate() }
-                for chunk in workerChunks {
-                    let start = chunk * rowsPerChunk
-                    let rows = min(rowsPerChunk, count - start)
-                    unsafe MatrixProduct.multiply(
-                        m: rows,
-                        n: k,
-                        k: d,
-                        a: points + start * stride,
-                        lda: stride,
-                        b: centroids,
-                        ldb: d,
-                        layout: .transposed,
-                        c: scratch.baseAddress!,
-                        ldc: k
-                    )
-                    for r in 0..<rows {
-                        let products = unsafe scratch.baseAddress! + r * k
-                        let best = unsafe nearest(products, count: k, halfNorms: innerProduct ? nil : norms.baseAddress)
-                        unsafe labels[start + r] = Int32(best)
-                    }
-                }
-            }
-        }
-    }
-}
-
-extension KMeans {
-    /// ``assign(_:count:stride:dimension:centroids:centroidCount:innerProduct:threads:labels:)`` for short
-    /// vectors (product-quantizer sub-vectors) under squared L2.
-    ///
-    /// A matrix product with a depth of a few floats spends its time packing and storing; here each point's
-    /// distances to sixteen centroids at a time stay in registers (centroids transposed, one broadcast
-    /// component times sixteen centroid components) and feed the running minimum directly.
-    static func assignShort(
-        _ points: UnsafePointer<Float>,
-        count: Int,
-        stride: Int,
-        dimension d: Int,
-        centroids: UnsafePointer<Float>,
-        centroidCount k: Int,
-        threads: Int,
-        labels: UnsafeMutablePointer<Int32>
-    ) {
-        // Centroids transposed (d × k) and ½‖c‖², both padded to a multiple of 16 centroids with +∞ norms.
-        let padded = (k + 15) / 16 * 16
-        var transposed = ContiguousArray<Float>(repeating: 0, count: d * padded)
-        var halfNorms = ContiguousArray<Float>(repeating: .infinity, count: padded)
-        for c in 0..<k {
-            var norm: Float = 0
-            for j in 0..<d {
-                let value = unsafe centroids[c * d + j]
-                transposed[j * padded + c] = value
-                norm += value * value
-            }
-            halfNorms[c] = 0.5 * norm
-        }
-        let chunk = 1024
-        let chunks = (count + chunk - 1) / chunk
-        unsafe transposed.withUnsafeBufferPointer { t in
-            unsafe halfNorms.withUnsafeBufferPointer { h in
-                Sharding.forEach(chunks: chunks, threads: threads) { _, workerChunks in
-                    for c in workerChunks {
-                        #if arch(x86_64)
-                        let first = c * chunk
-                        let n = min(count, first + chunk) - first
-                        let done = unsafe Kernels._nearestShort(
-                            UnsafeBufferPointer(start: points + first * stride, count: (n - 1) * stride + d),
-                            count: n,
-                            stride: stride,
-                            dimension: d,
-                            transposed: t,
-                            halfNorms: h,
-                            padded: padded,
-                            labels: UnsafeMutableBufferPointer(start: labels + first, count: n)
-                        )
-                        if done { continue }
-                        #endif
-                        for i in c * chunk..<min(count, (c + 1) * chunk) {
-                            unsafe labels[i] = Int32(
-                                nearestShort(
-                                    points + i * stride,
-                                    dimension: d,
-                                    transposed: t.baseAddress!,
-                                    halfNorms: h.baseAddress!,
-                                    padded: padded
-                                )
-                            )
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    @inline(__always)
-    static func nearestShort(
-        _ x: UnsafePointer<Float>,
-        dimension d: Int,
-        transposed: UnsafePointer<Float>,
-        halfNorms: UnsafePointer<Float>,
-        padded: Int
-    ) -> Int {
-        typealias V = SIMD8<Float>
-        var bestValue = V(repeating: .infinity)
-        var bestIndex = SIMD8<Int32>(repeating: 0)
-        var index = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
-        var c = 0
-        while c < padded {
-            var a0 = V()
-            var a1 = V()
-            var column = unsafe UnsafeRawPointer(transposed + c)
-            for j in 0..<d {
-                let xj = V(repeating: unsafe x[j])
-                unsafe a0 += xj * column.loadUnaligned(as: V.self)
-                unsafe a1 += xj * column.loadUnaligned(fromByteOffset: 32, as: V.self)
-                unsafe column += padded &* 4
-            }
-            let norms = unsafe UnsafeRawPointer(halfNorms + c)
-            let v0 = unsafe norms.loadUnaligned(as: V.self) - a0
-            let v1 = unsafe norms.loadUnaligned(fromByteOffset: 32, as: V.self) - a1
-            let better0 = v0 .< bestValue
-            bestValue.replace(with: v0, where: better0)
-            bestIndex.replace(with: index, where: better0)
-            index &+= 8
-            let better1 = v1 .< bestValue
-            bestValue.replace(with: v1, where: better1)
-            bestIndex.replace(with: index, where: better1)
-            index &+= 8
-            c &+= 16
-        }
-        var best = Int.max
-        var minimum = Float.infinity
-        for lane in 0..<8 where bestValue[lane] < minimum || (bestValue[lane] == minimum && Int(bestIndex[lane]) < best)
-        {
-            minimum = bestValue[lane]
-            best = Int(bestIndex[lane])
-        }
-        return best == Int.max ? 0 : best
-    }
-
-    /// The index of the smallest `halfNorms[c] − products[c]` (or of the largest product without norms), the
-    /// lowest index among equals; sixteen candidates per step.
-    @inline(__always)
-    static func nearest(_ products: UnsafePointer<Float>, count k: Int, halfNorms: UnsafePointer<Float>?) -> Int {
-        typealias V = SIMD16<Float>
-        var bestValue = V(repeating: .infinity)
-        var bestIndex = SIMD16<Int32>(repeating: 0)
-        var index = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
-        var c = 0
-        while c + 16 <= k {
-            let p = unsafe UnsafeRawPointer(products + c).loadUnaligned(as: V.self)
-            let value: V
-            if let halfNorms = unsafe halfNorms {
-                value = unsafe UnsafeRawPointer(halfNorms + c).loadUnaligned(as: V.self) - p
-            } else {
-                value = -p
-            }
-            let better = value .< bestValue
-            bestValue.replace(with: value, where: better)
-            bestIndex.replace(with: index, where: better)
-            index &+= 16
-            c += 16
-        }
-        var best = Int(Int32.max)
-        var minimum = Float.infinity
-        for lane in 0..<16
-        where bestValue[lane] < minimum || (bestValue[lane] == minimum && Int(bestIndex[lane]) < best) {
-            minimum = bestValue[lane]
-            best = Int(bestIndex[lane])
-        }
-        while c < k {
-            let value = unsafe halfNorms.map { unsafe $0[c] - products[c] } ?? -products[c]
-            if value < minimum || best == Int(Int32.max) {
-                minimum = value
-                best = c
-            }
-            c += 1
-        }
-        return best == Int(Int32.max) ? 0 : best
+        return (labels, residuals)
     }
 }

@@ -55,7 +55,7 @@ struct ProductQuantizer: Sendable, Hashable {
 
     /// Trains one k-means per sub-space on `count` vectors, the sub-quantizers in parallel.
     static func train(
-        _ vectors: UnsafeBufferPointer<Float>,
+        _ vectors: Span<Float>,
         count: Int,
         dimension: Int,
         subquantizerCount: Int,
@@ -72,7 +72,7 @@ struct ProductQuantizer: Sendable, Hashable {
                 // Gather sub-vector m of every row so k-means sees contiguous points.
                 var sub = ContiguousArray<Float>(repeating: 0, count: count * dsub)
                 for i in 0..<count {
-                    for j in 0..<dsub { sub[i * dsub + j] = unsafe vectors[i * dimension + m * dsub + j] }
+                    for j in 0..<dsub { sub[i * dsub + j] = vectors[i * dimension + m * dsub + j] }
                 }
                 let parameters = KMeans.Parameters(
                     clusterCount: ksub,
@@ -81,9 +81,7 @@ struct ProductQuantizer: Sendable, Hashable {
                     spherical: false,
                     threads: 1
                 )
-                let result = unsafe sub.withUnsafeBufferPointer { points in
-                    unsafe KMeans.train(points, count: count, dimension: dsub, parameters: parameters)
-                }
+                let result = KMeans.train(sub.span, count: count, dimension: dsub, parameters: parameters)
                 results.append((m, result))
             }
             return results
@@ -106,127 +104,30 @@ struct ProductQuantizer: Sendable, Hashable {
     }
 
     /// Encodes `count` vectors (rows of `dimension` floats) into `count × M` codes.
-    func encode(
-        _ vectors: UnsafePointer<Float>,
-        count: Int,
-        into codes: UnsafeMutablePointer<UInt8>,
-        threads: Int
-    ) {
+    ///
+    /// - Precondition: `vectors.count == count × dimension` and `codes.count == count × M`.
+    func encode(_ vectors: Span<Float>, count: Int, into codes: inout MutableSpan<UInt8>, threads: Int) {
+        precondition(vectors.count == count * dimension, "PQ encode: vectors and count differ")
+        precondition(codes.count == count * subquantizerCount, "PQ encode: codes and count differ")
         guard count > 0 else { return }
         let ksub = centroidCount
         let dsub = subdimension
         var labels = ContiguousArray<Int32>(repeating: 0, count: count)
-        unsafe centroids.withUnsafeBufferPointer { c in
-            unsafe labels.withUnsafeMutableBufferPointer { l in
-                for m in 0..<subquantizerCount {
-                    unsafe KMeans.assign(
-                        vectors + m * dsub,
-                        count: count,
-                        stride: dimension,
-                        dimension: dsub,
-                        centroids: c.baseAddress! + m * ksub * dsub,
-                        centroidCount: ksub,
-                        innerProduct: false,
-                        threads: threads,
-                        labels: l.baseAddress!
-                    )
-                    for i in 0..<count { unsafe codes[i * subquantizerCount + m] = UInt8(truncatingIfNeeded: l[i]) }
-                }
-            }
-        }
-    }
-
-    /// Fills `table` (`M × 2^bits`) with `scale · ⟨x_m, c_mj⟩` for every sub-quantizer `m` and centroid `j`.
-    ///
-    /// The work is `d · 2^bits` multiply-adds, done 16 centroids at a time over the transposed centroids.
-    func innerProductTable(_ x: UnsafePointer<Float>, scale: Float, into table: UnsafeMutablePointer<Float>) {
-        let ksub = centroidCount
-        let dsub = subdimension
-        unsafe transposedCentroids.withUnsafeBufferPointer { t in
-            #if arch(x86_64)
-            let done = unsafe Kernels._productQuantizerTable(
-                x,
-                centroids: t,
-                subquantizers: subquantizerCount,
-                subdimension: dsub,
+        let centroids = self.centroids.span
+        for m in 0..<subquantizerCount {
+            var l = labels.mutableSpan
+            KMeans.assign(
+                vectors.extracting((m * dsub)...),
+                count: count,
+                stride: dimension,
+                dimension: dsub,
+                centroids: centroids.extracting(m * ksub * dsub..<(m + 1) * ksub * dsub),
                 centroidCount: ksub,
-                scale: scale,
-                into: table
+                innerProduct: false,
+                threads: threads,
+                labels: &l
             )
-            if done { return }
-            #endif
-            for m in 0..<subquantizerCount {
-                let block = unsafe t.baseAddress! + m * dsub * ksub
-                let out = unsafe table + m * ksub
-                let sub = unsafe x + m * dsub
-                var c = 0
-                while c + 16 <= ksub {
-                    var acc = SIMD16<Float>()
-                    for j in 0..<dsub {
-                        let column = unsafe UnsafeRawPointer(block + j * ksub + c).loadUnaligned(as: SIMD16<Float>.self)
-                        acc += SIMD16(repeating: unsafe sub[j]) * column
-                    }
-                    unsafe UnsafeMutableRawPointer(out + c).storeBytes(of: acc * scale, as: SIMD16<Float>.self)
-                    c += 16
-                }
-                while c < ksub {
-                    var acc: Float = 0
-                    for j in 0..<dsub { acc += unsafe sub[j] * block[j * ksub + c] }
-                    unsafe out[c] = acc * scale
-                    c += 1
-                }
-            }
-        }
-    }
-
-    /// ``innerProductTable(_:scale:into:)`` for four queries at once (rows `stride` floats apart), writing table
-    /// `i` at `tables + i * tableStride`: each block of centroids is loaded once for the four queries.
-    func innerProductTables(
-        _ queries: UnsafePointer<Float>,
-        stride: Int,
-        scale: Float,
-        into tables: UnsafeMutablePointer<Float>,
-        tableStride: Int
-    ) {
-        typealias V = SIMD8<Float>
-        let ksub = centroidCount
-        let dsub = subdimension
-        guard ksub % 8 == 0 else {
-            for i in 0..<4 {
-                unsafe innerProductTable(queries + i * stride, scale: scale, into: tables + i * tableStride)
-            }
-            return
-        }
-        unsafe transposedCentroids.withUnsafeBufferPointer { t in
-            for m in 0..<subquantizerCount {
-                let block = unsafe t.baseAddress! + m * dsub * ksub
-                let x0 = unsafe queries + m * dsub
-                let x1 = unsafe x0 + stride
-                let x2 = unsafe x1 + stride
-                let x3 = unsafe x2 + stride
-                var c = 0
-                while c < ksub {
-                    var a0 = V()
-                    var a1 = V()
-                    var a2 = V()
-                    var a3 = V()
-                    var column = unsafe UnsafeRawPointer(block + c)
-                    for j in 0..<dsub {
-                        let centroids = unsafe column.loadUnaligned(as: V.self)
-                        unsafe a0 += V(repeating: x0[j]) * centroids
-                        unsafe a1 += V(repeating: x1[j]) * centroids
-                        unsafe a2 += V(repeating: x2[j]) * centroids
-                        unsafe a3 += V(repeating: x3[j]) * centroids
-                        unsafe column += ksub &* 4
-                    }
-                    let out = unsafe tables + m * ksub + c
-                    unsafe UnsafeMutableRawPointer(out).storeBytes(of: a0 * scale, as: V.self)
-                    unsafe UnsafeMutableRawPointer(out + tableStride).storeBytes(of: a1 * scale, as: V.self)
-                    unsafe UnsafeMutableRawPointer(out + 2 * tableStride).storeBytes(of: a2 * scale, as: V.self)
-                    unsafe UnsafeMutableRawPointer(out + 3 * tableStride).storeBytes(of: a3 * scale, as: V.self)
-                    c += 8
-                }
-            }
+            for i in 0..<count { codes[i * subquantizerCount + m] = UInt8(truncatingIfNeeded: labels[i]) }
         }
     }
 }

@@ -53,4 +53,18 @@ package enum HalfBits {
         #endif
         for i in 0..<count { unsafe destination[i] = widen(source[i]) }
     }
+
+    /// Widens every bit pattern of `source` into the first `source.count` floats of `destination` (F16C where
+    /// the CPU has it).
+    ///
+    /// - Precondition: `source.count <= destination.count`.
+    package static func widen(_ source: Span<UInt16>, into destination: inout MutableSpan<Float>) {
+        precondition(source.count <= destination.count, "widen: destination too short")
+        guard source.count > 0 else { return }
+        unsafe source.withUnsafeBufferPointer { s in
+            unsafe destination.withUnsafeMutableBufferPointer { d in
+                unsafe widen(s.baseAddress!, count: s.count, into: d.baseAddress!)
+            }
+        }
+    }
 }
