@@ -132,9 +132,14 @@ extension MultimodalCollection {
         return ((sums.0 + sums.2) + (sums.1 + sums.3)).squareRoot()
     }
 
+    /// `vector` scaled to unit length by the library's one row normaliser (`RowMajorMatrix`): a vector already of
+    /// unit length (as most supplied and embedded ones are) is returned as it is, and a zero vector stays zero.
     static func unitLength(_ vector: [Float]) -> [Float] {
-        let n = norm(vector)
-        guard n > 0 else { return vector }
-        return vector.map { Float(Double($0) / n) }
+        guard !vector.isEmpty else { return vector }
+        var row = RowMajorMatrix(unchecked: ContiguousArray(vector), dimension: vector.count)
+        let squaredNorms = row.squaredNorms()
+        if RowMajorMatrix.isUnitLength(squaredNorm: squaredNorms[0], dimension: vector.count) { return vector }
+        row.normalize(squaredNorms: squaredNorms)
+        return Array(row.values)
     }
 }
