@@ -93,4 +93,46 @@ import VectorIndex
         #expect(String.sortPrefix("e\u{301}") == nil && String.sortPrefix("\u{212A}") == nil)
         #expect(String.sortPrefix("abcdefgh") == String.sortPrefix("abcdefghZ"))
     }
+
+    @Test("text runs merged by their stored prefixes keep String's order, with and without prefixes, through removals")
+    func textMergesMatchStringOrder() {
+        var random = SeededRandom(seed: 11)
+        // Values that share their eight prefix bytes, end inside them, or have no prefix (not ASCII in their first
+        // nine bytes). Not canonically equivalent spellings such as "e\u{301}" and "é" with more after them:
+        // Swift 6.3's String `<` does not order those consistently ("e\u{301}" and "éb" are neither equal nor
+        // ordered), so no sorted structure can.
+        let stems = ["", "a", "abcdefgh", "abcdefghi", "abcdefgh\u{0}", "Z", "zzzzzzzzz", "é", "日本"]
+        let tails = ["", "a", "b", "é", "K", "~"]
+        func text() -> String {
+            stems[Int(random.next() % UInt64(stems.count))] + tails[Int(random.next() % UInt64(tails.count))]
+        }
+        typealias Pair = Postings<String>.Pair
+        var postings = Postings<String>()
+        var pairs = Set<Pair>()
+        var valueOfKey: [UInt64: String] = [:]
+        var nextKey: UInt64 = 0
+        for batch in 0..<40 {
+            for _ in 0..<200 {
+                let value = text()
+                postings.edit(value, key: nextKey, adding: true)
+                pairs.insert(Pair(value: value, key: nextKey))
+                valueOfKey[nextKey] = value
+                nextKey += 1
+            }
+            if batch % 4 == 3 {
+                for _ in 0..<50 {
+                    let key = random.next() % nextKey
+                    guard let old = valueOfKey.removeValue(forKey: key) else { continue }
+                    postings.edit(old, key: key, adding: false)
+                    pairs.remove(Pair(value: old, key: key))
+                }
+            }
+            postings.finishBatch()
+            let merged = postings.merged
+            let found = zip(merged.values, merged.keys).map { Pair(value: $0, key: $1) }
+            #expect(found == pairs.sorted(), "batch \(batch)")
+            #expect(merged.prefixes == merged.values.map { String.sortPrefix($0) ?? .max })
+        }
+        #expect(Postings<Int64>.Run(values: [1, 2], keys: [0, 1]).prefixes.isEmpty)
+    }
 }

@@ -24,40 +24,69 @@ struct Postings<Value: StoredPostingValue>: Sendable {
         static func < (a: Pair, b: Pair) -> Bool { Run.precedes(a.value, a.key, b.value, b.key) }
     }
 
-    /// Pairs sorted by value, then key, as two parallel arrays.
+    /// Pairs sorted by value, then key, as parallel arrays.
     struct Run: Sendable {
-        var values: [Value] = []
-        var keys: [UInt64] = []
+        private(set) var values: [Value] = []
+        private(set) var keys: [UInt64] = []
+        /// Each value's ``StoredPostingValue/sortPrefix(_:)`` (``noPrefix`` when it has none), kept so that merges
+        /// decide most comparisons on integers; empty for value types that have no prefixes.
+        private(set) var prefixes: [UInt64] = []
+
+        /// Marks a value without a sort prefix (a prefix is made of ASCII bytes, so it is never all ones).
+        static var noPrefix: UInt64 { .max }
 
         var count: Int { values.count }
+
+        init() {}
+
+        /// A run of sorted pairs.
+        init(values: [Value], keys: [UInt64]) {
+            self.values = values
+            self.keys = keys
+            if Value.hasSortPrefixes { prefixes = values.map { Value.sortPrefix($0) ?? Self.noPrefix } }
+        }
 
         /// This run and `other` merged, without the pairs in `removed`.
         func merging(_ other: Run, removing removed: Set<Pair>) -> Run {
             var merged = Run()
             merged.values.reserveCapacity(count + other.count)
             merged.keys.reserveCapacity(count + other.count)
+            let withPrefixes = Value.hasSortPrefixes
+            if withPrefixes { merged.prefixes.reserveCapacity(count + other.count) }
             var (i, j) = (0, 0)
             while i < count || j < other.count {
-                // Compared in place: building `Pair`s would copy (and retain) every text value compared.
-                let takeOther =
-                    i == count
-                    || (j < other.count
-                        && Self.precedes(other.values[j], other.keys[j], values[i], keys[i]))
-                if takeOther {
-                    if removed.isEmpty || !removed.contains(Pair(value: other.values[j], key: other.keys[j])) {
-                        merged.values.append(other.values[j])
-                        merged.keys.append(other.keys[j])
-                    }
+                if i == count || (j < other.count && other.precedes(j, self, i)) {
+                    merged.take(j, of: other, unless: removed, withPrefix: withPrefixes)
                     j += 1
                 } else {
-                    if removed.isEmpty || !removed.contains(Pair(value: values[i], key: keys[i])) {
-                        merged.values.append(values[i])
-                        merged.keys.append(keys[i])
-                    }
+                    merged.take(i, of: self, unless: removed, withPrefix: withPrefixes)
                     i += 1
                 }
             }
             return merged
+        }
+
+        /// Appends pair `index` of `run` unless it is in `removed`.
+        @inline(__always)
+        private mutating func take(_ index: Int, of run: Run, unless removed: Set<Pair>, withPrefix: Bool) {
+            guard removed.isEmpty || !removed.contains(Pair(value: run.values[index], key: run.keys[index])) else {
+                return
+            }
+            values.append(run.values[index])
+            keys.append(run.keys[index])
+            if withPrefix { prefixes.append(run.prefixes[index]) }
+        }
+
+        /// Whether pair `i` of this run sorts before pair `j` of `other`: by the sort prefixes when both have one
+        /// and they differ (a smaller prefix means a smaller value), otherwise by the values, then the keys.
+        @inline(__always)
+        private func precedes(_ i: Int, _ other: Run, _ j: Int) -> Bool {
+            if !prefixes.isEmpty {
+                let (p, q) = (prefixes[i], other.prefixes[j])
+                if p != q && p != Self.noPrefix && q != Self.noPrefix { return p < q }
+            }
+            // Compared in place: building `Pair`s would copy (and retain) every text value compared.
+            return Self.precedes(values[i], keys[i], other.values[j], other.keys[j])
         }
 
         /// Whether `(value, key)` sorts before `(otherValue, otherKey)`.

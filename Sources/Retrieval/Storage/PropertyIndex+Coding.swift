@@ -100,10 +100,13 @@ protocol StoredPostingValue: Hashable, Comparable, Sendable {
     /// A number that orders values as `<` does, for sorting by integers first: `a < b` implies
     /// `sortPrefix(a) <= sortPrefix(b)`, and equal values have equal prefixes; `nil` when the value has none.
     static func sortPrefix(_ value: Self) -> UInt64?
+    /// Whether values of this type can have sort prefixes (so that runs keep them).
+    static var hasSortPrefixes: Bool { get }
 }
 
 extension StoredPostingValue {
     static func sortPrefix(_ value: Self) -> UInt64? { nil }
+    static var hasSortPrefixes: Bool { false }
 }
 
 extension Int64: StoredPostingValue {
@@ -133,6 +136,8 @@ extension Double: StoredPostingValue {
 }
 
 extension String: StoredPostingValue {
+    static var hasSortPrefixes: Bool { true }
+
     /// The first eight UTF-8 bytes, big-endian and zero-padded, when the first nine are ASCII.
     ///
     /// Strings compare by their scalars after canonical composition, and an ASCII character followed by another
