@@ -60,10 +60,14 @@ package struct RowMajorMatrix: Sendable, Equatable {
     package mutating func normalize(squaredNorms: ContiguousArray<Float>) {
         precondition(squaredNorms.count == count, "one squared norm per row")
         let d = dimension
-        for i in 0..<squaredNorms.count {
-            let n = squaredNorms[i]
-            guard n > 0, n.isFinite, !Self.isUnitLength(squaredNorm: n, dimension: d) else { continue }
-            let scale = 1 / n.squareRoot()
+        func needsScaling(_ n: Float) -> Bool {
+            n > 0 && n.isFinite && !Self.isUnitLength(squaredNorm: n, dimension: d)
+        }
+        // Checked before the loop that writes: an optimised build makes the buffer unique (copies it) before
+        // entering that loop, whether or not a row is then written.
+        guard squaredNorms.contains(where: needsScaling) else { return }
+        for i in 0..<squaredNorms.count where needsScaling(squaredNorms[i]) {
+            let scale = 1 / squaredNorms[i].squareRoot()
             for j in i &* d..<(i &+ 1) &* d { values[j] *= scale }
         }
     }
