@@ -17,11 +17,7 @@ struct FlatIndexCompactFixtureTests {
         let d = base.dimension
         let n = base.values.count / d
         let data = try VectorMatrix(values: base.values, dimension: d)
-        #if DEBUG
-        let queryCount = 200
-        #else
-        let queryCount = queries.values.count / d
-        #endif
+        let queryCount = Fixtures.isOptimizedBuild ? queries.values.count / d : 200
         let queryMatrix = try VectorMatrix(values: queries.values.prefix(queryCount * d), dimension: d)
         for (storage, minimum) in [(VectorStorage.scalarQuantized8, 0.99), (.float16, 0.999)] {
             let index = try FlatIndex(dimension: d, metric: .innerProduct, storage: storage)

@@ -34,11 +34,7 @@ struct FlatIndexFixtureTests {
         let index = try FlatIndex(dimension: d, metric: set.metric)
         try index.add(VectorMatrix(values: base.values, dimension: d), ids: (0..<n).map(UInt64.init))
         // Debug builds run the kernels unoptimised: check the first 100 queries there, all 1,000 in release.
-        #if DEBUG
-        let queryCount = 100
-        #else
-        let queryCount = queries.values.count / d
-        #endif
+        let queryCount = Fixtures.isOptimizedBuild ? queries.values.count / d : 100
         let queryMatrix = try VectorMatrix(values: queries.values.prefix(queryCount * d), dimension: d)
         let results = try index.search(queryMatrix, k: 100)
         var found = 0
