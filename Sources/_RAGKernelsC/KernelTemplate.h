@@ -130,14 +130,34 @@ RAG_TARGET float RAG_NAME(squared_l2)(const float *a, const float *b, ptrdiff_t 
     return rag_squared_l2_body(a, b, count);
 }
 
+// Software prefetch for scans of short rows. Scoring a row of at most 256 floats ends with a horizontal sum and a
+// store, and the hardware prefetcher alone then leaves the loop waiting on memory once the rows outgrow the caches:
+// on a Zen 5 guest at 100,000 × 128 (AVX-512), asking for the lines 4 KiB ahead of each row took the scan from
+// 53–74 to 75–83 M rows/s; at d = 384 it made no difference and at d = 1536 it cost 5–10 %, so longer rows are left
+// to the hardware. A prefetch is a hint: past the end of the rows it reads nothing and never faults.
+#define RAG_PREFETCH_BYTES 4096
+#define RAG_PREFETCH_MAX_DIMENSION 256
+
+static inline RAG_TARGET void rag_prefetch_row(const float *row, ptrdiff_t dimension) {
+    if (dimension > RAG_PREFETCH_MAX_DIMENSION) return;
+    const char *ahead = (const char *)row + RAG_PREFETCH_BYTES;
+    for (ptrdiff_t offset = 0; offset < dimension * 4; offset += 64) __builtin_prefetch(ahead + offset, 0, 3);
+}
+
 RAG_TARGET void RAG_NAME(dots)(const float *query, const float *rows, ptrdiff_t dimension, ptrdiff_t count,
                                float *out) {
-    for (ptrdiff_t i = 0; i < count; i++) out[i] = rag_dot_body(query, rows + i * dimension, dimension);
+    for (ptrdiff_t i = 0; i < count; i++) {
+        rag_prefetch_row(rows + i * dimension, dimension);
+        out[i] = rag_dot_body(query, rows + i * dimension, dimension);
+    }
 }
 
 RAG_TARGET void RAG_NAME(squared_l2s)(const float *query, const float *rows, ptrdiff_t dimension,
                                       ptrdiff_t count, float *out) {
-    for (ptrdiff_t i = 0; i < count; i++) out[i] = rag_squared_l2_body(query, rows + i * dimension, dimension);
+    for (ptrdiff_t i = 0; i < count; i++) {
+        rag_prefetch_row(rows + i * dimension, dimension);
+        out[i] = rag_squared_l2_body(query, rows + i * dimension, dimension);
+    }
 }
 
 // MARK: - Product-quantiser look-up table
@@ -199,6 +219,7 @@ RAG_TARGET void RAG_NAME(cosines)(const float *query, float query_norm, const fl
                                   ptrdiff_t count, float *out) {
     for (ptrdiff_t i = 0; i < count; i++) {
         float dot, squares;
+        rag_prefetch_row(rows + i * dimension, dimension);
         rag_dot_and_squared_norm(query, rows + i * dimension, dimension, &dot, &squares);
         const float denominator = query_norm * __builtin_sqrtf(squares);
         out[i] = denominator > 0 ? dot / denominator : 0;

@@ -127,8 +127,8 @@ void rag_avx2_jpeg_idct_islow(int32_t *block, uint8_t *output, ptrdiff_t stride)
 //   red[i] = clamp((32768·R − 27439·G − 5329·B + 128·2^16 + 32767) >> 16).
 void rag_avx2_rgb_to_ycc_planes(const uint8_t *rgb, ptrdiff_t count, uint8_t *luma, uint8_t *blue, uint8_t *red);
 
-// Compact rows against a Float32 query (AVX2 + FMA + F16C; AVX-512 machines run these too; VectorIndex's
-// `CompactRowKernels` is the portable path and the oracle). For r < count, with row r at rows + r·dimension:
+// Compact rows against a Float32 query (AVX2 + FMA + F16C in CompactRowsAVX2.c, AVX-512 F/BW/VL in
+// CompactRowsAVX512.c; VectorIndex's `CompactRowKernels` is the portable path and the oracle). For r < count, with row r at rows + r·dimension:
 //   half_dots:              out[r] = Σ_j query[j] · half(row[j])         (half: IEEE binary16 bit pattern → Float32)
 //   half_squared_l2s:       out[r] = Σ_j (query[j] − half(row[j]))²
 //   u8_affine_dots:         out[r] = bias + Σ_j weights[j] · row[j]
@@ -141,6 +141,14 @@ void rag_avx2_u8_affine_dots(const float *weights, float bias, const uint8_t *co
                              ptrdiff_t count, float *out);
 void rag_avx2_u8_affine_squared_l2s(const float *offsets, const float *scales, const uint8_t *codes,
                                     ptrdiff_t dimension, ptrdiff_t count, float *out);
+void rag_avx512_half_dots(const float *query, const uint16_t *rows, ptrdiff_t dimension, ptrdiff_t count,
+                          float *out);
+void rag_avx512_half_squared_l2s(const float *query, const uint16_t *rows, ptrdiff_t dimension, ptrdiff_t count,
+                                 float *out);
+void rag_avx512_u8_affine_dots(const float *weights, float bias, const uint8_t *codes, ptrdiff_t dimension,
+                               ptrdiff_t count, float *out);
+void rag_avx512_u8_affine_squared_l2s(const float *offsets, const float *scales, const uint8_t *codes,
+                                      ptrdiff_t dimension, ptrdiff_t count, float *out);
 
 #endif
 

@@ -3,12 +3,11 @@
 #if arch(x86_64)
 import _RAGKernelsC
 
-/// The entry points into the compact-row scans of `_RAGKernelsC` (`CompactRowsAVX2.c`): Float16 rows and 8-bit
-/// codes with a per-component affine decoding, scored against a Float32 query.
+/// The entry points into the compact-row scans of `_RAGKernelsC` (`CompactRowsAVX2.c`, `CompactRowsAVX512.c`):
+/// Float16 rows and 8-bit codes with a per-component affine decoding, scored against a Float32 query.
 ///
 /// Each returns false, writing nothing, at the baseline level: the caller then runs its portable Swift loop
-/// (VectorIndex's `CompactRowKernels`, the oracle these kernels are tested against). AVX-512 machines run the
-/// AVX2 kernels. Callers have checked every length: each kernel reads `dimension` floats of every query-side
+/// (VectorIndex's `CompactRowKernels`, the oracle these kernels are tested against). Callers have checked every length: each kernel reads `dimension` floats of every query-side
 /// array and `out.count × dimension` stored elements, and writes `out.count` scores.
 extension Kernels {
     /// Inner products of a query with `out.count` rows of `dimension` IEEE binary16 bit patterns.
@@ -21,7 +20,11 @@ extension Kernels {
     ) -> Bool {
         guard level != .baseline else { return false }
         guard let scores = out.baseAddress else { return true }
-        unsafe rag_avx2_half_dots(query, rows, dimension, out.count, scores)
+        if level == .avx512 {
+            unsafe rag_avx512_half_dots(query, rows, dimension, out.count, scores)
+        } else {
+            unsafe rag_avx2_half_dots(query, rows, dimension, out.count, scores)
+        }
         return true
     }
 
@@ -35,7 +38,11 @@ extension Kernels {
     ) -> Bool {
         guard level != .baseline else { return false }
         guard let scores = out.baseAddress else { return true }
-        unsafe rag_avx2_half_squared_l2s(query, rows, dimension, out.count, scores)
+        if level == .avx512 {
+            unsafe rag_avx512_half_squared_l2s(query, rows, dimension, out.count, scores)
+        } else {
+            unsafe rag_avx2_half_squared_l2s(query, rows, dimension, out.count, scores)
+        }
         return true
     }
 
@@ -50,7 +57,11 @@ extension Kernels {
     ) -> Bool {
         guard level != .baseline else { return false }
         guard let scores = out.baseAddress else { return true }
-        unsafe rag_avx2_u8_affine_dots(weights, bias, codes, dimension, out.count, scores)
+        if level == .avx512 {
+            unsafe rag_avx512_u8_affine_dots(weights, bias, codes, dimension, out.count, scores)
+        } else {
+            unsafe rag_avx2_u8_affine_dots(weights, bias, codes, dimension, out.count, scores)
+        }
         return true
     }
 
@@ -65,7 +76,11 @@ extension Kernels {
     ) -> Bool {
         guard level != .baseline else { return false }
         guard let scores = out.baseAddress else { return true }
-        unsafe rag_avx2_u8_affine_squared_l2s(offsets, scales, codes, dimension, out.count, scores)
+        if level == .avx512 {
+            unsafe rag_avx512_u8_affine_squared_l2s(offsets, scales, codes, dimension, out.count, scores)
+        } else {
+            unsafe rag_avx2_u8_affine_squared_l2s(offsets, scales, codes, dimension, out.count, scores)
+        }
         return true
     }
 }
