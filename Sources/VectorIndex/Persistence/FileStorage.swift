@@ -37,9 +37,10 @@ enum FileStorage {
         return try body(&source)
     }
 
-    /// A file-system failure as an index error that keeps the original (with its `errno`) as `underlying`.
+    /// A file-system failure as an index error: the message names the operation, the path and the system's
+    /// reason, and ``VectorIndexError/posixCode`` is the `errno`.
     static func wrap(_ error: FileError) -> VectorIndexError {
-        VectorIndexError(.fileSystem, "\(error.message) \(error.path)", underlying: error)
+        VectorIndexError(.fileSystem, error.message(""), posixCode: error.posixCode)
     }
 }
 
