@@ -43,25 +43,3 @@ enum FileStorage {
         VectorIndexError(.fileSystem, error.message(""), posixCode: error.posixCode)
     }
 }
-
-/// Writes index bytes to an open file.
-struct FileSink: ByteSink {
-    typealias Failure = VectorIndexError
-    let file: OpenFile
-
-    mutating func write(_ bytes: UnsafeRawBufferPointer) throws(VectorIndexError) {
-        do throws(FileError) { try unsafe file.write(bytes) } catch { throw FileStorage.wrap(error) }
-    }
-}
-
-/// Reads index bytes from an open file whose length was taken when it was opened.
-struct FileSource: ByteSource {
-    let file: OpenFile
-    let length: Int
-
-    mutating func read(into buffer: UnsafeMutableRawBufferPointer, _ what: String) throws(VectorIndexError) {
-        let count: Int
-        do throws(FileError) { count = try unsafe file.read(into: buffer) } catch { throw FileStorage.wrap(error) }
-        guard count == buffer.count else { throw IndexFileCoding.truncated(what) }
-    }
-}
