@@ -70,6 +70,7 @@ public struct VectorIndexError: Error, Sendable, CustomStringConvertible {
     ///
     /// Set for ``Code/fileSystem`` failures on index files: `error.posixCode == .ENOSPC`. The message also names
     /// the operation, the path and the system's reason.
+    ///
     /// `VectorIndex` imports no Foundation, so the number is here rather than in a `POSIXError` as `underlying`;
     /// `POSIXError(code)` makes the Foundation error from it where one is wanted.
     public let posixCode: POSIXErrorCode?
