@@ -144,5 +144,4 @@ public struct FLACDecoder: AudioDecoder {
             }
         }
     }
-
 }

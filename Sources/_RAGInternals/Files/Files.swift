@@ -134,7 +134,6 @@ package enum Files {
         }
         syncFolder(containing: destination)
     }
-
 }
 
 private func systemRename(_ source: String, _ destination: String) -> Int32 {
