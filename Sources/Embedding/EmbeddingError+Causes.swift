@@ -29,15 +29,19 @@ extension EmbeddingError {
         return EmbeddingError(number == ENOENT ? .notFound : .fileSystem, message, underlying: underlying)
     }
 
-    /// The error for a failed file helper: ``Code/notFound`` for `ENOENT`, else ``Code/fileSystem``, with the
-    /// `errno` kept as a `POSIXError` in ``underlying`` (the helper's own error when it has no `errno`).
+    /// The error for a failed file helper: ``Code/notFound`` for `ENOENT`, else ``Code/fileSystem``; the message
+    /// adds the helper's operation, path and the system's reason, and the `errno` is kept as a `POSIXError` in
+    /// ``underlying`` (`nil` when the failure is not the system's; see `FileError.posixCode`).
     /// - Parameters:
     ///   - error: What the helper threw.
     ///   - message: What was being done, naming the file.
     /// - Returns: The error to throw.
     static func file(_ error: FileError, _ message: String) -> EmbeddingError {
-        guard let number = error.errno else { return EmbeddingError(.fileSystem, message, underlying: error) }
-        return posix(number, message)
+        EmbeddingError(
+            error.errno == ENOENT ? .notFound : .fileSystem,
+            error.message(message),
+            underlying: error.posixCode.map { POSIXError($0) }
+        )
     }
 
     /// The error for a JSON file that does not decode: the message names the file and the key path at fault

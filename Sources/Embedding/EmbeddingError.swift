@@ -160,8 +160,9 @@ public struct EmbeddingError: Error, Sendable, CustomStringConvertible {
     /// The error that caused this one, if any.
     ///
     /// For example the `DecodingError` of a malformed JSON file, the `MediaDecodingError` of a video frame, or
-    /// for a failed system call on a file a `POSIXError` whose `code` is the `errno` (`(error.underlying as? POSIXError)?.code == .EACCES`). Files read through Foundation give
-    /// a `CocoaError`, whose own `underlying` is that `POSIXError`.
+    /// for a failed system call on a file a `POSIXError` whose `code` is the `errno`
+    /// (`(error.underlying as? POSIXError)?.code == .EACCES`). Files read through Foundation give a `CocoaError`,
+    /// whose own `underlying` is that `POSIXError`.
     public let underlying: (any Error)?
 
     /// Creates an error.

@@ -104,6 +104,10 @@ public struct RetrievalError: Error, Sendable, CustomStringConvertible {
     /// What went wrong, in words.
     public let message: String
     /// The error that caused this one, if any.
+    ///
+    /// For a failed system call on a collection's files (``Code/fileSystem``) it is a Foundation `POSIXError`
+    /// whose `code` is the `errno`: `(error.underlying as? POSIXError)?.code == .ENOENT`; the message names the
+    /// operation, the path and the system's reason. For an index's failure it is the ``VectorIndexError``.
     public let underlying: (any Error)?
 
     /// Creates an error.

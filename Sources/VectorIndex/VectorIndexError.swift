@@ -1,5 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 
+#if canImport(Glibc)
+public import Glibc
+#elseif canImport(Musl)
+public import Musl
+#elseif canImport(Darwin)
+public import Darwin
+#endif
+
 /// The error every `VectorIndex` operation throws: a stable ``code`` and a message that says what is wrong.
 ///
 /// Switch on ``code`` to react to a kind of failure; show ``description`` to people. New codes may be added in
@@ -58,12 +66,26 @@ public struct VectorIndexError: Error, Sendable, CustomStringConvertible {
     public let message: String
     /// The error that caused this one, if any.
     public let underlying: (any Error)?
+    /// The system's error number, as the C library's `POSIXErrorCode`, when a system call failed.
+    ///
+    /// Set for ``Code/fileSystem`` failures on index files: `error.posixCode == .ENOSPC`. The message also names
+    /// the operation, the path and the system's reason.
+    ///
+    /// `VectorIndex` imports no Foundation, so the number is here rather than in a `POSIXError` as `underlying`;
+    /// `POSIXError(code)` makes the Foundation error from it where one is wanted.
+    public let posixCode: POSIXErrorCode?
 
     /// Creates an error.
-    public init(_ code: Code, _ message: String, underlying: (any Error)? = nil) {
+    /// - Parameters:
+    ///   - code: The kind of failure.
+    ///   - message: What went wrong, in words.
+    ///   - underlying: The error that caused this one, if any.
+    ///   - posixCode: The system's error number, for a failed system call.
+    public init(_ code: Code, _ message: String, underlying: (any Error)? = nil, posixCode: POSIXErrorCode? = nil) {
         self.code = code
         self.message = message
         self.underlying = underlying
+        self.posixCode = posixCode
     }
 
     /// `code: message`, followed by `(underlying: …)` with the cause's own description when there is one.

@@ -58,8 +58,8 @@ if [[ $decoder == pytorch ]]; then
     module=Embedding
     source_root="$root/Sources/Embedding"
     sources=()
-    for file in EmbeddingError.swift LocalFile.swift Safetensors/SafetensorsDType.swift \
-        Safetensors/TensorElements.swift PyTorch/ZipDirectory.swift PyTorch/PickleOpcode.swift \
+    for file in EmbeddingError.swift Kernels/LocalFile.swift Safetensors/SafetensorsDType.swift \
+        Safetensors/Kernels/TensorElements.swift PyTorch/ZipDirectory.swift PyTorch/PickleOpcode.swift \
         PyTorch/StateDictUnpickler.swift PyTorch/PyTorchTensorInfo.swift PyTorch/PyTorchCheckpointFile.swift; do
         sources+=("$source_root/$file")
     done

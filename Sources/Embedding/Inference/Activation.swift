@@ -32,15 +32,6 @@ package enum Activation: Sendable, Equatable {
         }
     }
 
-    /// Applies the activation to `count` values at `x` (the lanes of ``apply(_:)``: every value gets the same
-    /// bits whichever values are computed with it).
-    package func apply(_ x: UnsafeMutablePointer<Float>, count: Int) {
-        switch self {
-        case .gelu: unsafe VectorMath.transform(x, count: count, VectorMath.gelu)
-        case .quickGELU: unsafe VectorMath.transform(x, count: count, VectorMath.quickGELU)
-        }
-    }
-
     /// Exact GELU of one value (the vectorised kernel, one lane used).
     package static func gelu(_ x: Float) -> Float {
         VectorMath.gelu(SIMD8(repeating: x))[0]

@@ -92,33 +92,4 @@ package struct Linear: Sendable {
             outFeatures: layers.reduce(0) { $0 + $1.outFeatures }
         )
     }
-
-    /// Applies the layer to `rows` row vectors stored back to back in `x`.
-    package func callAsFunction(_ x: [Float], rows: Int, threads: Int) -> [Float] {
-        precondition(x.count == rows * inFeatures, "linear: input size")
-        var y: [Float]
-        if let bias {
-            y = [Float]()
-            y.reserveCapacity(rows * outFeatures)
-            for _ in 0..<rows { y.append(contentsOf: bias) }
-        } else {
-            y = [Float](repeating: 0, count: rows * outFeatures)
-        }
-        guard rows > 0 else { return y }
-        unsafe x.withUnsafeBufferPointer { a in
-            unsafe y.withUnsafeMutableBufferPointer { c in
-                unsafe MatrixProduct.multiply(
-                    m: rows,
-                    a: a.baseAddress!,
-                    lda: inFeatures,
-                    b: packedWeight,
-                    c: c.baseAddress!,
-                    ldc: outFeatures,
-                    accumulate: bias != nil,
-                    threads: threads
-                )
-            }
-        }
-        return y
-    }
 }

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 
-import _RAGInternals
 import _RAGNumerics
 
 /// Which keys each query may attend to, for a batch of sequences padded to one length.
@@ -88,26 +87,7 @@ package struct MultiHeadAttention: Sendable {
             keys: keys,
             mask: mask
         )
-        unsafe projected.withUnsafeBufferPointer { qkvBuffer in
-            unsafe context.withUnsafeMutableBufferPointer { out in
-                let q = qkvBuffer.baseAddress!
-                let o = out.baseAddress!
-                let tasks = batch * heads
-                // Per-head products are small; spread whole heads over the threads instead.
-                let work = Double(tasks) * Double(length) * Double(keys) * Double(d / heads)
-                let usable = min(threads, tasks, work < 5e5 ? 1 : threads)
-                if usable <= 1 {
-                    unsafe job.run(tasks: 0..<tasks, qkv: q, context: o)
-                } else {
-                    let chunk = (tasks + usable - 1) / usable
-                    // Each task writes a disjoint (sequence, head) block of `context`.
-                    Parallel.forEach(parts: usable) { t in
-                        let range = min(tasks, t * chunk)..<min(tasks, (t + 1) * chunk)
-                        unsafe job.run(tasks: range, qkv: q, context: o)
-                    }
-                }
-            }
-        }
+        job.run(sequences: batch, qkv: projected, context: &context, threads: threads)
         return output(context, rows: rows, threads: threads)
     }
 }

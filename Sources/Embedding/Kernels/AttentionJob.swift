@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
+import _RAGInternals
 import _RAGNumerics
 
 /// The per-(sequence, head) work of one attention call.
@@ -12,6 +13,30 @@ struct _AttentionJob: Sendable {
     /// Keys per sequence: `length`, plus one when a key and value are appended (always visible).
     let keys: Int
     let mask: AttentionMask
+
+    /// Computes every (sequence, head) task of `sequences` sequences from `qkv` into `context`, spreading whole
+    /// heads over up to `threads` threads when the work pays for the hand-off (per-head products are small).
+    func run(sequences: Int, qkv: [Float], context: inout [Float], threads: Int) {
+        let tasks = sequences * heads
+        unsafe qkv.withUnsafeBufferPointer { qkvBuffer in
+            unsafe context.withUnsafeMutableBufferPointer { out in
+                let q = qkvBuffer.baseAddress!
+                let o = out.baseAddress!
+                let work = Double(tasks) * Double(length) * Double(keys) * Double(headWidth)
+                let usable = min(threads, tasks, work < 5e5 ? 1 : threads)
+                if usable <= 1 {
+                    unsafe run(tasks: 0..<tasks, qkv: q, context: o)
+                } else {
+                    let chunk = (tasks + usable - 1) / usable
+                    // Each task writes a disjoint (sequence, head) block of `context`.
+                    Parallel.forEach(parts: usable) { t in
+                        let range = min(tasks, t * chunk)..<min(tasks, (t + 1) * chunk)
+                        unsafe run(tasks: range, qkv: q, context: o)
+                    }
+                }
+            }
+        }
+    }
 
     /// Computes tasks `tasks` (task = sequence × heads + head) into `context`.
     func run(tasks: Range<Int>, qkv: UnsafePointer<Float>, context: UnsafeMutablePointer<Float>) {

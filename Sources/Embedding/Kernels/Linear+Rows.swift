@@ -3,6 +3,38 @@
 import _RAGNumerics
 
 extension Linear {
+    /// Applies the layer to `rows` row vectors stored back to back in `x`.
+    ///
+    /// The array form: it lends the arrays' storage to the pointer form of the matrix product here, so the
+    /// layer's own file holds no pointer (`[Float].span` needs macOS 26 / iOS 26, above the package's minimum).
+    package func callAsFunction(_ x: [Float], rows: Int, threads: Int) -> [Float] {
+        precondition(x.count == rows * inFeatures, "linear: input size")
+        var y: [Float]
+        if let bias {
+            y = [Float]()
+            y.reserveCapacity(rows * outFeatures)
+            for _ in 0..<rows { y.append(contentsOf: bias) }
+        } else {
+            y = [Float](repeating: 0, count: rows * outFeatures)
+        }
+        guard rows > 0 else { return y }
+        unsafe x.withUnsafeBufferPointer { a in
+            unsafe y.withUnsafeMutableBufferPointer { c in
+                unsafe MatrixProduct.multiply(
+                    m: rows,
+                    a: a.baseAddress!,
+                    lda: inFeatures,
+                    b: packedWeight,
+                    c: c.baseAddress!,
+                    ldc: outFeatures,
+                    accumulate: bias != nil,
+                    threads: threads
+                )
+            }
+        }
+        return y
+    }
+
     /// Applies the layer to `rows` row vectors of `x` (rows `lda` floats apart), writing them to `y` (rows `ldc`
     /// floats apart): the bias is written first and the product added to it, as the array form does, so each row
     /// gets the same bits whichever rows are computed with it.

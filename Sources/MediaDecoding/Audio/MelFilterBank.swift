@@ -14,7 +14,7 @@ public struct MelFilterBank: Sendable, Hashable {
     /// The weights, one row of ``frequencyBins`` per filter.
     public let weights: [Double]
     /// Per filter, the bins with non-zero weight (filters are narrow: this skips most of each row).
-    private let support: [Range<Int>]
+    let support: [Range<Int>]
 
     /// Creates a filter bank from explicit weights.
     /// - Parameters:
@@ -110,25 +110,6 @@ public struct MelFilterBank: Sendable, Hashable {
             }
         }
         return MelFilterBank(melCount: melCount, frequencyBins: half + 1, weights: weights)
-    }
-
-    /// Applies the filters to one power spectrum.
-    /// - Parameter power: ``frequencyBins`` values.
-    /// - Returns: ``melCount`` filter energies.
-    public func apply(_ power: [Double]) -> [Double] {
-        precondition(power.count == frequencyBins, "power spectrum has the wrong length")
-        var out = [Double](repeating: 0, count: melCount)
-        unsafe weights.withUnsafeBufferPointer { w in
-            unsafe power.withUnsafeBufferPointer { p in
-                for m in 0..<melCount {
-                    var sum = 0.0
-                    let row = m &* frequencyBins
-                    for k in support[m] { sum += unsafe w[row &+ k] * p[k] }
-                    out[m] = sum
-                }
-            }
-        }
-        return out
     }
 
     static func slaneyMel(_ hertz: Double) -> Double {

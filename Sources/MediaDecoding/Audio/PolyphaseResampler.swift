@@ -13,12 +13,12 @@ public struct PolyphaseResampler: Sendable {
     public let inputRate: Int
     /// The output sample rate.
     public let outputRate: Int
-    private let up: Int
-    private let down: Int
+    let up: Int
+    let down: Int
     /// The FIR, with scipy's `n_pre_pad` leading zeros folded into `delay`.
-    private let filter: [Double]
+    let filter: [Double]
     /// `n_pre_remove × down − n_pre_pad`: the filter index of output 0 is `delay − i × up` for input `i`.
-    private let delay: Int
+    let delay: Int
 
     /// Designs the filter.
     /// - Parameters:
@@ -68,34 +68,6 @@ public struct PolyphaseResampler: Sendable {
     /// - Returns: The output length.
     public func outputCount(for inputCount: Int) -> Int {
         (inputCount * up + down - 1) / down
-    }
-
-    /// Resamples one channel.
-    /// - Parameter samples: The input signal at ``inputRate``.
-    /// - Returns: ``outputCount(for:)`` samples at ``outputRate``.
-    public func resample(_ samples: [Float]) -> [Float] {
-        if up == down { return samples }
-        let count = outputCount(for: samples.count)
-        let taps = filter.count
-        var output = [Float](repeating: 0, count: count)
-        unsafe filter.withUnsafeBufferPointer { h in
-            unsafe samples.withUnsafeBufferPointer { x in
-                for m in 0..<count {
-                    // y[m] = Σ_i x[i] h[t − i·up] with t = m·down + delay and 0 ≤ t − i·up < taps.
-                    let t = m &* down &+ delay
-                    let last = min(t / up, x.count - 1)
-                    let firstNumerator = t - (taps - 1)
-                    var i = firstNumerator <= 0 ? 0 : (firstNumerator + up - 1) / up
-                    var acc = 0.0
-                    while i <= last {
-                        acc += unsafe Double(x[i]) * h[t &- i &* up]
-                        i &+= 1
-                    }
-                    output[m] = Float(acc)
-                }
-            }
-        }
-        return output
     }
 
     /// The modified Bessel function of the first kind, order 0, by its power series.

@@ -127,17 +127,3 @@ public final class MemoryBlobStore: BlobStore {
     /// Every stored key.
     public func keys() async throws -> [String] { blobs.withLock { Array($0.keys) } }
 }
-
-extension RetrievalError {
-    /// A file-system failure as a retrieval error that keeps the original (with its `errno`).
-    static func wrap(_ error: FileError, _ message: String) -> RetrievalError {
-        let code: Code =
-            switch error.kind {
-            case .system: .fileSystem
-            case .corrupt: .corruptFile
-            case .unsupportedVersion: .unsupportedVersion
-            case .locked: .locked
-            }
-        return RetrievalError(code, message, underlying: error)
-    }
-}

@@ -288,11 +288,10 @@ extension LocalVectorStore {
                 writer.isClosed = true
                 writer.log = nil
                 writer.folderLock = nil
-                throw RetrievalError(
-                    .fileSystem,
+                throw RetrievalError.wrap(
+                    syncFailure,
                     "cannot make the batch durable, so the collection was closed; open it again to go on from what "
-                        + "its files hold",
-                    underlying: syncFailure
+                        + "its files hold"
                 )
             }
             let backlog = (try applied.get(), derived)

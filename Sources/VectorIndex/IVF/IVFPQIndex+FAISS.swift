@@ -128,13 +128,7 @@ extension IVFPQIndex {
     ///   ``init(faissIndex:)``.
     @concurrent public static func load(faissIndexAt path: String) async throws(VectorIndexError) -> IVFPQIndex {
         let bytes = try FileStorage.withContents(of: path) { (source) throws(VectorIndexError) in
-            var source = source
-            var bytes = [UInt8](repeating: 0, count: source.length)
-            var span = bytes.mutableSpan
-            try unsafe span.withUnsafeMutableBytes { (raw) throws(VectorIndexError) in
-                try unsafe source.read(into: raw, "FAISS index")
-            }
-            return bytes
+            try source.readAll("FAISS index")
         }
         return try IVFPQIndex(faissIndex: bytes)
     }

@@ -37,30 +37,9 @@ enum FileStorage {
         return try body(&source)
     }
 
-    /// A file-system failure as an index error that keeps the original (with its `errno`) as `underlying`.
+    /// A file-system failure as an index error: the message names the operation, the path and the system's
+    /// reason, and ``VectorIndexError/posixCode`` is the `errno`.
     static func wrap(_ error: FileError) -> VectorIndexError {
-        VectorIndexError(.fileSystem, "\(error.message) \(error.path)", underlying: error)
-    }
-}
-
-/// Writes index bytes to an open file.
-struct FileSink: ByteSink {
-    typealias Failure = VectorIndexError
-    let file: OpenFile
-
-    mutating func write(_ bytes: UnsafeRawBufferPointer) throws(VectorIndexError) {
-        do throws(FileError) { try unsafe file.write(bytes) } catch { throw FileStorage.wrap(error) }
-    }
-}
-
-/// Reads index bytes from an open file whose length was taken when it was opened.
-struct FileSource: ByteSource {
-    let file: OpenFile
-    let length: Int
-
-    mutating func read(into buffer: UnsafeMutableRawBufferPointer, _ what: String) throws(VectorIndexError) {
-        let count: Int
-        do throws(FileError) { count = try unsafe file.read(into: buffer) } catch { throw FileStorage.wrap(error) }
-        guard count == buffer.count else { throw IndexFileCoding.truncated(what) }
+        VectorIndexError(.fileSystem, error.message(""), posixCode: error.posixCode)
     }
 }

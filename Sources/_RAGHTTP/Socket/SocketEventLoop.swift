@@ -79,9 +79,7 @@ final class SocketEventLoop: Sendable {
     private let wakeWrite: Int32
 
     private init(readiness: SocketReadiness) {
-        var fds: [Int32] = [-1, -1]
-        let status = unsafe fds.withUnsafeMutableBufferPointer { unsafe pipe($0.baseAddress!) }
-        precondition(status == 0, "pipe() failed: errno \(errno)")
+        let fds = WakePipe.open()
         wakeRead = fds[0]
         wakeWrite = fds[1]
         for fd in fds {
@@ -160,10 +158,7 @@ final class SocketEventLoop: Sendable {
         _ = unsafe write(wakeWrite, &byte, 1)
     }
 
-    private func drainWakePipe() {
-        var bytes = [UInt8](repeating: 0, count: 64)
-        while unsafe bytes.withUnsafeMutableBytes({ unsafe read(wakeRead, $0.baseAddress, $0.count) }) > 0 {}
-    }
+    private func drainWakePipe() { WakePipe.drain(wakeRead) }
 
     /// The loop thread: sleep in the kernel, resume whoever is ready or late, repeat.
     private func run() {

@@ -1,17 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 
 #if canImport(Glibc)
-import Glibc
+package import Glibc
 #elseif canImport(Musl)
-import Musl
+package import Musl
 #elseif canImport(Darwin)
-import Darwin
+package import Darwin
 #endif
 
 /// A failure of the file helpers, with the system's error number kept for inspection.
 ///
-/// Each module wraps it in its own error type (as `underlying`), so a caller can still read ``errno`` and the
-/// printed message names the path, the operation and the system's reason.
+/// This type is `package`, so a host program cannot name it and it is never a public error's `underlying`. Each
+/// module turns it into its own error through ``message(_:)`` and ``posixCode``: the module error's message names
+/// the operation, the path and the system's reason, and the `errno` reaches the host as the libc
+/// `POSIXErrorCode` (inside a Foundation `POSIXError` as `underlying` where the module imports Foundation; as
+/// `VectorIndexError.posixCode` in `VectorIndex`, which does not).
 package struct FileError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure.
     package enum Kind: Sendable, Hashable {
@@ -51,6 +54,22 @@ package struct FileError: Error, Sendable, CustomStringConvertible {
         guard let errno else { return "\(message) (\(path))" }
         let reason = unsafe strerror(errno).map { unsafe String(cString: $0) } ?? "unknown error"
         return "\(message) (\(path)): \(reason) [errno \(errno)]"
+    }
+}
+
+extension FileError {
+    /// ``errno`` as the libc's public `POSIXErrorCode`, which a host can compare (`== .ENOENT`): set for system
+    /// failures (an unknown number reads as `EIO`), `nil` for the other kinds, whose cause is in the bytes.
+    package var posixCode: POSIXErrorCode? {
+        errno.map { POSIXErrorCode(rawValue: $0) ?? .EIO }
+    }
+
+    /// A module error's message for this failure: `context` (what the module was doing), then ``description``
+    /// (the helper's operation, the path and, for system failures, the system's reason and number).
+    /// - Parameter context: What was being done, in the module's words; empty for none.
+    /// - Returns: `context: description`, or ``description`` alone when `context` is empty.
+    package func message(_ context: String) -> String {
+        context.isEmpty ? description : "\(context): \(description)"
     }
 }
 

@@ -72,7 +72,8 @@ package final class OpenFile {
 
     /// Writes all of `bytes` at the current position.
     package func write(_ bytes: [UInt8]) throws(FileError) {
-        try unsafe bytes.span.bytes.withUnsafeBytes { (raw) throws(FileError) in try unsafe write(raw) }
+        let whole = bytes[...]  // a slice's `span` back-deploys; `Array.span` needs macOS 26 / iOS 26
+        try unsafe whole.span.bytes.withUnsafeBytes { (raw) throws(FileError) in try unsafe write(raw) }
     }
 
     /// Fills `buffer` from the current position; returns how many bytes were read (fewer only at the end).

@@ -70,7 +70,8 @@ struct IndexFileWriter<Sink: ByteSink> {
 
     /// Writes raw bytes (a header assembled by the caller).
     mutating func write(_ bytes: [UInt8]) throws(Sink.Failure) {
-        try unsafe bytes.span.bytes.withUnsafeBytes { (raw) throws(Sink.Failure) in try unsafe absorb(raw) }
+        let whole = bytes[...]  // a slice's `span` back-deploys; `Array.span` needs macOS 26 / iOS 26
+        try unsafe whole.span.bytes.withUnsafeBytes { (raw) throws(Sink.Failure) in try unsafe absorb(raw) }
     }
 
     /// Writes the elements' bytes straight from the array's storage, without an intermediate copy.
@@ -85,7 +86,8 @@ struct IndexFileWriter<Sink: ByteSink> {
 
     /// Appends the checksum of everything written so far (the checksum does not cover itself).
     mutating func finish() throws(Sink.Failure) {
-        try unsafe IndexFileCoding.littleEndianBytes(checksum.value).span.bytes.withUnsafeBytes {
+        let bytes = IndexFileCoding.littleEndianBytes(checksum.value)[...]
+        try unsafe bytes.span.bytes.withUnsafeBytes {
             (raw) throws(Sink.Failure) in try unsafe sink.write(raw)
         }
     }
@@ -108,12 +110,13 @@ struct IndexFileReader<Source: ByteSource> {
     /// Reads the trailing stored checksum and compares it with the checksum of everything read before it.
     mutating func verifyChecksum() throws(VectorIndexError) {
         let computed = checksum.value
-        var stored = [UInt8](repeating: 0, count: 8)
+        // A slice, whose `mutableSpan` back-deploys (`Array.mutableSpan` needs macOS 26 / iOS 26).
+        var stored = [UInt8](repeating: 0, count: 8)[...]
         var target = stored.mutableSpan
         try unsafe target.withUnsafeMutableBytes { (raw) throws(VectorIndexError) in
             try unsafe source.read(into: raw, "checksum")
         }
-        guard IndexFileCoding.littleEndian(UInt64.self, stored, at: 0) == computed else {
+        guard IndexFileCoding.littleEndian(UInt64.self, Array(stored), at: 0) == computed else {
             throw VectorIndexError(.corruptFile, "checksum mismatch: the file is damaged")
         }
     }
