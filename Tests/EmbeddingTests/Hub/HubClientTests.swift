@@ -212,8 +212,10 @@ final class DelayRecorder: Sendable {
                 received.withLock { $0 = max($0, progress.completedBytes) }
             }
         }
-        // Generous: CPU-bound suites running in parallel can starve the cooperative pool for a long time.
-        let deadline = ContinuousClock.now + .seconds(300)
+        // Generous: CPU-bound suites running in parallel can starve the cooperative pool for a long time (a full
+        // parallel run at load 10 once left this download at 0 bytes for 300 s). Kept below the client's 600 s
+        // timeout, after which the stalled request would be resumed.
+        let deadline = ContinuousClock.now + .seconds(570)
         while received.withLock({ $0 }) < 60_000, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(10))
         }
