@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import Testing
+import _RAGNumerics
+import _RAGTestSupport
+
+@testable import VectorIndex
+
+/// The batched product-quantiser query tables at every instruction level this machine runs, against the table
+/// computed in double precision from the centroids as trained (not transposed): every shape edge (one centroid
+/// vector or fewer per row, a sub-dimension of 1, query counts around the 4- and 8-query passes), queries that
+/// start off a vector boundary, and nothing written past the last table.
+@Suite struct ProductQuantizerTableTests {
+    @Test("batched tables match a double-precision reference", arguments: InstructionLevel.supported)
+    func batchedTables(level: InstructionLevel) {
+        var random = SeededGenerator(seed: 11)
+        for (m, dsub, bits) in [(1, 1, 1), (3, 2, 4), (2, 3, 5), (5, 1, 8), (4, 8, 6), (48, 8, 8), (7, 3, 3)] {
+            let d = m * dsub
+            let ksub = 1 << bits
+            let centroids = ContiguousArray(random.floats(d * ksub))
+            let pq = ProductQuantizer(dimension: d, subquantizerCount: m, bitsPerCode: bits, centroids: centroids)
+            for count in [1, 2, 3, 4, 5, 7, 8, 9, 17] {
+                // One extra float in front: the queries start off any vector boundary.
+                let buffer = ContiguousArray(random.floats(count * d + 1))
+                let queries = buffer.span.extracting(1...)
+                let tableSize = m * ksub
+                var tables = ContiguousArray<Float>(repeating: .nan, count: count * tableSize + 3)
+                var out = tables.mutableSpan
+                pq.innerProductTables(queries, count: count, scale: -2, into: &out, level: level)
+                for i in 0..<count {
+                    for sub in 0..<m {
+                        for c in 0..<ksub {
+                            var sum = 0.0
+                            var magnitude = 0.0
+                            for j in 0..<dsub {
+                                let x = Double(buffer[1 + i * d + sub * dsub + j])
+                                let y = Double(centroids[(sub * ksub + c) * dsub + j])
+                                sum += x * y
+                                magnitude += abs(x * y)
+                            }
+                            let got = tables[i * tableSize + sub * ksub + c]
+                            #expect(
+                                abs(Double(got) + 2 * sum) <= 1e-5 * magnitude + 1e-7,
+                                "\(level) M \(m) dsub \(dsub) ksub \(ksub) count \(count): query \(i) [\(sub), \(c)]"
+                            )
+                        }
+                    }
+                }
+                let untouched = tables[(count * tableSize)...].allSatisfy { $0.isNaN }
+                #expect(untouched, "wrote past the last table")
+            }
+        }
+    }
+}
