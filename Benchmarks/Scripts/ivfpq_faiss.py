@@ -5,7 +5,8 @@
 One thread. q/s = 1,000 queries in one search call, median of rounds, measured as thread CPU time (like
 ivfpq-report, so a busy machine does not skew the ratio); training also in thread CPU time.
 
-Usage: python ivfpq_faiss.py <fixtures>/ann [--quick] [--setups 0,1] [--lists 1024]   (needs numpy and faiss-cpu)
+Usage: python ivfpq_faiss.py <fixtures>/ann [--quick] [--setups 0,1] [--lists 1024] [--no-refine]
+    (needs numpy and faiss-cpu)
 <fixtures>/ann is any folder with the fixtures' file names (the 100k MiniLM set: --setups 0,1 --lists 1024).
 """
 import os
@@ -79,7 +80,7 @@ def main():
         for nprobe in (1, 4, 8, 16, 32, 64):
             index.nprobe = nprobe
             row = [str(nprobe)]
-            for searched in (index, refine):
+            for searched in (index,) if "--no-refine" in sys.argv else (index, refine):
                 _, ids = searched.search(xq, 10)
                 r1 = float(np.mean(ids[:, 0] == gt[:, 0]))
                 r10 = float(np.mean([len(np.intersect1d(ids[i], gt[i, :10])) for i in range(len(xq))]) / 10)

@@ -5,7 +5,7 @@
 // on one thread (median of rounds, thread CPU time), the same on every core (wall time), training time on one
 // thread (CPU time), bytes per vector.
 // Usage: swift run -c release --package-path Benchmarks ivfpq-report <fixtures>/ann [--quick]
-//   [--setups 0,1] [--lists 1024]
+//   [--setups 0,1] [--lists 1024] [--no-refine]
 // `<fixtures>/ann` is any folder with the fixtures' file names: the 100k MiniLM set the fixture generator
 // writes with `--n-base 100000` (see Documentation/Benchmarks.md) runs as `<folder> --setups 0,1 --lists 1024`.
 
@@ -176,6 +176,12 @@ for (number, fixed) in setups.enumerated() where list(after: "--setups")?.contai
     }
     for p in probes {
         let plain = try evaluate(IVFPQSearchParameters(probeCount: p))
+        if arguments.contains("--no-refine") {
+            print(
+                "| \(p) | \(format(plain.r1)) | \(format(plain.r10)) | \(Int(plain.one)) | \(Int(plain.all)) | | | | |"
+            )
+            continue
+        }
         let refined = try evaluate(IVFPQSearchParameters(probeCount: p, refineFactor: 4))
         print(
             "| \(p) | \(format(plain.r1)) | \(format(plain.r10)) | \(Int(plain.one)) | \(Int(plain.all)) | "
