@@ -150,6 +150,10 @@ import _RAGTestSupport
             guard let codes = list.codes.chunks.last, let ids = list.ids.chunks.last else { continue }
             #expect(codes.capacity - codes.count < 64 && (ids.capacity - ids.count) * 8 < 64)
         }
+        // Reading the index back builds lists (and a map) no larger.
+        let reread = try IVFPQIndex(serialized: index.serialized())
+        #expect(reread.memoryFootprint <= index.memoryFootprint)
+        #expect(reread.memoryFootprint - model >= n * (m + 8))
         // A single add afterwards trims the list it touched too.
         try index.add(Array(data[0]), id: 1)
         #expect(index.memoryFootprint - model <= (n + 1) * (m + 8) + idMap * 3 / 2 + listOverhead)
