@@ -51,4 +51,62 @@ import _RAGTestSupport
             }
         }
     }
+
+    @Test("the four-point assignment kernel gives the one-point kernel's labels, ties to the lowest index")
+    func fourPointAssignment() {
+        guard InstructionLevel.supported.contains(.avx512) else { return }
+        var random = SeededGenerator(seed: 12)
+        for (d, k) in [(1, 8), (3, 20), (8, 256), (8, 64), (2, 100), (16, 17)] {
+            // Every third centroid repeats the one before it: equal values, where the lower index must win.
+            var centroids = random.floats(k * d)
+            for c in Swift.stride(from: 2, to: k, by: 3) {
+                for j in 0..<d { centroids[c * d + j] = centroids[(c - 1) * d + j] }
+            }
+            for count in [1, 2, 3, 4, 5, 7, 9, 1030] {
+                let stride = d + 1
+                let points = random.floats(count * stride)
+                var four = [Int32](repeating: -1, count: count)
+                var one = [Int32](repeating: -1, count: count)
+                for (level, labels) in [(InstructionLevel.avx512, 0), (.avx2, 1)] {
+                    unsafe points.withUnsafeBufferPointer { p in
+                        unsafe centroids.withUnsafeBufferPointer { c in
+                            if labels == 0 {
+                                unsafe four.withUnsafeMutableBufferPointer { out in
+                                    unsafe KMeans.assignShort(
+                                        p.baseAddress!,
+                                        count: count,
+                                        stride: stride,
+                                        dimension: d,
+                                        centroids: c.baseAddress!,
+                                        centroidCount: k,
+                                        threads: 1,
+                                        labels: out.baseAddress!,
+                                        level: level
+                                    )
+                                }
+                            } else {
+                                unsafe one.withUnsafeMutableBufferPointer { out in
+                                    unsafe KMeans.assignShort(
+                                        p.baseAddress!,
+                                        count: count,
+                                        stride: stride,
+                                        dimension: d,
+                                        centroids: c.baseAddress!,
+                                        centroidCount: k,
+                                        threads: 1,
+                                        labels: out.baseAddress!,
+                                        level: level
+                                    )
+                                }
+                            }
+                        }
+                    }
+                }
+                #expect(four == one, "d \(d) k \(k) count \(count)")
+                // A repeated centroid is never chosen over the one it repeats.
+                let repeats = four.filter { $0 >= 2 && $0 % 3 == 2 }
+                #expect(repeats.isEmpty, "d \(d) k \(k) count \(count)")
+            }
+        }
+    }
 }

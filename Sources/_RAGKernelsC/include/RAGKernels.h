@@ -157,6 +157,9 @@ void rag_avx2_pq_tables(const float *queries, ptrdiff_t count, ptrdiff_t stride,
 void rag_avx512_pq_tables(const float *queries, ptrdiff_t count, ptrdiff_t stride, const float *centroids,
                           ptrdiff_t subquantizers, ptrdiff_t subdimension, ptrdiff_t centroid_count, float scale,
                           float *tables, ptrdiff_t table_stride);
+// rag_avx512_nearest_short's contract and labels, four points per pass (PQTables.c).
+void rag_avx512_nearest_short4(const float *points, ptrdiff_t count, ptrdiff_t stride, ptrdiff_t dimension,
+                               const float *transposed, const float *half_norms, ptrdiff_t padded, int32_t *labels);
 #endif
 
 #ifdef __cplusplus
