@@ -5,7 +5,7 @@
 // on one thread (median of rounds, thread CPU time), the same on every core (wall time), training time on one
 // thread (CPU time), bytes per vector.
 // Usage: swift run -c release --package-path Benchmarks ivfpq-report <fixtures>/ann [--quick]
-//   [--setups 0,1] [--lists 1024] [--no-refine]
+//   [--setups 0,1] [--lists 1024] [--no-refine] [--seed N]
 // `<fixtures>/ann` is any folder with the fixtures' file names: the 100k MiniLM set the fixture generator
 // writes with `--n-base 100000` (see Documentation/Benchmarks.md) runs as `<folder> --setups 0,1 --lists 1024`.
 
@@ -108,6 +108,7 @@ for (number, fixed) in setups.enumerated() where list(after: "--setups")?.contai
     var configuration = IVFPQConfiguration(listCount: setup.lists, subquantizerCount: setup.m, storedVectors: .float32)
     if let iterations = list(after: "--codebook-iterations")?.first { configuration.codebookIterations = iterations }
     if let iterations = list(after: "--coarse-iterations")?.first { configuration.coarseIterations = iterations }
+    if let seed = list(after: "--seed")?.first { configuration.seed = UInt64(seed) }
     var trainTimes: [Double] = []
     var index = try IVFPQIndex(dimension: d, metric: setup.metric, configuration: configuration)
     for _ in 0..<(quick ? 1 : 3) {
