@@ -5,7 +5,9 @@
 One thread. q/s = 1,000 queries in one search call, median of rounds, measured as thread CPU time (like
 ivfpq-report, so a busy machine does not skew the ratio); training also in thread CPU time.
 
-Usage: python ivfpq_faiss.py <fixtures>/ann [--quick]      (needs numpy and faiss-cpu)
+Usage: python ivfpq_faiss.py <fixtures>/ann [--quick] [--setups 0,1] [--lists 1024] [--no-refine]
+    (needs numpy and faiss-cpu)
+<fixtures>/ann is any folder with the fixtures' file names (the 100k MiniLM set: --setups 0,1 --lists 1024).
 """
 import os
 
@@ -44,8 +46,19 @@ def main():
         ("synthetic-clustered-20k", "synthetic-clustered-20k.base.fvecs", "synthetic-clustered.query.fvecs",
          "synthetic-clustered-20k.groundtruth.ivecs", "l2", 256, 16),
     ]
-    print(f"faiss {faiss.__version__}, numpy {np.__version__}, 1 thread")
-    for name, base, query, truth, metric, nlist, m in setups:
+    def option(flag):
+        if flag in sys.argv and sys.argv.index(flag) + 1 < len(sys.argv):
+            return [int(x) for x in sys.argv[sys.argv.index(flag) + 1].split(",")]
+        return None
+
+    chosen = option("--setups")
+    lists = option("--lists")
+    print(f"faiss {faiss.__version__}, numpy {np.__version__}, 1 thread, {faiss.get_compile_options()}")
+    for number, (name, base, query, truth, metric, nlist, m) in enumerate(setups):
+        if chosen is not None and number not in chosen:
+            continue
+        if lists is not None:
+            nlist = lists[0]
         xb = read_vectors(os.path.join(ann, base), np.float32)
         xq = read_vectors(os.path.join(ann, query), np.float32)
         gt = read_vectors(os.path.join(ann, truth), np.int32)
@@ -55,7 +68,11 @@ def main():
         index = faiss.IndexIVFPQ(quantizer, d, nlist, m, 8, faiss_metric)
         train, _ = cpu(lambda: index.train(xb))
         add, _ = cpu(lambda: index.add(xb))
-        print(f"## {name} IVF{nlist},PQ{m}x8: train {train:.2f} s, add {add:.2f} s (thread CPU time)")
+        invlists = index.invlists
+        sizes = [invlists.list_size(i) for i in range(nlist)]
+        exact = sum(sizes) * (m + 8)
+        print(f"## {name} IVF{nlist},PQ{m}x8: train {train:.2f} s, add {add:.2f} s (thread CPU time); "
+              f"codes + ids {exact / len(xb):.1f} bytes/vector")
         print("| nprobe | R@1 | 10-R@10 | q/s 1 thread | +refine(4) R@1 | R@10 | q/s 1 thread |")
         print("|---:|---:|---:|---:|---:|---:|---:|")
         refine = faiss.IndexRefineFlat(index, faiss.swig_ptr(xb))
@@ -63,7 +80,7 @@ def main():
         for nprobe in (1, 4, 8, 16, 32, 64):
             index.nprobe = nprobe
             row = [str(nprobe)]
-            for searched in (index, refine):
+            for searched in (index,) if "--no-refine" in sys.argv else (index, refine):
                 _, ids = searched.search(xq, 10)
                 r1 = float(np.mean(ids[:, 0] == gt[:, 0]))
                 r10 = float(np.mean([len(np.intersect1d(ids[i], gt[i, :10])) for i in range(len(xq))]) / 10)

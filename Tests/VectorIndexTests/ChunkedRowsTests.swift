@@ -107,4 +107,57 @@ import _RAGTestSupport
         // At most the last chunk of the touched list is copied.
         #expect(copied <= 1 && shared >= 14, "\(copied) chunks copied, \(shared) shared")
     }
+
+    @Test("trim gives back the last chunk's growth slack and keeps every row")
+    func trimKeepsRows() {
+        var rows = ChunkedRows<UInt8>(width: 48, chunkShift: 8)
+        for i in 0..<300 { rows.append(contentsOf: [UInt8](repeating: UInt8(i % 251), count: 48)) }
+        let before = rows.memoryFootprint
+        #expect(rows.chunks[1].capacity - 44 * 48 >= 64, "geometric growth left slack")
+        rows.trim()
+        #expect(rows.count == 300)
+        #expect(rows.chunks[0].capacity - 256 * 48 < 64)
+        #expect(rows.chunks[1].capacity - 44 * 48 < 64)
+        #expect(rows.memoryFootprint < before)
+        rows.append(contentsOf: [UInt8](repeating: 9, count: 48))
+        for i in [0, 255, 256, 299] { #expect(rows.row(i).allSatisfy { $0 == UInt8(i % 251) }, "row \(i)") }
+        #expect(rows.row(300).allSatisfy { $0 == 9 })
+    }
+
+    @Test("an IVF-PQ add leaves its lists at their exact size: codes, ids, a compact id map and list headers")
+    func ivfpqAddLeavesNoSlack() throws {
+        let d = 8
+        let lists = 16
+        let m = 4
+        let index = try IVFPQIndex(
+            dimension: d,
+            metric: .innerProduct,
+            configuration: IVFPQConfiguration(listCount: lists, subquantizerCount: m, bitsPerCode: 4)
+        )
+        var rng = SeededGenerator(seed: 3)
+        let n = 5000
+        let data = try VectorMatrix(values: rng.floats(n * d), dimension: d)
+        try index.train(data, threads: 1)
+        let model = index.memoryFootprint
+        try index.add(data, ids: (0..<n).map { UInt64($0) * 7919 })
+        // Per list at most: the struct, two chunk arrays (header + slots) and their chunks' headers.
+        let listOverhead = lists * (MemoryLayout<InvertedList>.stride + 2 * (32 + 32 + 8 * 2) + 4 * 64)
+        let idMap = (n * 4 + 2) / 3 * 4 + 64
+        let bytes = index.memoryFootprint - model
+        #expect(bytes >= n * (m + 8) + idMap - 64)
+        #expect(bytes <= n * (m + 8) + idMap + listOverhead, "\(bytes)")
+        for list in index.snapshot().lists {
+            guard let codes = list.codes.chunks.last, let ids = list.ids.chunks.last else { continue }
+            #expect(codes.capacity - codes.count < 64 && (ids.capacity - ids.count) * 8 < 64)
+        }
+        // Reading the index back builds lists (and a map) no larger.
+        let reread = try IVFPQIndex(serialized: index.serialized())
+        #expect(reread.memoryFootprint <= index.memoryFootprint)
+        #expect(reread.memoryFootprint - model >= n * (m + 8))
+        // A single add afterwards trims the list it touched too.
+        try index.add(Array(data[0]), id: 1)
+        #expect(index.memoryFootprint - model <= (n + 1) * (m + 8) + idMap * 3 / 2 + listOverhead)
+        #expect(index.remove([1, 7919]) == 2)
+        #expect(index.count == n - 1)
+    }
 }

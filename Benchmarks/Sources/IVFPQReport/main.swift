@@ -5,6 +5,9 @@
 // on one thread (median of rounds, thread CPU time), the same on every core (wall time), training time on one
 // thread (CPU time), bytes per vector.
 // Usage: swift run -c release --package-path Benchmarks ivfpq-report <fixtures>/ann [--quick]
+//   [--setups 0,1] [--lists 1024] [--no-refine] [--seed N]
+// `<fixtures>/ann` is any folder with the fixtures' file names: the 100k MiniLM set the fixture generator
+// writes with `--n-base 100000` (see Documentation/Benchmarks.md) runs as `<folder> --setups 0,1 --lists 1024`.
 
 import BenchmarkSupport
 import Dispatch
@@ -55,7 +58,7 @@ struct Setup {
     let base: String
     let truth: String
     let metric: Metric
-    let lists: Int
+    var lists: Int
     let m: Int
 }
 
@@ -86,7 +89,12 @@ let setups = [
     ),
 ]
 
-for (number, setup) in setups.enumerated() where list(after: "--setups")?.contains(number) ?? true {
+/// `--lists 1024` replaces every setup's list count.
+let listOverride = list(after: "--lists")?.first
+
+for (number, fixed) in setups.enumerated() where list(after: "--setups")?.contains(number) ?? true {
+    var setup = fixed
+    if let listOverride { setup.lists = listOverride }
     let base = try VectorFile(path: "\(annPath)/\(setup.base)")
     let queryName = setup.name.hasPrefix("synthetic") ? "synthetic-clustered.query.fvecs" : "\(setup.name).query.fvecs"
     let queryFile = try VectorFile(path: "\(annPath)/\(queryName)")
@@ -100,6 +108,7 @@ for (number, setup) in setups.enumerated() where list(after: "--setups")?.contai
     var configuration = IVFPQConfiguration(listCount: setup.lists, subquantizerCount: setup.m, storedVectors: .float32)
     if let iterations = list(after: "--codebook-iterations")?.first { configuration.codebookIterations = iterations }
     if let iterations = list(after: "--coarse-iterations")?.first { configuration.coarseIterations = iterations }
+    if let seed = list(after: "--seed")?.first { configuration.seed = UInt64(seed) }
     var trainTimes: [Double] = []
     var index = try IVFPQIndex(dimension: d, metric: setup.metric, configuration: configuration)
     for _ in 0..<(quick ? 1 : 3) {
@@ -115,9 +124,10 @@ for (number, setup) in setups.enumerated() where list(after: "--setups")?.contai
     let trainAllThreads = try seconds { try codesOnly.train(data) }
     let addTime = try seconds { try index.add(data, ids: ids) }
     try codesOnly.add(data, ids: ids)
-    // What `memoryFootprint` counts besides lists and id map: coarse centroids, the PQ centroids twice (as
-    // trained and transposed for the tables) and their squared norms.
-    let centroidBytes = (setup.lists * d + 256 * d * 2 + setup.m * 256) * 4
+    // What `memoryFootprint` counts besides lists and id map: coarse centroids (and their squared norms for
+    // squared L2), the PQ centroids twice (as trained and transposed for the tables) and their squared norms.
+    let centroidBytes =
+        (setup.lists * d + 256 * d * 2 + setup.m * 256 + (setup.metric == .squaredL2 ? setup.lists : 0)) * 4
     let tableBytes = setup.metric == .squaredL2 ? setup.lists * setup.m * 256 * 4 : 0
     let footprint = codesOnly.memoryFootprint - centroidBytes - tableBytes
     print("## \(setup.name) IVF\(setup.lists),PQ\(setup.m)x8 (\(n) × \(d), \(setup.metric))")
@@ -167,6 +177,12 @@ for (number, setup) in setups.enumerated() where list(after: "--setups")?.contai
     }
     for p in probes {
         let plain = try evaluate(IVFPQSearchParameters(probeCount: p))
+        if arguments.contains("--no-refine") {
+            print(
+                "| \(p) | \(format(plain.r1)) | \(format(plain.r10)) | \(Int(plain.one)) | \(Int(plain.all)) | | | | |"
+            )
+            continue
+        }
         let refined = try evaluate(IVFPQSearchParameters(probeCount: p, refineFactor: 4))
         print(
             "| \(p) | \(format(plain.r1)) | \(format(plain.r10)) | \(Int(plain.one)) | \(Int(plain.all)) | "

@@ -123,5 +123,11 @@ extension IVFPQIndex {
             }
             state.locations.insert(id, at: IVFPQState.location(list: list, offset: offset), lists: state.contents.lists)
         }
+        // The appends grew each list's last chunk geometrically; give the slack back once per touched list, so
+        // a bulk add leaves the lists at their exact size (a later add to a list copies one chunk, at most
+        // 256 entries, which encoding one vector outweighs).
+        var touched = [Bool](repeating: false, count: state.contents.lists.count)
+        for list in lists { touched[Int(list)] = true }
+        for list in touched.indices where touched[list] { state.contents.lists[list].trim() }
     }
 }

@@ -121,14 +121,16 @@ public final class IVFPQIndex: TrainableVectorIndex {
     /// The bytes the index holds: codes, ids, stored vectors, list overhead, the id map, centroids and tables.
     ///
     /// The per-vector part is `subquantizerCount` code bytes and 8 id bytes (plus 2 or 4 bytes per component
-    /// with stored vectors), as in FAISS, plus the id → location map that makes removal by id O(1) (8 bytes a
-    /// slot, 10.7–21 bytes a vector).
+    /// with stored vectors), as in FAISS, plus the id → location map that makes removal by id O(1) (4 bytes a
+    /// slot while list offsets fit, 5.3–8 bytes a vector). The lists are kept at their exact size after each
+    /// `add` (growth slack is given back); the count includes every buffer's header.
     public var memoryFootprint: Int {
         state.withLock { state in
             var bytes = MemoryLayout<InvertedList>.stride * state.contents.lists.capacity
             for list in state.contents.lists { bytes += list.memoryFootprint }
             if let model = state.contents.model {
                 bytes += model.coarseCentroids.capacity * 4 + model.precomputedTable.capacity * 4
+                bytes += model.coarseSquaredNorms.capacity * 4
                 bytes += (model.quantizer.centroids.count * 2 + model.quantizer.squaredNorms.count) * 4
             }
             return bytes + state.locations.memoryFootprint

@@ -118,6 +118,14 @@ struct InvertedList: Sendable {
         return moved
     }
 
+    /// Gives back the growth slack of every column's last chunk (see ``ChunkedRows/trim()``).
+    mutating func trim() {
+        ids.trim()
+        codes.trim()
+        vectors.trim()
+        halfVectors.trim()
+    }
+
     /// Bytes held by the list's columns (their capacity, not just their count).
     var memoryFootprint: Int {
         ids.memoryFootprint + codes.memoryFootprint + vectors.memoryFootprint + halfVectors.memoryFootprint

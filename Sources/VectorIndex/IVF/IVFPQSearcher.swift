@@ -90,9 +90,15 @@ struct IVFPQSearcher {
         let innerProduct = model.innerProduct
         precondition(coarseKeys.count == listCount, "one coarse key per list")
         // 1. The probeCount nearest non-empty lists.
+        // A list's entry (one cache line each) is read only for keys that would enter the selection: at 1,024
+        // lists and a few probes that is a few dozen lists, not all of them.
         var probes = TopK(k: min(parameters.probeCount, listCount))
-        for list in 0..<listCount where lists[list].count > 0 {
-            probes.push(coarseKeys[list], id: UInt64(list))
+        var threshold = probes.threshold
+        for list in 0..<listCount {
+            let key = coarseKeys[list]
+            guard key <= threshold, lists[list].count > 0 else { continue }
+            probes.push(key, id: UInt64(list))
+            threshold = probes.threshold
         }
         // 2. Scan them.
         let usesPrecomputed = !innerProduct && !model.precomputedTable.isEmpty

@@ -2,6 +2,10 @@
 
 import _RAGNumerics
 
+#if arch(x86_64)
+import _RAGKernelsC
+#endif
+
 // The product quantizer's query-table kernels: span entry points that check the extents once, and the raw
 // pointer loops behind them (one of the places `../STYLE.md` §6 allows raw pointers).
 
@@ -19,20 +23,43 @@ extension ProductQuantizer {
         }
     }
 
-    /// ``innerProductTable(_:scale:into:)-(Span<Float>,_,_)`` for `count` queries stored back to back, four at a
-    /// time: with sub-vectors of a few floats a matrix product is dominated by packing and stores, while this
-    /// kernel keeps the sums in registers and reads each centroid block once for four queries.
+    /// ``innerProductTable(_:scale:into:)-(Span<Float>,_,_)`` for `count` queries stored back to back, several at
+    /// a time: with sub-vectors of a few floats a matrix product is dominated by packing and stores, while these
+    /// kernels keep the sums in registers and read each centroid block once for several queries (4 in the Swift
+    /// loop, 4 with AVX2 and 8 with AVX-512 in the dispatched kernels of `_RAGKernelsC`, chosen by `level`).
     ///
     /// - Precondition: `queries` holds `count × M × subdimension` floats and `tables` `count × M × 2^bits`.
-    func innerProductTables(_ queries: Span<Float>, count: Int, scale: Float, into tables: inout MutableSpan<Float>) {
+    func innerProductTables(
+        _ queries: Span<Float>,
+        count: Int,
+        scale: Float,
+        into tables: inout MutableSpan<Float>,
+        level: InstructionLevel = .current
+    ) {
         let d = subquantizerCount * subdimension
         let tableSize = subquantizerCount * centroidCount
         precondition(queries.count == count * d, "PQ tables: query length")
         precondition(tables.count >= count * tableSize, "PQ tables: table too short")
+        precondition(transposedCentroids.count == d * centroidCount, "PQ tables: centroid count")
         guard count > 0 else { return }
         unsafe queries.withUnsafeBufferPointer { q in
             unsafe tables.withUnsafeMutableBufferPointer { t in
                 let (q, t) = (q.baseAddress!, t.baseAddress!)
+                #if arch(x86_64)
+                if level > .baseline {
+                    // Checked above: count queries of d floats, count tables of tableSize floats, d × 2^bits centroids.
+                    unsafe transposedCentroids.withUnsafeBufferPointer { c in
+                        let c = c.baseAddress!
+                        let (m, dsub, ksub) = (subquantizerCount, subdimension, centroidCount)
+                        if level == .avx512 {
+                            unsafe rag_avx512_pq_tables(q, count, d, c, m, dsub, ksub, scale, t, tableSize)
+                        } else {
+                            unsafe rag_avx2_pq_tables(q, count, d, c, m, dsub, ksub, scale, t, tableSize)
+                        }
+                    }
+                    return
+                }
+                #endif
                 var i = 0
                 while i + 4 <= count {
                     unsafe innerProductTables(
@@ -45,7 +72,7 @@ extension ProductQuantizer {
                     i += 4
                 }
                 while i < count {
-                    unsafe innerProductTable(q + i * d, scale: scale, into: t + i * tableSize)
+                    unsafe innerProductTable(q + i * d, scale: scale, into: t + i * tableSize, level: level)
                     i += 1
                 }
             }
@@ -55,7 +82,12 @@ extension ProductQuantizer {
     /// Pointer form of ``innerProductTable(_:scale:into:)-(Span<Float>,_,_)``.
     ///
     /// The work is `d · 2^bits` multiply-adds, done 16 centroids at a time over the transposed centroids.
-    func innerProductTable(_ x: UnsafePointer<Float>, scale: Float, into table: UnsafeMutablePointer<Float>) {
+    func innerProductTable(
+        _ x: UnsafePointer<Float>,
+        scale: Float,
+        into table: UnsafeMutablePointer<Float>,
+        level: InstructionLevel = .current
+    ) {
         let ksub = centroidCount
         let dsub = subdimension
         unsafe transposedCentroids.withUnsafeBufferPointer { t in
@@ -67,7 +99,8 @@ extension ProductQuantizer {
                 subdimension: dsub,
                 centroidCount: ksub,
                 scale: scale,
-                into: table
+                into: table,
+                level: level
             )
             if done { return }
             #endif

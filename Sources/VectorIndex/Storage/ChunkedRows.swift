@@ -118,17 +118,33 @@ struct ChunkedRows<Element: BitwiseCopyable & Sendable>: Sendable {
         count -= 1
     }
 
+    /// Gives back the growth slack of the last chunk (appends grow it geometrically), copying its rows once
+    /// into an array of their exact size; does nothing when the slack is under 64 bytes (allocator rounding).
+    mutating func trim() {
+        guard let last = chunks.indices.last,
+            (chunks[last].capacity - chunks[last].count) * MemoryLayout<Element>.stride >= 64
+        else { return }
+        var exact = ContiguousArray<Element>()
+        exact.reserveCapacity(chunks[last].count)
+        exact.append(contentsOf: chunks[last])
+        chunks[last] = exact
+    }
+
     /// Removes every row.
     mutating func removeAll() {
         chunks = []
         count = 0
     }
 
-    /// Bytes held by the chunks (their capacity) and the chunk array.
+    /// The header of every array buffer (reference-counted object header, count and capacity).
+    static var arrayHeaderBytes: Int { 32 }
+
+    /// Bytes held by the chunks (their capacity and header) and the chunk array.
     var memoryFootprint: Int {
-        chunks.reduce(chunks.capacity * MemoryLayout<ContiguousArray<Element>>.stride) {
-            $0 + $1.capacity * MemoryLayout<Element>.stride
-        }
+        let chunkArray =
+            chunks.capacity == 0
+            ? 0 : Self.arrayHeaderBytes + chunks.capacity * MemoryLayout<ContiguousArray<Element>>.stride
+        return chunks.reduce(chunkArray) { $0 + Self.arrayHeaderBytes + $1.capacity * MemoryLayout<Element>.stride }
     }
 
     /// All elements, row after row, in one new array.

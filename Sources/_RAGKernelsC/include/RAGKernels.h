@@ -152,6 +152,24 @@ void rag_avx512_u8_affine_squared_l2s(const float *offsets, const float *scales,
 
 #endif
 
+#if defined(__x86_64__)
+// Product-quantiser tables of `count` queries (PQTables.c; VectorIndex's `ProductQuantizer` is the portable path and
+// the oracle). Query q is the subquantizers·subdimension floats at queries + q·stride; its table, at
+// tables + q·table_stride, is laid out as rag_*_pq_table's:
+//   table[m·centroid_count + c] = scale · Σ_j x[m·subdimension + j] · centroids[(m·subdimension + j)·centroid_count + c].
+// count >= 1; centroids holds subquantizers·subdimension·centroid_count floats; tables (count − 1)·table_stride +
+// subquantizers·centroid_count floats; a table does not overlap another table or the queries.
+void rag_avx2_pq_tables(const float *queries, ptrdiff_t count, ptrdiff_t stride, const float *centroids,
+                        ptrdiff_t subquantizers, ptrdiff_t subdimension, ptrdiff_t centroid_count, float scale,
+                        float *tables, ptrdiff_t table_stride);
+void rag_avx512_pq_tables(const float *queries, ptrdiff_t count, ptrdiff_t stride, const float *centroids,
+                          ptrdiff_t subquantizers, ptrdiff_t subdimension, ptrdiff_t centroid_count, float scale,
+                          float *tables, ptrdiff_t table_stride);
+// rag_avx512_nearest_short's contract and labels, four points per pass (PQTables.c).
+void rag_avx512_nearest_short4(const float *points, ptrdiff_t count, ptrdiff_t stride, ptrdiff_t dimension,
+                               const float *transposed, const float *half_norms, ptrdiff_t padded, int32_t *labels);
+#endif
+
 #ifdef __cplusplus
 }
 #endif
