@@ -4,7 +4,7 @@ import _RAGNumerics
 
 /// Scans of compactly stored rows (Float16 bit patterns, 8-bit codes) against a Float32 query.
 ///
-/// The span entry points check every length, then run the AVX2 + FMA + F16C kernels of `_RAGKernelsC` when
+/// The span entry points check every length, then run the AVX2 or AVX-512 kernels of `_RAGKernelsC` when
 /// ``InstructionLevel/current`` (or the `level` a test passes) is wider than the baseline, and otherwise the
 /// portable Swift loops below, which are also the tests' oracle. The dispatched kernels fuse multiply-adds and
 /// sum in a different order, so the two agree to within the rounding of a reordered sum.

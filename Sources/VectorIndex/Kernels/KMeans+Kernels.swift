@@ -2,10 +2,6 @@
 
 import _RAGNumerics
 
-#if arch(x86_64)
-import _RAGKernelsC
-#endif
-
 // The k-means loops on raw pointers (assignment, centroid sums), behind span entry points that check every
 // extent once; this file is one of the places `../STYLE.md` §6 allows raw pointers.
 
@@ -156,8 +152,7 @@ extension KMeans {
     /// distances to sixteen centroids at a time stay in registers (centroids transposed, one broadcast
     /// component times sixteen centroid components) and feed the running minimum directly.
     ///
-    /// With AVX-512 a kernel that takes four points per pass (`rag_avx512_nearest_short4`) gives the same labels
-    /// with a quarter of the centroid loads.
+    /// With AVX-512 the dispatched kernel takes four points per pass (same labels, a quarter of the centroid loads).
     static func assignShort(
         _ points: UnsafePointer<Float>,
         count: Int,
@@ -191,21 +186,6 @@ extension KMeans {
                         #if arch(x86_64)
                         let first = c * chunk
                         let n = min(count, first + chunk) - first
-                        if level == .avx512 {
-                            // The extents are this function's own: n points `stride` apart from `first`, the
-                            // transposed centroids and norms padded to `padded`, n labels.
-                            unsafe rag_avx512_nearest_short4(
-                                points + first * stride,
-                                n,
-                                stride,
-                                d,
-                                t.baseAddress!,
-                                h.baseAddress!,
-                                padded,
-                                labels + first
-                            )
-                            continue
-                        }
                         let done = unsafe Kernels._nearestShort(
                             UnsafeBufferPointer(start: points + first * stride, count: (n - 1) * stride + d),
                             count: n,

@@ -2,10 +2,6 @@
 
 import _RAGNumerics
 
-#if arch(x86_64)
-import _RAGKernelsC
-#endif
-
 // The product quantizer's query-table kernels: span entry points that check the extents once, and the raw
 // pointer loops behind them (one of the places `../STYLE.md` §6 allows raw pointers).
 
@@ -26,7 +22,7 @@ extension ProductQuantizer {
     /// ``innerProductTable(_:scale:into:)-(Span<Float>,_,_)`` for `count` queries stored back to back, several at
     /// a time: with sub-vectors of a few floats a matrix product is dominated by packing and stores, while these
     /// kernels keep the sums in registers and read each centroid block once for several queries (4 in the Swift
-    /// loop, 4 with AVX2 and 8 with AVX-512 in the dispatched kernels of `_RAGKernelsC`, chosen by `level`).
+    /// loop, 4 with AVX2 and 8 with AVX-512 in `Kernels._productQuantizerTables`, chosen by `level`).
     ///
     /// - Precondition: `queries` holds `count × M × subdimension` floats and `tables` `count × M × 2^bits`.
     func innerProductTables(
@@ -42,24 +38,27 @@ extension ProductQuantizer {
         precondition(tables.count >= count * tableSize, "PQ tables: table too short")
         precondition(transposedCentroids.count == d * centroidCount, "PQ tables: centroid count")
         guard count > 0 else { return }
-        unsafe queries.withUnsafeBufferPointer { q in
-            unsafe tables.withUnsafeMutableBufferPointer { t in
-                let (q, t) = (q.baseAddress!, t.baseAddress!)
+        unsafe queries.withUnsafeBufferPointer { queryBuffer in
+            unsafe tables.withUnsafeMutableBufferPointer { tableBuffer in
                 #if arch(x86_64)
-                if level > .baseline {
-                    // Checked above: count queries of d floats, count tables of tableSize floats, d × 2^bits centroids.
-                    unsafe transposedCentroids.withUnsafeBufferPointer { c in
-                        let c = c.baseAddress!
-                        let (m, dsub, ksub) = (subquantizerCount, subdimension, centroidCount)
-                        if level == .avx512 {
-                            unsafe rag_avx512_pq_tables(q, count, d, c, m, dsub, ksub, scale, t, tableSize)
-                        } else {
-                            unsafe rag_avx2_pq_tables(q, count, d, c, m, dsub, ksub, scale, t, tableSize)
-                        }
-                    }
-                    return
+                let done = unsafe transposedCentroids.withUnsafeBufferPointer { c in
+                    unsafe Kernels._productQuantizerTables(
+                        queryBuffer,
+                        count: count,
+                        stride: d,
+                        centroids: c,
+                        subquantizers: subquantizerCount,
+                        subdimension: subdimension,
+                        centroidCount: centroidCount,
+                        scale: scale,
+                        into: tableBuffer,
+                        tableStride: tableSize,
+                        level: level
+                    )
                 }
+                if done { return }
                 #endif
+                let (q, t) = (queryBuffer.baseAddress!, tableBuffer.baseAddress!)
                 var i = 0
                 while i + 4 <= count {
                     unsafe innerProductTables(

@@ -121,7 +121,9 @@ extension Kernels {
         precondition(labels.count >= count, "nearest: labels too short")
         let (p, t, h, l) = (points.baseAddress!, transposed.baseAddress!, halfNorms.baseAddress!, labels.baseAddress!)
         switch level {
-        case .avx512: unsafe rag_avx512_nearest_short(p, count, stride, dimension, t, h, padded, l)
+        // With AVX-512 four points share each pass over the centroids (`rag_avx512_nearest_short4`: the same labels
+        // as the one-point kernel with a quarter of the centroid loads).
+        case .avx512: unsafe rag_avx512_nearest_short4(p, count, stride, dimension, t, h, padded, l)
         case .avx2: unsafe rag_avx2_nearest_short(p, count, stride, dimension, t, h, padded, l)
         case .baseline: return false
         }
@@ -173,6 +175,49 @@ extension Kernels {
             unsafe rag_avx2_pq_table(x, base, subquantizers, subdimension, centroidCount, scale, table)
         case .baseline:
             return false
+        }
+        return true
+    }
+
+    /// The dispatched product-quantiser tables of a block of queries (`rag_avx2_pq_tables`,
+    /// `rag_avx512_pq_tables`): each transposed centroid vector is read once for 4 (AVX2) or 8 (AVX-512) queries.
+    ///
+    /// Reads `count` queries of `subquantizers × subdimension` floats, `stride` floats apart, and the transposed
+    /// centroids; writes `count` tables of `subquantizers × centroidCount` entries, `tableStride` floats apart.
+    /// Returns false, writing nothing, at the baseline level (the caller runs its Swift loop).
+    package static func _productQuantizerTables(
+        _ queries: UnsafeBufferPointer<Float>,
+        count: Int,
+        stride: Int,
+        centroids: UnsafeBufferPointer<Float>,
+        subquantizers: Int,
+        subdimension: Int,
+        centroidCount: Int,
+        scale: Float,
+        into tables: UnsafeMutableBufferPointer<Float>,
+        tableStride: Int,
+        level: InstructionLevel = .current
+    ) -> Bool {
+        guard level > .baseline else { return false }
+        guard count > 0 else { return true }
+        let d = subquantizers * subdimension
+        let tableSize = subquantizers * centroidCount
+        precondition(
+            subquantizers >= 1 && subdimension >= 1 && centroidCount >= 1 && stride >= d && tableStride >= tableSize,
+            "product-quantiser tables: sizes"
+        )
+        precondition(queries.count >= (count - 1) * stride + d, "product-quantiser tables: queries too short")
+        precondition(centroids.count >= d * centroidCount, "product-quantiser tables: centroids too short")
+        precondition(
+            tables.count >= (count - 1) * tableStride + tableSize,
+            "product-quantiser tables: tables too short"
+        )
+        let (q, c, t) = (queries.baseAddress!, centroids.baseAddress!, tables.baseAddress!)
+        let (m, dsub, ksub) = (subquantizers, subdimension, centroidCount)
+        if level == .avx512 {
+            unsafe rag_avx512_pq_tables(q, count, stride, c, m, dsub, ksub, scale, t, tableStride)
+        } else {
+            unsafe rag_avx2_pq_tables(q, count, stride, c, m, dsub, ksub, scale, t, tableStride)
         }
         return true
     }
