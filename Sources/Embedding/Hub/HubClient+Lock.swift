@@ -8,7 +8,8 @@ extension HubClient {
     ///
     /// The lock is polled with `LOCK_NB`, sleeping between attempts (10 ms, doubling up to 250 ms), so a waiting
     /// task never blocks a thread. While another holder's partial file `blobs/<etag>.incomplete` keeps growing (or
-    /// has reached the announced size, which means the holder is verifying it), the wait goes on; after
+    /// has reached the announced size, or the blob is in place at that size, which means the holder is verifying
+    /// or about to release it), the wait goes on; after
     /// ``HubConfiguration/requestTimeout`` without either, it ends with ``EmbeddingError/Code/timeout``, as a silent
     /// server would. A file system without `flock` support runs `body` without a lock, as `huggingface_hub` does.
     /// - Throws: ``EmbeddingError/Code/timeout`` or ``EmbeddingError/Code/cancelled`` while waiting,
@@ -44,7 +45,12 @@ extension HubClient {
         while try lock.tryLock() == .busy {
             if Task.isCancelled { throw cancelled }
             let size = Self.partialSize(cache.incomplete(metadata.etag))
-            if size != seen || (size != nil && size == metadata.size) {
+            // A complete partial file or blob means the holder has the bytes and is finishing: only its release
+            // is missing, so that does not count as a stall however long the holder takes to get to it.
+            let finishing =
+                metadata.size != nil
+                && (size == metadata.size || Self.partialSize(cache.blob(metadata.etag)) == metadata.size)
+            if size != seen || finishing {
                 seen = size
                 deadline = clock.now + timeout
             }
