@@ -107,7 +107,7 @@ public struct RetrievalError: Error, Sendable, CustomStringConvertible {
     ///
     /// For a failed system call on a collection's files (``Code/fileSystem``) it is a Foundation `POSIXError`
     /// whose `code` is the `errno`: `(error.underlying as? POSIXError)?.code == .ENOENT`; the message names the
-    /// operation, the path and the system's reason. For an index's failure it is the ``VectorIndexError``.
+    /// operation, the path and the system's reason. For an index's failure it is the `VectorIndexError`.
     public let underlying: (any Error)?
 
     /// Creates an error.
