@@ -5,7 +5,7 @@ FAISS `IndexScalarQuantizer(d, QT_8bit, METRIC_L2)` (per-component minimum and r
 seeded vectors (one component constant, to cover a zero range); then 8 vectors (training rows, values outside the
 trained range on both sides, and exact bounds) are encoded with `sa_encode` and decoded with `sa_decode`.
 
-Usage: /work/bench-venv/bin/python Benchmarks/Scripts/sq8_golden.py Tests/VectorIndexTests/Fixtures/sq8-faiss-golden.json
+Usage: python Benchmarks/Scripts/sq8_golden.py Tests/VectorIndexTests/Fixtures/sq8-faiss-golden.json
 """
 import json
 import sys

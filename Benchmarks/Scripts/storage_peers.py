@@ -6,7 +6,7 @@ for k = 10 over 100,000 × 384 vectors; SimSIMD's Float16 and int8 `cdist` kerne
 no top-k; the int8 rows and query are the data scaled by 127 and rounded, SimSIMD's i8 inputs). Bytes/vector is
 FAISS's `code_size` (what `sa_encode` stores; ids not included) and the element size for SimSIMD.
 
-Usage: /work/bench-venv/bin/python Benchmarks/Scripts/storage_peers.py [--quick]
+Usage: python Benchmarks/Scripts/storage_peers.py [--quick]
 """
 import os
 import sys
