@@ -113,12 +113,19 @@ import _RAGTestSupport
         var rows = ChunkedRows<UInt8>(width: 48, chunkShift: 8)
         for i in 0..<300 { rows.append(contentsOf: [UInt8](repeating: UInt8(i % 251), count: 48)) }
         let before = rows.memoryFootprint
-        #expect(rows.chunks[1].capacity - 44 * 48 >= 64, "geometric growth left slack")
+        // How much slack geometric growth leaves depends on the allocator's block sizes (and so on what else the
+        // process has allocated: in a parallel test run it was once 56 bytes), so trim is checked against what
+        // was there.
+        let slack = rows.chunks[1].capacity - 44 * 48
         rows.trim()
         #expect(rows.count == 300)
         #expect(rows.chunks[0].capacity - 256 * 48 < 64)
         #expect(rows.chunks[1].capacity - 44 * 48 < 64)
-        #expect(rows.memoryFootprint < before)
+        if slack >= 64 {
+            #expect(rows.memoryFootprint < before)
+        } else {
+            #expect(rows.memoryFootprint <= before)
+        }
         rows.append(contentsOf: [UInt8](repeating: 9, count: 48))
         for i in [0, 255, 256, 299] { #expect(rows.row(i).allSatisfy { $0 == UInt8(i % 251) }, "row \(i)") }
         #expect(rows.row(300).allSatisfy { $0 == 9 })

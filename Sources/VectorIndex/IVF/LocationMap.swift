@@ -14,7 +14,12 @@
 ///
 /// Every method that reads ids takes the lists in the state that matches the map: insert after appending to a
 /// list, remove before removing from it. Locations in and out are always `list << 32 | offset`.
+///
+/// Ids are a host's to choose, so a slot's home mixes in a per-map random key: a host cannot pick ids that all
+/// land in one probe run (which would make every lookup linear in the count).
 struct LocationMap: Sendable {
+    /// Mixed into every id before hashing; fixed for the life of the map, different from map to map.
+    private let key = UInt64.random(in: .min ... .max)
     /// Slots while every location fits 32 bits, else empty.
     private var narrow = ContiguousArray<UInt32>()
     /// Slots once a location did not fit 32 bits, else empty.
@@ -42,7 +47,11 @@ struct LocationMap: Sendable {
     }
 
     private func home(_ id: UInt64) -> Int {
-        Int(truncatingIfNeeded: (id &* 0x9E37_79B9_7F4A_7C15).multipliedFullWidth(by: UInt64(size)).high)
+        // Keyed, then a multiply-xorshift finaliser so every id bit reaches the high bits, which pick the slot.
+        var x = (id ^ key) &* 0x9E37_79B9_7F4A_7C15
+        x ^= x >> 32
+        x = x &* 0xD6E8_FEB8_6659_FD93
+        return Int(truncatingIfNeeded: x.multipliedFullWidth(by: UInt64(size)).high)
     }
 
     /// Slot `i` as location + 1, or 0 when empty.
