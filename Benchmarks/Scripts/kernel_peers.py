@@ -55,6 +55,12 @@ for rows in (1000, 20_000 if quick else 100_000):
             methods["SimSIMD cdist dot f32"] = lambda: simsimd.cdist(q2, db, metric="dot", out_dtype="float32", threads=1)
             methods["SimSIMD cdist sqeuclidean f32"] = lambda: simsimd.cdist(
                 q2, db, metric="sqeuclidean", out_dtype="float32", threads=1)
+        if faiss is not None and rows > 1000:
+            flat_ip, flat_l2 = faiss.IndexFlatIP(d), faiss.IndexFlatL2(d)
+            flat_ip.add(db)
+            flat_l2.add(db)
+            methods["FAISS IndexFlatIP search, k = 10"] = lambda: flat_ip.search(q2, 10)
+            methods["FAISS IndexFlatL2 search, k = 10"] = lambda: flat_l2.search(q2, 10)
         for name, f in methods.items():
             s = median_seconds(f)
             cells.setdefault(name, []).append(f"{rows / s / 1e6:.1f} ({rows * d * 4 / s / 1e9:.1f})")

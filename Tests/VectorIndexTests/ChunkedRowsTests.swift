@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
+import Foundation
 import Testing
 import _RAGTestSupport
 
@@ -8,14 +9,27 @@ import _RAGTestSupport
 /// The chunked storage behind both indexes: contents match a flat reference, and a write that lands while a
 /// snapshot is held copies only the chunks it touches (O(batch), not O(index)).
 @Suite struct ChunkedRowsTests {
-    /// The address of an array's storage: equal addresses mean shared (not copied) storage.
-    func address<Element>(_ array: ContiguousArray<Element>) -> UInt {
-        unsafe array.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+    /// The address of a chunk's storage: equal addresses mean shared (not copied) storage.
+    func address<Chunk: RowChunk>(_ chunk: Chunk) -> UInt {
+        chunk.withElements { unsafe $0.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) } }
     }
 
     @Test("appends, replacements and removals match a flat array", arguments: [0, 1, 3])
     func matchesReference(shift: Int) {
-        var rows = ChunkedRows<Int>(width: 3, chunkShift: shift)
+        check(ChunkedRows<Int>(width: 3, chunkShift: shift))
+    }
+
+    @Test("cache-line-aligned chunks: the same contents, and every chunk starts on 64 bytes", arguments: [0, 1, 3])
+    func alignedMatchesReference(shift: Int) {
+        let rows = check(AlignedChunkedRows<Int>(width: 3, chunkShift: shift))
+        for chunk in rows.chunks { #expect(address(chunk) % 64 == 0) }
+    }
+
+    /// Runs appends, replacements and removals on `rows` and on a flat array and compares them; returns the rows.
+    @discardableResult
+    func check<Chunk: RowChunk & Sendable>(_ start: ChunkedRowStorage<Chunk>) -> ChunkedRowStorage<Chunk>
+    where Chunk.Element == Int {
+        var rows = start
         var reference: [Int] = []
         var next = 0
         func fresh(_ n: Int) -> [Int] {
@@ -44,6 +58,52 @@ import _RAGTestSupport
         #expect(Array(rows.joined()) == reference)
         for r in 0..<rows.count { #expect(Array(rows.row(r)) == Array(reference[r * 3..<r * 3 + 3])) }
         #expect(rows.chunks.dropLast().allSatisfy { $0.count == rows.rowsPerChunk * 3 })
+        return rows
+    }
+
+    @Test("an aligned chunk shared by a copy is copied, still aligned, on the first write to either")
+    func alignedChunkCopiesOnWrite() {
+        var original = AlignedRowChunk<Float>()
+        original.appendElements([1, 2, 3, 4])
+        var copy = original
+        #expect(address(copy) == address(original))
+        copy[1] = 20
+        copy.appendElements([5])
+        #expect(address(copy) != address(original) && address(copy) % 64 == 0)
+        #expect(original.withElements { Array($0.copiedElements()) } == [1, 2, 3, 4])
+        #expect(copy.withElements { Array($0.copiedElements()) } == [1, 20, 3, 4, 5])
+        var third = copy
+        third.removeLast(2)
+        #expect(third.count == 3 && copy.count == 5 && third[2] == 3)
+        let adopted = AlignedRowChunk(exactly: ContiguousArray<Float>([7, 8]))
+        #expect(adopted.count == 2 && adopted.capacity == 2 && adopted[1] == 8 && address(adopted) % 64 == 0)
+        #expect(AlignedRowChunk<Float>().withElements { $0.count } == 0)
+    }
+
+    @Test("a flat index keeps every stored row 64-byte aligned through writes, snapshots, trims and a reload")
+    func flatRowsStayAligned() async throws {
+        let d = 32
+        let index = try FlatIndex(dimension: d, metric: .innerProduct)
+        var rng = SeededGenerator(seed: 4)
+        let n = 3 * (1 << FlatRows.chunkShift) + 17
+        try index.add(VectorMatrix(values: rng.floats(n * d), dimension: d), ids: (0..<n).map(UInt64.init))
+        let held = index.snapshot()
+        try index.add(rng.floats(d), id: UInt64(n))
+        #expect(index.remove([3, 600]) == 2)
+        func rowsAligned(_ rows: FlatRows) -> Bool {
+            (0..<rows.count).allSatisfy { row in
+                let (c, r) = rows.vectors.position(ofRow: row)
+                return (Int(address(rows.vectors.chunks[c])) + r * d * 4) % 64 == 0
+            }
+        }
+        #expect(rowsAligned(held) && rowsAligned(index.snapshot()))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mmrag-\(UUID().uuidString).flat").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try await index.save(to: path)
+        let loaded = try await FlatIndex.load(from: path)
+        #expect(rowsAligned(loaded.snapshot()))
+        let query = rng.floats(d)
+        #expect(try loaded.search(query, k: 5) == index.search(query, k: 5))
     }
 
     @Test("a flat-index write during a held snapshot shares every chunk it does not touch")

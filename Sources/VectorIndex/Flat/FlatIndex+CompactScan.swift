@@ -111,7 +111,7 @@ extension FlatIndex {
     /// scored rows counted inside the chunk.
     private static func scanChunks<Element>(
         _ storage: FlatRows,
-        _ values: ChunkedRows<Element>,
+        _ values: AlignedChunkedRows<Element>,
         rows: Range<Int>,
         metric: Metric,
         filter: SearchFilter?,
@@ -122,8 +122,7 @@ extension FlatIndex {
         let isL2 = metric == .squaredL2
         var scratch = ContiguousArray<Float>(repeating: 0, count: min(rows.count, 1 << FlatRows.chunkShift))
         var single = ContiguousArray<Float>(repeating: 0, count: 1)
-        storage.forEachChunk(of: values, in: rows) { chunk, ids, local, start in
-            let elements = chunk.span
+        storage.forEachChunk(of: values, in: rows) { elements, ids, local, start in
             if let filter {
                 var one = single.mutableSpan
                 for row in local where filter.includes(ids[row]) {

@@ -179,19 +179,22 @@ extension FlatIndex {
             let n = min(chunkRows, count - start)
             switch storage {
             case .float32:
-                let vectors = try reader.read(Float.self, count: n * dimension, "vectors")
-                if firstBad == nil, let bad = vectors.firstIndex(where: { !$0.isFinite }) {
+                let vectors = try reader.readChunk(AlignedRowChunk<Float>.self, count: n * dimension, "vectors")
+                if firstBad == nil, let bad = vectors.withElements({ v in v.indices.first { !v[$0].isFinite } }) {
                     firstBad = start + bad / dimension
                 }
                 rows.vectors.append(contentsOf: vectors)
             case .float16:
-                let halves = try reader.read(UInt16.self, count: n * dimension, "vectors")
-                if firstBad == nil, let bad = halves.firstIndex(where: { $0 & 0x7C00 == 0x7C00 }) {
+                let halves = try reader.readChunk(AlignedRowChunk<UInt16>.self, count: n * dimension, "vectors")
+                let infinite = halves.withElements { h in h.indices.first { h[$0] & 0x7C00 == 0x7C00 } }
+                if firstBad == nil, let bad = infinite {
                     firstBad = start + bad / dimension
                 }
                 rows.halves.append(contentsOf: halves)
             case .scalarQuantized8:
-                rows.codes.append(contentsOf: try reader.read(UInt8.self, count: n * dimension, "vectors"))
+                rows.codes.append(
+                    contentsOf: try reader.readChunk(AlignedRowChunk<UInt8>.self, count: n * dimension, "vectors")
+                )
             }
         }
         try reader.verifyChecksum()

@@ -132,8 +132,7 @@ extension FlatIndex {
         let q = query.span
         // One chunk's scores at a time, reused across chunks.
         var scratch = ContiguousArray<Float>(repeating: 0, count: min(rows.count, 1 << FlatRows.chunkShift))
-        storage.forEachChunk(in: rows) { vectors, ids, local, _ in
-            let chunk = vectors.span
+        storage.forEachChunk(in: rows) { chunk, ids, local, _ in
             if let filter {
                 for row in local where filter.includes(ids[row]) {
                     let x = chunk.extracting(row * d..<(row + 1) * d)

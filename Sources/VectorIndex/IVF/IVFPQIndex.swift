@@ -74,7 +74,7 @@ public final class IVFPQIndex: TrainableVectorIndex {
 
     /// The ids of all stored vectors, list after list.
     public var ids: [UInt64] {
-        snapshot().lists.flatMap { list in list.ids.chunks.joined() }
+        snapshot().lists.flatMap { list in list.ids.joined() }
     }
 
     /// The vector stored under `id`, or `nil`.

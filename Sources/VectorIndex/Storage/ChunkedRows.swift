@@ -8,14 +8,17 @@
 /// it touches, so a write costs O(batch + chunk + count / rowsPerChunk), not O(count).
 ///
 /// Every chunk but the last is full, so row `r` lives in chunk `r >> chunkShift` at local row
-/// `r & (rowsPerChunk - 1)`.
-struct ChunkedRows<Element: BitwiseCopyable & Sendable>: Sendable {
+/// `r & (rowsPerChunk - 1)`. The chunks are `ContiguousArray`s (``ChunkedRows``) or cache-line-aligned storage
+/// (``AlignedChunkedRows``, for rows that scans stream through).
+struct ChunkedRowStorage<Chunk: RowChunk & Sendable>: Sendable where Chunk.Element: BitwiseCopyable & Sendable {
+    typealias Element = Chunk.Element
+
     /// Elements per row.
     let width: Int
     /// `rowsPerChunk == 1 << chunkShift`.
     let chunkShift: Int
     /// The chunks, each holding `rowsPerChunk × width` elements (the last one possibly fewer).
-    private(set) var chunks: [ContiguousArray<Element>] = []
+    private(set) var chunks: [Chunk] = []
     /// The number of rows.
     private(set) var count = 0
 
@@ -44,10 +47,18 @@ struct ChunkedRows<Element: BitwiseCopyable & Sendable>: Sendable {
     }
 
     /// Row `row`'s elements.
-    func row(_ row: Int) -> ArraySlice<Element> {
+    func row(_ row: Int) -> [Element] {
         precondition(row >= 0 && row < count, "row \(row) out of range 0..<\(count)")
         let (c, r) = position(ofRow: row)
-        return chunks[c][r * width..<(r + 1) * width]
+        return chunks[c].withElements { Array($0.extracting(r * width..<(r + 1) * width).copiedElements()) }
+    }
+
+    /// Calls `body` with chunk `chunk`'s elements, lent for the call.
+    func withChunk<Result, Failure: Error>(
+        _ chunk: Int,
+        _ body: (Span<Element>) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        try chunks[chunk].withElements(body)
     }
 
     /// The first element of row `row` (the element itself when `width == 1`).
@@ -64,7 +75,7 @@ struct ChunkedRows<Element: BitwiseCopyable & Sendable>: Sendable {
         let chunkElements = rowsPerChunk * width
         while !rest.isEmpty {
             if chunks.isEmpty || chunks[chunks.count - 1].count == chunkElements {
-                chunks.append(ContiguousArray())
+                chunks.append(Chunk())
             }
             let last = chunks.count - 1
             let room = chunkElements - chunks[last].count
@@ -75,21 +86,21 @@ struct ChunkedRows<Element: BitwiseCopyable & Sendable>: Sendable {
                 // Grow geometrically, but never beyond one chunk.
                 chunks[last].reserveCapacity(min(chunkElements, max(needed, 2 * chunks[last].capacity)))
             }
-            chunks[last].append(contentsOf: rest[..<end])
+            chunks[last].appendElements(rest[..<end])
             rest = rest[end...]
         }
         count += elements.count / width
     }
 
-    /// Appends the rows in `elements`, adopting the array itself as a chunk when it starts one and fits in it.
-    mutating func append(contentsOf elements: ContiguousArray<Element>) {
-        precondition(elements.count % width == 0, "appended elements do not split into rows of \(width)")
-        guard count & (rowsPerChunk - 1) == 0, elements.count <= rowsPerChunk * width, !elements.isEmpty else {
-            append(contentsOf: elements[...])
+    /// Appends the rows in `chunk`, adopting it as a chunk when it starts one and fits in it.
+    mutating func append(contentsOf chunk: Chunk) {
+        precondition(chunk.count % width == 0, "appended elements do not split into rows of \(width)")
+        guard count & (rowsPerChunk - 1) == 0, chunk.count <= rowsPerChunk * width, chunk.count > 0 else {
+            chunk.withElements { append(contentsOf: $0.copiedElements()) }
             return
         }
-        chunks.append(elements)
-        count += elements.count / width
+        chunks.append(chunk)
+        count += chunk.count / width
     }
 
     /// Overwrites row `row` with `elements` (exactly ``width`` of them).
@@ -114,7 +125,7 @@ struct ChunkedRows<Element: BitwiseCopyable & Sendable>: Sendable {
         }
         let lc = chunks.count - 1
         chunks[lc].removeLast(width)
-        if chunks[lc].isEmpty { chunks.removeLast() }
+        if chunks[lc].count == 0 { chunks.removeLast() }
         count -= 1
     }
 
@@ -124,9 +135,9 @@ struct ChunkedRows<Element: BitwiseCopyable & Sendable>: Sendable {
         guard let last = chunks.indices.last,
             (chunks[last].capacity - chunks[last].count) * MemoryLayout<Element>.stride >= 64
         else { return }
-        var exact = ContiguousArray<Element>()
+        var exact = Chunk()
         exact.reserveCapacity(chunks[last].count)
-        exact.append(contentsOf: chunks[last])
+        chunks[last].withElements { exact.appendElements($0.copiedElements()) }
         chunks[last] = exact
     }
 
@@ -139,19 +150,24 @@ struct ChunkedRows<Element: BitwiseCopyable & Sendable>: Sendable {
     /// The header of every array buffer (reference-counted object header, count and capacity).
     static var arrayHeaderBytes: Int { 32 }
 
-    /// Bytes held by the chunks (their capacity and header) and the chunk array.
+    /// Bytes held by the chunks (their capacity and overhead) and the chunk array.
     var memoryFootprint: Int {
         let chunkArray =
-            chunks.capacity == 0
-            ? 0 : Self.arrayHeaderBytes + chunks.capacity * MemoryLayout<ContiguousArray<Element>>.stride
-        return chunks.reduce(chunkArray) { $0 + Self.arrayHeaderBytes + $1.capacity * MemoryLayout<Element>.stride }
+            chunks.capacity == 0 ? 0 : Self.arrayHeaderBytes + chunks.capacity * MemoryLayout<Chunk>.stride
+        return chunks.reduce(chunkArray) { $0 + Chunk.overheadBytes + $1.capacity * MemoryLayout<Element>.stride }
     }
 
     /// All elements, row after row, in one new array.
     func joined() -> ContiguousArray<Element> {
         var all = ContiguousArray<Element>()
         all.reserveCapacity(count * width)
-        for chunk in chunks { all.append(contentsOf: chunk) }
+        for chunk in chunks { chunk.withElements { all.append(contentsOf: $0.copiedElements()) } }
         return all
     }
 }
+
+/// Rows in `ContiguousArray` chunks: the smallest per-chunk overhead, for many short chunks.
+typealias ChunkedRows<Element: BitwiseCopyable & Sendable> = ChunkedRowStorage<ContiguousArray<Element>>
+
+/// Rows in chunks that start on a cache line, so that rows of a multiple of 16 floats are all 64-byte aligned.
+typealias AlignedChunkedRows<Element: BitwiseCopyable & Sendable> = ChunkedRowStorage<AlignedRowChunk<Element>>

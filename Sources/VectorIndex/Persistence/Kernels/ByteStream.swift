@@ -80,8 +80,12 @@ struct IndexFileWriter<Sink: ByteSink> {
     }
 
     /// Writes every row of `rows`, chunk after chunk, straight from their storage.
-    mutating func write<Element>(_ rows: ChunkedRows<Element>) throws(Sink.Failure) {
-        for chunk in rows.chunks { try write(chunk) }
+    mutating func write<Chunk>(_ rows: ChunkedRowStorage<Chunk>) throws(Sink.Failure) {
+        for c in rows.chunks.indices {
+            try rows.withChunk(c) { (elements) throws(Sink.Failure) in
+                try unsafe elements.bytes.withUnsafeBytes { (raw) throws(Sink.Failure) in try unsafe absorb(raw) }
+            }
+        }
     }
 
     /// Appends the checksum of everything written so far (the checksum does not cover itself).
@@ -127,35 +131,34 @@ struct IndexFileReader<Source: ByteSource> {
         count: Int,
         _ what: String
     ) throws(VectorIndexError) -> ContiguousArray<Element> {
-        // Read straight into uninitialised storage: no zero-filling pass over what the file overwrites anyway.
-        var failure: VectorIndexError?
-        let values = unsafe ContiguousArray<Element>(unsafeUninitializedCapacity: count) { buffer, initialized in
-            let raw = UnsafeMutableRawBufferPointer(buffer)
-            do throws(VectorIndexError) {
-                try unsafe source.read(into: raw, what)
-                unsafe checksum.update(UnsafeRawBufferPointer(raw))
-                initialized = count
-            } catch {
-                failure = error
-                initialized = 0
-            }
+        try readChunk(ContiguousArray<Element>.self, count: count, what)
+    }
+
+    /// Reads `count` elements straight into a new chunk's storage (no zero-filling pass over what the file
+    /// overwrites anyway, and no copy afterwards).
+    mutating func readChunk<Chunk: RowChunk>(
+        _: Chunk.Type,
+        count: Int,
+        _ what: String
+    ) throws(VectorIndexError) -> Chunk where Chunk.Element: BitwiseCopyable {
+        try unsafe Chunk(count: count) { (raw) throws(VectorIndexError) in
+            try unsafe source.read(into: raw, what)
+            unsafe checksum.update(UnsafeRawBufferPointer(raw))
         }
-        if let failure { throw failure }
-        return values
     }
 }
 
 extension IndexFileReader {
     /// Reads `rowCount` rows into `rows`, one chunk at a time, each straight into the chunk's storage.
-    mutating func read<Element>(
+    mutating func read<Chunk>(
         _ rowCount: Int,
-        into rows: inout ChunkedRows<Element>,
+        into rows: inout ChunkedRowStorage<Chunk>,
         _ what: String
     ) throws(VectorIndexError) {
         var done = 0
         while done < rowCount {
             let n = min(rows.rowsPerChunk, rowCount - done)
-            rows.append(contentsOf: try read(Element.self, count: n * rows.width, what))
+            rows.append(contentsOf: try readChunk(Chunk.self, count: n * rows.width, what))
             done += n
         }
     }
