@@ -5,13 +5,18 @@ NumPy (OpenBLAS sgemv / sgemm), FAISS `fvec_inner_products_ny` / `fvec_L2sqr_ny`
 shapes of the report: one query against 1,000 and 100,000 rows, and 64 queries against 100,000 rows.
 Thread CPU time keeps the ratios meaningful on a machine shared with other jobs.
 
-Usage: env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python kernel_peers.py [--quick]
+Usage: env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python kernel_peers.py [--quick] [--gemm-threads N]
+
+--gemm-threads N (N > 1) prints only the 64-query product, on N OpenBLAS threads, timed by the wall clock (the
+report's two-thread row).
 """
 import os
 import sys
+import time
 
+gemm_threads = int(sys.argv[sys.argv.index("--gemm-threads") + 1]) if "--gemm-threads" in sys.argv else 1
 os.environ["OMP_NUM_THREADS"] = "1"
-os.environ["OPENBLAS_NUM_THREADS"] = "1"
+os.environ["OPENBLAS_NUM_THREADS"] = str(gemm_threads)
 
 import numpy as np  # noqa: E402
 
@@ -38,8 +43,9 @@ def median_seconds(f):
 
 
 rng = np.random.default_rng(1234)
-print("## Single query scans: M vectors/s (GB/s), thread CPU time")
-for rows in (1000, 20_000 if quick else 100_000):
+if gemm_threads == 1:
+    print("## Single query scans: M vectors/s (GB/s), thread CPU time")
+for rows in (1000, 20_000 if quick else 100_000) if gemm_threads == 1 else ():
     cells = {}
     for d in dims:
         db = rng.standard_normal((rows, d), dtype=np.float32)
@@ -68,13 +74,14 @@ for rows in (1000, 20_000 if quick else 100_000):
     for name, c in cells.items():
         print(f"| {name} | 1 × {rows} | " + " | ".join(c) + " |")
 
-print("\n## 64 queries × rows, GFLOP/s, thread CPU time")
+clock = time.thread_time if gemm_threads == 1 else time.perf_counter
+print(f"\n## 64 queries × rows, GFLOP/s, {gemm_threads} thread(s), " + ("thread CPU time" if gemm_threads == 1 else "wall clock"))
 rows = 20_000 if quick else 100_000
 cells = []
 for d in dims:
     db = rng.standard_normal((rows, d), dtype=np.float32)
     Q = rng.standard_normal((64, d), dtype=np.float32)
-    s = median_seconds(lambda: db @ Q.T)
+    s = cpu_timing.median_seconds(lambda: db @ Q.T, rounds, clock)
     cells.append(f"{2 * 64 * rows * d / s / 1e9:.1f}")
 print("| NumPy db @ Q.T (OpenBLAS sgemm) | " + " | ".join(cells) + " |")
 print(f"\nnumpy {np.__version__}, faiss {getattr(faiss, '__version__', '-')}, simsimd {getattr(simsimd, '__version__', '-')}")
