@@ -12,9 +12,10 @@ import _RAGTestSupport
 /// few odd and model-sized ones, with the data one element past an aligned start and a sentinel after it.
 ///
 /// Tolerances: the kernels use the Swift polynomials with fused multiply-adds, which round once where the Swift
-/// lanes round twice, so results differ by a few ulp: GELU and quick GELU 1e-6 relative (2e-6 where erfc is
-/// tiny), probabilities 2e-6 relative, layer-norm outputs 2e-6 of `|x̂·γ| + |β|` (the terms the last fused step
-/// adds). Masked softmax entries are exactly 0 at every level. `.ci/run asan` runs this suite under
+/// lanes round twice, so results differ by a few ulp. Over about 200,000 random values each the worst relative
+/// differences were 8.0e-7 for GELU (its erfc's exp), 3.1e-7 for quick GELU, 5.0e-7 for probabilities and 1.2e-7 of
+/// `|x̂·γ| + |β|` (the terms the last fused step adds) for layer norm; the bounds here are 2e-6, 1e-6, 2e-6 and
+/// 1e-6. Masked softmax entries are exactly 0 at every level. `.ci/run asan` runs this suite under
 /// AddressSanitizer, which turns a read or write past the stated lengths into a failure.
 @Suite struct ActivationKernelTests {
     static let lengths = Array(1...40) + [63, 64, 65, 77, 384, 1537]
@@ -58,7 +59,7 @@ import _RAGTestSupport
                     let reference =
                         activation == .gelu
                         ? Activation._geluReference(input[i]) : Activation._quickGELUReference(input[i])
-                    let relative: Float = activation == .gelu && input[i] < -5 ? 2e-6 : 1e-6
+                    let relative: Float = activation == .gelu ? 2e-6 : 1e-6
                     #expect(
                         abs(got - swift) <= relative * max(abs(swift), .leastNormalMagnitude),
                         "\(level) \(activation)(\(input[i])) = \(got), Swift \(swift)"
@@ -199,7 +200,7 @@ import _RAGTestSupport
                     let i = r * d + j
                     let expected = portable[i]
                     let scale = abs(expected - norm.bias[j]) + abs(norm.bias[j])
-                    #expect(abs(inPlace[i] - expected) <= 2e-6 * scale + 1e-30, "\(level) [\(r), \(j)] in place")
+                    #expect(abs(inPlace[i] - expected) <= 1e-6 * scale + 1e-30, "\(level) [\(r), \(j)] in place")
                     #expect(destination[1 + i] == inPlace[i], "\(level) [\(r), \(j)]: pointer form differs")
                 }
             }
