@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The kernels of KernelTemplate.h for AVX2 + FMA (256-bit vectors).
+// The kernels of KernelTemplate.h and ActivationTemplate.h for AVX2 + FMA (256-bit vectors).
 #include "include/RAGKernels.h"
 
 #if defined(__x86_64__)
@@ -9,4 +9,5 @@ typedef float rag_vf __attribute__((vector_size(32)));
 #define RAG_TARGET __attribute__((target("avx2,fma,f16c")))
 #define RAG_NAME(x) rag_avx2_##x
 #include "KernelTemplate.h"
+#include "ActivationTemplate.h"
 #endif

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
+package import _RAGNumerics
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -24,12 +26,10 @@ package enum Activation: Sendable, Equatable {
         }
     }
 
-    /// Applies the activation to every element.
-    package func apply(_ x: inout [Float]) {
-        switch self {
-        case .gelu: VectorMath.transform(&x, VectorMath.gelu)
-        case .quickGELU: VectorMath.transform(&x, VectorMath.quickGELU)
-        }
+    /// Applies the activation to every element: above the baseline `level` with the dispatched C kernel (the same
+    /// polynomials as ``VectorMath``, whose Swift lanes run at the baseline and are its oracle).
+    package func apply(_ x: inout [Float], level: InstructionLevel = .current) {
+        applyToArray(&x, level: level)
     }
 
     /// Exact GELU of one value (the vectorised kernel, one lane used).

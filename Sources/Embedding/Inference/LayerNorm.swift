@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
+package import _RAGNumerics
+
 /// Layer normalisation over the last dimension: `(x - mean) / √(var + eps) · γ + β` with the biased variance.
 package struct LayerNorm: Sendable {
     let weight: ContiguousArray<Float>
@@ -24,11 +26,13 @@ package struct LayerNorm: Sendable {
 
     var size: Int { weight.count }
 
-    /// Normalises every row of `x` in place.
-    func apply(_ x: inout [Float]) {
+    /// Normalises every row of `x` in place: above the baseline `level` with the dispatched C kernel (the same
+    /// Float64 mean and variance, vectorised; the Swift loop below is the portable path and its oracle).
+    package func apply(_ x: inout [Float], level: InstructionLevel = .current) {
         let d = size
-        precondition(x.count % d == 0, "layer norm: input size")
+        precondition(d > 0 && x.count % d == 0, "layer norm: input size")
         let rows = x.count / d
+        if applyWide(&x, rows: rows, level: level) { return }
         // Mean and variance are accumulated in Double (two passes), so eps = 1e-12 rows stay exact.
         for r in 0..<rows {
             let base = r * d

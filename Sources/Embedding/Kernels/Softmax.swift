@@ -1,12 +1,27 @@
 // SPDX-License-Identifier: Apache-2.0
 
+package import _RAGNumerics
+
 /// Numerically stable softmax over rows.
 package enum Softmax {
     /// Replaces each of `rows` rows of `width` values (rows `stride` apart) with its softmax, in place.
     ///
     /// The row maximum is subtracted before exponentiating, so large scores cannot overflow. `-infinity` entries
-    /// (masked positions) get probability 0; a row that is entirely `-infinity` becomes all zeros.
-    static func apply(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int, stride: Int) {
+    /// (masked positions) get probability 0; a row that is entirely `-infinity` becomes all zeros. Above the
+    /// baseline `level` the dispatched C kernel runs (the same exp polynomial, its lanes as wide as the vectors);
+    /// the Swift loop below is the portable path and its oracle.
+    /// - Precondition: `rows, width >= 0`, `stride >= width`; `x` holds `(rows − 1)·stride + width` values.
+    static func apply(
+        _ x: UnsafeMutablePointer<Float>,
+        rows: Int,
+        width: Int,
+        stride: Int,
+        level: InstructionLevel = .current
+    ) {
+        precondition(rows >= 0 && width >= 0 && stride >= width, "softmax: negative size or stride below width")
+        let extent = rows == 0 ? 0 : (rows &- 1) &* stride &+ width
+        let buffer = unsafe UnsafeMutableBufferPointer(start: x, count: extent)
+        if unsafe Kernels._softmaxRowsWide(buffer, rows: rows, width: width, stride: stride, level: level) { return }
         for r in 0..<rows {
             let row = unsafe x + r &* stride
             var maximum = -Float.infinity
@@ -41,11 +56,12 @@ package enum Softmax {
         }
     }
 
-    /// The softmax of one vector (reference for tests).
-    package static func of(_ x: [Float]) -> [Float] {
+    /// The softmax of one vector (reference for tests), computed at `level`.
+    package static func of(_ x: [Float], level: InstructionLevel = .current) -> [Float] {
+        guard !x.isEmpty else { return [] }
         var y = x
         unsafe y.withUnsafeMutableBufferPointer {
-            unsafe apply($0.baseAddress!, rows: 1, width: x.count, stride: x.count)
+            unsafe apply($0.baseAddress!, rows: 1, width: x.count, stride: x.count, level: level)
         }
         return y
     }

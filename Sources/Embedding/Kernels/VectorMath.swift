@@ -85,18 +85,8 @@ package enum VectorMath {
         x / (1 + exp(-1.702 * x))
     }
 
-    /// Replaces every element of `x` with `f(x)`, eight at a time (the tail is zero-padded).
-    @inline(__always)
-    static func transform(_ x: inout [Float], _ f: (SIMD8<Float>) -> SIMD8<Float>) {
-        let count = x.count
-        unsafe x.withUnsafeMutableBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            unsafe transform(base, count: count, f)
-        }
-    }
-
     /// Replaces each of the `count` values at `base` with `f` of it, eight at a time (the tail zero-padded): the
-    /// lanes of ``transform(_:_:)``, for one range of a buffer that other threads work on elsewhere.
+    /// portable path of ``Activation/apply(_:count:level:)``.
     @inline(__always)
     static func transform(_ base: UnsafeMutablePointer<Float>, count: Int, _ f: (SIMD8<Float>) -> SIMD8<Float>) {
         let raw = UnsafeMutableRawPointer(base)

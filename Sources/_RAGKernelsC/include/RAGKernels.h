@@ -75,6 +75,25 @@ void rag_avx2_pq_table(const float *x, const float *centroids, ptrdiff_t subquan
 void rag_avx512_pq_table(const float *x, const float *centroids, ptrdiff_t subquantizers, ptrdiff_t subdimension,
                          ptrdiff_t centroid_count, float scale, float *table);
 
+// Transformer activations and row operations (ActivationTemplate.h; Embedding's `VectorMath`, `Softmax` and
+// `LayerNorm` are the portable path and the oracle, with the same polynomials).
+// gelu / quick_gelu: x[i] = 0.5·x·(1 + erf(x/√2)) / x·σ(1.702·x), in place, for i < count.
+void rag_avx2_gelu(float *x, ptrdiff_t count);
+void rag_avx512_gelu(float *x, ptrdiff_t count);
+void rag_avx2_quick_gelu(float *x, ptrdiff_t count);
+void rag_avx512_quick_gelu(float *x, ptrdiff_t count);
+// softmax_rows: each of `rows` rows of `width` floats, rows `stride` apart (stride >= width), replaced in place by its
+// softmax; −∞ entries get 0 and a row of only −∞ entries becomes zeros. x holds (rows − 1)·stride + width floats.
+void rag_avx2_softmax_rows(float *x, ptrdiff_t rows, ptrdiff_t width, ptrdiff_t stride);
+void rag_avx512_softmax_rows(float *x, ptrdiff_t rows, ptrdiff_t width, ptrdiff_t stride);
+// layer_norm_rows: for r < rows, j < size, with the row's mean μ and biased variance σ² in Float64,
+//   dst[r·size + j] = (src[r·size + j] − μ) · (1 / √(σ² + epsilon)) · gamma[j] + beta[j];
+// src and dst hold rows·size floats and are the same buffer or disjoint; gamma and beta hold size floats.
+void rag_avx2_layer_norm_rows(const float *src, float *dst, ptrdiff_t rows, ptrdiff_t size, const float *gamma,
+                              const float *beta, float epsilon);
+void rag_avx512_layer_norm_rows(const float *src, float *dst, ptrdiff_t rows, ptrdiff_t size, const float *gamma,
+                                const float *beta, float epsilon);
+
 // 8-bit fixed-point resampling, Pillow's Resample.c arithmetic (AVX2 only; the Swift `ResamplePass` is the
 // portable path and the oracle): 22-bit weights, sums in 32-bit integers that wrap, a bias of 2^21, an arithmetic
 // shift by 22, a clamp to 0...255. Output x (or row y) reads count[x] inputs from first[x] with the weights

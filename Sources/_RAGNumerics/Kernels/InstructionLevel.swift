@@ -14,7 +14,8 @@ import _RAGKernelsC
 #endif
 
 /// The instruction set the dispatched kernels run with (matrix-product tile and packing, dot / squared-L2 /
-/// cosine scans, product-quantiser tables and training assignment, Float16 widening).
+/// cosine scans, product-quantiser tables and training assignment, Float16 widening, the transformers' GELU,
+/// softmax and layer norm).
 ///
 /// A default build targets the x86-64 baseline (SSE2), and Swift has no per-function target attribute, so the
 /// wider kernels live in the C target `_RAGKernelsC`, compiled per instruction set with function-level target
