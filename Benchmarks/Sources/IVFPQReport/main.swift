@@ -5,7 +5,9 @@
 // on one thread (median of rounds, thread CPU time), the same on every core (wall time), training time on one
 // thread (CPU time), bytes per vector.
 // Usage: swift run -c release --package-path Benchmarks ivfpq-report <fixtures>/ann [--quick]
-//   [--setups 0,1] [--lists 1024] [--no-refine] [--seed N]
+//   [--setups 0,1] [--lists 1024] [--no-refine] [--seed N] [--add-bench]
+// `--add-bench` instead times adds into a trained index that keeps Float32 vectors: the base set added one
+// vector a call, in calls of 1,000, and in one call (process CPU time, median of 3), with bytes per vector after.
 // `<fixtures>/ann` is any folder with the fixtures' file names: the 100k MiniLM set the fixture generator
 // writes with `--n-base 100000` (see Documentation/Benchmarks.md) runs as `<folder> --setups 0,1 --lists 1024`.
 
@@ -92,6 +94,40 @@ let setups = [
 /// `--lists 1024` replaces every setup's list count.
 let listOverride = list(after: "--lists")?.first
 
+/// CPU seconds the whole process spends in `body` (an add may encode on other threads).
+func processCPUSeconds(_ body: () throws -> Void) rethrows -> Double {
+    var start = timespec()
+    var end = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &start)
+    try body()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &end)
+    return Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) / 1e9
+}
+
+/// Times adding `data` into the trained, empty `index` in calls of `batch` vectors (median of `rounds`, the
+/// index emptied between them) and returns the seconds and the bytes per vector the lists and id map hold after.
+func timeAdds(_ index: IVFPQIndex, _ data: VectorMatrix, batch: Int, trained: Int) throws -> (Double, Double) {
+    var times: [Double] = []
+    for _ in 0..<3 {
+        index.removeAll()
+        times.append(
+            try processCPUSeconds {
+                var start = 0
+                while start < data.count {
+                    let end = min(data.count, start + batch)
+                    let values = Array(data.values[start * data.dimension..<end * data.dimension])
+                    try index.add(
+                        VectorMatrix(values: values, dimension: data.dimension),
+                        ids: (UInt64(start)..<UInt64(end)).map { $0 }
+                    )
+                    start = end
+                }
+            }
+        )
+    }
+    return (times.sorted()[1], Double(index.memoryFootprint - trained) / Double(data.count))
+}
+
 for (number, fixed) in setups.enumerated() where list(after: "--setups")?.contains(number) ?? true {
     var setup = fixed
     if let listOverride { setup.lists = listOverride }
@@ -109,6 +145,20 @@ for (number, fixed) in setups.enumerated() where list(after: "--setups")?.contai
     if let iterations = list(after: "--codebook-iterations")?.first { configuration.codebookIterations = iterations }
     if let iterations = list(after: "--coarse-iterations")?.first { configuration.coarseIterations = iterations }
     if let seed = list(after: "--seed")?.first { configuration.seed = UInt64(seed) }
+    if arguments.contains("--add-bench") {
+        let index = try IVFPQIndex(dimension: d, metric: setup.metric, configuration: configuration)
+        try index.train(data)
+        let trained = index.memoryFootprint
+        print("## add \(setup.name) IVF\(setup.lists),PQ\(setup.m)x8 + Float32 vectors (\(n) × \(d))")
+        print("| vectors a call | CPU s | µs a vector | bytes/vector after |")
+        print("|---:|---:|---:|---:|")
+        for batch in [1, 1000, n] {
+            let (time, bytes) = try timeAdds(index, data, batch: batch, trained: trained)
+            print("| \(batch) | \(format(time, 2)) | \(format(time * 1e6 / Double(n), 1)) | \(format(bytes, 1)) |")
+        }
+        print("")
+        continue
+    }
     var trainTimes: [Double] = []
     var index = try IVFPQIndex(dimension: d, metric: setup.metric, configuration: configuration)
     for _ in 0..<(quick ? 1 : 3) {
