@@ -58,22 +58,29 @@ struct ChunkedRows<Element: BitwiseCopyable & Sendable>: Sendable {
     }
 
     /// Appends the rows stored back to back in `elements` (a multiple of ``width`` elements).
-    mutating func append(contentsOf elements: some Collection<Element>) {
+    ///
+    /// Capacity: a chunk this call starts is allocated for exactly the rows it receives. A partial last chunk
+    /// that must grow grows to exactly its new size when `exact` is set or this call at least doubles its rows
+    /// (copying the chunk then costs at most one row per row appended), and otherwise geometrically, to twice
+    /// its rows (never beyond one chunk), so that appending a few rows at a time copies each chunk
+    /// O(log rowsPerChunk) times. Only the last chunk can hold slack, and at most as many rows as it holds.
+    mutating func append(contentsOf elements: some Collection<Element>, exact: Bool = false) {
         precondition(elements.count % width == 0, "appended elements do not split into rows of \(width)")
         var rest = elements[...]
         let chunkElements = rowsPerChunk * width
         while !rest.isEmpty {
             if chunks.isEmpty || chunks[chunks.count - 1].count == chunkElements {
-                chunks.append(ContiguousArray())
+                var chunk = ContiguousArray<Element>()
+                chunk.reserveCapacity(min(chunkElements, rest.count))
+                chunks.append(chunk)
             }
             let last = chunks.count - 1
-            let room = chunkElements - chunks[last].count
-            let take = min(room, rest.count)
+            let held = chunks[last].count
+            let take = min(chunkElements - held, rest.count)
             let end = rest.index(rest.startIndex, offsetBy: take)
-            let needed = chunks[last].count + take
-            if needed > chunks[last].capacity {
-                // Grow geometrically, but never beyond one chunk.
-                chunks[last].reserveCapacity(min(chunkElements, max(needed, 2 * chunks[last].capacity)))
+            if held + take > chunks[last].capacity {
+                let grown = exact || take >= held ? held + take : min(chunkElements, 2 * held)
+                chunks[last].reserveCapacity(grown)
             }
             chunks[last].append(contentsOf: rest[..<end])
             rest = rest[end...]
@@ -118,8 +125,9 @@ struct ChunkedRows<Element: BitwiseCopyable & Sendable>: Sendable {
         count -= 1
     }
 
-    /// Gives back the growth slack of the last chunk (appends grow it geometrically), copying its rows once
-    /// into an array of their exact size; does nothing when the slack is under 64 bytes (allocator rounding).
+    /// Gives back the growth slack of the last chunk (small appends grow it geometrically), copying its rows
+    /// once into an array of their exact size; does nothing when the slack is under 64 bytes (allocator
+    /// rounding).
     mutating func trim() {
         guard let last = chunks.indices.last,
             (chunks[last].capacity - chunks[last].count) * MemoryLayout<Element>.stride >= 64
