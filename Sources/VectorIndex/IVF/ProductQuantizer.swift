@@ -114,8 +114,28 @@ struct ProductQuantizer: Sendable, Hashable {
         let dsub = subdimension
         var labels = ContiguousArray<Int32>(repeating: 0, count: count)
         let centroids = self.centroids.span
+        // The short-vector assignment on the codebooks as the tables keep them (transposed, squared lengths
+        // known): the same labels as laying them out afresh, which for one vector cost more than encoding it.
+        let pretransposed = ksub % 16 == 0 && dsub <= 32
+        var halfNorms = ContiguousArray<Float>(repeating: 0, count: pretransposed ? ksub : 0)
         for m in 0..<subquantizerCount {
             var l = labels.mutableSpan
+            if pretransposed {
+                for c in 0..<ksub { halfNorms[c] = 0.5 * squaredNorms[m * ksub + c] }
+                KMeans.assignShort(
+                    vectors.extracting((m * dsub)...),
+                    count: count,
+                    stride: dimension,
+                    dimension: dsub,
+                    transposed: transposedCentroids.span.extracting(m * dsub * ksub..<(m + 1) * dsub * ksub),
+                    halfNorms: halfNorms.span,
+                    padded: ksub,
+                    threads: threads,
+                    labels: &l
+                )
+                for i in 0..<count { codes[i * subquantizerCount + m] = UInt8(truncatingIfNeeded: labels[i]) }
+                continue
+            }
             KMeans.assign(
                 vectors.extracting((m * dsub)...),
                 count: count,
