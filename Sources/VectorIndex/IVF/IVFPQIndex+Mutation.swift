@@ -110,8 +110,9 @@ extension IVFPQIndex {
         )
     }
 
-    /// Appends each vector to its list, a list's new entries in one append per column, so a list's last chunk
-    /// is reallocated at most once a call. A batch of at least `listCount` vectors sizes every list it grows
+    /// Appends each vector to its list, a list's new entries in one append per column.
+    ///
+    /// A list's last chunk is reallocated at most once a call. A batch of at least `listCount` vectors sizes every list it grows
     /// exactly (no slack, no second copy; the copies cost at most `256 × listCount / batch` entries a vector);
     /// a smaller add grows a list's last chunk geometrically unless it doubles the chunk (see
     /// ``ChunkedRows/append(contentsOf:exact:)``), so single adds copy a chunk O(log 256) times as it fills.
