@@ -40,14 +40,15 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
-/// CPU seconds the calling thread spends in `body`: one-thread work measured this way does not count time the
-/// thread waited for a core, so it stays comparable on a busy machine (the FAISS script measures the same way).
-func cpuSeconds(_ body: () throws -> Void) rethrows -> Double {
+/// CPU seconds the calling thread (or with `CLOCK_PROCESS_CPUTIME_ID` the whole process) spends in `body`:
+/// one-thread work measured this way does not count time the thread waited for a core, so it stays comparable
+/// on a busy machine (the FAISS script measures the same way).
+func cpuSeconds(_ clock: clockid_t = CLOCK_THREAD_CPUTIME_ID, _ body: () throws -> Void) rethrows -> Double {
     var start = timespec()
     var end = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &start)
+    clock_gettime(clock, &start)
     try body()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &end)
+    clock_gettime(clock, &end)
     return Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) / 1e9
 }
 
@@ -94,16 +95,6 @@ let setups = [
 /// `--lists 1024` replaces every setup's list count.
 let listOverride = list(after: "--lists")?.first
 
-/// CPU seconds the whole process spends in `body` (an add may encode on other threads).
-func processCPUSeconds(_ body: () throws -> Void) rethrows -> Double {
-    var start = timespec()
-    var end = timespec()
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &start)
-    try body()
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &end)
-    return Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) / 1e9
-}
-
 /// Times adding `data` into the trained, empty `index` in calls of `batch` vectors (median of `rounds`, the
 /// index emptied between them) and returns the seconds and the bytes per vector the lists and id map hold after.
 func timeAdds(_ index: IVFPQIndex, _ data: VectorMatrix, batch: Int, trained: Int) throws -> (Double, Double) {
@@ -111,7 +102,7 @@ func timeAdds(_ index: IVFPQIndex, _ data: VectorMatrix, batch: Int, trained: In
     for _ in 0..<3 {
         index.removeAll()
         times.append(
-            try processCPUSeconds {
+            try cpuSeconds(CLOCK_PROCESS_CPUTIME_ID) {
                 var start = 0
                 while start < data.count {
                     let end = min(data.count, start + batch)
