@@ -164,17 +164,17 @@ import _RAGTestSupport
         let reread = try IVFPQIndex(serialized: index.serialized())
         #expect(reread.memoryFootprint <= index.memoryFootprint + lists * 2 * 32)
         #expect(reread.memoryFootprint - model >= n * (m + 8))
-        // Single adds into one list grow its last chunk geometrically: they reallocate it a few times, not on
-        // every add (each add used to give the slack back, copying the chunk twice).
+        // Single adds into one list grow its last chunk by a quarter at a time: they reallocate it a few times,
+        // not on every add (each add used to give the slack back, copying the chunk twice).
         let home = try #require(index.snapshot().lists.firstIndex { list in list.ids.joined().contains(0) })
         var chunkAddresses = Set<UInt>()
         for k in 0..<100 {
             try index.add(Array(data[0]), id: UInt64(k) * 7919 + 1)
             chunkAddresses.insert(address(try #require(index.snapshot().lists[home].codes.chunks.last)))
         }
-        #expect(chunkAddresses.count <= 4, "\(chunkAddresses.count) reallocations in 100 single adds")
-        // The slack is at most the last chunk's own entries (codes and ids), and compact() gives it back.
-        let slackBound = 256 * (m + 8)
+        #expect(chunkAddresses.count <= 8, "\(chunkAddresses.count) reallocations in 100 single adds")
+        // The slack is at most a quarter of the last chunk's entries (codes and ids), and compact() gives it back.
+        let slackBound = 64 * (m + 8) + 2 * 64
         #expect(index.memoryFootprint - model <= (n + 100) * (m + 8) + idMap * 3 / 2 + listOverhead + slackBound)
         index.compact()
         for list in index.snapshot().lists {
@@ -194,7 +194,7 @@ import _RAGTestSupport
         #expect(index.count == n + 162)
     }
 
-    @Test("an append sizes a chunk exactly when it at least doubles it, and otherwise grows it geometrically")
+    @Test("an append sizes a chunk exactly when it adds a quarter of its rows, and otherwise grows it by a quarter")
     func appendCapacity() {
         let width = 48
         var rows = ChunkedRows<UInt8>(width: width, chunkShift: 8)
@@ -203,17 +203,17 @@ import _RAGTestSupport
         // A bulk append: each chunk it starts holds exactly its rows (up to the allocator's rounding).
         add(300)
         #expect(rows.chunks.count == 2 && slack(0, rows: 256) < 64 && slack(1, rows: 44) < 64)
-        // 44 more rows double the last chunk: exact again.
-        add(44)
-        #expect(slack(1, rows: 88) < 64)
-        // One row: the chunk grows to twice its rows, and the rows up to there go in without a reallocation.
+        // 11 more rows are a quarter of the last chunk's 44: exact again.
+        add(11)
+        #expect(slack(1, rows: 55) < 64)
+        // One row: the chunk grows by a quarter (13 rows), and the rows up to there go in without a reallocation.
         add(1)
-        #expect(slack(1, rows: 176) >= 0 && slack(1, rows: 176) < 64)
+        #expect(slack(1, rows: 68) >= 0 && slack(1, rows: 68) < 64)
         let grown = address(rows.chunks[1])
-        for _ in 89..<176 { add(1) }
+        for _ in 56..<68 { add(1) }
         #expect(address(rows.chunks[1]) == grown)
         // Growth stops at one chunk; the next row starts a chunk of exactly one row.
-        for _ in 176..<257 { add(1) }
+        for _ in 68..<257 { add(1) }
         #expect(rows.chunks.count == 3 && slack(1, rows: 256) < 64 && slack(2, rows: 1) < 64)
         #expect(rows.count == 513 && rows.joined().allSatisfy { $0 == 7 })
     }

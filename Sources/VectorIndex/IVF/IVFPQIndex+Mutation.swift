@@ -114,8 +114,8 @@ extension IVFPQIndex {
     ///
     /// A list's last chunk is reallocated at most once a call. A batch of at least `listCount` vectors sizes every list it grows
     /// exactly (no slack, no second copy; the copies cost at most `256 × listCount / batch` entries a vector);
-    /// a smaller add grows a list's last chunk geometrically unless it doubles the chunk (see
-    /// ``ChunkedRows/append(contentsOf:exact:)``), so single adds copy a chunk O(log 256) times as it fills.
+    /// a smaller add grows a list's last chunk by a quarter unless it adds that much itself (see
+    /// ``ChunkedRows/append(contentsOf:exact:)``), so single adds copy about four entries per entry added.
     private func append(
         _ vectors: VectorMatrix,
         ids: [UInt64],

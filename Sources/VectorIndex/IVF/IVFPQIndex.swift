@@ -126,10 +126,10 @@ public final class IVFPQIndex: TrainableVectorIndex {
     /// growth slack.
     ///
     /// Slack: an `add` of at least `listCount` vectors sizes every list it grows exactly, as does one that
-    /// at least doubles the entries in a list's last chunk (of 256 entries), so such batches, and an index read
-    /// back from a file, hold none. Smaller adds grow a list's last chunk geometrically (to twice its entries),
-    /// so an index filled by small adds holds up to one spare entry per entry in each list's last chunk (about
-    /// a third more on average) until ``compact()`` gives the slack back.
+    /// adds at least a quarter to the entries in a list's last chunk (of 256 entries), so such batches, and an
+    /// index read back from a file, hold none. Smaller adds grow a list's last chunk geometrically, by a
+    /// quarter, so an index filled by small adds holds up to a quarter more entries' room in each list's last
+    /// chunk (about a tenth more bytes on average) until ``compact()`` gives the slack back.
     public var memoryFootprint: Int {
         state.withLock { state in
             var bytes = MemoryLayout<InvertedList>.stride * state.contents.lists.capacity

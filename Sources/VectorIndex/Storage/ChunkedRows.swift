@@ -66,10 +66,10 @@ struct ChunkedRows<Element: BitwiseCopyable & Sendable>: Sendable {
     /// Appends the rows stored back to back in `elements` (a multiple of ``width`` elements).
     ///
     /// Capacity: a chunk this call starts is allocated for exactly the rows it receives. A partial last chunk
-    /// that must grow grows to exactly its new size when `exact` is set or this call at least doubles its rows
-    /// (copying the chunk then costs at most one row per row appended), and otherwise geometrically, to twice
-    /// its rows (never beyond one chunk), so that appending a few rows at a time copies each chunk
-    /// O(log rowsPerChunk) times. Only the last chunk can hold slack, and at most as many rows as it holds.
+    /// that must grow grows to exactly its new size when `exact` is set or this call adds at least a quarter of
+    /// its rows, and otherwise geometrically, by a quarter of its rows (at least one; never beyond one chunk).
+    /// Appending a few rows at a time so copies a chunk O(log rowsPerChunk) times, about four rows per row
+    /// appended in all, and only the last chunk holds slack: at most a quarter of its rows.
     mutating func append(contentsOf elements: some Collection<Element>, exact: Bool = false) {
         precondition(elements.count % width == 0, "appended elements do not split into rows of \(width)")
         var rest = elements[...]
@@ -85,7 +85,8 @@ struct ChunkedRows<Element: BitwiseCopyable & Sendable>: Sendable {
             let take = min(chunkElements - held, rest.count)
             let end = rest.index(rest.startIndex, offsetBy: take)
             if held + take > chunks[last].capacity {
-                let grown = exact || take >= held ? held + take : min(chunkElements, 2 * held)
+                let step = max(width, held / width / 4 * width)
+                let grown = exact || take >= step ? held + take : min(chunkElements, held + step)
                 chunks[last].reserveCapacity(grown)
             }
             chunks[last].append(contentsOf: rest[..<end])
