@@ -5,9 +5,11 @@
 // on one thread (median of rounds, thread CPU time), the same on every core (wall time), training time on one
 // thread (CPU time), bytes per vector.
 // Usage: swift run -c release --package-path Benchmarks ivfpq-report <fixtures>/ann [--quick]
-//   [--setups 0,1] [--lists 1024] [--no-refine] [--seed N] [--add-bench]
+//   [--setups 0,1] [--lists 1024] [--no-refine] [--seed N] [--add-bench] [--faiss-index FILE]
 // `--add-bench` instead times adds into a trained index that keeps Float32 vectors: the base set added one
 // vector a call, in calls of 1,000, and in one call (process CPU time, median of 3), with bytes per vector after.
+// `--faiss-index FILE` prints the recall of a FAISS IndexIVFPQ file (written by `faiss.write_index`) searched by
+// this package, beside which the FAISS script's recall of the same file tells training from search.
 // `<fixtures>/ann` is any folder with the fixtures' file names: the 100k MiniLM set the fixture generator
 // writes with `--n-base 100000` (see Documentation/Benchmarks.md) runs as `<folder> --setups 0,1 --lists 1024`.
 
@@ -136,6 +138,29 @@ for (number, fixed) in setups.enumerated() where list(after: "--setups")?.contai
     if let iterations = list(after: "--codebook-iterations")?.first { configuration.codebookIterations = iterations }
     if let iterations = list(after: "--coarse-iterations")?.first { configuration.coarseIterations = iterations }
     if let seed = list(after: "--seed")?.first { configuration.seed = UInt64(seed) }
+    /// R@1 and 10-R@10 of one batch call on one thread.
+    func recall(_ index: IVFPQIndex, _ parameters: IVFPQSearchParameters) throws -> (Double, Double) {
+        let results = try index.search(queries, k: 10, parameters: parameters, threads: 1)
+        var r1 = 0
+        var r10 = 0
+        for q in 0..<queries.count {
+            let expected = truth.integers[q * truth.width..<q * truth.width + 10].map(UInt64.init)
+            if results[q].first?.id == expected[0] { r1 += 1 }
+            r10 += Set(results[q].prefix(10).map(\.id)).intersection(expected).count
+        }
+        return (Double(r1) / Double(queries.count), Double(r10) / Double(queries.count * 10))
+    }
+    if let flag = arguments.firstIndex(of: "--faiss-index"), arguments.index(after: flag) < arguments.endIndex {
+        // A FAISS-trained index read into ours: its recall under our search code, to tell training from search.
+        let path = arguments[arguments.index(after: flag)]
+        let imported = try IVFPQIndex(faissIndex: [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))))
+        print("## \(path) read into IVFPQIndex (\(imported.count) vectors)")
+        for p in probes {
+            let (r1, r10) = try recall(imported, IVFPQSearchParameters(probeCount: p))
+            print("| \(p) | \(format(r1)) | \(format(r10)) |")
+        }
+        continue
+    }
     if arguments.contains("--add-bench") {
         let index = try IVFPQIndex(dimension: d, metric: setup.metric, configuration: configuration)
         try index.train(data)
@@ -182,14 +207,7 @@ for (number, fixed) in setups.enumerated() where list(after: "--setups")?.contai
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 
     func evaluate(_ parameters: IVFPQSearchParameters) throws -> (r1: Double, r10: Double, one: Double, all: Double) {
-        let results = try index.search(queries, k: 10, parameters: parameters, threads: 1)
-        var r1 = 0
-        var r10 = 0
-        for q in 0..<queries.count {
-            let expected = truth.integers[q * truth.width..<q * truth.width + 10].map(UInt64.init)
-            if results[q].first?.id == expected[0] { r1 += 1 }
-            r10 += Set(results[q].prefix(10).map(\.id)).intersection(expected).count
-        }
+        let (r1, r10) = try recall(index, parameters)
         var one: [Double] = []
         var all: [Double] = []
         for _ in 0..<rounds {
@@ -197,9 +215,7 @@ for (number, fixed) in setups.enumerated() where list(after: "--setups")?.contai
             all.append(try seconds { _ = try index.search(queries, k: 10, parameters: parameters) })
         }
         let nq = Double(queries.count)
-        return (
-            Double(r1) / nq, Double(r10) / (nq * 10), nq / one.sorted()[rounds / 2], nq / all.sorted()[rounds / 2]
-        )
+        return (r1, r10, nq / one.sorted()[rounds / 2], nq / all.sorted()[rounds / 2])
     }
 
     if let loop = list(after: "--profile-search")?.first {
