@@ -6,6 +6,7 @@
 // thread (CPU time), bytes per vector.
 // Usage: swift run -c release --package-path Benchmarks ivfpq-report <fixtures>/ann [--quick]
 //   [--setups 0,1] [--lists 1024] [--no-refine] [--seed N] [--add-bench] [--faiss-index FILE]
+//   [--save-trained FILE]
 // `--add-bench` instead times adds into a trained index that keeps Float32 vectors: the base set added one
 // vector a call, in calls of 1,000, and in one call (process CPU time, median of 3), with bytes per vector after.
 // `--faiss-index FILE` prints the recall of a FAISS IndexIVFPQ file (written by `faiss.write_index`) searched by
@@ -182,6 +183,10 @@ for (number, fixed) in setups.enumerated() where list(after: "--setups")?.contai
         trainTimes.append(try cpuSeconds { try index.train(data, threads: 1) })
     }
     let trainOneThread = trainTimes.sorted()[trainTimes.count / 2]
+    if let flag = arguments.firstIndex(of: "--save-trained"), arguments.index(after: flag) < arguments.endIndex {
+        // The trained, empty index in this package's file format (for comparing its centroids elsewhere).
+        try Data(index.serialized()).write(to: URL(fileURLWithPath: arguments[arguments.index(after: flag)]))
+    }
     let codesOnly = try IVFPQIndex(
         dimension: d,
         metric: setup.metric,
