@@ -52,6 +52,34 @@ import _RAGTestSupport
         }
     }
 
+    @Test("every sub-quantizer trains from the same initial training vectors: equal sub-spaces give equal codebooks")
+    func subquantizersShareInitialPoints() {
+        // Every training vector repeats one 4-float piece M times, so with the same initial points (and the same
+        // split choices) every sub-quantizer's k-means runs the same steps on the same data.
+        var random = SeededGenerator(seed: 14)
+        let (m, dsub, count) = (6, 4, 600)
+        let pieces = random.floats(count * dsub)
+        var vectors = ContiguousArray<Float>()
+        for i in 0..<count {
+            for _ in 0..<m { vectors.append(contentsOf: pieces[i * dsub..<(i + 1) * dsub]) }
+        }
+        let (pq, _) = ProductQuantizer.train(
+            vectors.span,
+            count: count,
+            dimension: m * dsub,
+            subquantizerCount: m,
+            bitsPerCode: 5,
+            iterations: 8,
+            seed: 99,
+            threads: 2
+        )
+        let size = 32 * dsub
+        let first = Array(pq.centroids[0..<size])
+        for sub in 1..<m {
+            #expect(Array(pq.centroids[sub * size..<(sub + 1) * size]) == first, "sub-quantizer \(sub)")
+        }
+    }
+
     @Test("encoding on the kept transposed codebooks gives the codes of assigning against the codebooks as trained")
     func encodeMatchesAssignment() {
         var random = SeededGenerator(seed: 13)
