@@ -5,8 +5,10 @@
 One thread. q/s = 1,000 queries in one search call, median of rounds, measured as thread CPU time (like
 ivfpq-report, so a busy machine does not skew the ratio); training also in thread CPU time.
 
-Usage: python ivfpq_faiss.py <fixtures>/ann [--quick] [--setups 0,1] [--lists 1024] [--no-refine]
+Usage: python ivfpq_faiss.py <fixtures>/ann [--quick] [--setups 0,1] [--lists 1024] [--no-refine] [--seed N]
     (needs numpy and faiss-cpu)
+--seed N seeds both k-means runs (the coarse quantizer's and the product quantizer's); without it FAISS's
+default seed is kept.
 <fixtures>/ann is any folder with the fixtures' file names (the 100k MiniLM set: --setups 0,1 --lists 1024).
 """
 import os
@@ -53,6 +55,7 @@ def main():
 
     chosen = option("--setups")
     lists = option("--lists")
+    seed = option("--seed")
     print(f"faiss {faiss.__version__}, numpy {np.__version__}, 1 thread, {faiss.get_compile_options()}")
     for number, (name, base, query, truth, metric, nlist, m) in enumerate(setups):
         if chosen is not None and number not in chosen:
@@ -66,12 +69,16 @@ def main():
         faiss_metric = faiss.METRIC_INNER_PRODUCT if metric == "ip" else faiss.METRIC_L2
         quantizer = faiss.IndexFlatIP(d) if metric == "ip" else faiss.IndexFlatL2(d)
         index = faiss.IndexIVFPQ(quantizer, d, nlist, m, 8, faiss_metric)
+        if seed is not None:
+            index.cp.seed = seed[0]
+            index.pq.cp.seed = seed[0]
         train, _ = cpu(lambda: index.train(xb))
         add, _ = cpu(lambda: index.add(xb))
         invlists = index.invlists
         sizes = [invlists.list_size(i) for i in range(nlist)]
         exact = sum(sizes) * (m + 8)
-        print(f"## {name} IVF{nlist},PQ{m}x8: train {train:.2f} s, add {add:.2f} s (thread CPU time); "
+        seeded = f", seed {seed[0]}" if seed is not None else ""
+        print(f"## {name} IVF{nlist},PQ{m}x8{seeded}: train {train:.2f} s, add {add:.2f} s (thread CPU time); "
               f"codes + ids {exact / len(xb):.1f} bytes/vector")
         print("| nprobe | R@1 | 10-R@10 | q/s 1 thread | +refine(4) R@1 | R@10 | q/s 1 thread |")
         print("|---:|---:|---:|---:|---:|---:|---:|")

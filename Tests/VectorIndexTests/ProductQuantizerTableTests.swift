@@ -52,6 +52,68 @@ import _RAGTestSupport
         }
     }
 
+    @Test("every sub-quantizer trains from the same initial training vectors: equal sub-spaces give equal codebooks")
+    func subquantizersShareInitialPoints() {
+        // Every training vector repeats one 4-float piece M times, so with the same initial points (and the same
+        // split choices) every sub-quantizer's k-means runs the same steps on the same data.
+        var random = SeededGenerator(seed: 14)
+        let (m, dsub, count) = (6, 4, 600)
+        let pieces = random.floats(count * dsub)
+        var vectors = ContiguousArray<Float>()
+        for i in 0..<count {
+            for _ in 0..<m { vectors.append(contentsOf: pieces[i * dsub..<(i + 1) * dsub]) }
+        }
+        let (pq, _) = ProductQuantizer.train(
+            vectors.span,
+            count: count,
+            dimension: m * dsub,
+            subquantizerCount: m,
+            bitsPerCode: 5,
+            iterations: 8,
+            seed: 99,
+            threads: 2
+        )
+        let size = 32 * dsub
+        let first = Array(pq.centroids[0..<size])
+        for sub in 1..<m {
+            #expect(Array(pq.centroids[sub * size..<(sub + 1) * size]) == first, "sub-quantizer \(sub)")
+        }
+    }
+
+    @Test("encoding on the kept transposed codebooks gives the codes of assigning against the codebooks as trained")
+    func encodeMatchesAssignment() {
+        var random = SeededGenerator(seed: 13)
+        for (m, dsub, bits) in [(48, 8, 8), (24, 16, 8), (4, 8, 4), (2, 3, 5), (3, 33, 4)] {
+            let d = m * dsub
+            let ksub = 1 << bits
+            let centroids = ContiguousArray(random.floats(d * ksub))
+            let pq = ProductQuantizer(dimension: d, subquantizerCount: m, bitsPerCode: bits, centroids: centroids)
+            for count in [1, 2, 5, 1_100] {
+                let vectors = ContiguousArray(random.floats(count * d))
+                var codes = ContiguousArray<UInt8>(repeating: 0, count: count * m)
+                var out = codes.mutableSpan
+                pq.encode(vectors.span, count: count, into: &out, threads: 2)
+                var labels = ContiguousArray<Int32>(repeating: -1, count: count)
+                for sub in 0..<m {
+                    var l = labels.mutableSpan
+                    KMeans.assign(
+                        vectors.span.extracting((sub * dsub)...),
+                        count: count,
+                        stride: d,
+                        dimension: dsub,
+                        centroids: centroids.span.extracting(sub * ksub * dsub..<(sub + 1) * ksub * dsub),
+                        centroidCount: ksub,
+                        innerProduct: false,
+                        threads: 1,
+                        labels: &l
+                    )
+                    let mismatch = (0..<count).first { Int(codes[$0 * m + sub]) != Int(labels[$0]) }
+                    #expect(mismatch == nil, "M \(m) dsub \(dsub) ksub \(ksub) count \(count): sub-quantizer \(sub)")
+                }
+            }
+        }
+    }
+
     @Test("the four-point assignment kernel gives the one-point kernel's labels, ties to the lowest index")
     func fourPointAssignment() {
         guard InstructionLevel.supported.contains(.avx512) else { return }

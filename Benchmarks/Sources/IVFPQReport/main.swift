@@ -5,7 +5,12 @@
 // on one thread (median of rounds, thread CPU time), the same on every core (wall time), training time on one
 // thread (CPU time), bytes per vector.
 // Usage: swift run -c release --package-path Benchmarks ivfpq-report <fixtures>/ann [--quick]
-//   [--setups 0,1] [--lists 1024] [--no-refine] [--seed N]
+//   [--setups 0,1] [--lists 1024] [--no-refine] [--seed N] [--add-bench] [--faiss-index FILE]
+//   [--save-trained FILE]
+// `--add-bench` instead times adds into a trained index that keeps Float32 vectors: the base set added one
+// vector a call, in calls of 1,000, and in one call (process CPU time, median of 3), with bytes per vector after.
+// `--faiss-index FILE` prints the recall of a FAISS IndexIVFPQ file (written by `faiss.write_index`) searched by
+// this package, beside which the FAISS script's recall of the same file tells training from search.
 // `<fixtures>/ann` is any folder with the fixtures' file names: the 100k MiniLM set the fixture generator
 // writes with `--n-base 100000` (see Documentation/Benchmarks.md) runs as `<folder> --setups 0,1 --lists 1024`.
 
@@ -38,14 +43,15 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
-/// CPU seconds the calling thread spends in `body`: one-thread work measured this way does not count time the
-/// thread waited for a core, so it stays comparable on a busy machine (the FAISS script measures the same way).
-func cpuSeconds(_ body: () throws -> Void) rethrows -> Double {
+/// CPU seconds the calling thread (or with `CLOCK_PROCESS_CPUTIME_ID` the whole process) spends in `body`:
+/// one-thread work measured this way does not count time the thread waited for a core, so it stays comparable
+/// on a busy machine (the FAISS script measures the same way).
+func cpuSeconds(_ clock: clockid_t = CLOCK_THREAD_CPUTIME_ID, _ body: () throws -> Void) rethrows -> Double {
     var start = timespec()
     var end = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &start)
+    clock_gettime(clock, &start)
     try body()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &end)
+    clock_gettime(clock, &end)
     return Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) / 1e9
 }
 
@@ -92,6 +98,30 @@ let setups = [
 /// `--lists 1024` replaces every setup's list count.
 let listOverride = list(after: "--lists")?.first
 
+/// Times adding `data` into the trained, empty `index` in calls of `batch` vectors (median of `rounds`, the
+/// index emptied between them) and returns the seconds and the bytes per vector the lists and id map hold after.
+func timeAdds(_ index: IVFPQIndex, _ data: VectorMatrix, batch: Int, trained: Int) throws -> (Double, Double) {
+    var times: [Double] = []
+    for _ in 0..<3 {
+        index.removeAll()
+        times.append(
+            try cpuSeconds(CLOCK_PROCESS_CPUTIME_ID) {
+                var start = 0
+                while start < data.count {
+                    let end = min(data.count, start + batch)
+                    let values = Array(data.values[start * data.dimension..<end * data.dimension])
+                    try index.add(
+                        VectorMatrix(values: values, dimension: data.dimension),
+                        ids: (UInt64(start)..<UInt64(end)).map { $0 }
+                    )
+                    start = end
+                }
+            }
+        )
+    }
+    return (times.sorted()[1], Double(index.memoryFootprint - trained) / Double(data.count))
+}
+
 for (number, fixed) in setups.enumerated() where list(after: "--setups")?.contains(number) ?? true {
     var setup = fixed
     if let listOverride { setup.lists = listOverride }
@@ -109,6 +139,43 @@ for (number, fixed) in setups.enumerated() where list(after: "--setups")?.contai
     if let iterations = list(after: "--codebook-iterations")?.first { configuration.codebookIterations = iterations }
     if let iterations = list(after: "--coarse-iterations")?.first { configuration.coarseIterations = iterations }
     if let seed = list(after: "--seed")?.first { configuration.seed = UInt64(seed) }
+    /// R@1 and 10-R@10 of one batch call on one thread.
+    func recall(_ index: IVFPQIndex, _ parameters: IVFPQSearchParameters) throws -> (Double, Double) {
+        let results = try index.search(queries, k: 10, parameters: parameters, threads: 1)
+        var r1 = 0
+        var r10 = 0
+        for q in 0..<queries.count {
+            let expected = truth.integers[q * truth.width..<q * truth.width + 10].map(UInt64.init)
+            if results[q].first?.id == expected[0] { r1 += 1 }
+            r10 += Set(results[q].prefix(10).map(\.id)).intersection(expected).count
+        }
+        return (Double(r1) / Double(queries.count), Double(r10) / Double(queries.count * 10))
+    }
+    if let flag = arguments.firstIndex(of: "--faiss-index"), arguments.index(after: flag) < arguments.endIndex {
+        // A FAISS-trained index read into ours: its recall under our search code, to tell training from search.
+        let path = arguments[arguments.index(after: flag)]
+        let imported = try IVFPQIndex(faissIndex: [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))))
+        print("## \(path) read into IVFPQIndex (\(imported.count) vectors)")
+        for p in probes {
+            let (r1, r10) = try recall(imported, IVFPQSearchParameters(probeCount: p))
+            print("| \(p) | \(format(r1)) | \(format(r10)) |")
+        }
+        continue
+    }
+    if arguments.contains("--add-bench") {
+        let index = try IVFPQIndex(dimension: d, metric: setup.metric, configuration: configuration)
+        try index.train(data)
+        let trained = index.memoryFootprint
+        print("## add \(setup.name) IVF\(setup.lists),PQ\(setup.m)x8 + Float32 vectors (\(n) × \(d))")
+        print("| vectors a call | CPU s | µs a vector | bytes/vector after |")
+        print("|---:|---:|---:|---:|")
+        for batch in [1, 1000, n] {
+            let (time, bytes) = try timeAdds(index, data, batch: batch, trained: trained)
+            print("| \(batch) | \(format(time, 2)) | \(format(time * 1e6 / Double(n), 1)) | \(format(bytes, 1)) |")
+        }
+        print("")
+        continue
+    }
     var trainTimes: [Double] = []
     var index = try IVFPQIndex(dimension: d, metric: setup.metric, configuration: configuration)
     for _ in 0..<(quick ? 1 : 3) {
@@ -116,6 +183,10 @@ for (number, fixed) in setups.enumerated() where list(after: "--setups")?.contai
         trainTimes.append(try cpuSeconds { try index.train(data, threads: 1) })
     }
     let trainOneThread = trainTimes.sorted()[trainTimes.count / 2]
+    if let flag = arguments.firstIndex(of: "--save-trained"), arguments.index(after: flag) < arguments.endIndex {
+        // The trained, empty index in this package's file format (for comparing its centroids elsewhere).
+        try Data(index.serialized()).write(to: URL(fileURLWithPath: arguments[arguments.index(after: flag)]))
+    }
     let codesOnly = try IVFPQIndex(
         dimension: d,
         metric: setup.metric,
@@ -141,14 +212,7 @@ for (number, fixed) in setups.enumerated() where list(after: "--setups")?.contai
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 
     func evaluate(_ parameters: IVFPQSearchParameters) throws -> (r1: Double, r10: Double, one: Double, all: Double) {
-        let results = try index.search(queries, k: 10, parameters: parameters, threads: 1)
-        var r1 = 0
-        var r10 = 0
-        for q in 0..<queries.count {
-            let expected = truth.integers[q * truth.width..<q * truth.width + 10].map(UInt64.init)
-            if results[q].first?.id == expected[0] { r1 += 1 }
-            r10 += Set(results[q].prefix(10).map(\.id)).intersection(expected).count
-        }
+        let (r1, r10) = try recall(index, parameters)
         var one: [Double] = []
         var all: [Double] = []
         for _ in 0..<rounds {
@@ -156,9 +220,7 @@ for (number, fixed) in setups.enumerated() where list(after: "--setups")?.contai
             all.append(try seconds { _ = try index.search(queries, k: 10, parameters: parameters) })
         }
         let nq = Double(queries.count)
-        return (
-            Double(r1) / nq, Double(r10) / (nq * 10), nq / one.sorted()[rounds / 2], nq / all.sorted()[rounds / 2]
-        )
+        return (r1, r10, nq / one.sorted()[rounds / 2], nq / all.sorted()[rounds / 2])
     }
 
     if let loop = list(after: "--profile-search")?.first {

@@ -48,6 +48,16 @@ extension IVFPQIndex {
         }
     }
 
+    /// Gives back the growth slack that adds of a few vectors at a time leave in each list's last chunk (see
+    /// ``memoryFootprint``), copying each list's last chunk at most once.
+    ///
+    /// - Complexity: O(lists + entries in the lists' last chunks).
+    public func compact() {
+        state.withLock { state in
+            for list in state.contents.lists.indices { state.contents.lists[list].trim() }
+        }
+    }
+
     private func insert(_ vectors: VectorMatrix, ids: [UInt64], replacing: Bool) throws(VectorIndexError) {
         let prepared = try VectorValidation.prepare(vectors, ids: ids, dimension: dimension, metric: metric)
         if configuration.storedVectors == .float16,
@@ -100,6 +110,12 @@ extension IVFPQIndex {
         )
     }
 
+    /// Appends each vector to its list, a list's new entries in one append per column.
+    ///
+    /// A list's last chunk is reallocated at most once a call. A batch of at least `listCount` vectors sizes every list it grows
+    /// exactly (no slack, no second copy; the copies cost at most `256 × listCount / batch` entries a vector);
+    /// a smaller add grows a list's last chunk by a quarter unless it adds that much itself (see
+    /// ``ChunkedRows/append(contentsOf:exact:)``), so single adds copy about four entries per entry added.
     private func append(
         _ vectors: VectorMatrix,
         ids: [UInt64],
@@ -111,23 +127,45 @@ extension IVFPQIndex {
         let codeSize = configuration.subquantizerCount
         let d = dimension
         state.locations.reserve(state.locations.count + ids.count, lists: state.contents.lists)
-        for (i, id) in ids.enumerated() {
-            let list = Int(lists[i])
+        let exact = ids.count >= state.contents.lists.count
+        // The batch's rows grouped by list (a counting sort, stable within a list).
+        var starts = [Int](repeating: 0, count: state.contents.lists.count + 1)
+        for list in lists { starts[Int(list) + 1] += 1 }
+        for l in 0..<state.contents.lists.count { starts[l + 1] += starts[l] }
+        var order = [Int](repeating: 0, count: ids.count)
+        var next = starts
+        for (i, list) in lists.enumerated() {
+            order[next[Int(list)]] = i
+            next[Int(list)] += 1
+        }
+        for list in 0..<state.contents.lists.count where starts[list + 1] > starts[list] {
+            let rows = order[starts[list]..<starts[list + 1]]
             let offset = state.contents.lists[list].count
-            state.contents.lists[list].ids.append(contentsOf: CollectionOfOne(id))
-            state.contents.lists[list].codes.append(contentsOf: codes[i * codeSize..<(i + 1) * codeSize])
+            state.contents.lists[list].ids.append(contentsOf: rows.map { ids[$0] }, exact: exact)
+            state.contents.lists[list].codes.append(
+                contentsOf: rows.flatMap { codes[$0 * codeSize..<($0 + 1) * codeSize] },
+                exact: exact
+            )
             switch configuration.storedVectors {
             case .none: break
-            case .float32: state.contents.lists[list].vectors.append(contentsOf: vectors.values[i * d..<(i + 1) * d])
-            case .float16: state.contents.lists[list].halfVectors.append(contentsOf: halves[i * d..<(i + 1) * d])
+            case .float32:
+                state.contents.lists[list].vectors.append(
+                    contentsOf: rows.flatMap { vectors.values[$0 * d..<($0 + 1) * d] },
+                    exact: exact
+                )
+            case .float16:
+                state.contents.lists[list].halfVectors.append(
+                    contentsOf: rows.flatMap { halves[$0 * d..<($0 + 1) * d] },
+                    exact: exact
+                )
             }
-            state.locations.insert(id, at: IVFPQState.location(list: list, offset: offset), lists: state.contents.lists)
+            for (j, row) in rows.enumerated() {
+                state.locations.insert(
+                    ids[row],
+                    at: IVFPQState.location(list: list, offset: offset + j),
+                    lists: state.contents.lists
+                )
+            }
         }
-        // The appends grew each list's last chunk geometrically; give the slack back once per touched list, so
-        // a bulk add leaves the lists at their exact size (a later add to a list copies one chunk, at most
-        // 256 entries, which encoding one vector outweighs).
-        var touched = [Bool](repeating: false, count: state.contents.lists.count)
-        for list in lists { touched[Int(list)] = true }
-        for list in touched.indices where touched[list] { state.contents.lists[list].trim() }
     }
 }

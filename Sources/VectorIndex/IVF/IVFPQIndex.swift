@@ -122,8 +122,14 @@ public final class IVFPQIndex: TrainableVectorIndex {
     ///
     /// The per-vector part is `subquantizerCount` code bytes and 8 id bytes (plus 2 or 4 bytes per component
     /// with stored vectors), as in FAISS, plus the id → location map that makes removal by id O(1) (4 bytes a
-    /// slot while list offsets fit, 5.3–8 bytes a vector). The lists are kept at their exact size after each
-    /// `add` (growth slack is given back); the count includes every buffer's header.
+    /// slot while list offsets fit, 5.3–8 bytes a vector); the count includes every buffer's header and any
+    /// growth slack.
+    ///
+    /// Slack: an `add` of at least `listCount` vectors sizes every list it grows exactly, as does one that
+    /// adds at least a quarter to the entries in a list's last chunk (of 256 entries), so such batches, and an
+    /// index read back from a file, hold none. Smaller adds grow a list's last chunk geometrically, by a
+    /// quarter, so an index filled by small adds holds up to a quarter more entries' room in each list's last
+    /// chunk (about a tenth more bytes on average) until ``compact()`` gives the slack back.
     public var memoryFootprint: Int {
         state.withLock { state in
             var bytes = MemoryLayout<InvertedList>.stride * state.contents.lists.capacity

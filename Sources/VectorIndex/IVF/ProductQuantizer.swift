@@ -54,6 +54,12 @@ struct ProductQuantizer: Sendable, Hashable {
     }
 
     /// Trains one k-means per sub-space on `count` vectors, the sub-quantizers in parallel.
+    ///
+    /// Every sub-quantizer's k-means runs with the same seed, so all start from the sub-vectors of the same
+    /// training vectors (as FAISS's product quantizer does): centroid j of every sub-space begins as a piece of
+    /// one real vector. On 100,000 MiniLM vectors at IVF1024,PQ24 this raised recall@1 by 0.006–0.007 (mean of
+    /// nine seeds, `nprobe` 4–64) over seeding sub-quantizer m with seed + m, to within 0.004 of FAISS's, at the
+    /// same reconstruction error.
     static func train(
         _ vectors: Span<Float>,
         count: Int,
@@ -77,7 +83,7 @@ struct ProductQuantizer: Sendable, Hashable {
                 let parameters = KMeans.Parameters(
                     clusterCount: ksub,
                     iterations: iterations,
-                    seed: seed &+ UInt64(m),
+                    seed: seed,
                     spherical: false,
                     threads: 1
                 )
@@ -114,8 +120,28 @@ struct ProductQuantizer: Sendable, Hashable {
         let dsub = subdimension
         var labels = ContiguousArray<Int32>(repeating: 0, count: count)
         let centroids = self.centroids.span
+        // The short-vector assignment on the codebooks as the tables keep them (transposed, squared lengths
+        // known): the same labels as laying them out afresh, which for one vector cost more than encoding it.
+        let pretransposed = ksub % 16 == 0 && dsub <= 32
+        var halfNorms = ContiguousArray<Float>(repeating: 0, count: pretransposed ? ksub : 0)
         for m in 0..<subquantizerCount {
             var l = labels.mutableSpan
+            if pretransposed {
+                for c in 0..<ksub { halfNorms[c] = 0.5 * squaredNorms[m * ksub + c] }
+                KMeans.assignShort(
+                    vectors.extracting((m * dsub)...),
+                    count: count,
+                    stride: dimension,
+                    dimension: dsub,
+                    transposed: transposedCentroids.span.extracting(m * dsub * ksub..<(m + 1) * dsub * ksub),
+                    halfNorms: halfNorms.span,
+                    padded: ksub,
+                    threads: threads,
+                    labels: &l
+                )
+                for i in 0..<count { codes[i * subquantizerCount + m] = UInt8(truncatingIfNeeded: labels[i]) }
+                continue
+            }
             KMeans.assign(
                 vectors.extracting((m * dsub)...),
                 count: count,

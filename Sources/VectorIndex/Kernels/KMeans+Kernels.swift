@@ -177,40 +177,110 @@ extension KMeans {
             }
             halfNorms[c] = 0.5 * norm
         }
-        let chunk = 1024
-        let chunks = (count + chunk - 1) / chunk
         unsafe transposed.withUnsafeBufferPointer { t in
             unsafe halfNorms.withUnsafeBufferPointer { h in
-                Sharding.forEach(chunks: chunks, threads: threads) { _, workerChunks in
-                    for c in workerChunks {
-                        #if arch(x86_64)
-                        let first = c * chunk
-                        let n = min(count, first + chunk) - first
-                        let done = unsafe Kernels._nearestShort(
-                            UnsafeBufferPointer(start: points + first * stride, count: (n - 1) * stride + d),
-                            count: n,
+                unsafe assignShort(
+                    points,
+                    count: count,
+                    stride: stride,
+                    dimension: d,
+                    transposed: t,
+                    halfNorms: h,
+                    padded: padded,
+                    threads: threads,
+                    labels: labels,
+                    level: level
+                )
+            }
+        }
+    }
+
+    /// ``assignShort(_:count:stride:dimension:centroids:centroidCount:threads:labels:level:)`` with the
+    /// centroids already transposed (`d × padded`, padded to a multiple of 16 with +∞ half norms) and their
+    /// half squared lengths, as a product quantizer keeps them: encoding a few vectors then does not re-lay
+    /// out its codebooks.
+    ///
+    /// - Precondition: `padded` is a multiple of 16, `transposed` holds `d × padded` floats, `halfNorms`
+    ///   `padded`, `points` `(count − 1) · stride + d`, `labels` `count`.
+    static func assignShort(
+        _ points: Span<Float>,
+        count: Int,
+        stride: Int,
+        dimension d: Int,
+        transposed: Span<Float>,
+        halfNorms: Span<Float>,
+        padded: Int,
+        threads: Int,
+        labels: inout MutableSpan<Int32>
+    ) {
+        precondition(d >= 1 && stride >= d && count >= 0 && padded % 16 == 0, "short assignment: bad sizes")
+        guard count > 0 else { return }
+        precondition(points.count >= (count - 1) * stride + d, "short assignment: too few points")
+        precondition(transposed.count >= d * padded && halfNorms.count >= padded, "short assignment: short tables")
+        precondition(labels.count >= count, "short assignment: too few labels")
+        unsafe points.withUnsafeBufferPointer { p in
+            unsafe transposed.withUnsafeBufferPointer { t in
+                unsafe halfNorms.withUnsafeBufferPointer { h in
+                    unsafe labels.withUnsafeMutableBufferPointer { l in
+                        unsafe assignShort(
+                            p.baseAddress!,
+                            count: count,
                             stride: stride,
                             dimension: d,
-                            transposed: t,
-                            halfNorms: h,
+                            transposed: UnsafeBufferPointer(rebasing: t[..<(d * padded)]),
+                            halfNorms: UnsafeBufferPointer(rebasing: h[..<padded]),
                             padded: padded,
-                            labels: UnsafeMutableBufferPointer(start: labels + first, count: n),
-                            level: level
+                            threads: threads,
+                            labels: l.baseAddress!
                         )
-                        if done { continue }
-                        #endif
-                        for i in c * chunk..<min(count, (c + 1) * chunk) {
-                            unsafe labels[i] = Int32(
-                                nearestShort(
-                                    points + i * stride,
-                                    dimension: d,
-                                    transposed: t.baseAddress!,
-                                    halfNorms: h.baseAddress!,
-                                    padded: padded
-                                )
-                            )
-                        }
                     }
+                }
+            }
+        }
+    }
+
+    private static func assignShort(
+        _ points: UnsafePointer<Float>,
+        count: Int,
+        stride: Int,
+        dimension d: Int,
+        transposed t: UnsafeBufferPointer<Float>,
+        halfNorms h: UnsafeBufferPointer<Float>,
+        padded: Int,
+        threads: Int,
+        labels: UnsafeMutablePointer<Int32>,
+        level: InstructionLevel = .current
+    ) {
+        let chunk = 1024
+        let chunks = (count + chunk - 1) / chunk
+        Sharding.forEach(chunks: chunks, threads: threads) { _, workerChunks in
+            for c in workerChunks {
+                #if arch(x86_64)
+                let first = c * chunk
+                let n = min(count, first + chunk) - first
+                let done = unsafe Kernels._nearestShort(
+                    UnsafeBufferPointer(start: points + first * stride, count: (n - 1) * stride + d),
+                    count: n,
+                    stride: stride,
+                    dimension: d,
+                    transposed: t,
+                    halfNorms: h,
+                    padded: padded,
+                    labels: UnsafeMutableBufferPointer(start: labels + first, count: n),
+                    level: level
+                )
+                if done { continue }
+                #endif
+                for i in c * chunk..<min(count, (c + 1) * chunk) {
+                    unsafe labels[i] = Int32(
+                        nearestShort(
+                            points + i * stride,
+                            dimension: d,
+                            transposed: t.baseAddress!,
+                            halfNorms: h.baseAddress!,
+                            padded: padded
+                        )
+                    )
                 }
             }
         }
