@@ -48,127 +48,74 @@ static inline RAG_COMPACT512_TARGET float rag_sum4(__m512 s0, __m512 s1, __m512 
     return _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(s0, s1), _mm512_add_ps(s2, s3)));
 }
 
+static inline RAG_COMPACT512_TARGET __m512 rag_add_square(__m512 d, __m512 acc) { return _mm512_fmadd_ps(d, d, acc); }
+
+// The row loop all four kernels share. STEP(acc, j) returns acc plus the terms of components j … j + 15 of `row`;
+// TAIL(acc, j, mask) the same for the components under `mask` (the row's last dimension − j < 16). Sixteen-wide
+// steps rotate over four accumulators, a row's leftover full steps go to the first and its tail to the second,
+// and out[r] = FINISH(sum of the four).
+#define RAG_COMPACT512_ROWS(ROW_TYPE, BASE, STEP, TAIL, FINISH)                                                \
+    for (ptrdiff_t r = 0; r < count; r++) {                                                                    \
+        const ROW_TYPE *row = (BASE) + r * dimension;                                                          \
+        rag_prefetch_ahead(row, dimension * (ptrdiff_t)sizeof(ROW_TYPE));                                      \
+        __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps(), s2 = _mm512_setzero_ps(),                 \
+               s3 = _mm512_setzero_ps();                                                                       \
+        ptrdiff_t i = 0;                                                                                       \
+        for (; i + 64 <= dimension; i += 64) {                                                                 \
+            s0 = STEP(s0, i);                                                                                  \
+            s1 = STEP(s1, i + 16);                                                                             \
+            s2 = STEP(s2, i + 32);                                                                             \
+            s3 = STEP(s3, i + 48);                                                                             \
+        }                                                                                                      \
+        for (; i + 16 <= dimension; i += 16) s0 = STEP(s0, i);                                                 \
+        if (i < dimension) s1 = TAIL(s1, i, rag_tail_mask(dimension - i));                                     \
+        out[r] = FINISH(rag_sum4(s0, s1, s2, s3));                                                             \
+    }
+
+#define RAG_AS_IS(x) (x)
+#define RAG_PLUS_BIAS(x) (bias + (x))
+
 // MARK: - Float16 rows
+
+#define RAG_HALF_DOT(acc, j) _mm512_fmadd_ps(_mm512_loadu_ps(query + (j)), rag_halves16(row + (j)), acc)
+#define RAG_HALF_DOT_TAIL(acc, j, mask)                                                                        \
+    _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, query + (j)), rag_halves_masked(row + (j), mask), acc)
+#define RAG_HALF_L2(acc, j) rag_add_square(_mm512_sub_ps(_mm512_loadu_ps(query + (j)), rag_halves16(row + (j))), acc)
+#define RAG_HALF_L2_TAIL(acc, j, mask)                                                                         \
+    rag_add_square(_mm512_sub_ps(_mm512_maskz_loadu_ps(mask, query + (j)), rag_halves_masked(row + (j), mask)), acc)
 
 RAG_COMPACT512_TARGET void rag_avx512_half_dots(const float *query, const uint16_t *rows, ptrdiff_t dimension,
                                                 ptrdiff_t count, float *out) {
-    for (ptrdiff_t r = 0; r < count; r++) {
-        const uint16_t *row = rows + r * dimension;
-        rag_prefetch_ahead(row, dimension * 2);
-        __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps(), s2 = _mm512_setzero_ps(),
-               s3 = _mm512_setzero_ps();
-        ptrdiff_t i = 0;
-        for (; i + 64 <= dimension; i += 64) {
-            s0 = _mm512_fmadd_ps(_mm512_loadu_ps(query + i), rag_halves16(row + i), s0);
-            s1 = _mm512_fmadd_ps(_mm512_loadu_ps(query + i + 16), rag_halves16(row + i + 16), s1);
-            s2 = _mm512_fmadd_ps(_mm512_loadu_ps(query + i + 32), rag_halves16(row + i + 32), s2);
-            s3 = _mm512_fmadd_ps(_mm512_loadu_ps(query + i + 48), rag_halves16(row + i + 48), s3);
-        }
-        for (; i + 16 <= dimension; i += 16) {
-            s0 = _mm512_fmadd_ps(_mm512_loadu_ps(query + i), rag_halves16(row + i), s0);
-        }
-        if (i < dimension) {
-            const __mmask16 mask = rag_tail_mask(dimension - i);
-            s1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, query + i), rag_halves_masked(row + i, mask), s1);
-        }
-        out[r] = rag_sum4(s0, s1, s2, s3);
-    }
+    RAG_COMPACT512_ROWS(uint16_t, rows, RAG_HALF_DOT, RAG_HALF_DOT_TAIL, RAG_AS_IS)
 }
 
 RAG_COMPACT512_TARGET void rag_avx512_half_squared_l2s(const float *query, const uint16_t *rows,
                                                        ptrdiff_t dimension, ptrdiff_t count, float *out) {
-    for (ptrdiff_t r = 0; r < count; r++) {
-        const uint16_t *row = rows + r * dimension;
-        rag_prefetch_ahead(row, dimension * 2);
-        __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps(), s2 = _mm512_setzero_ps(),
-               s3 = _mm512_setzero_ps();
-        ptrdiff_t i = 0;
-        for (; i + 64 <= dimension; i += 64) {
-            const __m512 d0 = _mm512_sub_ps(_mm512_loadu_ps(query + i), rag_halves16(row + i));
-            const __m512 d1 = _mm512_sub_ps(_mm512_loadu_ps(query + i + 16), rag_halves16(row + i + 16));
-            const __m512 d2 = _mm512_sub_ps(_mm512_loadu_ps(query + i + 32), rag_halves16(row + i + 32));
-            const __m512 d3 = _mm512_sub_ps(_mm512_loadu_ps(query + i + 48), rag_halves16(row + i + 48));
-            s0 = _mm512_fmadd_ps(d0, d0, s0);
-            s1 = _mm512_fmadd_ps(d1, d1, s1);
-            s2 = _mm512_fmadd_ps(d2, d2, s2);
-            s3 = _mm512_fmadd_ps(d3, d3, s3);
-        }
-        for (; i + 16 <= dimension; i += 16) {
-            const __m512 d = _mm512_sub_ps(_mm512_loadu_ps(query + i), rag_halves16(row + i));
-            s0 = _mm512_fmadd_ps(d, d, s0);
-        }
-        if (i < dimension) {
-            const __mmask16 mask = rag_tail_mask(dimension - i);
-            const __m512 d = _mm512_sub_ps(_mm512_maskz_loadu_ps(mask, query + i), rag_halves_masked(row + i, mask));
-            s1 = _mm512_fmadd_ps(d, d, s1);
-        }
-        out[r] = rag_sum4(s0, s1, s2, s3);
-    }
+    RAG_COMPACT512_ROWS(uint16_t, rows, RAG_HALF_L2, RAG_HALF_L2_TAIL, RAG_AS_IS)
 }
 
 // MARK: - 8-bit codes with a per-component affine decoding
 
+#define RAG_U8_DOT(acc, j) _mm512_fmadd_ps(_mm512_loadu_ps(weights + (j)), rag_bytes16(row + (j)), acc)
+#define RAG_U8_DOT_TAIL(acc, j, mask)                                                                          \
+    _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, weights + (j)), rag_bytes_masked(row + (j), mask), acc)
+// offset − scale · code is the query's component minus the row's decoded one (ScalarQuantizer.squaredL2Form).
+#define RAG_U8_L2(acc, j)                                                                                      \
+    rag_add_square(                                                                                            \
+        _mm512_fnmadd_ps(_mm512_loadu_ps(scales + (j)), rag_bytes16(row + (j)), _mm512_loadu_ps(offsets + (j))), acc)
+#define RAG_U8_L2_TAIL(acc, j, mask)                                                                           \
+    rag_add_square(_mm512_fnmadd_ps(_mm512_maskz_loadu_ps(mask, scales + (j)), rag_bytes_masked(row + (j), mask), \
+                                    _mm512_maskz_loadu_ps(mask, offsets + (j))),                               \
+                   acc)
+
 RAG_COMPACT512_TARGET void rag_avx512_u8_affine_dots(const float *weights, float bias, const uint8_t *codes,
                                                      ptrdiff_t dimension, ptrdiff_t count, float *out) {
-    for (ptrdiff_t r = 0; r < count; r++) {
-        const uint8_t *row = codes + r * dimension;
-        rag_prefetch_ahead(row, dimension);
-        __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps(), s2 = _mm512_setzero_ps(),
-               s3 = _mm512_setzero_ps();
-        ptrdiff_t i = 0;
-        for (; i + 64 <= dimension; i += 64) {
-            s0 = _mm512_fmadd_ps(_mm512_loadu_ps(weights + i), rag_bytes16(row + i), s0);
-            s1 = _mm512_fmadd_ps(_mm512_loadu_ps(weights + i + 16), rag_bytes16(row + i + 16), s1);
-            s2 = _mm512_fmadd_ps(_mm512_loadu_ps(weights + i + 32), rag_bytes16(row + i + 32), s2);
-            s3 = _mm512_fmadd_ps(_mm512_loadu_ps(weights + i + 48), rag_bytes16(row + i + 48), s3);
-        }
-        for (; i + 16 <= dimension; i += 16) {
-            s0 = _mm512_fmadd_ps(_mm512_loadu_ps(weights + i), rag_bytes16(row + i), s0);
-        }
-        if (i < dimension) {
-            const __mmask16 mask = rag_tail_mask(dimension - i);
-            s1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, weights + i), rag_bytes_masked(row + i, mask), s1);
-        }
-        out[r] = bias + rag_sum4(s0, s1, s2, s3);
-    }
+    RAG_COMPACT512_ROWS(uint8_t, codes, RAG_U8_DOT, RAG_U8_DOT_TAIL, RAG_PLUS_BIAS)
 }
 
 RAG_COMPACT512_TARGET void rag_avx512_u8_affine_squared_l2s(const float *offsets, const float *scales,
                                                             const uint8_t *codes, ptrdiff_t dimension,
                                                             ptrdiff_t count, float *out) {
-    for (ptrdiff_t r = 0; r < count; r++) {
-        const uint8_t *row = codes + r * dimension;
-        rag_prefetch_ahead(row, dimension);
-        __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps(), s2 = _mm512_setzero_ps(),
-               s3 = _mm512_setzero_ps();
-        ptrdiff_t i = 0;
-        for (; i + 64 <= dimension; i += 64) {
-            const __m512 d0 = _mm512_fnmadd_ps(_mm512_loadu_ps(scales + i), rag_bytes16(row + i),
-                                               _mm512_loadu_ps(offsets + i));
-            const __m512 d1 = _mm512_fnmadd_ps(_mm512_loadu_ps(scales + i + 16), rag_bytes16(row + i + 16),
-                                               _mm512_loadu_ps(offsets + i + 16));
-            const __m512 d2 = _mm512_fnmadd_ps(_mm512_loadu_ps(scales + i + 32), rag_bytes16(row + i + 32),
-                                               _mm512_loadu_ps(offsets + i + 32));
-            const __m512 d3 = _mm512_fnmadd_ps(_mm512_loadu_ps(scales + i + 48), rag_bytes16(row + i + 48),
-                                               _mm512_loadu_ps(offsets + i + 48));
-            s0 = _mm512_fmadd_ps(d0, d0, s0);
-            s1 = _mm512_fmadd_ps(d1, d1, s1);
-            s2 = _mm512_fmadd_ps(d2, d2, s2);
-            s3 = _mm512_fmadd_ps(d3, d3, s3);
-        }
-        for (; i + 16 <= dimension; i += 16) {
-            const __m512 d = _mm512_fnmadd_ps(_mm512_loadu_ps(scales + i), rag_bytes16(row + i),
-                                              _mm512_loadu_ps(offsets + i));
-            s0 = _mm512_fmadd_ps(d, d, s0);
-        }
-        if (i < dimension) {
-            const __mmask16 mask = rag_tail_mask(dimension - i);
-            const __m512 d = _mm512_fnmadd_ps(_mm512_maskz_loadu_ps(mask, scales + i),
-                                              rag_bytes_masked(row + i, mask),
-                                              _mm512_maskz_loadu_ps(mask, offsets + i));
-            s1 = _mm512_fmadd_ps(d, d, s1);
-        }
-        out[r] = rag_sum4(s0, s1, s2, s3);
-    }
+    RAG_COMPACT512_ROWS(uint8_t, codes, RAG_U8_L2, RAG_U8_L2_TAIL, RAG_AS_IS)
 }
 #endif
