@@ -70,8 +70,8 @@ import _RAGTestSupport
         copy[1] = 20
         copy.appendElements([5])
         #expect(address(copy) != address(original) && address(copy) % 64 == 0)
-        #expect(original.withElements { Array($0.copiedElements()) } == [1, 2, 3, 4])
-        #expect(copy.withElements { Array($0.copiedElements()) } == [1, 20, 3, 4, 5])
+        #expect(original.withElements { $0.copiedElements() } == [1, 2, 3, 4])
+        #expect(copy.withElements { $0.copiedElements() } == [1, 20, 3, 4, 5])
         var third = copy
         third.removeLast(2)
         #expect(third.count == 3 && copy.count == 5 && third[2] == 3)

@@ -186,9 +186,9 @@ extension FlatIndex {
                 rows.vectors.append(contentsOf: vectors)
             case .float16:
                 let halves = try reader.readChunk(AlignedRowChunk<UInt16>.self, count: n * dimension, "vectors")
-                let infinite = halves.withElements { h in h.indices.first { h[$0] & 0x7C00 == 0x7C00 } }
-                if firstBad == nil, let bad = infinite {
-                    firstBad = start + bad / dimension
+                if firstBad == nil {
+                    let infinite = halves.withElements { h in h.indices.first { h[$0] & 0x7C00 == 0x7C00 } }
+                    if let bad = infinite { firstBad = start + bad / dimension }
                 }
                 rows.halves.append(contentsOf: halves)
             case .scalarQuantized8:

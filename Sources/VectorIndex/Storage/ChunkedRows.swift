@@ -56,7 +56,7 @@ struct ChunkedRowStorage<Chunk: RowChunk & Sendable>: Sendable where Chunk.Eleme
     func row(_ row: Int) -> [Element] {
         precondition(row >= 0 && row < count, "row \(row) out of range 0..<\(count)")
         let (c, r) = position(ofRow: row)
-        return chunks[c].withElements { Array($0.extracting(r * width..<(r + 1) * width).copiedElements()) }
+        return chunks[c].withElements { $0.extracting(r * width..<(r + 1) * width).copiedElements() }
     }
 
     /// Calls `body` with chunk `chunk`'s elements, lent for the call.
@@ -162,13 +162,11 @@ struct ChunkedRowStorage<Chunk: RowChunk & Sendable>: Sendable where Chunk.Eleme
         count = 0
     }
 
-    /// The header of every array buffer (reference-counted object header, count and capacity).
-    static var arrayHeaderBytes: Int { 32 }
-
     /// Bytes held by the chunks (their capacity and overhead) and the chunk array.
     var memoryFootprint: Int {
         let chunkArray =
-            chunks.capacity == 0 ? 0 : Self.arrayHeaderBytes + chunks.capacity * MemoryLayout<Chunk>.stride
+            chunks.capacity == 0
+            ? 0 : ContiguousArray<Chunk>.overheadBytes + chunks.capacity * MemoryLayout<Chunk>.stride
         return chunks.reduce(chunkArray) { $0 + Chunk.overheadBytes + $1.capacity * MemoryLayout<Element>.stride }
     }
 
@@ -176,7 +174,7 @@ struct ChunkedRowStorage<Chunk: RowChunk & Sendable>: Sendable where Chunk.Eleme
     func joined() -> ContiguousArray<Element> {
         var all = ContiguousArray<Element>()
         all.reserveCapacity(count * width)
-        for chunk in chunks { chunk.withElements { all.append(contentsOf: $0.copiedElements()) } }
+        for chunk in chunks { chunk.withElements { all.append(copying: $0) } }
         return all
     }
 }

@@ -138,7 +138,14 @@ struct AlignedRowChunk<Element: BitwiseCopyable & Sendable>: RowChunk, Sendable 
 
 extension Span where Element: BitwiseCopyable {
     /// The elements, copied into a new array.
-    func copiedElements() -> ContiguousArray<Element> {
-        unsafe withUnsafeBufferPointer { unsafe ContiguousArray($0) }
+    func copiedElements() -> [Element] {
+        unsafe withUnsafeBufferPointer { unsafe Array($0) }
+    }
+}
+
+extension ContiguousArray where Element: BitwiseCopyable {
+    /// Appends a copy of `elements` (one copy, straight from the span's storage).
+    mutating func append(copying elements: Span<Element>) {
+        unsafe elements.withUnsafeBufferPointer { unsafe append(contentsOf: $0) }
     }
 }
