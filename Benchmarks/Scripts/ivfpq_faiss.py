@@ -6,7 +6,10 @@ One thread. q/s = 1,000 queries in one search call, median of rounds, measured a
 ivfpq-report, so a busy machine does not skew the ratio); training also in thread CPU time.
 
 Usage: python ivfpq_faiss.py <fixtures>/ann [--quick] [--setups 0,1] [--lists 1024] [--no-refine] [--seed N]
+    [--refine flat|fp16|sq8]
     (needs numpy and faiss-cpu)
+--refine picks what the refine(4) columns re-rank from: the Float32 vectors (IndexRefineFlat, the default) or
+an IndexScalarQuantizer of them (QT_fp16 or QT_8bit) behind IndexRefine.
 --seed N seeds both k-means runs (the coarse quantizer's and the product quantizer's); without it FAISS's
 default seed is kept.
 <fixtures>/ann is any folder with the fixtures' file names (the 100k MiniLM set: --setups 0,1 --lists 1024).
@@ -82,8 +85,17 @@ def main():
               f"codes + ids {exact / len(xb):.1f} bytes/vector")
         print("| nprobe | R@1 | 10-R@10 | q/s 1 thread | +refine(4) R@1 | R@10 | q/s 1 thread |")
         print("|---:|---:|---:|---:|---:|---:|---:|")
-        refine = faiss.IndexRefineFlat(index, faiss.swig_ptr(xb))
+        kind = sys.argv[sys.argv.index("--refine") + 1] if "--refine" in sys.argv else "flat"
+        if kind == "flat":
+            refine = faiss.IndexRefineFlat(index, faiss.swig_ptr(xb))
+        else:
+            qtype = faiss.ScalarQuantizer.QT_fp16 if kind == "fp16" else faiss.ScalarQuantizer.QT_8bit
+            stored = faiss.IndexScalarQuantizer(d, qtype, faiss_metric)
+            stored.train(xb)
+            stored.add(xb)
+            refine = faiss.IndexRefine(index, stored)
         refine.k_factor = 4
+        print(f"re-ranking from {kind}")
         for nprobe in (1, 4, 8, 16, 32, 64):
             index.nprobe = nprobe
             row = [str(nprobe)]

@@ -142,7 +142,13 @@ import VectorIndex
     @Test("an automatic index trains IVF-PQ in the background past its threshold, answers throughout, and reloads")
     func automatic() async throws {
         let folder = temporaryFolder()
-        let configuration = IVFPQConfiguration(listCount: 4, subquantizerCount: 2, bitsPerCode: 4)
+        // 8-bit stored vectors: the schema and the index file (format version 2) must both read them back.
+        let configuration = IVFPQConfiguration(
+            listCount: 4,
+            subquantizerCount: 2,
+            bitsPerCode: 4,
+            storedVectors: .scalarQuantized8
+        )
         let schema = try captionSchema(
             index: .automatic(
                 threshold: 200,
@@ -176,6 +182,7 @@ import VectorIndex
         let reopened = try await MultimodalCollection.open(at: folder)
         let store = reopened.store as! LocalVectorStore
         #expect(store.approximateIndexes["given"] == true)
+        #expect(reopened.schema.vectors.first?.index == schema.vectors.first?.index)
         #expect(try await reopened.count() == 399)
         let hit = try await reopened.near(vector: vectors[0], in: "given", limit: 1)
         #expect(hit.first?.object.id != ids[0])

@@ -207,8 +207,8 @@ import _RAGTestSupport
         try index.train(data, threads: 1)
         let model = index.memoryFootprint
         try index.add(data, ids: (0..<n).map { UInt64($0) * 7919 })
-        // A list is four 24-byte columns (at 100 vectors a list each 8 bytes of it is 0.08 bytes a vector).
-        #expect(MemoryLayout<ChunkedRows<UInt8>>.stride == 24 && MemoryLayout<InvertedList>.stride == 96)
+        // A list is three 24-byte columns (at 100 vectors a list each 8 bytes of it is 0.08 bytes a vector).
+        #expect(MemoryLayout<ChunkedRows<UInt8>>.stride == 24 && MemoryLayout<InvertedList>.stride == 72)
         // Per list at most: the struct, two chunk arrays (header + slots) and their chunks' headers.
         let listOverhead = lists * (MemoryLayout<InvertedList>.stride + 2 * (32 + 32 + 8 * 2) + 4 * 64)
         let idMap = (n * 4 + 2) / 3 * 4 + 64

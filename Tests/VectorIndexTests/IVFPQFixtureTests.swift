@@ -63,6 +63,35 @@ struct IVFPQFixtureTests {
         }
     }
 
+    @Test("MiniLM IVF256,PQ48 re-ranked from 8-bit stored vectors: R@10 within 0.01 of re-ranking from Float32")
+    func miniLMScalarQuantizedRefine() throws {
+        let base = try Fixtures.readFvecs(Fixtures.shared("ann/minilm-pypi.base.fvecs"))
+        let queries = try Fixtures.readFvecs(Fixtures.shared("ann/minilm-pypi.query.fvecs"))
+        let truth = try Fixtures.readIvecs(Fixtures.shared("ann/minilm-pypi.groundtruth.ivecs"))
+        let d = base.dimension
+        let data = try VectorMatrix(values: base.values, dimension: d)
+        let queryMatrix = try VectorMatrix(values: queries.values, dimension: d)
+        var indexes: [IVFPQIndex] = []
+        for stored in [IVFPQConfiguration.StoredVectors.float32, .scalarQuantized8] {
+            let index = try IVFPQIndex(
+                dimension: d,
+                metric: .innerProduct,
+                configuration: IVFPQConfiguration(listCount: 256, subquantizerCount: 48, storedVectors: stored)
+            )
+            try index.train(data)
+            try index.add(data, ids: (0..<UInt64(data.count)).map { $0 })
+            indexes.append(index)
+        }
+        // The same seed and training set give the same lists and codes: only the re-ranking vectors differ.
+        #expect(indexes[0].ids == indexes[1].ids)
+        for probes in [1, 4, 16, 64] {
+            let parameters = IVFPQSearchParameters(probeCount: probes, refineFactor: 4)
+            let full = try recallAt10(indexes[0], queryMatrix, truth, parameters)
+            let codes = try recallAt10(indexes[1], queryMatrix, truth, parameters)
+            #expect(codes >= full - 0.01, "nprobe \(probes): 8-bit \(codes), Float32 \(full)")
+        }
+    }
+
     func recallAt10(
         _ index: IVFPQIndex,
         _ queries: VectorMatrix,

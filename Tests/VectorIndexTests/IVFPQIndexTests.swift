@@ -194,6 +194,62 @@ func recall(
         #expect(all == 1.0, "nprobe 32 refine 32: \(all)")
     }
 
+    @Test(
+        "8-bit stored vectors decode within half a step, re-rank with their own scores, and recall as Float32 does",
+        arguments: [Metric.squaredL2, .innerProduct, .cosine]
+    )
+    func scalarQuantizedStoredVectors(metric: Metric) throws {
+        let (index, data) = try Self.makeIndex(count: 1500, metric: metric, stored: .scalarQuantized8)
+        let (float32, _) = try Self.makeIndex(count: 1500, metric: metric, stored: .float32)
+        let d = Self.d
+        // The stored form of every vector (unit length for cosine), and its per-component range: the training
+        // set is the data, so each component's trained minimum and range are the data's own.
+        let rows = (0..<data.count).map { i -> [Float] in
+            let row = Array(data[i])
+            guard metric == .cosine else { return row }
+            let norm = row.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            return row.map { $0 / norm }
+        }
+        let low = (0..<d).map { j in rows.map { $0[j] }.min()! }
+        let high = (0..<d).map { j in rows.map { $0[j] }.max()! }
+        for i in stride(from: 0, to: data.count, by: 7) {
+            let decoded = try #require(index.vector(for: UInt64(i)))
+            for j in 0..<d {
+                let step = (high[j] - low[j]) / 255
+                #expect(abs(decoded[j] - rows[i][j]) <= 0.5 * step + 1e-5 * max(1, abs(rows[i][j])), "\(i), \(j)")
+            }
+        }
+        let queries = try clusteredData(count: 100, dimension: d, clusters: 40, seed: 45)
+        // Every list probed and every entry re-ranked: the results are the best scores over the decoded vectors
+        // (for cosine, inner products of the unit query with them: decoded vectors are not quite unit length).
+        let scoring = metric == .cosine ? Metric.innerProduct : metric
+        let everything = IVFPQSearchParameters(probeCount: 32, refineFactor: 150)
+        for q in 0..<40 {
+            let query = Array(queries[q])
+            let unitQuery: [Float] = {
+                guard metric == .cosine else { return query }
+                let norm = query.reduce(0) { $0 + $1 * $1 }.squareRoot()
+                return query.map { $0 / norm }
+            }()
+            let found = try index.search(query, k: 10, parameters: everything)
+            let scores = (0..<data.count).map { scoring.score(unitQuery, index.vector(for: UInt64($0))!) }
+            let best = metric == .squaredL2 ? scores.sorted().prefix(10) : scores.sorted(by: >).prefix(10)
+            #expect(found.count == 10)
+            for (result, expected) in zip(found, best) {
+                let own = scoring.score(unitQuery, index.vector(for: result.id)!)
+                #expect(abs(result.score - own) <= 1e-4 * max(1, abs(own)), "query \(q), id \(result.id)")
+                #expect(abs(result.score - expected) <= 1e-4 * max(1, abs(expected)), "query \(q)")
+            }
+        }
+        // Re-ranking from codes finds what re-ranking from Float32 vectors finds, within two points of recall.
+        let exact = try FlatIndex(dimension: d, metric: metric)
+        try exact.add(data, ids: (0..<UInt64(data.count)).map { $0 })
+        let parameters = IVFPQSearchParameters(probeCount: 8, refineFactor: 4)
+        let codes = try recall(of: index, against: exact, queries: queries, k: 10, parameters: parameters)
+        let full = try recall(of: float32, against: exact, queries: queries, k: 10, parameters: parameters)
+        #expect(codes >= full - 0.02, "8-bit \(codes), Float32 \(full)")
+    }
+
     @Test("batch search equals single searches; filters apply inside the scan")
     func batchAndFilter() throws {
         let (index, _) = try Self.makeIndex(count: 1500, metric: .cosine, bits: 6, stored: .float16)

@@ -28,7 +28,7 @@ import _RAGTestSupport
     @Test(
         "serialized bytes round-trip configuration, parameters, lists and results",
         arguments: [
-            IVFPQConfiguration.StoredVectors.none, .float32, .float16,
+            IVFPQConfiguration.StoredVectors.none, .float32, .float16, .scalarQuantized8,
         ]
     )
     func roundTrip(stored: IVFPQConfiguration.StoredVectors) throws {
@@ -62,9 +62,33 @@ import _RAGTestSupport
         #expect(!back.isTrained && back.configuration == untrained.configuration)
     }
 
-    @Test("flipping any bit pattern in any byte is detected")
-    func byteFlips() throws {
-        let bytes = try Self.small().serialized()
+    @Test(
+        "8-bit stored vectors are a version-2 file with the trained bounds after the codebooks",
+        arguments: [Metric.squaredL2, .cosine]
+    )
+    func scalarQuantizedLayout(metric: Metric) throws {
+        let index = try Self.small(stored: .scalarQuantized8, metric: metric)
+        let bytes = index.serialized()
+        #expect(Array(bytes[8..<12]) == [2, 0, 0, 0])
+        #expect(Array(bytes[12..<16]) == [metric.rawValue, 3, 4, 1])
+        // header, coarse and codebook floats, 2 × 8 bound floats, 4 sizes, 64 × (id + 2 codes + 8 codes), checksum
+        #expect(bytes.count == 88 + 4 * 8 * 4 + 8 * 16 * 4 + 2 * 8 * 4 + 4 * 8 + 64 * (8 + 2 + 8) + 8)
+        let copy = try IVFPQIndex(serialized: bytes)
+        for id in [1, 4, 190] as [UInt64] { #expect(copy.vector(for: id) == index.vector(for: id)) }
+        // A version-1 reader's file cannot hold 8-bit vectors: the version says which layout follows.
+        var older = bytes
+        older[8] = 1
+        let error = #expect(throws: VectorIndexError.self) { try IVFPQIndex(serialized: older) }
+        #expect(error?.code == .corruptFile)
+        #expect(error?.message.contains("stored-vector code 3 in a version-1 file") == true)
+    }
+
+    @Test(
+        "flipping any bit pattern in any byte is detected",
+        arguments: [IVFPQConfiguration.StoredVectors.float16, .scalarQuantized8]
+    )
+    func byteFlips(stored: IVFPQConfiguration.StoredVectors) throws {
+        let bytes = try Self.small(stored: stored).serialized()
         for offset in bytes.indices {
             for mask: UInt8 in [0x01, 0x80, 0xFF] {
                 var damaged = bytes
@@ -79,9 +103,12 @@ import _RAGTestSupport
         }
     }
 
-    @Test("every truncation is a corrupt-file error")
-    func truncations() throws {
-        let bytes = try Self.small().serialized()
+    @Test(
+        "every truncation is a corrupt-file error",
+        arguments: [IVFPQConfiguration.StoredVectors.float16, .scalarQuantized8]
+    )
+    func truncations(stored: IVFPQConfiguration.StoredVectors) throws {
+        let bytes = try Self.small(stored: stored).serialized()
         for length in 0..<bytes.count {
             let result = Result { () throws(VectorIndexError) in try IVFPQIndex(serialized: Array(bytes[0..<length])) }
             guard case .failure(let error) = result else {

@@ -15,7 +15,7 @@ import _RAGTestSupport
         var reference: [UInt64: UInt64] = [:]
 
         init(listCount: Int) {
-            lists = [InvertedList](repeating: InvertedList(codeSize: 1, dimension: 1), count: listCount)
+            lists = [InvertedList](repeating: InvertedList(codeSize: 1, vectorBytes: 0), count: listCount)
         }
 
         mutating func add(_ id: UInt64, to list: Int) {

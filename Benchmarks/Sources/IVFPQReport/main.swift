@@ -6,7 +6,8 @@
 // thread (CPU time), bytes per vector.
 // Usage: swift run -c release --package-path Benchmarks ivfpq-report <fixtures>/ann [--quick]
 //   [--setups 0,1] [--lists 1024] [--no-refine] [--seed N] [--add-bench] [--faiss-index FILE]
-//   [--save-trained FILE]
+//   [--save-trained FILE] [--stored float32|float16|sq8]
+// `--stored` picks the vectors kept for the refine(4) columns (Float32 by default; `sq8` re-ranks from 8-bit codes).
 // `--add-bench` instead times adds into a trained index that keeps Float32 vectors: the base set added one
 // vector a call, in calls of 1,000, and in one call (process CPU time, median of 3), with bytes per vector after.
 // `--faiss-index FILE` prints the recall of a FAISS IndexIVFPQ file (written by `faiss.write_index`) searched by
@@ -36,6 +37,12 @@ func list(after flag: String) -> [Int]? {
     return arguments[arguments.index(after: i)].split(separator: ",").compactMap { Int($0) }
 }
 let probes = list(after: "--probes") ?? [1, 4, 8, 16, 32, 64]
+let stored: IVFPQConfiguration.StoredVectors =
+    switch arguments.firstIndex(of: "--stored").map({ arguments[arguments.index(after: $0)] }) {
+    case "float16": .float16
+    case "sq8": .scalarQuantized8
+    default: .float32
+    }
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let start = DispatchTime.now().uptimeNanoseconds
@@ -135,7 +142,7 @@ for (number, fixed) in setups.enumerated() where list(after: "--setups")?.contai
     let queries = try VectorMatrix(values: queryFile.floats, dimension: d)
     let ids = (0..<UInt64(n)).map { $0 }
 
-    var configuration = IVFPQConfiguration(listCount: setup.lists, subquantizerCount: setup.m, storedVectors: .float32)
+    var configuration = IVFPQConfiguration(listCount: setup.lists, subquantizerCount: setup.m, storedVectors: stored)
     if let iterations = list(after: "--codebook-iterations")?.first { configuration.codebookIterations = iterations }
     if let iterations = list(after: "--coarse-iterations")?.first { configuration.coarseIterations = iterations }
     if let seed = list(after: "--seed")?.first { configuration.seed = UInt64(seed) }
@@ -201,11 +208,15 @@ for (number, fixed) in setups.enumerated() where list(after: "--setups")?.contai
         (setup.lists * d + 256 * d * 2 + setup.m * 256 + (setup.metric == .squaredL2 ? setup.lists : 0)) * 4
     let tableBytes = setup.metric == .squaredL2 ? setup.lists * setup.m * 256 * 4 : 0
     let footprint = codesOnly.memoryFootprint - centroidBytes - tableBytes
-    print("## \(setup.name) IVF\(setup.lists),PQ\(setup.m)x8 (\(n) × \(d), \(setup.metric))")
+    // The same with the stored vectors (and, for 8-bit ones, their per-component bounds).
+    let boundBytes = stored == .scalarQuantized8 ? 8 * d : 0
+    let storedFootprint = index.memoryFootprint - centroidBytes - tableBytes - boundBytes
+    print("## \(setup.name) IVF\(setup.lists),PQ\(setup.m)x8 (\(n) × \(d), \(setup.metric)), re-ranking from \(stored)")
     print(
         "train \(format(trainOneThread, 2)) s (1 thread), \(format(trainAllThreads, 2)) s (all threads); add \(format(addTime, 2)) s; "
             + "\(format(Double(footprint) / Double(n), 1)) bytes/vector with the id map "
-            + "(codes + ids \(setup.m + 8)); precomputed table \(tableBytes / 1024) KiB"
+            + "(codes + ids \(setup.m + 8)), \(format(Double(storedFootprint) / Double(n), 1)) with the stored "
+            + "vectors; precomputed table \(tableBytes / 1024) KiB"
     )
     print("")
     print("| nprobe | R@1 | 10-R@10 | q/s 1 thread | q/s all | +refine(4) R@1 | R@10 | q/s 1 thread | q/s all |")

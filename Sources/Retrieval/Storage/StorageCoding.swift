@@ -204,6 +204,7 @@ enum StorageCoding {
             case .none: 0
             case .float32: 1
             case .float16: 2
+            case .scalarQuantized8: 3
             }
         writer.append(stored)
         writer.append(c.seed)
@@ -221,6 +222,7 @@ enum StorageCoding {
         case 0: stored = .none
         case 1: stored = .float32
         case 2: stored = .float16
+        case 3: stored = .scalarQuantized8
         default: throw reader.corrupt("an IVF-PQ configuration")
         }
         let seed = try reader.read(UInt64.self)

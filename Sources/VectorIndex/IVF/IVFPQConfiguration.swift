@@ -41,6 +41,11 @@ public struct IVFPQConfiguration: Sendable, Hashable {
         case float32
         /// Keep each vector as IEEE half precision (2 bytes per component, about 3 significant digits).
         case float16
+        /// Keep each vector as 8-bit scalar-quantised codes (1 byte per component), FAISS's `SQ8`: training learns
+        /// each component's minimum and range (see ``VectorStorage/scalarQuantized8``), later components outside
+        /// them are clamped, and re-ranking scores the codes without decoding them. Re-ranked scores are then
+        /// approximate to within a 255th of each component's range.
+        case scalarQuantized8
     }
 
     /// Creates a configuration.
@@ -129,4 +134,37 @@ public struct IVFPQTrainingReport: Sendable, Hashable {
     public var emptyClusterSplits: Int
     /// Conditions that lower quality, in words (for example fewer than 39 training vectors per list).
     public var warnings: [String]
+}
+
+extension IVFPQConfiguration.StoredVectors {
+    /// The bytes one stored component takes (0 without stored vectors).
+    var componentBytes: Int {
+        switch self {
+        case .none: 0
+        case .float32: 4
+        case .float16: 2
+        case .scalarQuantized8: 1
+        }
+    }
+
+    /// The kind's code in index and collection files.
+    var fileCode: UInt8 {
+        switch self {
+        case .none: 0
+        case .float32: 1
+        case .float16: 2
+        case .scalarQuantized8: 3
+        }
+    }
+
+    /// The kind a file code names, or `nil` for an unknown code.
+    init?(fileCode: UInt8) {
+        switch fileCode {
+        case 0: self = .none
+        case 1: self = .float32
+        case 2: self = .float16
+        case 3: self = .scalarQuantized8
+        default: return nil
+        }
+    }
 }

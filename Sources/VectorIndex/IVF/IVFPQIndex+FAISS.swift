@@ -294,7 +294,7 @@ struct FAISSReader {
         var lists: [InvertedList] = []
         lists.reserveCapacity(listCount)
         for size in sizes {
-            var list = InvertedList(codeSize: codeSize, dimension: dimension)
+            var list = InvertedList(codeSize: codeSize, vectorBytes: 0)
             if size > 0 {
                 list.codes.append(contentsOf: try take(size * codeSize, "codes"))
                 list.ids.append(contentsOf: try elements(UInt64.self, count: size, "ids"))

@@ -6,8 +6,10 @@ import _RAGNumerics
 extension IVFPQIndex {
     /// Adds `vectors` under `ids`, all or nothing.
     ///
-    /// Each vector goes to its nearest list as the codes of its residual (and as a full vector when the
-    /// configuration keeps them). Encoding runs on all cores before the lock is taken.
+    /// Each vector goes to its nearest list as the codes of its residual (and as a stored vector when the
+    /// configuration keeps them). Encoding runs on all cores before the lock is taken. With
+    /// ``IVFPQConfiguration/StoredVectors/scalarQuantized8`` stored vectors, components outside the trained
+    /// range are stored clamped to it.
     ///
     /// - Throws: ``VectorIndexError/Code/untrained`` before ``train(_:threads:)``; ``VectorIndexError/Code/dimensionMismatch``,
     ///   ``VectorIndexError/Code/invalidVector`` (NaN, infinity, a zero vector in a cosine index, or a component
@@ -77,7 +79,11 @@ extension IVFPQIndex {
                 throw VectorIndexError(.untrained, "train the index before adding vectors")
             }
             let (lists, codes) = model.encode(prepared, threads: Parallel.processorCount)
-            let halves = configuration.storedVectors == .float16 ? prepared.values.map(HalfBits.narrow) : []
+            let stored = StoredVectorCoding.encode(
+                prepared,
+                as: configuration.storedVectors,
+                quantizer: model.vectorQuantizer
+            )
             let done = try state.withLock { (state: inout IVFPQState) throws(VectorIndexError) -> Bool in
                 guard state.generation == generation else { return false }
                 if !replacing,
@@ -95,7 +101,7 @@ extension IVFPQIndex {
                         _ = state.removeID(id)
                     }
                 }
-                append(prepared, ids: ids, lists: lists, codes: codes, halves: halves, to: &state)
+                append(ids: ids, lists: lists, codes: codes, stored: stored, to: &state)
                 return true
             }
             if done { return }
@@ -105,7 +111,10 @@ extension IVFPQIndex {
     /// `listCount` empty lists shaped for this index.
     func emptyLists() -> [InvertedList] {
         [InvertedList](
-            repeating: InvertedList(codeSize: configuration.subquantizerCount, dimension: dimension),
+            repeating: InvertedList(
+                codeSize: configuration.subquantizerCount,
+                vectorBytes: dimension * configuration.storedVectors.componentBytes
+            ),
             count: configuration.listCount
         )
     }
@@ -117,15 +126,14 @@ extension IVFPQIndex {
     /// a smaller add grows a list's last chunk by a quarter unless it adds that much itself (see
     /// ``ChunkedRows/append(contentsOf:exact:)``), so single adds copy about four entries per entry added.
     private func append(
-        _ vectors: VectorMatrix,
         ids: [UInt64],
         lists: ContiguousArray<Int32>,
         codes: ContiguousArray<UInt8>,
-        halves: [UInt16],
+        stored: ContiguousArray<UInt8>,
         to state: inout IVFPQState
     ) {
         let codeSize = configuration.subquantizerCount
-        let d = dimension
+        let vectorBytes = dimension * configuration.storedVectors.componentBytes
         state.locations.reserve(state.locations.count + ids.count, lists: state.contents.lists)
         let exact = ids.count >= state.contents.lists.count
         // The batch's rows grouped by list (a counting sort, stable within a list).
@@ -146,16 +154,9 @@ extension IVFPQIndex {
                 contentsOf: rows.flatMap { codes[$0 * codeSize..<($0 + 1) * codeSize] },
                 exact: exact
             )
-            switch configuration.storedVectors {
-            case .none: break
-            case .float32:
+            if vectorBytes > 0 {
                 state.contents.lists[list].vectors.append(
-                    contentsOf: rows.flatMap { vectors.values[$0 * d..<($0 + 1) * d] },
-                    exact: exact
-                )
-            case .float16:
-                state.contents.lists[list].halfVectors.append(
-                    contentsOf: rows.flatMap { halves[$0 * d..<($0 + 1) * d] },
+                    contentsOf: rows.flatMap { stored[$0 * vectorBytes..<($0 + 1) * vectorBytes] },
                     exact: exact
                 )
             }

@@ -5,31 +5,34 @@ import _RAGNumerics
 
 /// The layout of an IVF-PQ index file.
 ///
-/// Format version 1; all integers are little-endian.
+/// Format version 2 (written for 8-bit stored vectors; every other index is written as version 1, which is
+/// version 2 without them, so older readers keep reading it); all integers are little-endian.
 ///
 /// | offset | size | field |
 /// |---|---|---|
 /// | 0 | 8 | magic `MMRAGIVP` |
-/// | 8 | 4 | format version (1) |
+/// | 8 | 4 | format version (1 or 2) |
 /// | 12 | 1 | metric (``Metric`` raw value) |
-/// | 13 | 1 | stored vectors: 0 none, 1 Float32, 2 Float16 |
+/// | 13 | 1 | stored vectors: 0 none, 1 Float32, 2 Float16, 3 8-bit codes (version 2) |
 /// | 14 | 1 | bits per code |
 /// | 15 | 1 | 1 when trained, else 0 |
 /// | 16 | 9 × 8 | dimension, list count, sub-quantizer count, coarse iterations, codebook iterations, seed, vector count, probe count, refine factor |
 /// | 88 | 4 × lists × d | coarse centroids (trained only) |
 /// | … | 4 × d × 2^bits | sub-quantizer centroids, `M × 2^bits × d/M` (trained only) |
+/// | … | 2 × 4 × d | 8-bit stored vectors only: each component's minimum, then its range (trained only) |
 /// | … | 8 × lists | list sizes (trained only) |
-/// | … | per list | ids (8 each), codes (M each), stored vectors (4 or 2 × d each) |
+/// | … | per list | ids (8 each), codes (M each), stored vectors (4, 2 or 1 × d each) |
 /// | end − 8 | 8 | checksum of every preceding byte |
 enum IVFPQIndexFile {
     static let magic = Array("MMRAGIVP".utf8)
-    static let version: UInt32 = 1
+    /// The newest version read and written.
+    static let version: UInt32 = 2
     static let headerSize = 88
     static let maximumDimension = 1 << 20
 }
 
 extension IVFPQIndex {
-    /// The index as the bytes of a version-1 IVF-PQ index file.
+    /// The index as the bytes of an IVF-PQ index file (version 1, or 2 with 8-bit stored vectors).
     public func serialized() -> [UInt8] {
         let (contents, parameters, count) = state.withLock { ($0.contents, $0.parameters, $0.locations.count) }
         var writer = IndexFileWriter(MemorySink())
@@ -88,15 +91,10 @@ extension IVFPQIndex {
         count: Int,
         to writer: inout IndexFileWriter<Sink>
     ) throws(Sink.Failure) {
-        try writer.writePreamble(magic: IVFPQIndexFile.magic, version: IVFPQIndexFile.version)
-        let stored: UInt8 =
-            switch configuration.storedVectors {
-            case .none: 0
-            case .float32: 1
-            case .float16: 2
-            }
+        let version: UInt32 = configuration.storedVectors == .scalarQuantized8 ? 2 : 1
+        try writer.writePreamble(magic: IVFPQIndexFile.magic, version: version)
         var header: [UInt8] = [
-            metric.rawValue, stored, UInt8(configuration.bitsPerCode), contents.model == nil ? 0 : 1,
+            metric.rawValue, configuration.storedVectors.fileCode, UInt8(configuration.bitsPerCode), contents.model == nil ? 0 : 1,
         ]
         for value in [
             dimension, configuration.listCount, configuration.subquantizerCount, configuration.coarseIterations,
@@ -112,12 +110,15 @@ extension IVFPQIndex {
         if let model = contents.model {
             try writer.write(model.coarseCentroids)
             try writer.write(model.quantizer.centroids)
+            if let bounds = model.vectorQuantizer {
+                try writer.write(bounds.minimums)
+                try writer.write(bounds.ranges)
+            }
             try writer.write(ContiguousArray(contents.lists.map { UInt64($0.count) }))
             for list in contents.lists {
                 try writer.write(list.ids)
                 try writer.write(list.codes)
                 try writer.write(list.vectors)
-                try writer.write(list.halfVectors)
             }
         }
         try writer.finish()
@@ -133,7 +134,7 @@ extension IVFPQIndex {
     static func read<Source: ByteSource>(_ source: Source) throws(VectorIndexError) -> Loaded {
         let length = source.length
         var reader = IndexFileReader(source)
-        _ = try reader.readPreamble(
+        let version = try reader.readPreamble(
             magic: IVFPQIndexFile.magic,
             newest: IVFPQIndexFile.version,
             kind: "an IVF-PQ index"
@@ -144,12 +145,10 @@ extension IVFPQIndex {
         guard let metric = Metric(rawValue: header[0]) else {
             throw VectorIndexError(.corruptFile, "unknown metric code \(header[0])")
         }
-        let storedVectors: IVFPQConfiguration.StoredVectors
-        switch header[1] {
-        case 0: storedVectors = .none
-        case 1: storedVectors = .float32
-        case 2: storedVectors = .float16
-        default: throw VectorIndexError(.corruptFile, "unknown stored-vector code \(header[1])")
+        guard let storedVectors = IVFPQConfiguration.StoredVectors(fileCode: header[1]),
+            storedVectors != .scalarQuantized8 || version >= 2
+        else {
+            throw VectorIndexError(.corruptFile, "unknown stored-vector code \(header[1]) in a version-\(version) file")
         }
         guard header[3] <= 1 else { throw VectorIndexError(.corruptFile, "trained flag is \(header[3])") }
         let trained = header[3] == 1
@@ -222,19 +221,19 @@ extension IVFPQIndex {
         let listCount = configuration.listCount
         let m = configuration.subquantizerCount
         let ksub = 1 << configuration.bitsPerCode
-        let componentBytes: Int =
-            switch configuration.storedVectors {
-            case .none: 0
-            case .float32: 4
-            case .float16: 2
-            }
+        let stored = configuration.storedVectors
+        let boundsCount = stored == .scalarQuantized8 ? d : 0
         // Everything below is bounded: d ≤ 2^20, lists ≤ 2^24, so these products fit in Int.
-        let fixed = IVFPQIndexFile.headerSize + 4 * listCount * d + 4 * d * ksub + 8 * listCount + 8
+        let fixed =
+            IVFPQIndexFile.headerSize + 4 * listCount * d + 4 * d * ksub + 8 * boundsCount + 8 * listCount + 8
         guard length >= fixed else { throw IndexFileCoding.truncated("centroids and list sizes") }
         let coarse = try reader.read(Float.self, count: listCount * d, "coarse centroids")
         let codebooks = try reader.read(Float.self, count: d * ksub, "sub-quantizer centroids")
+        let minimums = try reader.read(Float.self, count: boundsCount, "8-bit minimums")
+        let ranges = try reader.read(Float.self, count: boundsCount, "8-bit ranges")
         let sizes = try reader.read(UInt64.self, count: listCount, "list sizes")
-        let entryBytes = UInt64(8 + m + componentBytes * d)
+        let vectorBytes = stored.componentBytes * d
+        let entryBytes = UInt64(8 + m + vectorBytes)
         let available = UInt64(length - fixed)
         var total: UInt64 = 0
         for size in sizes {
@@ -253,19 +252,19 @@ extension IVFPQIndex {
         lists.reserveCapacity(listCount)
         for size in sizes {
             let n = Int(size)
-            var list = InvertedList(codeSize: m, dimension: d)
+            var list = InvertedList(codeSize: m, vectorBytes: vectorBytes)
             try reader.read(n, into: &list.ids, "ids")
             try reader.read(n, into: &list.codes, "codes")
-            if configuration.storedVectors == .float32 { try reader.read(n, into: &list.vectors, "stored vectors") }
-            if configuration.storedVectors == .float16 {
-                try reader.read(n, into: &list.halfVectors, "stored vectors")
-            }
+            if vectorBytes > 0 { try reader.read(n, into: &list.vectors, "stored vectors") }
             lists.append(list)
         }
         try reader.verifyChecksum()
         // The bytes are the ones written; what follows catches files written by faulty code.
         guard coarse.allSatisfy(\.isFinite), codebooks.allSatisfy(\.isFinite) else {
             throw VectorIndexError(.corruptFile, "a centroid has a NaN or infinite component")
+        }
+        guard minimums.allSatisfy(\.isFinite), ranges.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
+            throw VectorIndexError(.corruptFile, "an 8-bit bound is NaN, infinite or a negative range")
         }
         var locations = LocationMap()
         locations.reserve(Int(total), lists: lists)
@@ -280,7 +279,7 @@ extension IVFPQIndex {
             if ksub < 256, let bad = list.codes.chunks.lazy.compactMap({ $0.first { Int($0) >= ksub } }).first {
                 throw VectorIndexError(.corruptFile, "code \(bad) is out of range for \(ksub) centroids")
             }
-            guard list.vectors.chunks.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
+            guard list.vectors.chunks.allSatisfy({ StoredVectorCoding.allFinite($0.span, as: stored) }) else {
                 throw VectorIndexError(.corruptFile, "a stored vector has a NaN or infinite component")
             }
         }
@@ -294,7 +293,8 @@ extension IVFPQIndex {
             dimension: d,
             innerProduct: metric != .squaredL2,
             coarseCentroids: coarse,
-            quantizer: quantizer
+            quantizer: quantizer,
+            vectorQuantizer: boundsCount > 0 ? ScalarQuantizer(minimums: minimums, ranges: ranges) : nil
         )
         return (model, lists, locations)
     }

@@ -124,7 +124,7 @@ extension IVFPQIndex {
             throw VectorIndexError(
                 .invalidArgument,
                 "refineFactor \(parameters.refineFactor) needs stored vectors; create the index with "
-                    + "storedVectors .float32 or .float16"
+                    + "storedVectors .float32, .float16 or .scalarQuantized8"
             )
         }
     }

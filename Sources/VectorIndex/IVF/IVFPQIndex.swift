@@ -80,7 +80,9 @@ public final class IVFPQIndex: TrainableVectorIndex {
     /// The vector stored under `id`, or `nil`.
     ///
     /// With ``IVFPQConfiguration/StoredVectors/float32`` this is the stored vector (unit length for cosine);
-    /// with ``IVFPQConfiguration/StoredVectors/float16`` the stored vector rounded to half precision and back.
+    /// with ``IVFPQConfiguration/StoredVectors/float16`` the stored vector rounded to half precision and back;
+    /// with ``IVFPQConfiguration/StoredVectors/scalarQuantized8`` the decoded codes (each component within half a
+    /// 255th of its trained range of the stored one, unless it was clamped to that range).
     /// Without stored vectors it is the reconstruction from the codes, the list's centroid plus the decoded
     /// residual: an approximation whose error is what the product quantizer loses.
     public func vector(for id: UInt64) -> [Float]? {
@@ -93,10 +95,17 @@ public final class IVFPQIndex: TrainableVectorIndex {
             let offset = Int(location & 0xFFFF_FFFF)
             let list = state.contents.lists[listIndex]
             switch configuration.storedVectors {
-            case .float32:
-                return Array(list.vectors.row(offset))
-            case .float16:
-                return list.halfVectors.row(offset).map(HalfBits.widen)
+            case .float32, .float16, .scalarQuantized8:
+                let c = offset >> InvertedList.chunkShift
+                let r = offset & ((1 << InvertedList.chunkShift) - 1)
+                let width = list.vectors.width
+                return list.vectors.withChunk(c) { bytes in
+                    StoredVectorCoding.decode(
+                        bytes.extracting(r * width..<(r + 1) * width),
+                        as: configuration.storedVectors,
+                        quantizer: model.vectorQuantizer
+                    )
+                }
             case .none:
                 let pq = model.quantizer
                 let code = list.codes.row(offset)
@@ -120,7 +129,7 @@ public final class IVFPQIndex: TrainableVectorIndex {
 
     /// The bytes the index holds: codes, ids, stored vectors, list overhead, the id map, centroids and tables.
     ///
-    /// The per-vector part is `subquantizerCount` code bytes and 8 id bytes (plus 2 or 4 bytes per component
+    /// The per-vector part is `subquantizerCount` code bytes and 8 id bytes (plus 1, 2 or 4 bytes per component
     /// with stored vectors), as in FAISS, plus the id → location map that makes removal by id O(1) (4 bytes a
     /// slot while list offsets fit, 5.3–8 bytes a vector); the count includes every buffer's header and any
     /// growth slack.
@@ -136,6 +145,7 @@ public final class IVFPQIndex: TrainableVectorIndex {
             for list in state.contents.lists { bytes += list.memoryFootprint }
             if let model = state.contents.model {
                 bytes += model.coarseCentroids.capacity * 4 + model.precomputedTable.capacity * 4
+                bytes += (model.vectorQuantizer?.dimension ?? 0) * 8
                 bytes += model.coarseSquaredNorms.capacity * 4
                 bytes += (model.quantizer.centroids.count * 2 + model.quantizer.squaredNorms.count) * 4
             }
@@ -152,7 +162,9 @@ public final class IVFPQIndex: TrainableVectorIndex {
     /// Use a sample that looks like the data to be added (it may be that data). Both k-means runs are seeded by
     /// ``IVFPQConfiguration/seed``: the same vectors give the same index. The coarse k-means iterates on at most
     /// 256 vectors per list, each sub-quantizer on at most 256 per centroid; inner-product and cosine indexes
-    /// use spherical k-means (unit-length centroids) for the lists.
+    /// use spherical k-means (unit-length centroids) for the lists. With
+    /// ``IVFPQConfiguration/StoredVectors/scalarQuantized8`` stored vectors, training also learns each component's
+    /// minimum and range over all of `vectors` (normalised for cosine), as ``FlatIndex/train(_:threads:)`` does.
     ///
     /// - Parameters:
     ///   - vectors: The training sample.
@@ -256,7 +268,8 @@ public final class IVFPQIndex: TrainableVectorIndex {
             dimension: d,
             innerProduct: innerProduct,
             coarseCentroids: coarse.centroids,
-            quantizer: quantizer
+            quantizer: quantizer,
+            vectorQuantizer: configuration.storedVectors == .scalarQuantized8 ? ScalarQuantizer(training: data) : nil
         )
         var warnings: [String] = []
         if n < configuration.listCount * 39 {

@@ -22,17 +22,26 @@ struct IVFPQModel: Sendable {
     let precomputedTable: ContiguousArray<Float>
     /// ‖c‖² of every coarse centroid (squared L2 only), for batched coarse distances ‖x‖² + ‖c‖² − 2⟨x, c⟩.
     let coarseSquaredNorms: ContiguousArray<Float>
+    /// The bounds of the 8-bit stored vectors (``IVFPQConfiguration/StoredVectors/scalarQuantized8`` only).
+    let vectorQuantizer: ScalarQuantizer?
 
     /// The largest precomputed table kept, in bytes.
     static let precomputedTableLimit = 512 << 20
 
     var listCount: Int { coarseCentroids.count / dimension }
 
-    init(dimension: Int, innerProduct: Bool, coarseCentroids: ContiguousArray<Float>, quantizer: ProductQuantizer) {
+    init(
+        dimension: Int,
+        innerProduct: Bool,
+        coarseCentroids: ContiguousArray<Float>,
+        quantizer: ProductQuantizer,
+        vectorQuantizer: ScalarQuantizer? = nil
+    ) {
         self.dimension = dimension
         self.innerProduct = innerProduct
         self.coarseCentroids = coarseCentroids
         self.quantizer = quantizer
+        self.vectorQuantizer = vectorQuantizer
         let lists = coarseCentroids.count / dimension
         var norms = ContiguousArray<Float>()
         if !innerProduct {
@@ -83,7 +92,7 @@ struct IVFPQModel: Sendable {
     }
 }
 
-/// One inverted list: the ids, codes and (optionally) full vectors of the vectors assigned to one centroid, in
+/// One inverted list: the ids, codes and (optionally) stored vectors of the vectors assigned to one centroid, in
 /// parallel columns chunked by 256 entries (see ``ChunkedRows``), so a write during a search copies only the
 /// chunks it touches.
 struct InvertedList: Sendable {
@@ -93,16 +102,18 @@ struct InvertedList: Sendable {
     var ids: ChunkedRows<UInt64>
     /// `M` code bytes per entry.
     var codes: ChunkedRows<UInt8>
-    /// `dimension` Float32 components per entry when the index keeps Float32 vectors (else empty).
-    var vectors: ChunkedRows<Float>
-    /// `dimension` half-precision bit patterns per entry when the index keeps Float16 vectors (else empty).
-    var halfVectors: ChunkedRows<UInt16>
+    /// The stored vectors for re-ranking, as bytes: `dimension ×` ``IVFPQConfiguration/StoredVectors/componentBytes``
+    /// per entry (Float32 or Float16 values as they lie in memory, or 8-bit codes), or empty without them.
+    ///
+    /// One byte column for every kind keeps a list at three columns (72 bytes), which at 100 vectors a list is
+    /// a quarter of a byte a vector less than a column per kind.
+    var vectors: ChunkedRows<UInt8>
 
-    init(codeSize: Int, dimension: Int) {
+    /// Creates an empty list for `codeSize` code bytes and `vectorBytes` stored-vector bytes (0 for none) an entry.
+    init(codeSize: Int, vectorBytes: Int) {
         ids = ChunkedRows(width: 1, chunkShift: Self.chunkShift)
         codes = ChunkedRows(width: codeSize, chunkShift: Self.chunkShift)
-        vectors = ChunkedRows(width: dimension, chunkShift: Self.chunkShift)
-        halfVectors = ChunkedRows(width: dimension, chunkShift: Self.chunkShift)
+        vectors = ChunkedRows(width: max(1, vectorBytes), chunkShift: Self.chunkShift)
     }
 
     var count: Int { ids.count }
@@ -114,7 +125,6 @@ struct InvertedList: Sendable {
         ids.removeRowByMovingLast(offset)
         codes.removeRowByMovingLast(offset)
         if !vectors.isEmpty { vectors.removeRowByMovingLast(offset) }
-        if !halfVectors.isEmpty { halfVectors.removeRowByMovingLast(offset) }
         return moved
     }
 
@@ -123,12 +133,11 @@ struct InvertedList: Sendable {
         ids.trim()
         codes.trim()
         vectors.trim()
-        halfVectors.trim()
     }
 
     /// Bytes held by the list's columns (their capacity, not just their count).
     var memoryFootprint: Int {
-        ids.memoryFootprint + codes.memoryFootprint + vectors.memoryFootprint + halfVectors.memoryFootprint
+        ids.memoryFootprint + codes.memoryFootprint + vectors.memoryFootprint
     }
 }
 
