@@ -94,7 +94,8 @@ extension IVFPQIndex {
         let version: UInt32 = configuration.storedVectors == .scalarQuantized8 ? 2 : 1
         try writer.writePreamble(magic: IVFPQIndexFile.magic, version: version)
         var header: [UInt8] = [
-            metric.rawValue, configuration.storedVectors.fileCode, UInt8(configuration.bitsPerCode), contents.model == nil ? 0 : 1,
+            metric.rawValue, configuration.storedVectors.fileCode, UInt8(configuration.bitsPerCode),
+            contents.model == nil ? 0 : 1,
         ]
         for value in [
             dimension, configuration.listCount, configuration.subquantizerCount, configuration.coarseIterations,

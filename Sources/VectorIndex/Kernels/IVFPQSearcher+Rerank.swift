@@ -43,7 +43,9 @@ extension IVFPQSearcher {
             let offset = Int(location & 0xFFFF_FFFF)
             let (c, r) = (offset >> shift, offset & mask)
             unsafe lists[Int(location >> 32)].vectors.chunks[c].withUnsafeBufferPointer { row in
-                for j in stride(from: r * rowBytes, to: (r + 1) * rowBytes, by: 64) { touched &+= UInt32(unsafe row[j]) }
+                for j in stride(from: r * rowBytes, to: (r + 1) * rowBytes, by: 64) {
+                    touched &+= UInt32(unsafe row[j])
+                }
             }
         }
         return touched
