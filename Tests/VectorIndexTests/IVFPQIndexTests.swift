@@ -219,6 +219,17 @@ func recall(
                 #expect(abs(decoded[j] - rows[i][j]) <= 0.5 * step + 1e-5 * max(1, abs(rows[i][j])), "\(i), \(j)")
             }
         }
+        if metric == .squaredL2 {
+            // Components beyond the trained range are stored clamped to it.
+            var outside = rows[0]
+            outside[3] = high[3] + 1000
+            outside[4] = low[4] - 1000
+            try index.add(outside, id: 1_000_000)
+            let decoded = try #require(index.vector(for: 1_000_000))
+            #expect(abs(decoded[3] - high[3]) <= (high[3] - low[3]) / 255)
+            #expect(abs(decoded[4] - low[4]) <= (high[4] - low[4]) / 255)
+            index.remove([1_000_000])
+        }
         let queries = try clusteredData(count: 100, dimension: d, clusters: 40, seed: 45)
         // Every list probed and every entry re-ranked: the results are the best scores over the decoded vectors
         // (for cosine, inner products of the unit query with them: decoded vectors are not quite unit length).
@@ -291,21 +302,31 @@ func recall(
         #expect(batch.joined().allSatisfy { abs($0.score) <= 1.001 })
     }
 
-    @Test("remove, upsert and count go through the id map")
-    func removeAndUpsert() throws {
-        let (index, data) = try Self.makeIndex(count: 1500, bits: 6, stored: .float32)
+    @Test(
+        "remove, upsert and count go through the id map; stored vectors move with their entries",
+        arguments: [IVFPQConfiguration.StoredVectors.float32, .float16, .scalarQuantized8]
+    )
+    func removeAndUpsert(stored: IVFPQConfiguration.StoredVectors) throws {
+        let (index, data) = try Self.makeIndex(count: 1500, bits: 6, stored: stored)
         #expect(index.count == 1500)
+        let before = (0..<1500).map { index.vector(for: UInt64($0))! }
         let probe = IVFPQSearchParameters(probeCount: 32, refineFactor: 32)
         let target = Array(data[123])
         #expect(try index.search(target, k: 1, parameters: probe).first?.id == 123)
         #expect(index.remove([123, 124, 999_999]) == 2)
         #expect(index.count == 1498 && !index.contains(123))
         #expect(try index.search(target, k: 10, parameters: probe).allSatisfy { $0.id != 123 })
-        // Move id 5 onto row 123's vector: the exact re-ranked nearest is now 5, at distance 0.
+        // Removal moves each list's last entry into the hole: every other vector reads back as before.
+        #expect((0..<1500).filter { $0 != 123 && $0 != 124 }.allSatisfy { index.vector(for: UInt64($0)) == before[$0] })
+        // Move id 5 onto row 123's vector: the re-ranked nearest is now 5, at distance 0 from Float32 vectors
+        // and at the distance of its stored form otherwise.
         try index.upsert(VectorMatrix(values: target, dimension: Self.d), ids: [5])
         #expect(index.count == 1498)
         let best = try index.search(target, k: 1, parameters: probe).first
-        #expect(best?.id == 5 && best?.score == 0)
+        #expect(best?.id == 5)
+        #expect(index.vector(for: 5) == before[123])
+        let own = Metric.squaredL2.score(target, before[123])
+        #expect(stored == .float32 ? best?.score == 0 : abs(best!.score - own) <= 1e-4)
         let duplicate = #expect(throws: VectorIndexError.self) { try index.add(target, id: 5) }
         #expect(duplicate?.code == .duplicateID)
         #expect(index.count == 1498)
