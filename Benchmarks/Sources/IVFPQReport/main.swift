@@ -202,10 +202,11 @@ for (number, fixed) in setups.enumerated() where list(after: "--setups")?.contai
     let trainAllThreads = try seconds { try codesOnly.train(data) }
     let addTime = try seconds { try index.add(data, ids: ids) }
     try codesOnly.add(data, ids: ids)
-    // What `memoryFootprint` counts besides lists and id map: coarse centroids (and their squared norms for
-    // squared L2), the PQ centroids twice (as trained and transposed for the tables) and their squared norms.
+    // What `memoryFootprint` counts besides lists and id map: coarse centroids twice (as trained and packed for
+    // matrix products; the list counts here fill whole tiles) and their squared norms for squared L2, the PQ
+    // centroids twice (as trained and transposed for the tables) and their squared norms.
     let centroidBytes =
-        (setup.lists * d + 256 * d * 2 + setup.m * 256 + (setup.metric == .squaredL2 ? setup.lists : 0)) * 4
+        (setup.lists * d * 2 + 256 * d * 2 + setup.m * 256 + (setup.metric == .squaredL2 ? setup.lists : 0)) * 4
     let tableBytes = setup.metric == .squaredL2 ? setup.lists * setup.m * 256 * 4 : 0
     let footprint = codesOnly.memoryFootprint - centroidBytes - tableBytes
     // The same with the stored vectors (and, for 8-bit ones, their per-component bounds).

@@ -14,13 +14,8 @@ struct IVFPQBatchTables {
     /// `capacity × M × 2^bits` query tables.
     private(set) var tables: ContiguousArray<Float>
 
-    /// The coarse centroids packed for the matrix product, shared by every block of one batch call (or `nil`:
-    /// each block then packs them itself).
-    let packedCentroids: PackedMatrix?
-
-    init(model: IVFPQModel, rows: Int, packedCentroids: PackedMatrix? = nil) {
+    init(model: IVFPQModel, rows: Int) {
         self.model = model
-        self.packedCentroids = packedCentroids
         capacity = rows
         keys = ContiguousArray(repeating: 0, count: rows * model.listCount)
         let tableSize = model.quantizer.subquantizerCount * model.quantizer.centroidCount
@@ -38,27 +33,11 @@ struct IVFPQBatchTables {
         let lists = model.listCount
         let pq = model.quantizer
         let innerProduct = model.innerProduct
-        let centroids = model.coarseCentroids
         let coarseSquaredNorms = model.coarseSquaredNorms
         let (capacity, needsTables) = (self.capacity, self.needsTables)
-        let packedCentroids = self.packedCentroids
+        let packed = model.packedCentroids
         var products = keys.mutableSpan
-        if let packedCentroids {
-            Self.coarseProducts(queries, count: count, packed: packedCentroids, into: &products)
-        } else {
-            MatrixProduct.multiply(
-                m: count,
-                n: lists,
-                k: d,
-                a: queries,
-                lda: d,
-                b: centroids.span,
-                ldb: d,
-                layout: .transposed,
-                c: &products,
-                ldc: lists
-            )
-        }
+        Self.coarseProducts(queries, count: count, packed: packed, into: &products)
         if innerProduct {
             for j in 0..<count * lists { products[j] = -products[j] }
         } else {

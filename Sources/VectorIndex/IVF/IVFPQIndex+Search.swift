@@ -77,15 +77,10 @@ extension IVFPQIndex {
         let chunks = (n + chunk - 1) / chunk
         let configuration = self.configuration
         let metric = self.metric
-        // Packed once when there is more than one block (a few dozen microseconds a list at 384 dimensions).
-        let packed =
-            chunks > 1
-            ? PackedMatrix(model.coarseCentroids, columns: model.listCount, depth: dimension, layout: .transposed)
-            : nil
         // Blocks of 32 queries round-robin over the threads; each thread keeps one searcher and one set of tables.
         let found = Sharding.map(chunks: chunks, threads: threads ?? Parallel.processorCount) { _, blocks in
             var searcher = IVFPQSearcher(model: model, configuration: configuration, metric: metric)
-            var batch = IVFPQBatchTables(model: model, rows: chunk, packedCentroids: packed)
+            var batch = IVFPQBatchTables(model: model, rows: chunk)
             var found: [(query: Int, results: [SearchResult])] = []
             for c in blocks {
                 let rows = c * chunk..<min(n, (c + 1) * chunk)

@@ -127,7 +127,8 @@ public final class IVFPQIndex: TrainableVectorIndex {
         set { state.withLock { $0.parameters = newValue } }
     }
 
-    /// The bytes the index holds: codes, ids, stored vectors, list overhead, the id map, centroids and tables.
+    /// The bytes the index holds: codes, ids, stored vectors, list overhead, the id map, centroids (as trained
+    /// and packed for matrix products) and tables.
     ///
     /// The per-vector part is `subquantizerCount` code bytes and 8 id bytes (plus 1, 2 or 4 bytes per component
     /// with stored vectors), as in FAISS, plus the id → location map that makes removal by id O(1) (4 bytes a
@@ -145,7 +146,7 @@ public final class IVFPQIndex: TrainableVectorIndex {
             for list in state.contents.lists { bytes += list.memoryFootprint }
             if let model = state.contents.model {
                 bytes += model.coarseCentroids.capacity * 4 + model.precomputedTable.capacity * 4
-                bytes += (model.vectorQuantizer?.dimension ?? 0) * 8
+                bytes += (model.vectorQuantizer?.dimension ?? 0) * 8 + model.packedCentroids.byteCount
                 bytes += model.coarseSquaredNorms.capacity * 4
                 bytes += (model.quantizer.centroids.count * 2 + model.quantizer.squaredNorms.count) * 4
             }

@@ -151,13 +151,14 @@ struct KMeans {
     }
 
     /// The nearest centroid of every row of `rows` (see
-    /// ``assign(_:count:stride:dimension:centroids:centroidCount:innerProduct:threads:labels:)-(Span<Float>,_,_,_,_,_,_,_,_)``)
+    /// ``assign(_:count:stride:dimension:centroids:centroidCount:packed:innerProduct:threads:labels:)-(Span<Float>,_,_,_,_,_,_,_,_,_)``)
     /// and each row minus its centroid: how IVF assigns vectors to lists and what its product quantizer encodes.
     ///
     /// - Precondition: `centroids` holds whole rows of `rows.dimension` floats, at least one.
     static func residuals(
         of rows: VectorMatrix,
         centroids: ContiguousArray<Float>,
+        packed: PackedMatrix? = nil,
         innerProduct: Bool,
         threads: Int
     ) -> (labels: ContiguousArray<Int32>, residuals: ContiguousArray<Float>) {
@@ -173,6 +174,7 @@ struct KMeans {
             dimension: d,
             centroids: centroids.span,
             centroidCount: centroids.count / d,
+            packed: packed,
             innerProduct: innerProduct,
             threads: threads,
             labels: &out

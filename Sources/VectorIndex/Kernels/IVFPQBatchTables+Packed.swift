@@ -4,8 +4,8 @@ import _RAGNumerics
 
 extension IVFPQBatchTables {
     /// `products[i · lists + l] = ⟨query i, centroid l⟩` for `count` queries stored back to back, with the coarse
-    /// centroids packed once for the whole batch call (the unpacked product repacks them for every block of
-    /// queries: at 1,024 lists × 384 dimensions that repacking was a fifth of the coarse step).
+    /// centroids the model packed once (the unpacked product repacks them for every block of queries: at 1,024
+    /// lists × 384 dimensions that repacking was a fifth of the coarse step).
     ///
     /// Bit for bit the product of the unpacked centroids (same tile, same summation order).
     ///

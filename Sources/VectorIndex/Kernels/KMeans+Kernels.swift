@@ -6,7 +6,7 @@ import _RAGNumerics
 // extent once; this file is one of the places `../STYLE.md` §6 allows raw pointers.
 
 extension KMeans {
-    /// ``assign(_:count:stride:dimension:centroids:centroidCount:innerProduct:threads:labels:)-(UnsafePointer<Float>,_,_,_,_,_,_,_,_)``
+    /// ``assign(_:count:stride:dimension:centroids:centroidCount:packed:innerProduct:threads:labels:)-(UnsafePointer<Float>,_,_,_,_,_,_,_,_,_)``
     /// on spans.
     ///
     /// - Precondition: `1 <= dimension <= stride`, `points` holds `(count − 1) · stride + dimension` floats or
@@ -18,6 +18,7 @@ extension KMeans {
         dimension d: Int,
         centroids: Span<Float>,
         centroidCount k: Int,
+        packed: PackedMatrix? = nil,
         innerProduct: Bool,
         threads: Int,
         labels: inout MutableSpan<Int32>
@@ -27,6 +28,9 @@ extension KMeans {
         precondition(points.count >= (count - 1) * stride + d, "k-means assignment: too few points")
         precondition(centroids.count >= k * d, "k-means assignment: too few centroids")
         precondition(labels.count >= count, "k-means assignment: too few labels")
+        if let packed {
+            precondition(packed.columns == k && packed.depth == d, "k-means assignment: packed centroids' shape")
+        }
         unsafe points.withUnsafeBufferPointer { p in
             unsafe centroids.withUnsafeBufferPointer { c in
                 unsafe labels.withUnsafeMutableBufferPointer { l in
@@ -37,6 +41,7 @@ extension KMeans {
                         dimension: d,
                         centroids: c.baseAddress!,
                         centroidCount: k,
+                        packed: packed,
                         innerProduct: innerProduct,
                         threads: threads,
                         labels: l.baseAddress!
@@ -78,7 +83,8 @@ extension KMeans {
     ///
     /// Points are `count` rows of `dimension` floats placed `stride` floats apart, so a product quantizer can
     /// assign one sub-vector of every row in place. Ties go to the lower centroid index. Runs on up to
-    /// `threads` threads in fixed chunks; the result does not depend on the thread count.
+    /// `threads` threads in fixed chunks; the result does not depend on the thread count. `packed`, when given,
+    /// is the centroids packed for the matrix product (the same products, bit for bit, without repacking them).
     static func assign(
         _ points: UnsafePointer<Float>,
         count: Int,
@@ -86,6 +92,7 @@ extension KMeans {
         dimension d: Int,
         centroids: UnsafePointer<Float>,
         centroidCount k: Int,
+        packed: PackedMatrix? = nil,
         innerProduct: Bool,
         threads: Int,
         labels: UnsafeMutablePointer<Int32>
@@ -121,18 +128,29 @@ extension KMeans {
                 for chunk in workerChunks {
                     let start = chunk * rowsPerChunk
                     let rows = min(rowsPerChunk, count - start)
-                    unsafe MatrixProduct.multiply(
-                        m: rows,
-                        n: k,
-                        k: d,
-                        a: points + start * stride,
-                        lda: stride,
-                        b: centroids,
-                        ldb: d,
-                        layout: .transposed,
-                        c: scratch.baseAddress!,
-                        ldc: k
-                    )
+                    if let packed {
+                        unsafe MatrixProduct.multiply(
+                            m: rows,
+                            a: points + start * stride,
+                            lda: stride,
+                            b: packed,
+                            c: scratch.baseAddress!,
+                            ldc: k
+                        )
+                    } else {
+                        unsafe MatrixProduct.multiply(
+                            m: rows,
+                            n: k,
+                            k: d,
+                            a: points + start * stride,
+                            lda: stride,
+                            b: centroids,
+                            ldb: d,
+                            layout: .transposed,
+                            c: scratch.baseAddress!,
+                            ldc: k
+                        )
+                    }
                     for r in 0..<rows {
                         let products = unsafe scratch.baseAddress! + r * k
                         let best = unsafe nearest(products, count: k, halfNorms: innerProduct ? nil : norms.baseAddress)
@@ -145,7 +163,7 @@ extension KMeans {
 }
 
 extension KMeans {
-    /// ``assign(_:count:stride:dimension:centroids:centroidCount:innerProduct:threads:labels:)`` for short
+    /// ``assign(_:count:stride:dimension:centroids:centroidCount:packed:innerProduct:threads:labels:)-(UnsafePointer<Float>,_,_,_,_,_,_,_,_,_)`` for short
     /// vectors (product-quantizer sub-vectors) under squared L2.
     ///
     /// A matrix product with a depth of a few floats spends its time packing and storing; here each point's
