@@ -133,7 +133,10 @@ enum TextOracle {
     /// Random text filters: comparisons with random bounds and stored values, `like`, `contains…`, combinations.
     static func filters(_ random: inout SeededRandom, count: Int, values: [String]) -> [Filter] {
         func bound() -> PropertyValue {
-            .text(random.next() % 2 == 0 || values.isEmpty ? text(&random) : values[Int(random.next() % UInt64(values.count))])
+            .text(
+                random.next() % 2 == 0 || values.isEmpty
+                    ? text(&random) : values[Int(random.next() % UInt64(values.count))]
+            )
         }
         func condition() -> Filter {
             let field: FilterField = random.next() % 3 == 0 ? "labels" : "name"
@@ -245,7 +248,7 @@ struct TextOrderTests {
                 )
             )
         }
-        let other = try await collection.insert(ObjectInput(properties: ["name": .text("\u{E9}tf")]))
+        let other = try await collection.insert(ObjectInput(properties: ["name": .text("\u{E9}u")]))
         func found(_ filter: Filter) async throws -> Set<UUID> {
             Set(try await collection.objects(where: filter, limit: .max).map(\.id))
         }
@@ -258,7 +261,8 @@ struct TextOrderTests {
             #expect(try await found(.greaterThan("name", .text(spelling))) == [other])
             #expect(try await found(.like("name", spelling)) == Set(ids))
         }
-        #expect(try await found(.like("name", "???")) == Set(ids + [other]))
+        #expect(try await found(.like("name", "???")) == Set(ids))
+        #expect(try await found(.like("name", "??")) == [other])
         #expect(try await found(.like("name", "e*")).isEmpty)
         // What a user reads back is what they stored.
         for (id, spelling) in zip(ids, spellings) {
