@@ -7,9 +7,11 @@
 /// triples order in a cycle. Sorted posting lists, merges and binary searches need a total order that agrees with
 /// equality, so the index does not use `String <`:
 ///
-/// - A key holds the NFC form of the text, composed by the standard library's normaliser (the one `String ==`
-///   and `String` hashing compare with; Foundation's differs from it in places on Linux, such as a Hangul LV
-///   syllable followed by a trailing jamo). ASCII text, and any text already composed, is kept as it is.
+/// - A key holds the NFC form of the text, composed by the standard library's normaliser (`_nfcCodeUnits`, public
+///   in its ABI since Swift 5 though underscored), the one `String ==` and `String` hashing compare with.
+///   Foundation's normaliser differs from it in places on Linux (it leaves a Hangul LV syllable followed by a
+///   trailing jamo uncomposed, which `String ==` equates with the LVT syllable), so keys from it would split
+///   equal texts. ASCII text, and any text already composed, is kept as it is.
 /// - Keys compare by their UTF-8 bytes, which for valid UTF-8 is the order of the code points.
 ///
 /// So two keys are equal exactly when their texts are `==`, and the order is total. The objects themselves keep
