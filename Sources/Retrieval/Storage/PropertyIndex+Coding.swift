@@ -89,17 +89,28 @@ extension Postings {
         var values = try Value.read(&reader)
         var keys = try reader.readArray(of: UInt64.self)
         guard values.count == keys.count else { throw reader.corrupt("a property index's pair counts") }
-        if let upgraded = Value.upgrading(values, from: format) {
+        let upgraded = Value.upgrading(values, from: format)
+        if let upgraded { values = upgraded }
+        if !Self.isStrictlySorted(values, keys) {
+            // Upgraded pairs were in the old order, which can differ (not for ASCII text, so most stay as read).
+            guard let upgraded else { throw reader.corrupt("a property index's order") }
             var pairs = zip(upgraded, keys).map { Pair(value: $0, key: $1) }
             Self.sort(&pairs)
             values = pairs.map(\.value)
             keys = pairs.map(\.key)
-        }
-        for i in values.indices.dropFirst()
-        where values[i] < values[i - 1] || (values[i] == values[i - 1] && keys[i] <= keys[i - 1]) {
-            throw reader.corrupt("a property index's order")
+            // Still out of order after sorting: a pair occurs twice.
+            guard Self.isStrictlySorted(values, keys) else { throw reader.corrupt("a property index's pairs") }
         }
         self.init(Run(values: values, keys: keys))
+    }
+
+    /// Whether the pairs are sorted by value, then key, with no pair twice.
+    private static func isStrictlySorted(_ values: [Value], _ keys: [UInt64]) -> Bool {
+        for i in values.indices.dropFirst()
+        where values[i] < values[i - 1] || (values[i] == values[i - 1] && keys[i] <= keys[i - 1]) {
+            return false
+        }
+        return true
     }
 }
 
