@@ -82,7 +82,7 @@ enum ReferenceFilter {
     private static func order(_ a: PropertyValue, _ b: PropertyValue) -> Int? {
         func sign<T: Comparable>(_ x: T, _ y: T) -> Int { x < y ? -1 : (x == y ? 0 : 1) }
         switch (a, b) {
-        case (.text(let x), .text(let y)): return sign(x, y)
+        case (.text(let x), .text(let y)): return TextOracle.order(x, y)
         case (.integer(let x), .integer(let y)): return sign(x, y)
         case (.integer(let x), .double(let y)): return sign(Double(x), y)
         case (.double(let x), .integer(let y)): return sign(x, Double(y))
@@ -120,13 +120,7 @@ enum ReferenceFilter {
             guard case .text(let pattern) = values[0] else { return false }
             return atoms?.contains { atom in
                 guard case .text(let text) = atom else { return false }
-                return
-                    (try? Regex(
-                        "^"
-                            + pattern.map {
-                                $0 == "*" ? ".*" : $0 == "?" ? "." : NSRegularExpression.escapedPattern(for: String($0))
-                            }.joined() + "$"
-                    ).wholeMatch(in: text)) != nil
+                return TextOracle.like(text, pattern)
             } ?? false
         }
     }

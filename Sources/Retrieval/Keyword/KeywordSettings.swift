@@ -53,7 +53,8 @@ public struct KeywordSettings: Sendable, Hashable {
         writer.append(parameters.k1)
         writer.append(parameters.b)
         writer.append(UInt32(stopWords.count))
-        for word in stopWords.sorted() { writer.append(word) }
+        // In UTF-8 order (a total order, unlike `String <`), so equal settings give equal bytes.
+        for word in stopWords.sorted(by: UTF8Order.precedes) { writer.append(word) }
     }
 
     static func read(_ reader: inout BinaryReader) throws(FileError) -> KeywordSettings {

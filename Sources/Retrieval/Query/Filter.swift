@@ -15,14 +15,17 @@
 /// ## Semantics
 /// - A missing property is *null*: it matches ``isNull(_:_:)`` and ``notEqual(_:_:)``, and no other condition.
 /// - Text compares whole values (Weaviate's `field` tokenization); ``like(_:_:)`` matches `*` (any run of
-///   characters) and `?` (one character) over the whole value. Word matching is keyword search's job.
+///   scalars) and `?` (one scalar) over the whole value. Word matching is keyword search's job.
+/// - Text equality is `String ==`, canonical equivalence: `"cafe\u{301}"` and `"caf\u{E9}"` are one value to
+///   every condition. Ranges order text by the code points of its canonical composition (NFC), and ``like(_:_:)``
+///   matches the composed forms of value and pattern.
 /// - On a text-array property, ``equal(_:_:)`` and the `contains…` conditions test its elements: `equal`
 ///   matches when any element is equal; ``containsAny(_:_:)``, ``containsAll(_:_:)`` and
 ///   ``containsNone(_:_:)`` compare the element set with the given values. On a single-valued property the
 ///   `contains…` conditions treat the value as a one-element set (so `containsAny` is "one of").
 /// - `<`, `≤`, `>`, `≥` order integers and doubles numerically (either kind of value works with either kind of
-///   property), dates in time, text by Unicode code points, UUIDs by their bytes. Booleans and blobs only
-///   compare for (in)equality.
+///   property), dates in time, text by the code points of its NFC form, UUIDs by their bytes. Booleans and blobs
+///   only compare for (in)equality.
 /// - ``notEqual(_:_:)`` is the complement of ``equal(_:_:)``, as in Weaviate.
 ///
 /// A condition on a property the schema does not declare is an ``RetrievalError/Code/unknownProperty`` error, one
@@ -70,7 +73,7 @@ public indirect enum Filter: Sendable, Hashable {
     }
 
     /// The text field (or an element of a text array) matches `pattern` as a whole, where `*` matches any run of
-    /// characters and `?` exactly one.
+    /// Unicode scalars and `?` exactly one; value and pattern are compared in their canonical composition (NFC).
     public static func like(_ field: FilterField, _ pattern: String) -> Filter {
         .condition(FilterCondition(field, .like, [.text(pattern)]))
     }

@@ -32,7 +32,7 @@ struct Postings<Value: StoredPostingValue>: Sendable {
         /// decide most comparisons on integers; empty for value types that have no prefixes.
         private(set) var prefixes: [UInt64] = []
 
-        /// Marks a value without a sort prefix (a prefix is made of ASCII bytes, so it is never all ones).
+        /// Marks a value without a sort prefix (a prefix is made of UTF-8 bytes, so it is never all ones).
         static var noPrefix: UInt64 { .max }
 
         var count: Int { values.count }
@@ -206,15 +206,16 @@ struct Postings<Value: StoredPostingValue>: Sendable {
         return result
     }
 
-    /// The keys of the text values that match a `*` / `?` wildcard pattern as a whole.
-    func keys(matching pattern: String) -> IDBitmap where Value == String {
-        let compiled = Array(pattern.unicodeScalars)
+    /// The keys of the text values that match a `*` / `?` wildcard pattern as a whole, both composed (so `?`
+    /// stands for one scalar of the composed form).
+    func keys(matching pattern: TextKey) -> IDBitmap where Value == TextKey {
+        let compiled = Array(pattern.text.unicodeScalars)
         var result = IDBitmap()
         for run in [base, recent] {
             var matches = false
             for i in run.values.indices {
                 if i == 0 || run.values[i] != run.values[i - 1] {
-                    matches = Wildcard.matches(Array(run.values[i].unicodeScalars), compiled)
+                    matches = Wildcard.matches(Array(run.values[i].text.unicodeScalars), compiled)
                 }
                 if matches { result.insert(run.keys[i]) }
             }

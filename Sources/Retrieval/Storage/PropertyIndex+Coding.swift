@@ -8,13 +8,13 @@ import _RAGInternals
 ///
 /// Layout: the keys of every object; the keys holding each property; then per kind of value (text, integer,
 /// double, bool, date, UUID, blob) the fields and their sorted `(value, key)` pairs as two arrays; then the
-/// creation and update times. Names are written in sorted order, so equal indexes give equal bytes.
+/// creation and update times. Names are written in the order of their UTF-8, so equal indexes give equal bytes.
 extension PropertyIndex {
     /// Writes the index (between batches).
     func append(to writer: inout BinaryWriter) {
         writer.append(array: all.ids)
         writer.append(UInt32(present.count))
-        for (name, keys) in present.sorted(by: { $0.key < $1.key }) {
+        for (name, keys) in present.sorted(by: { UTF8Order.precedes($0.key, $1.key) }) {
             writer.append(name)
             writer.append(array: keys.ids)
         }
@@ -29,9 +29,9 @@ extension PropertyIndex {
         updatedAt.append(to: &writer)
     }
 
-    /// Reads an index written by ``append(to:)``.
+    /// Reads an index written by ``append(to:)`` into a snapshot of format `format` (3 or later).
     /// - Throws: ``FileError`` (corrupt) for truncated or inconsistent contents.
-    init(reading reader: inout BinaryReader) throws(FileError) {
+    init(reading reader: inout BinaryReader, format: UInt32 = Snapshot.version) throws(FileError) {
         self.init()
         all = IDBitmap(try reader.readArray(of: UInt64.self))
         let presentCount = Int(try reader.read(UInt32.self))
@@ -40,31 +40,34 @@ extension PropertyIndex {
             present[name] = IDBitmap(try reader.readArray(of: UInt64.self))
         }
         guard present.count == presentCount else { throw reader.corrupt("the property index's field list") }
-        text = try Self.read(&reader)
-        integer = try Self.read(&reader)
-        double = try Self.read(&reader)
-        bool = try Self.read(&reader)
-        date = try Self.read(&reader)
-        uuid = try Self.read(&reader)
-        blob = try Self.read(&reader)
-        createdAt = try Postings(reading: &reader)
-        updatedAt = try Postings(reading: &reader)
+        text = try Self.read(&reader, format: format)
+        integer = try Self.read(&reader, format: format)
+        double = try Self.read(&reader, format: format)
+        bool = try Self.read(&reader, format: format)
+        date = try Self.read(&reader, format: format)
+        uuid = try Self.read(&reader, format: format)
+        blob = try Self.read(&reader, format: format)
+        createdAt = try Postings(reading: &reader, format: format)
+        updatedAt = try Postings(reading: &reader, format: format)
     }
 
     private static func append<Value>(_ fields: [String: Postings<Value>], to writer: inout BinaryWriter) {
         writer.append(UInt32(fields.count))
-        for (name, postings) in fields.sorted(by: { $0.key < $1.key }) {
+        for (name, postings) in fields.sorted(by: { UTF8Order.precedes($0.key, $1.key) }) {
             writer.append(name)
             postings.append(to: &writer)
         }
     }
 
-    private static func read<Value>(_ reader: inout BinaryReader) throws(FileError) -> [String: Postings<Value>] {
+    private static func read<Value>(
+        _ reader: inout BinaryReader,
+        format: UInt32
+    ) throws(FileError) -> [String: Postings<Value>] {
         var fields: [String: Postings<Value>] = [:]
         let count = Int(try reader.read(UInt32.self))
         for _ in 0..<min(count, reader.remaining) {
             let name = try reader.readString()
-            fields[name] = try Postings(reading: &reader)
+            fields[name] = try Postings(reading: &reader, format: format)
         }
         guard fields.count == count else { throw reader.corrupt("the property index's fields") }
         return fields
@@ -80,16 +83,34 @@ extension Postings {
         writer.append(array: run.keys)
     }
 
-    /// Reads pairs written by ``append(to:)``, checking that they are sorted by value, then key.
-    init(reading reader: inout BinaryReader) throws(FileError) {
-        let run = Run(values: try Value.read(&reader), keys: try reader.readArray(of: UInt64.self))
-        guard run.values.count == run.keys.count else { throw reader.corrupt("a property index's pair counts") }
-        let (values, keys) = (run.values, run.keys)
+    /// Reads pairs written by ``append(to:)`` in snapshot format `format`, checking that they are sorted by value,
+    /// then key; pairs an older format keyed or ordered differently are keyed and sorted again first.
+    init(reading reader: inout BinaryReader, format: UInt32) throws(FileError) {
+        var values = try Value.read(&reader)
+        var keys = try reader.readArray(of: UInt64.self)
+        guard values.count == keys.count else { throw reader.corrupt("a property index's pair counts") }
+        let upgraded = Value.upgrading(values, from: format)
+        if let upgraded { values = upgraded }
+        if !Self.isStrictlySorted(values, keys) {
+            // Upgraded pairs were in the old order, which can differ (not for ASCII text, so most stay as read).
+            guard let upgraded else { throw reader.corrupt("a property index's order") }
+            var pairs = zip(upgraded, keys).map { Pair(value: $0, key: $1) }
+            Self.sort(&pairs)
+            values = pairs.map(\.value)
+            keys = pairs.map(\.key)
+            // Still out of order after sorting: a pair occurs twice.
+            guard Self.isStrictlySorted(values, keys) else { throw reader.corrupt("a property index's pairs") }
+        }
+        self.init(Run(values: values, keys: keys))
+    }
+
+    /// Whether the pairs are sorted by value, then key, with no pair twice.
+    private static func isStrictlySorted(_ values: [Value], _ keys: [UInt64]) -> Bool {
         for i in values.indices.dropFirst()
         where values[i] < values[i - 1] || (values[i] == values[i - 1] && keys[i] <= keys[i - 1]) {
-            throw reader.corrupt("a property index's order")
+            return false
         }
-        self.init(run)
+        return true
     }
 }
 
@@ -102,11 +123,15 @@ protocol StoredPostingValue: Hashable, Comparable, Sendable {
     static func sortPrefix(_ value: Self) -> UInt64?
     /// Whether values of this type can have sort prefixes (so that runs keep them).
     static var hasSortPrefixes: Bool { get }
+    /// The values read from a snapshot of an older `format` as this version keys them, when it keys them
+    /// differently (the pairs are then sorted again); `nil` when they are keyed alike.
+    static func upgrading(_ values: [Self], from format: UInt32) -> [Self]?
 }
 
 extension StoredPostingValue {
     static func sortPrefix(_ value: Self) -> UInt64? { nil }
     static var hasSortPrefixes: Bool { false }
+    static func upgrading(_ values: [Self], from format: UInt32) -> [Self]? { nil }
 }
 
 extension Int64: StoredPostingValue {
@@ -135,37 +160,31 @@ extension Double: StoredPostingValue {
     }
 }
 
-extension String: StoredPostingValue {
+extension TextKey: StoredPostingValue {
     static var hasSortPrefixes: Bool { true }
 
-    /// The first eight UTF-8 bytes, big-endian and zero-padded, when the first nine are ASCII.
-    ///
-    /// Strings compare by their scalars after canonical composition, and an ASCII character followed by another
-    /// is left as it is by composition, so those bytes order the string as `<` does.
-    static func sortPrefix(_ value: String) -> UInt64? {
-        var prefix: UInt64 = 0
-        var count = 0
-        for byte in value.utf8 {
-            guard byte < 0x80 else { return nil }
-            if count == 8 { return prefix }
-            prefix |= UInt64(byte) << (56 - 8 * count)
-            count += 1
-        }
-        return prefix
+    static func sortPrefix(_ value: TextKey) -> UInt64? { value.prefix }
+
+    static func append(_ values: [TextKey], to writer: inout BinaryWriter) {
+        writer.append(UInt64(values.count))
+        for value in values { writer.append(value.text) }
     }
 
-    static func append(_ values: [String], to writer: inout BinaryWriter) {
-        writer.append(UInt64(values.count))
-        for value in values { writer.append(value) }
-    }
-    static func read(_ reader: inout BinaryReader) throws(FileError) -> [String] {
+    /// Texts as the current format stores them: already composed.
+    static func read(_ reader: inout BinaryReader) throws(FileError) -> [TextKey] {
         let count = try reader.read(UInt64.self)
         // Each string takes at least its 4-byte length.
         guard count <= UInt64(reader.remaining / 4) else { throw reader.corrupt("a property index's text count") }
-        var values: [String] = []
+        var values: [TextKey] = []
         values.reserveCapacity(Int(count))
-        for _ in 0..<count { values.append(try reader.readString()) }
+        for _ in 0..<count { values.append(TextKey(composed: try reader.readString())) }
         return values
+    }
+
+    /// Format 3 stored the texts as spelled and in the order of `String <`: they are composed now (and the pairs
+    /// sorted again by the caller).
+    static func upgrading(_ values: [TextKey], from format: UInt32) -> [TextKey]? {
+        format < 4 ? values.map { TextKey($0.text) } : nil
     }
 }
 

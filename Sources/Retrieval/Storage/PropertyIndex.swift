@@ -15,13 +15,14 @@ struct PropertyIndex: Sendable {
     var all = IDBitmap()
     /// Per property name, the keys of the objects that have it.
     var present: [String: IDBitmap] = [:]
-    var text: [String: Postings<String>] = [:]
+    /// Text and text-array elements by ``TextKey`` (canonical composition, UTF-8 order).
+    var text: [String: Postings<TextKey>] = [:]
     var integer: [String: Postings<Int64>] = [:]
     var double: [String: Postings<Double>] = [:]
     var bool: [String: Postings<UInt8>] = [:]
     var date: [String: Postings<Double>] = [:]
     var uuid: [String: Postings<OrderedUUID>] = [:]
-    var blob: [String: Postings<String>] = [:]
+    var blob: [String: Postings<TextKey>] = [:]
     /// Creation and update times as seconds since the reference date.
     var createdAt = Postings<Double>()
     var updatedAt = Postings<Double>()
@@ -51,16 +52,19 @@ struct PropertyIndex: Sendable {
         for (name, value) in object.properties {
             if adding { present[name, default: IDBitmap()].insert(key) } else { present[name]?.remove(key) }
             switch value {
-            case .text(let value): text[name, default: Postings()].edit(value, key: key, adding: adding)
+            case .text(let value): text[name, default: Postings()].edit(TextKey(value), key: key, adding: adding)
             case .integer(let value): integer[name, default: Postings()].edit(value, key: key, adding: adding)
             case .double(let value): double[name, default: Postings()].edit(value, key: key, adding: adding)
             case .bool(let value): bool[name, default: Postings()].edit(value ? 1 : 0, key: key, adding: adding)
             case .date(let value):
                 date[name, default: Postings()].edit(value.timeIntervalSinceReferenceDate, key: key, adding: adding)
             case .uuid(let value): uuid[name, default: Postings()].edit(OrderedUUID(value), key: key, adding: adding)
-            case .blob(let value): blob[name, default: Postings()].edit(value.key, key: key, adding: adding)
+            case .blob(let value): blob[name, default: Postings()].edit(TextKey(value.key), key: key, adding: adding)
             case .textArray(let values):
-                for element in Set(values) { text[name, default: Postings()].edit(element, key: key, adding: adding) }
+                // Canonically equivalent elements are one key, like equal ones.
+                for element in Set(values.map { TextKey($0) }) {
+                    text[name, default: Postings()].edit(element, key: key, adding: adding)
+                }
             }
         }
     }
@@ -160,8 +164,10 @@ struct PropertyIndex: Sendable {
         case (.property(let name), _):
             switch value {
             case .text(let value):
-                if op == .like { return text[name]?.keys(matching: value) ?? IDBitmap() }
-                return try text[name]?.keys(op, value, field: field) ?? IDBitmap()
+                // Compared in the index's form: composed, so that canonically equivalent spellings are one value.
+                let key = TextKey(value)
+                if op == .like { return text[name]?.keys(matching: key) ?? IDBitmap() }
+                return try text[name]?.keys(op, key, field: field) ?? IDBitmap()
             case .integer(let value):
                 var result = try integer[name]?.keys(op, value, field: field) ?? IDBitmap()
                 if let doubles = double[name] { result.formUnion(try doubles.keys(op, Double(value), field: field)) }
@@ -180,7 +186,7 @@ struct PropertyIndex: Sendable {
                 return try uuid[name]?.keys(op, OrderedUUID(value), field: field) ?? IDBitmap()
             case .blob(let value):
                 guard op == .equal else { throw RetrievalError(.invalidQuery, "\(field): blobs only compare equal") }
-                return try blob[name]?.keys(.equal, value.key, field: field) ?? IDBitmap()
+                return try blob[name]?.keys(.equal, TextKey(value.key), field: field) ?? IDBitmap()
             case .textArray:
                 throw RetrievalError(.invalidQuery, "\(field): compare with single values, not a text array")
             }

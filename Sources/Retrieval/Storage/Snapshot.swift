@@ -6,7 +6,7 @@ import _RAGInternals
 
 /// What a snapshot file holds: everything a ``LocalVectorStore`` needs to open, apart from the log written since.
 ///
-/// ## Format 3
+/// ## Format 4
 /// All integers little-endian; arrays are a 64-bit count and the raw elements.
 ///
 /// | part | contents |
@@ -20,7 +20,10 @@ import _RAGInternals
 ///
 /// The vectors as whole index files and the derived indexes are what make opening cheap: they are read back
 /// in blocks instead of being rebuilt object by object. Formats 1 and 2 (objects with their vectors inline, no
-/// derived indexes; 2 added the keyword settings) still open; the derived indexes are then rebuilt.
+/// derived indexes; 2 added the keyword settings) still open; the derived indexes are then rebuilt. Format 3 is
+/// format 4 with the property index's text (and blob) postings spelled as stored and ordered by `String <`, which
+/// is not a strict weak order on text outside NFC (see ``TextKey``); those postings are composed and sorted again
+/// when a format-3 snapshot opens, so one that the earlier reader refused as unsorted opens too.
 struct Snapshot {
     var layout: [VectorLayout]
     var keyword: KeywordSettings?
@@ -31,16 +34,17 @@ struct Snapshot {
     var objects: [KeyedPut]
     /// Each named vector's exact index.
     var vectors: [String: FlatIndex]
-    /// The stored derived indexes (format 3); `nil` when they must be rebuilt from the objects.
+    /// The stored derived indexes (formats 3 and 4); `nil` when they must be rebuilt from the objects.
     var derived: (properties: PropertyIndex, keyword: BM25Index?)?
 
     static let magic = Array("MMRAGSNP".utf8)
-    /// The format written: 2 added the keyword settings, 3 the vector blocks and the derived indexes.
-    static let version: UInt32 = 3
+    /// The format written: 2 added the keyword settings, 3 the vector blocks and the derived indexes, 4 keys text
+    /// in the property index by its canonical composition in UTF-8 order.
+    static let version: UInt32 = 4
 
     // MARK: - Writing
 
-    /// A format-3 snapshot of `state`, as parts to be written one after another.
+    /// A snapshot of `state` in the current format, as parts to be written one after another.
     ///
     /// The objects and each named vector's index are parts of their own, as they were encoded, so that the
     /// largest sections are not copied again into one buffer; the checksum covers the parts as one stream.
@@ -110,9 +114,9 @@ struct Snapshot {
 
     // MARK: - Reading
 
-    /// Reads a snapshot of format 1, 2 or 3, verifying its checksum.
+    /// Reads a snapshot of format 1 to 4, verifying its checksum.
     ///
-    /// Format 3 is read on two threads: one verifies the checksum and reads the vectors and derived indexes,
+    /// Formats 3 and 4 are read on two threads: one verifies the checksum and reads the vectors and derived indexes,
     /// the other decodes the objects. Every read is bounds-checked, so damaged bytes read before the checksum
     /// has been compared cannot do harm; a checksum mismatch is the error reported whenever there is one.
     ///
@@ -154,7 +158,7 @@ struct Snapshot {
                 checked = Result { () throws(FileError) in
                     (
                         try sections.vectors(layout: layout, path: path),
-                        try sections.derived(keyword: keyword, path: path)
+                        try sections.derived(keyword: keyword, format: version, path: path)
                     )
                 }
             } else {
@@ -190,7 +194,7 @@ struct Snapshot {
         derived = nil
     }
 
-    /// Format 3's sections, located (not yet decoded) so that they can be decoded on different threads.
+    /// The sections of formats 3 and 4, located (not yet decoded) so that they can be decoded on different threads.
     private struct Sections: @unchecked Sendable {
         // SAFETY: only slices of an array that is not mutated while the snapshot is read.
         let objectCount: Int
@@ -228,10 +232,10 @@ struct Snapshot {
             return vectors
         }
 
-        /// The property index and the keyword index.
-        func derived(keyword: KeywordSettings?, path: String) throws(FileError) -> Derived {
+        /// The property index and the keyword index, as snapshot format `format` stores them.
+        func derived(keyword: KeywordSettings?, format: UInt32, path: String) throws(FileError) -> Derived {
             var reader = BinaryReader(derivedBytes, path: path)
-            let properties = try PropertyIndex(reading: &reader)
+            let properties = try PropertyIndex(reading: &reader, format: format)
             var keywordIndex: BM25Index?
             if try reader.readBool() {
                 guard let settings = keyword, var index = try? settings.makeIndex() else {

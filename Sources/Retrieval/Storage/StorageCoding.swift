@@ -22,7 +22,7 @@ enum StorageCoding {
         writer.append(object.createdAt.timeIntervalSince1970)
         writer.append(object.updatedAt.timeIntervalSince1970)
         writer.append(UInt32(object.properties.count))
-        for (name, value) in object.properties.sorted(by: { $0.key < $1.key }) {
+        for (name, value) in object.properties.sorted(by: { UTF8Order.precedes($0.key, $1.key) }) {
             writer.append(name)
             append(value, to: &writer)
         }
@@ -31,7 +31,7 @@ enum StorageCoding {
             writer.append(name)
             writer.append(floats: vector)
         } else {
-            for (name, vector) in vectors.sorted(by: { $0.key < $1.key }) {
+            for (name, vector) in vectors.sorted(by: { UTF8Order.precedes($0.key, $1.key) }) {
                 writer.append(name)
                 writer.append(floats: vector)
             }
