@@ -31,11 +31,8 @@ struct IVFPQFixtureTests {
         arguments: [48, 24]
     )
     func miniLM(subquantizers: Int) throws {
-        let base = try Fixtures.readFvecs(Fixtures.shared("ann/minilm-pypi.base.fvecs"))
-        let queries = try Fixtures.readFvecs(Fixtures.shared("ann/minilm-pypi.query.fvecs"))
-        let truth = try Fixtures.readIvecs(Fixtures.shared("ann/minilm-pypi.groundtruth.ivecs"))
-        let d = base.dimension
-        let data = try VectorMatrix(values: base.values, dimension: d)
+        let (data, queryMatrix, truth) = try Self.miniLMSet()
+        let d = data.dimension
         let index = try IVFPQIndex(
             dimension: d,
             metric: .innerProduct,
@@ -44,7 +41,6 @@ struct IVFPQFixtureTests {
         let report = try index.train(data)
         #expect(report.warnings.isEmpty)  // 78 vectors per list and per centroid: more than 39
         try index.add(data, ids: (0..<UInt64(data.count)).map { $0 })
-        let queryMatrix = try VectorMatrix(values: queries.values, dimension: d)
         var previous = 0.0
         for probes in Self.probes {
             let plain = try recallAt10(index, queryMatrix, truth, IVFPQSearchParameters(probeCount: probes))
@@ -65,12 +61,8 @@ struct IVFPQFixtureTests {
 
     @Test("MiniLM IVF256,PQ48 re-ranked from 8-bit stored vectors: R@10 within 0.01 of re-ranking from Float32")
     func miniLMScalarQuantizedRefine() throws {
-        let base = try Fixtures.readFvecs(Fixtures.shared("ann/minilm-pypi.base.fvecs"))
-        let queries = try Fixtures.readFvecs(Fixtures.shared("ann/minilm-pypi.query.fvecs"))
-        let truth = try Fixtures.readIvecs(Fixtures.shared("ann/minilm-pypi.groundtruth.ivecs"))
-        let d = base.dimension
-        let data = try VectorMatrix(values: base.values, dimension: d)
-        let queryMatrix = try VectorMatrix(values: queries.values, dimension: d)
+        let (data, queryMatrix, truth) = try Self.miniLMSet()
+        let d = data.dimension
         var indexes: [IVFPQIndex] = []
         for stored in [IVFPQConfiguration.StoredVectors.float32, .scalarQuantized8] {
             let index = try IVFPQIndex(
@@ -90,6 +82,18 @@ struct IVFPQFixtureTests {
             let codes = try recallAt10(indexes[1], queryMatrix, truth, parameters)
             #expect(codes >= full - 0.01, "nprobe \(probes): 8-bit \(codes), Float32 \(full)")
         }
+    }
+
+    /// The `minilm-pypi` base vectors, queries and ground truth.
+    static func miniLMSet() throws -> (base: VectorMatrix, queries: VectorMatrix, truth: (width: Int, values: [Int])) {
+        let base = try Fixtures.readFvecs(Fixtures.shared("ann/minilm-pypi.base.fvecs"))
+        let queries = try Fixtures.readFvecs(Fixtures.shared("ann/minilm-pypi.query.fvecs"))
+        let truth = try Fixtures.readIvecs(Fixtures.shared("ann/minilm-pypi.groundtruth.ivecs"))
+        return (
+            try VectorMatrix(values: base.values, dimension: base.dimension),
+            try VectorMatrix(values: queries.values, dimension: queries.dimension),
+            truth
+        )
     }
 
     func recallAt10(
