@@ -130,34 +130,47 @@ RAG_TARGET float RAG_NAME(squared_l2)(const float *a, const float *b, ptrdiff_t 
     return rag_squared_l2_body(a, b, count);
 }
 
-// Software prefetch for scans of short rows. Scoring a row of at most 256 floats ends with a horizontal sum and a
-// store, and the hardware prefetcher alone then leaves the loop waiting on memory once the rows outgrow the caches:
-// on a Zen 5 guest at 100,000 × 128 (AVX-512), asking for the lines 4 KiB ahead of each row took the scan from
-// 53–74 to 75–83 M rows/s; at d = 384 it made no difference and at d = 1536 it cost 5–10 %, so longer rows are left
-// to the hardware. Rows already in cache pay for the extra instructions (about 10 % at 1,000 × 128), which is kept
-// for the memory-bound case the flat index meets, whose scans come in chunks of 512 rows. A prefetch is a hint:
-// past the end of the rows it reads nothing and never faults.
+// Software prefetch for scans. The hardware prefetcher alone leaves a scan waiting on memory once the rows outgrow
+// the caches in two cases (Zen 5 guest, AVX-512, 100,000 rows, one thread, `kernel-report --cpu-time`):
+// - Short rows (at most 256 floats), whose scoring ends with a horizontal sum and a store after a few loads:
+//   asking for the lines 4 KiB ahead of each row took d = 128 from 53–74 to 75–83 M rows/s.
+// - Rows of up to 1,024 floats that do not start on a cache line, so that 64-byte loads span two lines (a caller's
+//   large array puts its elements 48 bytes past one): 4 KiB ahead took d = 384 / 512 / 768 from 17.3–18.8 /
+//   13.5–14.1 / 10.1–10.9 to 21.3–23.0 / 15.2–17.2 / 11.7–12.3 (two alternating rounds). At d = 1536 it cost
+//   5–10 %, as it does for every long row that starts on a cache line (a flat index's own rows).
+// A prefetch is a hint: it changes no result, and past the end of the rows it reads nothing and never faults.
 #define RAG_PREFETCH_BYTES 4096
-#define RAG_PREFETCH_MAX_DIMENSION 256
+#define RAG_PREFETCH_SHORT_ROW 256
+#define RAG_PREFETCH_LONG_ROW 1024
 
-static inline RAG_TARGET void rag_prefetch_row(const float *row, ptrdiff_t dimension) {
-    if (dimension > RAG_PREFETCH_MAX_DIMENSION) return;
+// Whether a scan of `rows` prefetches (decided once a scan; the distance stays a constant, which the short-row
+// loop needs: computing it at run time slowed d = 128 by a fifth).
+static inline int rag_scan_prefetches(const float *rows, ptrdiff_t dimension) {
+    if (dimension <= RAG_PREFETCH_SHORT_ROW) return 1;
+    int aligned = ((uintptr_t)rows & 63) == 0 && (dimension & 15) == 0;
+    return !aligned && dimension <= RAG_PREFETCH_LONG_ROW;
+}
+
+static inline RAG_TARGET void rag_prefetch_row(const float *row, ptrdiff_t dimension, int prefetch) {
+    if (!prefetch) return;
     const char *ahead = (const char *)row + RAG_PREFETCH_BYTES;
     for (ptrdiff_t offset = 0; offset < dimension * 4; offset += 64) __builtin_prefetch(ahead + offset, 0, 3);
 }
 
 RAG_TARGET void RAG_NAME(dots)(const float *query, const float *rows, ptrdiff_t dimension, ptrdiff_t count,
                                float *out) {
+    int prefetch = rag_scan_prefetches(rows, dimension);
     for (ptrdiff_t i = 0; i < count; i++) {
-        rag_prefetch_row(rows + i * dimension, dimension);
+        rag_prefetch_row(rows + i * dimension, dimension, prefetch);
         out[i] = rag_dot_body(query, rows + i * dimension, dimension);
     }
 }
 
 RAG_TARGET void RAG_NAME(squared_l2s)(const float *query, const float *rows, ptrdiff_t dimension,
                                       ptrdiff_t count, float *out) {
+    int prefetch = rag_scan_prefetches(rows, dimension);
     for (ptrdiff_t i = 0; i < count; i++) {
-        rag_prefetch_row(rows + i * dimension, dimension);
+        rag_prefetch_row(rows + i * dimension, dimension, prefetch);
         out[i] = rag_squared_l2_body(query, rows + i * dimension, dimension);
     }
 }
@@ -219,9 +232,10 @@ static inline RAG_TARGET void rag_dot_and_squared_norm(const float *a, const flo
 
 RAG_TARGET void RAG_NAME(cosines)(const float *query, float query_norm, const float *rows, ptrdiff_t dimension,
                                   ptrdiff_t count, float *out) {
+    int prefetch = rag_scan_prefetches(rows, dimension);
     for (ptrdiff_t i = 0; i < count; i++) {
         float dot, squares;
-        rag_prefetch_row(rows + i * dimension, dimension);
+        rag_prefetch_row(rows + i * dimension, dimension, prefetch);
         rag_dot_and_squared_norm(query, rows + i * dimension, dimension, &dot, &squares);
         const float denominator = query_norm * __builtin_sqrtf(squares);
         out[i] = denominator > 0 ? dot / denominator : 0;

@@ -79,7 +79,7 @@ extension IVFPQIndex {
             )
         }
         let codebooks = try reader.floats(count: codebookCount, "sub-quantizer centroids")
-        let lists = try reader.invertedLists(listCount: listCount, codeSize: m, dimension: d)
+        let lists = try reader.invertedLists(listCount: listCount, codeSize: m)
         guard reader.isAtEnd else {
             throw VectorIndexError(.corruptFile, "\(reader.remaining) unexpected bytes after the inverted lists")
         }
@@ -248,11 +248,7 @@ struct FAISSReader {
     }
 
     /// Array inverted lists (`ilar`): per list its ids and codes.
-    mutating func invertedLists(
-        listCount: Int,
-        codeSize: Int,
-        dimension: Int
-    ) throws(VectorIndexError) -> [InvertedList] {
+    mutating func invertedLists(listCount: Int, codeSize: Int) throws(VectorIndexError) -> [InvertedList] {
         let type = try fourCC("inverted list type")
         guard type == "ilar" else { throw FAISSReader.unsupportedType(type, what: "inverted list type") }
         let count = try size("inverted list count", limit: 1 << 24)
