@@ -38,7 +38,7 @@ func list(after flag: String) -> [Int]? {
 }
 let probes = list(after: "--probes") ?? [1, 4, 8, 16, 32, 64]
 let stored: IVFPQConfiguration.StoredVectors =
-    switch arguments.firstIndex(of: "--stored").map({ arguments[arguments.index(after: $0)] }) {
+    switch arguments.firstIndex(of: "--stored").flatMap({ arguments[arguments.index(after: $0)...].first }) {
     case "float16": .float16
     case "sq8": .scalarQuantized8
     default: .float32

@@ -96,8 +96,7 @@ public final class IVFPQIndex: TrainableVectorIndex {
             let list = state.contents.lists[listIndex]
             switch configuration.storedVectors {
             case .float32, .float16, .scalarQuantized8:
-                let c = offset >> InvertedList.chunkShift
-                let r = offset & ((1 << InvertedList.chunkShift) - 1)
+                let (c, r) = list.vectors.position(ofRow: offset)
                 let width = list.vectors.width
                 return list.vectors.withChunk(c) { bytes in
                     StoredVectorCoding.decode(

@@ -20,11 +20,20 @@ enum StoredVectorCoding {
         switch kind {
         case .none:
             return []
-        case .float32:
-            return unsafe values.span.bytes.withUnsafeBytes { raw in unsafe ContiguousArray(copying: raw) }
-        case .float16:
-            let halves = ContiguousArray(values.lazy.map(HalfBits.narrow))
-            return unsafe halves.span.bytes.withUnsafeBytes { raw in unsafe ContiguousArray(copying: raw) }
+        case .float32, .float16:
+            // Written straight into the result: Float32 bytes as they are, Float16 narrowed on the way.
+            let width = kind.componentBytes
+            return unsafe ContiguousArray(unsafeUninitializedCapacity: values.count * width) { buffer, count in
+                let out = UnsafeMutableRawBufferPointer(buffer)
+                if width == 4 {
+                    unsafe values.span.bytes.withUnsafeBytes { raw in unsafe out.copyMemory(from: raw) }
+                } else {
+                    for (i, x) in values.enumerated() {
+                        unsafe out.storeBytes(of: HalfBits.narrow(x), toByteOffset: 2 * i, as: UInt16.self)
+                    }
+                }
+                count = values.count * width
+            }
         case .scalarQuantized8:
             guard let quantizer else { preconditionFailure("8-bit stored vectors need trained bounds") }
             var codes = ContiguousArray<UInt8>()
@@ -82,18 +91,6 @@ enum StoredVectorCoding {
                     unsafe raw.loadUnaligned(fromByteOffset: 2 * j, as: UInt16.self) & 0x7C00 != 0x7C00
                 }
             }
-        }
-    }
-}
-
-extension ContiguousArray where Element == UInt8 {
-    /// A copy of the bytes `raw` views.
-    init(copying raw: UnsafeRawBufferPointer) {
-        unsafe self.init(unsafeUninitializedCapacity: raw.count) { buffer, count in
-            if let base = buffer.baseAddress, raw.count > 0 {
-                unsafe UnsafeMutableRawPointer(base).copyMemory(from: raw.baseAddress!, byteCount: raw.count)
-            }
-            count = raw.count
         }
     }
 }
